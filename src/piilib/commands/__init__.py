@@ -1,0 +1,1 @@
+"""Sub-commands of `pii`; each module has `register(subparsers)`."""

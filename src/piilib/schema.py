@@ -1,0 +1,35 @@
+"""Column names and vocabularies shared by every stage (the data contract).
+
+The tidy long frame that flows from import to the index has one row per
+edition × unit × indicator:
+
+    edition     int   PII edition (publication year), e.g. 2024
+    unit        str   stable province key (see `piilib.units`), e.g. "can-tho"
+    indicator   str   indicator code from the framework, e.g. "6.2.4"
+    value       float raw value in the indicator's own unit
+    provenance  str   one of PROVENANCES
+    source      str   file name, URL or generator that produced the value
+
+History frames (for trends) use `year` (the data year) instead of `edition`.
+Structural covariates use the same layout with `covariate` instead of `indicator`.
+"""
+
+EDITION = "edition"
+YEAR = "year"
+UNIT = "unit"
+INDICATOR = "indicator"
+COVARIATE = "covariate"
+VALUE = "value"
+PROVENANCE = "provenance"
+SOURCE = "source"
+
+LONG_COLUMNS = [EDITION, UNIT, INDICATOR, VALUE, PROVENANCE, SOURCE]
+HISTORY_COLUMNS = [YEAR, UNIT, INDICATOR, VALUE, PROVENANCE, SOURCE]
+
+OFFICIAL = "official"
+PUBLISHED = "published"
+ILLUSTRATIVE = "illustrative"
+PROVENANCES = (OFFICIAL, PUBLISHED, ILLUSTRATIVE)
+
+# First edition computed on the 34 provinces that exist from 1 July 2025.
+FIRST_MERGED_EDITION = 2025
