@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PII := $(VENV)/bin/pii
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test report bench clean
+.PHONY: setup system-deps test report bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +17,29 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-test: setup
+# Debian packages for the PDF (XeLaTeX + fonts with Vietnamese glyphs), pdftotext/pdftoppm
+# for the build tests, and chromium for the offline browser test. Installed only when missing:
+# one `apt-get update`, then one install of the missing ones.
+SYSTEM_PACKAGES := texlive-xetex latexmk texlive-latex-extra texlive-latex-recommended \
+	texlive-fonts-recommended fonts-freefont-otf xindy tex-gyre fonts-dejavu \
+	poppler-utils chromium
+SUDO := $(shell test "$$(id -u)" -eq 0 || echo sudo)
+
+system-deps:
+	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed' \
+			|| missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: setup system-deps
 	$(PY) -m pytest -q
 
-report: setup
+report: setup system-deps
 	$(PII) index --idata data/examples/asem-iData.csv --imeta data/examples/asem-iMeta.csv \
 		--spec data/examples/asem-method.yml --out out/asem
 	@echo "Index stages written to out/asem/ (the report book is not built yet)."

@@ -14,6 +14,9 @@ import sys
 # Order here is the order shown in `pii --help`.
 COMMAND_MODULES = [
     "index",
+    "build",
+    "validate",
+    "template",
 ]
 
 EXIT_OK = 0

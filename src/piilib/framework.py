@@ -1,0 +1,282 @@
+"""The PII framework per edition, as data (data/framework/pii_<edition>.csv).
+
+One CSV per edition holds every node of the tree: the index (PII), its two sub-indices
+(input, output), the 7 pillars, the 18 sub-pillars and the 52 indicators, each row naming
+its parent. Indicator rows also say what the value is divided by (`denominator`), how the
+value combines when provinces merge (`merge_rule`, `merge_weight`), where it comes from,
+and whether its code is the official one (coded in plan 88) or our provisional placement.
+data/framework/README.md documents every column.
+
+`load_framework(edition)` reads and checks the file and raises `FrameworkError` listing
+every problem (file, line, column, value found, what is expected). Nothing here knows a
+particular indicator code: the files decide.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+
+FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "data" / "framework"
+FILE_PATTERN = "pii_{edition}.csv"
+
+# Levels from the bottom of the tree to the top; COINr's Level is the position + 1.
+LEVELS = ("indicator", "sub_pillar", "pillar", "sub_index", "index")
+INDICATOR = "indicator"
+INDEX = "index"
+
+DENOMINATORS = (
+    "population", "communes", "enterprises", "manufacturing_enterprises", "grdp", "pupils", "none",
+)
+RATIO_SUM = "ratio_sum"
+WEIGHTED_MEAN = "weighted_mean"
+NOT_COMBINABLE = "not_combinable"
+MERGE_RULES = (RATIO_SUM, WEIGHTED_MEAN, NOT_COMBINABLE)
+# Quantities a weighted mean may be weighted by: the denominators, plus a few quantities
+# that are the exact weight of an indicator but are not one of its denominators.
+MERGE_WEIGHTS = tuple(d for d in DENOMINATORS if d != "none") + (
+    "new_enterprises", "labour_force", "industrial_zone_land",
+)
+CODE_STATUSES = ("official", "provisional")
+
+REQUIRED_COLUMNS = (
+    "edition", "code", "level", "parent", "name_vi", "name_en", "direction", "weight",
+    "unit_vi", "unit_en", "denominator", "merge_rule", "merge_weight", "source",
+    "code_status", "definition_vi", "assumed_typical_low", "assumed_typical_high", "note",
+)
+# Columns that only indicators carry: aggregates are recomputed by the engine.
+INDICATOR_ONLY_COLUMNS = ("denominator", "merge_rule", "merge_weight")
+
+IMETA_COLUMNS = ["Level", "iCode", "iName", "Direction", "Weight", "Unit", "Denominator", "Parent", "Type"]
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+class FrameworkError(ValueError):
+    """A framework file that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def framework_path(edition: int) -> Path:
+    """Where the framework of an edition is stored."""
+    return FRAMEWORK_DIR / FILE_PATTERN.format(edition=int(edition))
+
+
+def available_editions() -> list[int]:
+    """The editions that have a framework file, in order."""
+    found = []
+    for path in FRAMEWORK_DIR.glob(FILE_PATTERN.format(edition="*")):
+        match = re.fullmatch(r"pii_(\d{4})\.csv", path.name)
+        if match:
+            found.append(int(match.group(1)))
+    return sorted(found)
+
+
+def load_framework(edition: int, path: str | Path | None = None) -> pd.DataFrame:
+    """The checked framework of an edition: one row per node, in file order.
+
+    `path` reads another file (e.g. a corrected copy) as that edition's framework.
+    Text columns hold "" where the file is blank; `direction` is int, `weight` and the
+    assumed typical values are float, `plan_footnote` is a nullable integer.
+    """
+    path = Path(path) if path is not None else framework_path(edition)
+    if not path.is_file():
+        raise FrameworkError(
+            f"file {path}: no framework for edition {edition}; "
+            f"editions with a framework: {available_editions()}"
+        )
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise FrameworkError(f"file {path.name}: cannot be read as UTF-8 CSV ({error})") from error
+    problems = check_framework(table, path.name, int(edition))
+    if problems:
+        raise FrameworkError(problems)
+    return _typed(table)
+
+
+def check_framework(table: pd.DataFrame, file: str, edition: int | None = None) -> list[str]:
+    """Every problem in a framework table read as text (empty list when it is good)."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        return [f"file {file}: column {c!r} is missing; expected columns: {', '.join(REQUIRED_COLUMNS)}"
+                for c in missing]
+    if table.empty:
+        return [f"file {file}: the framework has no rows"]
+
+    problems: list[str] = []
+
+    def report(position: int, column: str, found: str, expected: str) -> None:
+        # Line numbers count the header as line 1, as a spreadsheet or editor shows them.
+        problems.append(f"file {file}, line {position + 2}, column {column!r}: "
+                        f"found {found!r}; expected {expected}")
+
+    table = table.apply(lambda column: column.str.strip())
+    levels = dict(zip(table["code"], table["level"]))
+    first_line = {}
+    for position, row in enumerate(table.to_dict("records")):
+        code = row["code"]
+        if edition is not None and row["edition"] != str(edition):
+            report(position, "edition", row["edition"], f"{edition} (the edition of this file)")
+        if not code:
+            report(position, "code", code, "a code")
+        elif code in first_line:
+            report(position, "code", code, f"a unique code (already used on line {first_line[code] + 2})")
+        else:
+            first_line[code] = position
+        level = row["level"]
+        if level not in LEVELS:
+            report(position, "level", level, f"one of {', '.join(LEVELS)}")
+        else:
+            _check_parent(row, position, levels, report)
+        if not row["name_vi"]:
+            report(position, "name_vi", "", "a Vietnamese name")
+        if not _INTEGER.match(row["direction"]) or int(row["direction"]) not in (1, -1):
+            report(position, "direction", row["direction"], "1 (higher is better) or -1 (lower is better)")
+        weight = _number(row["weight"])
+        if weight is None or not weight > 0:
+            report(position, "weight", row["weight"], "a number greater than 0")
+        if row["code_status"] not in CODE_STATUSES:
+            report(position, "code_status", row["code_status"], f"one of {', '.join(CODE_STATUSES)}")
+        if level == INDICATOR:
+            _check_indicator(row, position, report)
+        elif level in LEVELS:
+            for column in INDICATOR_ONLY_COLUMNS:
+                if row[column]:
+                    report(position, column, row[column],
+                           "blank on an aggregate row (aggregates are recomputed by the engine)")
+        _check_typical(row, position, report)
+
+    problems.extend(_tree_problems(table, file, first_line))
+    return problems
+
+
+def _check_parent(row: dict, position: int, levels: dict, report) -> None:
+    level, parent = row["level"], row["parent"]
+    if level == INDEX:
+        if parent:
+            report(position, "parent", parent, "blank (the index is the top of the tree)")
+        return
+    expected_level = LEVELS[LEVELS.index(level) + 1]
+    if not parent:
+        report(position, "parent", parent, f"the code of a {expected_level}")
+    elif parent not in levels:
+        report(position, "parent", parent, f"the code of a {expected_level} listed in the file")
+    elif levels[parent] != expected_level:
+        report(position, "parent", parent,
+               f"the code of a {expected_level} (a {level}'s parent); {parent!r} is a {levels[parent]!r}")
+
+
+def _check_indicator(row: dict, position: int, report) -> None:
+    if row["denominator"] not in DENOMINATORS:
+        report(position, "denominator", row["denominator"], f"one of {', '.join(DENOMINATORS)}")
+    rule = row["merge_rule"]
+    if rule not in MERGE_RULES:
+        report(position, "merge_rule", rule, f"one of {', '.join(MERGE_RULES)}")
+    if rule == WEIGHTED_MEAN and row["merge_weight"] not in MERGE_WEIGHTS:
+        report(position, "merge_weight", row["merge_weight"],
+               f"the quantity a weighted mean is weighted by, one of {', '.join(MERGE_WEIGHTS)}")
+    if rule in (RATIO_SUM, NOT_COMBINABLE) and row["merge_weight"]:
+        report(position, "merge_weight", row["merge_weight"], f"blank (merge rule is {rule})")
+    if rule == NOT_COMBINABLE and not row["note"]:
+        report(position, "note", "", "a note saying why the indicator cannot be combined")
+    if not row["unit_vi"]:
+        report(position, "unit_vi", "", "the unit of the indicator")
+
+
+def _check_typical(row: dict, position: int, report) -> None:
+    bounds = {}
+    for column in ("assumed_typical_low", "assumed_typical_high"):
+        text = row[column]
+        if text:
+            value = _number(text)
+            if value is None:
+                report(position, column, text, "a number or blank")
+            bounds[column] = value
+    low, high = bounds.get("assumed_typical_low"), bounds.get("assumed_typical_high")
+    if low is not None and high is not None and low > high:
+        report(position, "assumed_typical_high", row["assumed_typical_high"],
+               f"a number not below assumed_typical_low ({row['assumed_typical_low']})")
+
+
+def _tree_problems(table: pd.DataFrame, file: str, first_line: dict[str, int]) -> list[str]:
+    problems = []
+    roots = table.loc[table["level"] == INDEX, "code"].tolist()
+    if len(roots) != 1:
+        problems.append(f"file {file}: found {len(roots)} rows with level 'index' ({', '.join(roots) or 'none'}); "
+                        "expected exactly one")
+    parent_of = dict(zip(table["code"], table["parent"]))
+    with_children = set(table["parent"])
+    for code, position in first_line.items():
+        seen = [code]
+        node = parent_of[code]
+        while node and node in parent_of:
+            if node in seen:
+                problems.append(f"file {file}, line {position + 2}, column 'parent': the chain of parents "
+                                f"{' -> '.join(seen + [node])} is a cycle; expected a chain ending at the index")
+                break
+            seen.append(node)
+            node = parent_of[node]
+        level = table["level"].iloc[position]
+        if level in LEVELS and level != INDICATOR and code not in with_children:
+            problems.append(f"file {file}, line {position + 2}, column 'code': the {level} {code!r} "
+                            "has no children; expected every aggregate to have at least one")
+    return problems
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.apply(lambda column: column.str.strip())
+    return table.assign(
+        edition=table["edition"].astype(int),
+        direction=table["direction"].astype(int),
+        weight=table["weight"].astype(float),
+        assumed_typical_low=pd.to_numeric(table["assumed_typical_low"].replace("", None)).astype(float),
+        assumed_typical_high=pd.to_numeric(table["assumed_typical_high"].replace("", None)).astype(float),
+        **({"plan_footnote": pd.to_numeric(table["plan_footnote"].replace("", None)).astype("Int64")}
+           if "plan_footnote" in table.columns else {}),
+    )
+
+
+def indicators(edition_or_framework: int | pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows of an edition's framework (or of a loaded framework), in order."""
+    framework = (edition_or_framework if isinstance(edition_or_framework, pd.DataFrame)
+                 else load_framework(edition_or_framework))
+    return framework[framework["level"] == INDICATOR].reset_index(drop=True)
+
+
+def to_imeta(framework: pd.DataFrame, language: str = "vi") -> pd.DataFrame:
+    """COINr's iMeta for the engine: indicators (Level 1) first, then aggregates up to the PII.
+
+    iName and Unit come from `name_<language>` and `unit_<language>` ("vi" or "en").
+    Denominator is empty: PII indicator values are already ratios, so the engine's
+    denominate step has nothing to divide by. Parent is "" at the top.
+    """
+    level_number = {level: position + 1 for position, level in enumerate(LEVELS)}
+    rows = framework.assign(_level=framework["level"].map(level_number))
+    rows = rows.sort_values("_level", kind="stable")
+    imeta = pd.DataFrame({
+        "Level": rows["_level"].astype(int).to_numpy(),
+        "iCode": rows["code"].astype(str).to_numpy(),
+        "iName": rows[f"name_{language}"].astype(str).to_numpy(),
+        "Direction": rows["direction"].astype(int).to_numpy(),
+        "Weight": rows["weight"].astype(float).to_numpy(),
+        "Unit": rows[f"unit_{language}"].astype(str).to_numpy(),
+        "Denominator": "",
+        "Parent": rows["parent"].astype(str).to_numpy(),
+        "Type": ["Indicator" if level == INDICATOR else "Aggregate" for level in rows["level"]],
+    })
+    return imeta[IMETA_COLUMNS]

@@ -1,0 +1,243 @@
+"""Checks that iData and iMeta describe one consistent index, before anything is computed.
+
+Every problem found is reported (not just the first), each in one plain sentence naming
+the file, the line or column, the value found and what is expected. Line numbers are
+those of the CSV file (line 1 is the header), so a user can open the file and go there.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .steps import UCODE
+
+IMETA_REQUIRED = ["Level", "iCode", "Direction", "Weight", "Parent", "Type"]
+NODE_TYPES = ("Indicator", "Aggregate")
+
+
+class IndexInputError(ValueError):
+    """iData / iMeta / method problems; `problems` lists one message per problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _line(position: int) -> int:
+    """CSV line of the row at 0-based `position` (the header is line 1)."""
+    return position + 2
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) or str(value).strip() == ""
+
+
+def _number(value) -> float | None:
+    if _blank(value):
+        return None
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
+    """Problems in iMeta on its own: columns, codes, levels, weights, directions, tree."""
+    missing = [c for c in IMETA_REQUIRED if c not in imeta.columns]
+    if missing:
+        return [
+            f"{imeta_name}: required column(s) {', '.join(missing)} missing; "
+            f"expected columns {', '.join(IMETA_REQUIRED)} (plus optional iName, Unit, Denominator)"
+        ]
+    problems: list[str] = []
+    rows = imeta.to_dict("records")
+    node_rows = []
+    for pos, row in enumerate(rows):
+        kind = "" if _blank(row["Type"]) else str(row["Type"]).strip()
+        if kind in NODE_TYPES:
+            node_rows.append(pos)
+    if not node_rows:
+        return [f"{imeta_name}: no row has Type 'Indicator' or 'Aggregate'; nothing to build"]
+
+    level_of: dict[str, int] = {}
+    line_of: dict[str, int] = {}
+    parent_of: dict[str, str] = {}
+    for pos in node_rows:
+        row = rows[pos]
+        line = _line(pos)
+        code = "" if _blank(row["iCode"]) else str(row["iCode"]).strip()
+        where = f"{imeta_name} line {line}" + (f" (iCode '{code}')" if code else "")
+        if not code:
+            problems.append(f"{where}: iCode is empty; every indicator and aggregate needs a code")
+            continue
+        if code in line_of:
+            problems.append(f"{where}: iCode '{code}' is used again (first on line {line_of[code]}); codes must be unique")
+            continue
+        line_of[code] = line
+        kind = str(row["Type"]).strip()
+
+        level = _number(row["Level"])
+        if level is None or level != int(level) or level < 1:
+            problems.append(f"{where}: Level is '{row['Level']}'; expected a whole number >= 1")
+        else:
+            level_of[code] = int(level)
+            if kind == "Indicator" and level != 1:
+                problems.append(f"{where}: an Indicator has Level {int(level)}; indicators are Level 1")
+            if kind == "Aggregate" and level < 2:
+                problems.append(f"{where}: an Aggregate has Level {int(level)}; aggregates are Level 2 or higher")
+
+        weight = _number(row["Weight"])
+        if weight is None or not math.isfinite(weight) or weight <= 0:
+            problems.append(f"{where}: Weight is '{_shown(row['Weight'])}'; expected a number > 0")
+
+        direction = _number(row["Direction"])
+        if kind == "Indicator" and direction not in (1.0, -1.0):
+            problems.append(f"{where}: Direction is '{_shown(row['Direction'])}'; expected 1 (higher is better) or -1 (lower is better)")
+        elif kind == "Aggregate" and not _blank(row["Direction"]) and direction not in (1.0, -1.0):
+            problems.append(f"{where}: Direction is '{_shown(row['Direction'])}'; expected 1, -1 or empty")
+
+        parent_of[code] = "" if _blank(row["Parent"]) else str(row["Parent"]).strip()
+
+    problems += _check_tree(level_of, line_of, parent_of, imeta_name)
+    return problems
+
+
+def _shown(value) -> str:
+    return "" if _blank(value) else str(value).strip()
+
+
+def _check_tree(level_of, line_of, parent_of, imeta_name) -> list[str]:
+    problems = []
+    aggregates_with_children = set()
+    for code, parent in parent_of.items():
+        where = f"{imeta_name} line {line_of[code]} (iCode '{code}')"
+        if not parent:
+            continue
+        if parent not in line_of:
+            problems.append(f"{where}: Parent '{parent}' is not an iCode of any Indicator or Aggregate row")
+            continue
+        aggregates_with_children.add(parent)
+        if code in level_of and parent in level_of and level_of[parent] != level_of[code] + 1:
+            problems.append(
+                f"{where}: Level {level_of[code]} but its Parent '{parent}' has Level {level_of[parent]}; "
+                f"a parent must be exactly one level up ({level_of[code] + 1})"
+            )
+
+    reported_cycles = set()
+    for start in parent_of:
+        seen = []
+        code = start
+        while code and code in parent_of and code not in seen:
+            seen.append(code)
+            code = parent_of[code]
+        if code and code in seen:
+            cycle = seen[seen.index(code):]
+            key = frozenset(cycle)
+            if key not in reported_cycles:
+                reported_cycles.add(key)
+                path = " -> ".join(cycle + [code])
+                problems.append(f"{imeta_name}: the Parent links form a cycle ({path}); the tree must end at one top aggregate")
+
+    roots = [c for c, p in parent_of.items() if not p]
+    if len(roots) != 1:
+        listed = ", ".join(f"'{c}' (line {line_of[c]})" for c in roots) or "none"
+        problems.append(f"{imeta_name}: {len(roots)} rows have an empty Parent ({listed}); expected exactly one, the index at the top")
+    elif level_of and roots[0] in level_of and level_of[roots[0]] != max(level_of.values()):
+        problems.append(
+            f"{imeta_name} line {line_of[roots[0]]} (iCode '{roots[0]}'): has no Parent but is at Level "
+            f"{level_of[roots[0]]}, below the highest level {max(level_of.values())}; only the top aggregate has no Parent"
+        )
+    for code, level in level_of.items():
+        if level >= 2 and code not in aggregates_with_children:
+            problems.append(f"{imeta_name} line {line_of[code]} (iCode '{code}'): aggregate has no children (no row names it as Parent)")
+    return problems
+
+
+def indicator_codes(imeta: pd.DataFrame) -> list[str]:
+    return [str(c) for c in imeta.loc[imeta["Type"] == "Indicator", "iCode"]]
+
+
+def check_idata(
+    idata: pd.DataFrame,
+    imeta: pd.DataFrame,
+    idata_name: str = "iData",
+    imeta_name: str = "iMeta",
+    required_columns: list[str] | None = None,
+) -> list[str]:
+    """Problems in iData and between iData and iMeta.
+
+    `idata` may hold text (as read with dtype=str) or numbers. `required_columns` are
+    further columns the method needs (e.g. an imputation group).
+    """
+    problems: list[str] = []
+    if UCODE not in idata.columns:
+        return [f"{idata_name}: no '{UCODE}' column; expected one column '{UCODE}' with a unique code per unit"]
+    seen: dict[str, int] = {}
+    for pos, code in enumerate(idata[UCODE]):
+        line = _line(pos)
+        if _blank(code):
+            problems.append(f"{idata_name} line {line}: uCode is empty; every unit needs a code")
+            continue
+        code = str(code).strip()
+        if code in seen:
+            problems.append(f"{idata_name} line {line}: uCode '{code}' appears again (first on line {seen[code]}); unit codes must be unique")
+        else:
+            seen[code] = line
+
+    if "Type" not in imeta.columns or "iCode" not in imeta.columns:
+        return problems
+    indicators = indicator_codes(imeta)
+    numeric_columns = []
+    for code in indicators:
+        if code not in idata.columns:
+            problems.append(f"{imeta_name}: indicator '{code}' has no column in {idata_name}; expected a column named '{code}'")
+        else:
+            numeric_columns.append(code)
+    if "Denominator" in imeta.columns:
+        for pos, row in enumerate(imeta.to_dict("records")):
+            if row["Type"] != "Indicator" or _blank(row["Denominator"]):
+                continue
+            den = str(row["Denominator"]).strip()
+            if den not in idata.columns:
+                problems.append(
+                    f"{imeta_name} line {_line(pos)} (iCode '{row['iCode']}'): Denominator '{den}' is not a column of {idata_name}"
+                )
+            elif den not in numeric_columns:
+                numeric_columns.append(den)
+    for column in required_columns or []:
+        if column not in idata.columns:
+            problems.append(f"{idata_name}: column '{column}' needed by the method is missing")
+
+    for column in numeric_columns:
+        problems += _non_numeric_cells(idata, column, idata_name)
+    return problems
+
+
+def _non_numeric_cells(idata: pd.DataFrame, column: str, idata_name: str) -> list[str]:
+    raw = idata[column]
+    parsed = pd.to_numeric(raw, errors="coerce")
+    bad = raw.notna() & parsed.isna() & (raw.astype(str).str.strip() != "")
+    messages = []
+    for pos in pd.Series(range(len(raw)))[bad.to_numpy()]:
+        unit = idata[UCODE].iloc[pos]
+        messages.append(
+            f"{idata_name} line {_line(pos)} (uCode '{unit}'), column '{column}': value '{raw.iloc[pos]}' "
+            "is not a number; expected a number, or an empty cell for a missing value"
+        )
+    infinite = parsed.abs() == float("inf")
+    for pos in pd.Series(range(len(raw)))[infinite.to_numpy()]:
+        messages.append(
+            f"{idata_name} line {_line(pos)} (uCode '{idata[UCODE].iloc[pos]}'), column '{column}': "
+            f"value '{raw.iloc[pos]}' is infinite; expected a finite number"
+        )
+    return messages
+
+
+def validate_inputs(idata, imeta, idata_name="iData", imeta_name="iMeta", required_columns=None) -> None:
+    """Raise `IndexInputError` listing every problem in iData / iMeta, if any."""
+    problems = check_imeta(imeta, imeta_name)
+    problems += check_idata(idata, imeta, idata_name, imeta_name, required_columns)
+    if problems:
+        raise IndexInputError(problems)

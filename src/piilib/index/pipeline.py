@@ -1,0 +1,190 @@
+"""`build_index`: run the method's steps on iData / iMeta and keep everything.
+
+    result = build_index(idata, imeta, steps)      # steps=None -> DEFAULT_STEPS
+    result.stages["Treated"]                       # every stage, COINr's layout
+    build_index(new_idata, result.imeta, result.log)   # replay the same method
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import steps as st
+from .meta_checks import IndexInputError, indicator_codes, validate_inputs
+from .spec import STAGE_OF_STEP, complete_steps
+from .structure import AggregationError, IndexStructure, normalise_array, rank_array
+
+RAW = "Raw"
+
+
+@dataclass
+class IndexResult:
+    """Everything one run of the method produced.
+
+    Attributes:
+        stages: stage name -> wide DataFrame (`uCode` + indicator columns; the
+            "Aggregated" stage adds every aggregate). Keys in the order they were made,
+            starting with "Raw".
+        log: the steps that ran, each with all its parameters (defaults filled in);
+            `build_index(idata, result.imeta, result.log)` replays the method.
+        treatment: one row per indicator (see `steps.TREATMENT_COLUMNS`); empty when
+            the method has no treat step.
+        imeta: the iMeta used (a copy).
+        idata: the iData used (a copy, numeric columns as numbers).
+        structure: the compiled tree (fast path for re-weighting; see `structure`).
+        removed_units: units dropped by the screen step.
+        warnings: plain-language notes about edge cases met (constant indicators...).
+    """
+
+    stages: dict[str, pd.DataFrame]
+    log: list[dict]
+    treatment: pd.DataFrame
+    imeta: pd.DataFrame
+    idata: pd.DataFrame
+    structure: IndexStructure
+    removed_units: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    scores: pd.DataFrame = field(init=False)
+    ranks: pd.DataFrame = field(init=False)
+
+    def __post_init__(self):
+        last = self.stages[next(reversed(self.stages))]
+        units, columns, values = st.split_frame(last)
+        index = pd.Index(units, name=st.UCODE)
+        self.scores = pd.DataFrame(values, index=index, columns=columns)
+        self.ranks = pd.DataFrame(rank_array(values), index=index, columns=columns)
+
+
+def _numeric_idata(idata: pd.DataFrame, numeric_columns: list[str]) -> pd.DataFrame:
+    frame = idata.copy()
+    frame[st.UCODE] = frame[st.UCODE].astype(str).str.strip()
+    for column in numeric_columns:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def build_index(
+    idata: pd.DataFrame,
+    imeta: pd.DataFrame,
+    steps: list[dict] | None = None,
+    validate: bool = True,
+) -> IndexResult:
+    """Build the index: run `steps` (default `DEFAULT_STEPS`) in order, keeping every stage.
+
+    Args:
+        idata: COINr iData, one row per unit (`uCode`, indicator columns, optional
+            group / denominator columns). Text cells are parsed as numbers.
+        imeta: COINr iMeta (Level, iCode, Direction, Weight, Parent, Type, ...).
+        steps: list of step dicts (see `piilib.index.spec`); a previous `result.log`
+            replays that method.
+        validate: check iData / iMeta first (skip only for inputs already checked,
+            e.g. inside a loop over perturbed copies of a validated input).
+
+    Raises:
+        IndexInputError: with one message per problem in the inputs or the steps.
+    """
+    completed, problems = complete_steps(steps)
+    if problems:
+        raise IndexInputError(problems)
+    groups_needed = [s["group"] for s in completed if s["step"] == "impute" and s["method"] == st.IMPUTE_GROUP_MEAN]
+    if validate:
+        validate_inputs(idata, imeta, required_columns=groups_needed)
+
+    imeta = imeta.copy()
+    structure = IndexStructure.from_imeta(imeta)
+    indicators = list(structure.indicator_codes)
+    denominator_of = st._denominator_map(imeta)
+    data = _numeric_idata(idata, indicators + sorted(set(denominator_of.values())))
+
+    rows = np.arange(len(data))  # rows of iData still in the data set
+    units = data[st.UCODE].to_numpy()
+    values = data[indicators].to_numpy(dtype=float, na_value=np.nan)
+    stages = {RAW: st.make_frame(units, indicators, values)}
+    treatment = pd.DataFrame(columns=st.TREATMENT_COLUMNS)
+    removed: list[str] = []
+    notes: list[str] = []
+
+    for step in completed:
+        name = step["step"]
+        columns = indicators
+        if name == "denominate":
+            divisors = np.full(values.shape, np.nan)
+            has_denominator = np.array([code in denominator_of for code in indicators], dtype=bool)
+            for j in np.flatnonzero(has_denominator):
+                divisors[:, j] = data[denominator_of[indicators[j]]].to_numpy(dtype=float)[rows]
+            values = st.denominate_values(values, divisors, has_denominator)
+        elif name == "impute":
+            labels = data[step["group"]].to_numpy(dtype=object)[rows] if step["group"] else None
+            values = st.impute_values(values, step["method"], labels)
+        elif name == "screen":
+            keep = st.availability_values(values) >= step["min_availability"]
+            removed += list(units[~keep])
+            rows, units, values = rows[keep], units[keep], values[keep]
+        elif name == "treat":
+            values, details = st.treat_values(
+                values, step["skew_threshold"], step["kurtosis_threshold"], step["max_winsorised"]
+            )
+            treatment = st.treatment_table(units, indicators, details)
+            notes += _treatment_notes(treatment)
+        elif name == "normalise":
+            notes += _normalise_notes(values, indicators)
+            values = normalise_array(
+                values, structure.directions, step["method"], step["lower"], step["upper"], step["mean"], step["sd"]
+            )
+        elif name == "aggregate":
+            try:
+                values = structure.aggregate(values, structure.weight_vector(step["weights"]), step["method"])
+            except AggregationError as error:
+                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
+            except ValueError as error:  # unknown code in weights
+                raise IndexInputError([f"step aggregate: weights name a code not in iMeta ({error})"]) from None
+            columns = list(structure.codes)
+        stages[STAGE_OF_STEP[name]] = st.make_frame(units, columns, values)
+
+    return IndexResult(
+        stages=stages,
+        log=copy.deepcopy(completed),
+        treatment=treatment,
+        imeta=imeta,
+        idata=data,
+        structure=structure,
+        removed_units=removed,
+        warnings=notes,
+    )
+
+
+def _treatment_notes(treatment: pd.DataFrame) -> list[str]:
+    codes = treatment.loc[treatment["treatment"] == st.TREAT_NOT_CHECKABLE, "iCode"].tolist()
+    if not codes:
+        return []
+    return [
+        "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) "
+        f"for {', '.join(codes)}; left untreated"
+    ]
+
+
+def _normalise_notes(values: np.ndarray, indicators: list[str]) -> list[str]:
+    notes = []
+    present = ~np.isnan(values)
+    empty = [c for c, n in zip(indicators, present.sum(axis=0)) if n == 0]
+    if empty:
+        notes.append(f"normalise: no values at all for {', '.join(empty)}; their scores are missing")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+        high = np.nanmax(values, axis=0)
+        low = np.nanmin(values, axis=0)
+    constant = [c for c, h, lo, n in zip(indicators, high, low, present.sum(axis=0)) if n > 0 and h == lo]
+    if constant:
+        notes.append(
+            f"normalise: all units have the same value for {', '.join(constant)}; min-max is undefined, "
+            "so their scores are missing (as in COINr) and aggregation ignores them"
+        )
+    return notes
+
+
+__all__ = ["IndexResult", "build_index", "indicator_codes"]

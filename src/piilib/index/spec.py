@@ -1,0 +1,183 @@
+"""The method: an ordered list of steps with their parameters (method.yml).
+
+Schema of `method.yml` (also what `IndexResult.log` holds, so a log can be saved and
+replayed)::
+
+    name: ASEM example            # optional, free text
+    steps:                        # required, run in this order
+      - step: denominate          # each indicator / its iMeta Denominator column
+      - step: impute
+        method: group_mean        # "mean" (default) or "group_mean"
+        group: EurAsia_group      # iData column with the groups (group_mean only)
+      - step: screen
+        min_availability: 0.9     # keep units with >= this share of indicators (default 2/3)
+      - step: treat               # COINr defaults shown
+        skew_threshold: 2.0       # |skew| >= this ...
+        kurtosis_threshold: 3.5   # ... and kurtosis >= this -> outlier treatment
+        max_winsorised: 5         # winsorise up to this many points, else log_CT
+      - step: normalise
+        method: minmax            # "minmax" (default) or "zscore"
+        lower: 0                  # minmax target range (default 0-100)
+        upper: 100
+        # mean: 0, sd: 1          # zscore target (defaults 0 and 1)
+      - step: aggregate
+        method: arithmetic        # "arithmetic" (default) or "geometric" (values must be > 0)
+        weights: {}               # optional: iCode -> weight, replacing iMeta weights
+
+Each step reads the latest data set and writes its own stage ("Denominated",
+"Imputed", "Screened", "Treated", "Normalised", "Aggregated"); "Raw" is iData's
+indicator columns. Steps may be left out (the PII skips the first three) but each
+may appear at most once, and aggregate must come last if present.
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+
+import yaml
+
+from .steps import IMPUTE_GROUP_MEAN, IMPUTE_METHODS
+from .structure import AGGREGATION_METHODS, MINMAX, NORMALISATION_METHODS
+
+STAGE_OF_STEP = {
+    "denominate": "Denominated",
+    "impute": "Imputed",
+    "screen": "Screened",
+    "treat": "Treated",
+    "normalise": "Normalised",
+    "aggregate": "Aggregated",
+}
+
+STEP_DEFAULTS: dict[str, dict] = {
+    "denominate": {},
+    "impute": {"method": "mean", "group": None},
+    "screen": {"min_availability": 2 / 3},
+    "treat": {"skew_threshold": 2.0, "kurtosis_threshold": 3.5, "max_winsorised": 5},
+    "normalise": {"method": MINMAX, "lower": 0.0, "upper": 100.0, "mean": 0.0, "sd": 1.0},
+    "aggregate": {"method": "arithmetic", "weights": {}},
+}
+
+# The PII: values are already ratios and complete, so no denominate / impute / screen.
+DEFAULT_STEPS: list[dict] = [
+    {"step": "treat", **STEP_DEFAULTS["treat"]},
+    {"step": "normalise", **STEP_DEFAULTS["normalise"]},
+    {"step": "aggregate", **STEP_DEFAULTS["aggregate"]},
+]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_parameters(step: str, params: dict, where: str) -> list[str]:
+    problems = []
+    if step == "impute":
+        if params["method"] not in IMPUTE_METHODS:
+            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(IMPUTE_METHODS)}")
+        if params["method"] == IMPUTE_GROUP_MEAN and not params["group"]:
+            problems.append(f"{where}: method group_mean needs 'group', the iData column holding each unit's group")
+    elif step == "screen":
+        value = params["min_availability"]
+        if not _is_number(value) or not 0 <= value <= 1:
+            problems.append(f"{where}: min_availability is '{value}'; expected a number from 0 to 1")
+    elif step == "treat":
+        for name in ("skew_threshold", "kurtosis_threshold"):
+            if not _is_number(params[name]):
+                problems.append(f"{where}: {name} is '{params[name]}'; expected a number")
+        value = params["max_winsorised"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            problems.append(f"{where}: max_winsorised is '{value}'; expected a whole number >= 0")
+    elif step == "normalise":
+        if params["method"] not in NORMALISATION_METHODS:
+            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(NORMALISATION_METHODS)}")
+        for name in ("lower", "upper", "mean", "sd"):
+            if not _is_number(params[name]):
+                problems.append(f"{where}: {name} is '{params[name]}'; expected a number")
+        if _is_number(params["lower"]) and _is_number(params["upper"]) and params["lower"] >= params["upper"]:
+            problems.append(f"{where}: lower ({params['lower']}) must be below upper ({params['upper']})")
+        if _is_number(params["sd"]) and params["sd"] <= 0:
+            problems.append(f"{where}: sd is {params['sd']}; expected a number > 0")
+    elif step == "aggregate":
+        if params["method"] not in AGGREGATION_METHODS:
+            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(AGGREGATION_METHODS)}")
+        weights = params["weights"]
+        if not isinstance(weights, dict):
+            problems.append(f"{where}: weights must be a mapping iCode -> weight")
+        else:
+            for code, weight in weights.items():
+                if not _is_number(weight) or weight <= 0:
+                    problems.append(f"{where}: weight of '{code}' is '{weight}'; expected a number > 0")
+    return problems
+
+
+def complete_steps(steps: list[dict] | None, source: str = "steps") -> tuple[list[dict], list[str]]:
+    """Fill every step's parameters with the defaults and check them.
+
+    Returns (completed steps, problems); the completed list is what `IndexResult.log`
+    records. `source` names where the steps came from, for messages.
+    """
+    if steps is None:
+        return copy.deepcopy(DEFAULT_STEPS), []
+    if not isinstance(steps, list) or not steps:
+        return [], [f"{source}: expected a non-empty list of steps"]
+    problems: list[str] = []
+    completed: list[dict] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(steps, start=1):
+        where = f"{source}, step {number}"
+        if not isinstance(entry, dict) or "step" not in entry:
+            problems.append(f"{where}: expected a mapping with a 'step' key (one of {', '.join(STAGE_OF_STEP)})")
+            continue
+        name = entry["step"]
+        if name not in STAGE_OF_STEP:
+            problems.append(f"{where}: unknown step '{name}'; expected one of {', '.join(STAGE_OF_STEP)}")
+            continue
+        where = f"{source}, step {number} ({name})"
+        if name in seen:
+            problems.append(f"{where}: step '{name}' appears more than once; each step may run once")
+        seen.add(name)
+        unknown = sorted(set(entry) - {"step"} - set(STEP_DEFAULTS[name]))
+        if unknown:
+            allowed = ", ".join(STEP_DEFAULTS[name]) or "none"
+            problems.append(f"{where}: unknown parameter(s) {', '.join(unknown)}; allowed: {allowed}")
+        params = copy.deepcopy(STEP_DEFAULTS[name])
+        params.update({k: copy.deepcopy(v) for k, v in entry.items() if k != "step"})
+        if name == "aggregate" and params["weights"] is None:
+            params["weights"] = {}
+        problems += _check_parameters(name, params, where)
+        completed.append({"step": name, **params})
+    if "aggregate" in seen and completed and completed[-1]["step"] != "aggregate":
+        problems.append(f"{source}: 'aggregate' must be the last step")
+    return completed, problems
+
+
+def read_method(path) -> tuple[list[dict], list[str]]:
+    """Read a method.yml file: (completed steps, problems)."""
+    name = str(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except OSError as error:
+        return [], [f"{name}: cannot be read ({error.strerror})"]
+    except yaml.YAMLError as error:
+        return [], [f"{name}: is not valid YAML ({error})"]
+    if not isinstance(document, dict) or "steps" not in document:
+        return [], [f"{name}: expected a mapping with a 'steps' list (see the method.yml schema in the README)"]
+    unknown = sorted(set(document) - {"name", "steps"})
+    steps, problems = complete_steps(document["steps"], name)
+    if unknown:
+        problems.insert(0, f"{name}: unknown top-level key(s) {', '.join(unknown)}; allowed: name, steps")
+    return steps, problems
+
+
+def method_document(steps: list[dict], name: str | None = None) -> dict:
+    """A method.yml document (plain types) for `steps`, e.g. to save `IndexResult.log`."""
+    document: dict = {}
+    if name:
+        document["name"] = name
+    document["steps"] = [
+        {k: (float(v) if _is_number(v) and not isinstance(v, int) else v) for k, v in step.items()}
+        for step in steps
+    ]
+    return document

@@ -1,0 +1,398 @@
+"""Reading an indicator file into located raw entries (structure only, no checks of meaning).
+
+A file is CSV or Excel (.xlsx). Each sheet is a grid of cells. The header row is found
+by its content, so title rows above it (as a ministry spreadsheet has) are skipped:
+
+- long layout: a row with a province column, an indicator column and a value column
+  (English or Vietnamese names, see the *_ALIASES below), and optionally an edition column;
+- wide layout: a row with indicator codes ("1.1.1", or "1.1.1 Tên chỉ số") as column
+  headers and a province column (named, or else the text column left of the codes).
+
+In the wide layout, rows between the header and the first row holding a number are taken
+as sub-header rows (names, units) and skipped; rows whose province cell says "Cả nước",
+"Trung bình", … are national or average rows and skipped too. The edition comes from an
+edition column, or from a title cell ("Kỳ PII: 2024", "… PII 2024 …").
+
+`read_raw` never raises for a bad file: it returns every structural problem it finds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from piilib.io import problems as P
+from piilib.io.numbers import parse_number
+from piilib.io.problems import Problem
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+
+# Header names, compared after `normalise` (lower case, no diacritics, no punctuation).
+EDITION_ALIASES = frozenset({"edition", "nam", "ky", "ky pii", "nam pii", "pii edition", "ky danh gia"})
+PROVINCE_ALIASES = frozenset({
+    "province", "unit", "tinh", "tinh thanh pho", "tinh thanh", "tinh tp", "dia phuong",
+    "ten tinh", "ten tinh thanh pho", "ten dia phuong", "tinh thanh pho truc thuoc trung uong",
+})
+INDICATOR_ALIASES = frozenset({"indicator", "indicator code", "code", "ma chi so", "chi so", "ma"})
+VALUE_ALIASES = frozenset({"value", "gia tri", "so lieu", "gia tri chi so"})
+# Province cells of rows that summarise the country or a group, not a province.
+SUMMARY_ROW_LABELS = frozenset({
+    "ca nuoc", "toan quoc", "trung binh", "trung binh ca nuoc", "binh quan", "tong", "tong cong",
+    "national", "average", "total", "vietnam", "viet nam",
+})
+
+INDICATOR_CODE = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.\d{1,2})\.?(?:\s|$)")
+TITLE_EDITION = re.compile(r"PII\D{0,12}?((?:19|20)\d{2})", re.IGNORECASE)
+YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0+)?\s*$")
+HEADER_SEARCH_ROWS = 50
+
+LONG = "long"
+WIDE = "wide"
+
+EXPECTED_LAYOUT = (
+    "a header row with columns for province, indicator and value (e.g. \"tỉnh\", \"mã chỉ số\", "
+    "\"giá trị\"), or a row with \"tỉnh, thành phố\" and indicator codes such as 1.1.1 as column headers"
+)
+
+
+def normalise(text) -> str:
+    """Lower case, without diacritics or punctuation: "Tỉnh, thành phố" -> "tinh thanh pho"."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare).split())
+
+
+def cell_text(value) -> str:
+    """A cell as the user reads it (integers without ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell and where it is: 1-based sheet row, 0-based column, and its column's header."""
+
+    sheet: str | None
+    row: int
+    column: int
+    header: str | None
+    value: object
+
+    def problem(self, kind: str, file: str, what: str, expected: str, show_value: bool = True) -> Problem:
+        return Problem(
+            kind=kind, file=file, what=what, expected=expected, sheet=self.sheet, row=self.row,
+            column=self.column, header=self.header,
+            found=cell_text(self.value) if show_value else None,
+        )
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One value of the file with the cells that say which province, indicator and edition."""
+
+    province: Cell
+    indicator: Cell  # the row's indicator cell (long) or the column's header cell (wide)
+    value: Cell
+    edition: Cell | None  # edition cell of the row, or the title cell; None when not stated
+
+
+@dataclass
+class RawFile:
+    name: str
+    entries: list[RawEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    layouts: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str | None
+    rows: list[list[object]]
+
+
+class _FileUnusable(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def read_raw(path) -> RawFile:
+    """Every value of the file with its location, and the structural problems found."""
+    path = Path(path)
+    raw = RawFile(name=path.name)
+    try:
+        sheets = _load_sheets(path)
+    except _FileUnusable as unusable:
+        raw.problems.append(unusable.problem)
+        return raw
+    if all(_is_blank_row(row) for sheet in sheets for row in sheet.rows):
+        raw.problems.append(Problem(
+            P.EMPTY, raw.name, "the file is empty (no cell has anything in it)",
+            f"a filled-in file with {EXPECTED_LAYOUT}",
+        ))
+        return raw
+    found_header = False
+    for sheet in sheets:
+        layout = _read_sheet(sheet, raw)
+        if layout:
+            found_header = True
+            raw.layouts.append(layout)
+    if not found_header:
+        where = "any sheet" if len(sheets) > 1 or sheets[0].name else "the file"
+        raw.problems.append(Problem(
+            P.NO_HEADER, raw.name, f"no header row was found in {where} "
+            f"(looked at the first {HEADER_SEARCH_ROWS} rows)", EXPECTED_LAYOUT,
+        ))
+    return raw
+
+
+# --- loading files -------------------------------------------------------------------------
+
+def _load_sheets(path: Path) -> list[_Sheet]:
+    if not path.exists():
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, f"the file does not exist ({path})",
+                                    "the path of an existing .csv or .xlsx file"))
+    if not path.is_file():
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, "this is a folder, not a file",
+                                    "the path of a .csv or .xlsx file"))
+    suffix = path.suffix.lower()
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            return _load_workbook(path)
+        if suffix in CSV_SUFFIXES:
+            return [_Sheet(None, _load_csv(path))]
+    except PermissionError:
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, "the file cannot be opened (no permission to read it)",
+                                    "a file this account can read")) from None
+    if suffix == ".xls":
+        raise _FileUnusable(Problem(
+            P.UNREADABLE, path.name, "this is the old Excel format (.xls), which cannot be read",
+            "an .xlsx file: open it in Excel and use Save As, Excel Workbook (.xlsx)",
+        ))
+    raise _FileUnusable(Problem(
+        P.UNREADABLE, path.name, f'files of type "{path.suffix or "(no extension)"}" cannot be read',
+        "a .csv or .xlsx file",
+    ))
+
+
+def _load_workbook(path: Path) -> list[_Sheet]:
+    if path.stat().st_size == 0:
+        return [_Sheet(None, [])]
+    try:
+        workbook = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as error:
+        raise _FileUnusable(Problem(
+            P.CORRUPT_WORKBOOK, path.name,
+            f"the workbook is damaged or is not really an Excel file ({type(error).__name__}: {error})",
+            "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
+        )) from None
+    try:
+        return [
+            _Sheet(sheet.title, [[_excel_value(cell) for cell in row] for row in sheet.iter_rows()])
+            for sheet in workbook.worksheets
+        ]
+    finally:
+        workbook.close()
+
+
+def _excel_value(cell):
+    """The value the user sees: a number formatted as a percentage shows value × 100."""
+    value = cell.value
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if (
+        isinstance(value, (int, float)) and not isinstance(value, bool)
+        and "%" in (cell.number_format or "")
+    ):
+        return float(Decimal(repr(value)) * 100)
+    return value
+
+
+def _load_csv(path: Path) -> list[list[object]]:
+    data = path.read_bytes()
+    if not data.strip():
+        return []
+    text = _decode(data, path.name)
+    delimiter = _guess_delimiter(text)
+    return [
+        [value if value.strip() else None for value in record]
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ]
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise _FileUnusable(Problem(
+            P.UNREADABLE, name, "the file is not text (it holds binary data)",
+            "a CSV text file (UTF-8), or an .xlsx workbook saved with the .xlsx extension",
+        ))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Vietnamese Windows software writes Windows-1258.
+        return data.decode("cp1258", errors="replace")
+
+
+def _guess_delimiter(text: str) -> str:
+    """The delimiter that splits the most lines into the same number (>1) of fields.
+
+    On a tie the one giving more fields wins: "1.234,5" splits on a comma too.
+    """
+    sample = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS + 20] if line.strip()]
+    best, best_score = ",", (0, 0)
+    for delimiter in (",", ";", "\t"):
+        widths = Counter(len(record) for record in csv.reader(sample, delimiter=delimiter))
+        score = max(((count, width) for width, count in widths.items() if width > 1), default=(0, 0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_blank_row(row) -> bool:
+    return all(_is_blank(value) for value in row)
+
+
+def _looks_numeric(value) -> bool:
+    return parse_number(value).value is not None
+
+
+def _at(row, column):
+    return row[column] if column < len(row) else None
+
+
+def _read_sheet(sheet: _Sheet, raw: RawFile) -> str | None:
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        names = [normalise(value) for value in row]
+        long_columns = _long_columns(names)
+        if long_columns:
+            _read_long(sheet, index, long_columns, raw)
+            return LONG
+        codes = {column: match.group(1) for column, value in enumerate(row)
+                 if isinstance(value, str) and (match := INDICATOR_CODE.match(value))}
+        province_column = next((c for c, name in enumerate(names) if name in PROVINCE_ALIASES), None)
+        if codes and province_column is None and len(codes) >= 2:
+            province_column = _guess_province_column(sheet.rows, index, codes)
+        if codes and province_column is not None:
+            _read_wide(sheet, index, province_column, codes, raw)
+            return WIDE
+    return None
+
+
+def _long_columns(names: list[str]) -> dict[str, int] | None:
+    def first(aliases):
+        return next((column for column, name in enumerate(names) if name in aliases), None)
+
+    columns = {
+        "province": first(PROVINCE_ALIASES),
+        "indicator": first(INDICATOR_ALIASES),
+        "value": first(VALUE_ALIASES),
+        "edition": first(EDITION_ALIASES),
+    }
+    if columns["province"] is None or columns["indicator"] is None or columns["value"] is None:
+        return None
+    return columns
+
+
+def _guess_province_column(rows, header_index: int, codes: dict[int, str]) -> int | None:
+    """Without a named province column: the column left of the codes holding the most text."""
+    candidates = range(min(codes))
+    text_counts = {
+        column: sum(
+            isinstance(_at(row, column), str) and not _looks_numeric(_at(row, column))
+            for row in rows[header_index + 1:]
+        )
+        for column in candidates
+    }
+    best = max(text_counts, key=lambda column: (text_counts[column], column), default=None)
+    return best if best is not None and text_counts[best] > 0 else None
+
+
+def _title_edition(sheet: _Sheet, header_index: int, raw: RawFile) -> Cell | None:
+    """The edition stated above the header: a labelled cell ("Kỳ PII" | 2024) or "PII 2024" in a title."""
+    found: list[Cell] = []
+    for index, row in enumerate(sheet.rows[:header_index]):
+        for column, value in enumerate(row):
+            if normalise(value) in EDITION_ALIASES:
+                following = next((v for v in row[column + 1:] if not _is_blank(v)), None)
+                if following is not None and YEAR.match(cell_text(following)):
+                    found.append(Cell(sheet.name, index + 1, column, None, int(YEAR.match(cell_text(following)).group(1))))
+            elif isinstance(value, str) and (match := TITLE_EDITION.search(value)):
+                found.append(Cell(sheet.name, index + 1, column, None, int(match.group(1))))
+    years = sorted({cell.value for cell in found})
+    if len(years) > 1:
+        first = found[0]
+        raw.problems.append(first.problem(
+            P.EDITION, raw.name, "the title rows name more than one PII edition "
+            f"({', '.join(map(str, years))})", "one edition per file, or choose it with --edition",
+            show_value=False,
+        ))
+        return None
+    return found[0] if found else None
+
+
+def _read_long(sheet: _Sheet, header_index: int, columns: dict[str, int], raw: RawFile) -> None:
+    header = sheet.rows[header_index]
+    title_edition = None if columns["edition"] is not None else _title_edition(sheet, header_index, raw)
+
+    def cell(row, row_number, role):
+        column = columns[role]
+        return Cell(sheet.name, row_number, column, cell_text(_at(header, column)), _at(row, column))
+
+    for index in range(header_index + 1, len(sheet.rows)):
+        row, row_number = sheet.rows[index], index + 1
+        province, indicator, value = (cell(row, row_number, role) for role in ("province", "indicator", "value"))
+        if all(_is_blank(c.value) for c in (province, indicator, value)):
+            continue
+        edition = cell(row, row_number, "edition") if columns["edition"] is not None else title_edition
+        raw.entries.append(RawEntry(province=province, indicator=indicator, value=value, edition=edition))
+
+
+def _read_wide(sheet: _Sheet, header_index: int, province_column: int, codes: dict[int, str], raw: RawFile) -> None:
+    header = sheet.rows[header_index]
+    edition = _title_edition(sheet, header_index, raw)
+    province_header = cell_text(_at(header, province_column)) or None
+    code_cells = {
+        column: Cell(sheet.name, header_index + 1, column, None, code) for column, code in codes.items()
+    }
+    seen_numbers = False
+    for index in range(header_index + 1, len(sheet.rows)):
+        row, row_number = sheet.rows[index], index + 1
+        province = Cell(sheet.name, row_number, province_column, province_header, _at(row, province_column))
+        values = [
+            Cell(sheet.name, row_number, column, codes[column], _at(row, column)) for column in codes
+        ]
+        has_number = any(_looks_numeric(c.value) for c in values)
+        if not seen_numbers and not has_number:
+            continue  # sub-header rows (names, units) or rows not filled in yet
+        seen_numbers = seen_numbers or has_number
+        if normalise(province.value) in SUMMARY_ROW_LABELS:
+            continue
+        if _is_blank(province.value) and all(_is_blank(c.value) for c in values):
+            continue
+        for value in values:
+            raw.entries.append(RawEntry(
+                province=province, indicator=code_cells[value.column], value=value, edition=edition,
+            ))

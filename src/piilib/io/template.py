@@ -1,0 +1,179 @@
+"""The entry workbook for the 15 July data collection (`pii template`).
+
+Sheets (Vietnamese, for the staff who fill them in):
+
+- "Số liệu": one row per province, one column per indicator. Above the column of codes,
+  rows with each indicator's name and unit; the code cells carry the definition as a
+  comment. The header row (province, codes) is frozen with the province names.
+- "Chỉ số": the framework of the edition: code, pillar, sub-pillar, names, unit, direction,
+  denominator, definition, source and whether the code is official or provisional.
+- "Nguồn": one row per indicator to record who supplied the value and on what document.
+
+The workbook, once filled in, imports with `piilib.io.read_values` without any edit: the
+data sheet is the wide layout that `piilib.io.read` recognises, and the edition is stated
+in a labelled title cell ("Kỳ PII").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from piilib.framework import indicators as framework_indicators
+from piilib.framework import load_framework
+from piilib.units import load_units
+
+DATA_SHEET = "Số liệu"
+INDICATORS_SHEET = "Chỉ số"
+SOURCES_SHEET = "Nguồn"
+
+# Layout of the data sheet (1-based rows): title, edition, note, blank, names, units, header.
+TITLE_ROW, EDITION_ROW, NOTE_ROW, NAME_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3, 5, 6, 7
+FIRST_DATA_ROW = HEADER_ROW + 1
+NUMBER_COLUMN, PROVINCE_COLUMN, FIRST_CODE_COLUMN = 1, 2, 3
+
+DENOMINATORS_VI = {
+    "population": "Dân số",
+    "communes": "Số xã (đơn vị hành chính cấp xã)",
+    "enterprises": "Số doanh nghiệp",
+    "manufacturing_enterprises": "Số doanh nghiệp chế biến, chế tạo",
+    "grdp": "GRDP",
+    "pupils": "Số học sinh",
+    "none": "Không (giá trị trực tiếp)",
+}
+CODE_STATUS_VI = {"official": "Chính thức", "provisional": "Tạm xếp (mã chưa công bố)"}
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_NAME_FILL = PatternFill("solid", fgColor="F2F2F2")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_WRAP_CENTRE = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def direction_vi(direction) -> str:
+    """'Thuận' when a higher value is better, 'Nghịch' when lower is better."""
+    return "Nghịch (thấp hơn là tốt hơn)" if int(direction) < 0 else "Thuận (cao hơn là tốt hơn)"
+
+
+def build_template(edition: int) -> Workbook:
+    """The entry workbook for one edition, built from the framework and the province list."""
+    indicators = framework_indicators(edition).reset_index(drop=True)
+    units = load_units(edition).reset_index(drop=True)
+    workbook = Workbook()
+    _data_sheet(workbook.active, edition, indicators, units)
+    _indicators_sheet(workbook.create_sheet(INDICATORS_SHEET), edition, indicators)
+    _sources_sheet(workbook.create_sheet(SOURCES_SHEET), indicators)
+    return workbook
+
+
+def write_template(edition: int, out, overwrite: bool = False) -> Path:
+    """Write the entry workbook to `out` (.xlsx); an existing file is kept unless `overwrite`."""
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise ValueError(f'the template must be saved as an .xlsx file, not "{out.name}"')
+    if out.exists() and not overwrite:
+        raise FileExistsError(
+            f"{out} already exists and may hold entered data; choose another name or use --force"
+        )
+    workbook = build_template(edition)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(out)
+    return out
+
+
+def _text(value) -> str:
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _data_sheet(sheet, edition: int, indicators: pd.DataFrame, units: pd.DataFrame) -> None:
+    sheet.title = DATA_SHEET
+    last_column = FIRST_CODE_COLUMN + len(indicators) - 1
+    sheet.cell(TITLE_ROW, 1, f"SỐ LIỆU CÁC CHỈ SỐ THÀNH PHẦN — CHỈ SỐ ĐỔI MỚI SÁNG TẠO CẤP ĐỊA PHƯƠNG (PII) {edition}").font = Font(bold=True, size=14)
+    sheet.cell(EDITION_ROW, 1, "Kỳ PII").font = _BOLD
+    sheet.cell(EDITION_ROW, 2, edition).alignment = Alignment(horizontal="left")
+    sheet.cell(NOTE_ROW, 1, (
+        f"Nhập giá trị thô của mỗi chỉ số theo đơn vị tính ở hàng {UNIT_ROW}; số thập phân dùng dấu phẩy "
+        f"(ví dụ 12,5). Ô để trống là chưa có số liệu. Không sửa hàng mã chỉ số (hàng {HEADER_ROW}) và cột "
+        f"tên tỉnh, thành phố. Định nghĩa từng chỉ số: di chuột vào ô mã hoặc xem trang \"{INDICATORS_SHEET}\"; "
+        f"nguồn số liệu ghi ở trang \"{SOURCES_SHEET}\"."
+    )).alignment = Alignment(wrap_text=False)
+
+    sheet.cell(NAME_ROW, PROVINCE_COLUMN, "Tên chỉ số").font = _BOLD
+    sheet.cell(UNIT_ROW, PROVINCE_COLUMN, "Đơn vị tính").font = _BOLD
+    sheet.cell(HEADER_ROW, NUMBER_COLUMN, "STT")
+    sheet.cell(HEADER_ROW, PROVINCE_COLUMN, "Tỉnh, thành phố")
+    for offset, row in indicators.iterrows():
+        column = FIRST_CODE_COLUMN + offset
+        name = sheet.cell(NAME_ROW, column, _text(row["name_vi"]))
+        name.alignment, name.fill = _WRAP_TOP, _NAME_FILL
+        unit = sheet.cell(UNIT_ROW, column, _text(row["unit_vi"]))
+        unit.alignment, unit.fill = _WRAP_CENTRE, _NAME_FILL
+        code = sheet.cell(HEADER_ROW, column, str(row["code"]))
+        note = f"{row['code']} — {_text(row['name_vi'])}\n{direction_vi(row['direction'])}\n\n{_text(row['definition_vi'])}"
+        code.comment = Comment(note.strip(), "pii template", width=360, height=220)
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    for column in range(NUMBER_COLUMN, last_column + 1):
+        header = sheet.cell(HEADER_ROW, column)
+        header.font, header.fill, header.alignment = _BOLD, _HEADER_FILL, _WRAP_CENTRE
+    for offset, unit in units.iterrows():
+        sheet.cell(FIRST_DATA_ROW + offset, NUMBER_COLUMN, offset + 1)
+        sheet.cell(FIRST_DATA_ROW + offset, PROVINCE_COLUMN, unit["name_vi"])
+    sheet.row_dimensions[NAME_ROW].height = 120
+    sheet.row_dimensions[UNIT_ROW].height = 45
+    sheet.column_dimensions[get_column_letter(NUMBER_COLUMN)].width = 6
+    sheet.column_dimensions[get_column_letter(PROVINCE_COLUMN)].width = 24
+    sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, FIRST_CODE_COLUMN)
+
+
+def _names_by_code(edition: int) -> tuple[dict[str, str], dict[str, str]]:
+    framework = load_framework(edition)
+    return dict(zip(framework["code"], framework["name_vi"])), dict(zip(framework["code"], framework["parent"]))
+
+
+def _indicators_sheet(sheet, edition: int, indicators: pd.DataFrame) -> None:
+    names, parents = _names_by_code(edition)
+    header = ["Mã chỉ số", "Trụ cột", "Nhóm chỉ số", "Tên chỉ số", "Tên tiếng Anh", "Đơn vị tính",
+              "Chiều tác động", "Mẫu số", "Định nghĩa", "Nguồn số liệu", "Mã"]
+    widths = [11, 28, 28, 45, 40, 16, 22, 24, 70, 30, 22]
+    sheet.append(header)
+    for _, row in indicators.iterrows():
+        sub_pillar = parents.get(row["code"])
+        pillar = parents.get(sub_pillar)
+        denominator = _text(row["denominator"])
+        status = _text(row["code_status"])
+        sheet.append([
+            str(row["code"]),
+            f"{pillar}. {names.get(pillar, '')}" if pillar else "",
+            f"{sub_pillar}. {names.get(sub_pillar, '')}" if sub_pillar else "",
+            _text(row["name_vi"]), _text(row["name_en"]), _text(row["unit_vi"]),
+            direction_vi(row["direction"]), DENOMINATORS_VI.get(denominator, denominator),
+            _text(row["definition_vi"]), _text(row["source"]), CODE_STATUS_VI.get(status, status),
+        ])
+    _table_style(sheet, widths)
+
+
+def _sources_sheet(sheet, indicators: pd.DataFrame) -> None:
+    header = ["Mã chỉ số", "Tên chỉ số", "Nguồn theo khung chỉ số", "Cơ quan cung cấp số liệu",
+              "Văn bản, tài liệu kèm theo", "Ngày nhận", "Người nhập", "Ghi chú"]
+    widths = [11, 45, 30, 30, 36, 12, 18, 30]
+    sheet.append(header)
+    for _, row in indicators.iterrows():
+        sheet.append([str(row["code"]), _text(row["name_vi"]), _text(row["source"])])
+    _table_style(sheet, widths)
+
+
+def _table_style(sheet, widths: list[int]) -> None:
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+        header = sheet.cell(1, column)
+        header.font, header.fill, header.alignment = _BOLD, _HEADER_FILL, _WRAP_CENTRE
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = _WRAP_TOP
+    sheet.freeze_panes = "B2"
+    sheet.auto_filter.ref = sheet.dimensions

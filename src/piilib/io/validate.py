@@ -1,0 +1,360 @@
+"""Checking an official indicator file and turning it into the tidy long frame.
+
+`validate_file` reads the file (`piilib.io.read`) and checks every value against the
+framework and the provinces of its edition, collecting every problem in one pass:
+unknown or former provinces, unknown indicators, duplicates, values that are not finite
+numbers, negative values where the indicator cannot be negative, provinces and indicators
+with no value at all. `read_values` returns the frame, or raises `OfficialFileError`
+carrying all the problems.
+
+Blank cells (and explicit no-data marks such as "-") are missing data, not errors: the index
+engine imputes them. A province or indicator with no value at all is an error.
+
+Which indicators cannot be negative is read from the framework (`cannot_be_negative`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from piilib import schema
+from piilib.framework import indicators as framework_indicators
+from piilib.io import problems as P
+from piilib.io.numbers import EXPECTED_NUMBER, infer_decimal_mark, parse_number
+from piilib.io.problems import OfficialFileError, Problem
+from piilib.io.read import INDICATOR_CODE, YEAR, Cell, RawEntry, cell_text, normalise, read_raw
+from piilib.units import UnitNameError, load_units, resolve_unit
+
+# A PII indicator is a level (count per population, commune or enterprise; amount; share;
+# score; index) unless it measures a change: growth, reduction, percentage points.
+_CHANGE_NAME = re.compile(r"tốc độ|tăng trưởng|giảm|thay đổi|growth|reduction|change", re.IGNORECASE)
+_CHANGE_UNIT = re.compile(r"điểm phần trăm|percentage point", re.IGNORECASE)
+NO_DENOMINATOR = "none"
+
+
+def cannot_be_negative(indicator: pd.Series) -> bool:
+    """Whether an indicator's values can never be below zero.
+
+    A ratio to a denominator (population, communes, enterprises, pupils, GRDP) of a count or
+    amount cannot be negative. Without a denominator, only an indicator measuring a change
+    can: its name says growth or reduction ("tốc độ tăng", "giảm") or its unit is
+    percentage points ("điểm phần trăm").
+    """
+    if str(indicator.get("denominator", NO_DENOMINATOR)).strip().lower() != NO_DENOMINATOR:
+        return True
+    names = f"{indicator.get('name_vi', '')} {indicator.get('name_en', '')}"
+    return not (_CHANGE_NAME.search(names) or _CHANGE_UNIT.search(str(indicator.get("unit_vi", ""))))
+
+
+@dataclass
+class _Edition:
+    """What the framework and the province list say about one edition."""
+
+    number: int
+    indicators: pd.DataFrame
+    units: pd.DataFrame
+    codes: set[str] = field(init=False)
+    code_by_name: dict[str, str] = field(init=False)
+    non_negative: set[str] = field(init=False)
+
+    def __post_init__(self):
+        self.codes = set(self.indicators["code"])
+        self.code_by_name = {}
+        for _, row in self.indicators.iterrows():
+            for column in ("name_vi", "name_en"):
+                if isinstance(row.get(column), str):
+                    self.code_by_name[normalise(row[column])] = row["code"]
+        self.non_negative = {row["code"] for _, row in self.indicators.iterrows() if cannot_be_negative(row)}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """The outcome of checking one file: the values that passed, and every problem found."""
+
+    file: str
+    frame: pd.DataFrame
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line: "OK: 63 provinces × 52 indicators, edition 2024, file X"."""
+        parts = []
+        for edition, rows in self.frame.groupby(schema.EDITION, sort=True):
+            parts.append(
+                f"{rows[schema.UNIT].nunique()} provinces × {rows[schema.INDICATOR].nunique()} indicators, "
+                f"edition {edition}"
+            )
+        status = "OK" if self.ok else f"{len(self.problems)} problem(s)"
+        return f"{status}: {'; '.join(parts) or 'no values'}, file {self.file}"
+
+
+def read_values(path, edition: int | None = None) -> pd.DataFrame:
+    """The file as the tidy long frame (provenance "official", source = file name).
+
+    Raises `OfficialFileError` listing every problem when anything is wrong.
+    """
+    result = validate_file(path, edition)
+    if result.problems:
+        raise OfficialFileError(result.problems)
+    return result.frame
+
+
+def validate_file(path, edition: int | None = None) -> ValidationResult:
+    """Check a CSV or .xlsx file of indicator values; never modifies the file."""
+    raw = read_raw(path)
+    checker = _Checker(raw.name, edition)
+    records = checker.check_entries(raw.entries) if raw.entries or not raw.problems else []
+    if not raw.problems:
+        checker.check_completeness(records)
+    frame = pd.DataFrame(
+        [(ed, unit, code, value, schema.OFFICIAL, raw.name) for ed, unit, code, value in records],
+        columns=schema.LONG_COLUMNS,
+    ).astype({schema.EDITION: "int64", schema.VALUE: "float64"})
+    return ValidationResult(file=raw.name, frame=frame, problems=_unique(raw.problems + checker.problems))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+class _Checker:
+    def __init__(self, file: str, edition: int | None):
+        self.file = file
+        self.requested_edition = edition
+        self.problems: list[Problem] = []
+        self._editions: dict[int, _Edition | None] = {}
+        # (name, edition) -> unit key, or (kind, what, expected) of the problem with the name
+        self._units: dict[tuple[str, int], str | tuple[str, str, str]] = {}
+
+    # -- editions --------------------------------------------------------------------------
+
+    def _edition_info(self, number: int) -> _Edition | None:
+        if number not in self._editions:
+            try:
+                self._editions[number] = _Edition(number, framework_indicators(number), load_units(number))
+            except (KeyError, ValueError, FileNotFoundError, LookupError) as error:
+                self._editions[number] = None
+                self.problems.append(Problem(
+                    P.EDITION, self.file, f"there is no PII framework for edition {number} ({error})",
+                    "an edition the framework knows, e.g. 2023, 2024 or 2025",
+                ))
+        return self._editions[number]
+
+    def _entry_edition(self, entry: RawEntry, mismatches: dict) -> int | None:
+        cell = entry.edition
+        if cell is None:
+            return self.requested_edition
+        match = YEAR.match(cell_text(cell.value)) if not isinstance(cell.value, int) else None
+        year = cell.value if isinstance(cell.value, int) else int(match.group(1)) if match else None
+        if year is None:
+            self.problems.append(cell.problem(P.EDITION, self.file, "the edition is not a year",
+                                              "a PII edition such as 2024"))
+            return None
+        if self.requested_edition is not None and year != self.requested_edition:
+            mismatches.setdefault((cell.sheet, cell.column, year), []).append(cell)
+            return None
+        return year
+
+    def _report_mismatches(self, mismatches: dict) -> None:
+        for (_, _, year), cells in mismatches.items():
+            first = cells[0]
+            rows = f" (in {len(cells)} rows)" if len(cells) > 1 else ""
+            self.problems.append(first.problem(
+                P.EDITION, self.file,
+                f"the file says edition {year}{rows} but edition {self.requested_edition} was asked for",
+                f"edition {self.requested_edition}, or run again with --edition {year}",
+            ))
+
+    # -- entries ---------------------------------------------------------------------------
+
+    def check_entries(self, entries: list[RawEntry]) -> list[tuple[int, str, str, float]]:
+        mismatches: dict = {}
+        editions = [self._entry_edition(entry, mismatches) for entry in entries]
+        self._report_mismatches(mismatches)
+        if any(entry.edition is None for entry in entries) and self.requested_edition is None:
+            self.problems.append(Problem(
+                P.EDITION, self.file, "the file does not say which PII edition it holds",
+                'an edition column ("năm" or "kỳ"), a title such as "PII 2024", or --edition 2024',
+            ))
+        decimal_mark, conflicting = infer_decimal_mark(
+            entry.value.value for entry in entries if isinstance(entry.value.value, str)
+        )
+        first_seen: dict[tuple[int, str, str], Cell] = {}
+        duplicates: dict[tuple, list[str]] = defaultdict(list)
+        records = []
+        for entry, edition in zip(entries, editions):
+            info = self._edition_info(edition) if edition is not None else None
+            unit = self._unit(entry, edition, info) if info else None
+            code = self._indicator(entry, info) if info else None
+            value = self._value(entry, code, info, decimal_mark, conflicting)
+            if unit is None or code is None or value is None:
+                continue
+            key = (edition, unit, code)
+            if key in first_seen:
+                earlier = first_seen[key]
+                duplicates[(edition, unit, earlier.sheet, earlier.row, entry.province)].append(code)
+                continue
+            first_seen[key] = entry.province
+            records.append((edition, unit, code, value))
+        for (edition, unit, sheet, row, cell), codes in duplicates.items():
+            where = f"row {row}" + (f' of sheet "{sheet}"' if sheet != cell.sheet else "")
+            listed = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+            name = self._editions[edition].units.set_index("unit").at[unit, "name_vi"]
+            self.problems.append(cell.problem(
+                P.DUPLICATE, self.file,
+                f"{name} already has a value for indicator {listed} in {where}",
+                "each province × indicator once; delete or merge the repeated row",
+            ))
+        return records
+
+    def _unit(self, entry: RawEntry, edition: int, info: _Edition) -> str | None:
+        cell = entry.province
+        name = cell_text(cell.value).strip()
+        if not name:
+            if not _is_blank(entry.value.value):
+                self.problems.append(cell.problem(
+                    P.NO_PROVINCE_NAME, self.file, "this row has values but no province name",
+                    "the province's name, e.g. Cần Thơ", show_value=False,
+                ))
+            return None
+        key = (name, edition)
+        if key not in self._units:
+            self._units[key] = self._resolve(name, edition)
+        outcome = self._units[key]
+        if isinstance(outcome, tuple):
+            self.problems.append(cell.problem(*outcome[:1], self.file, *outcome[1:]))
+            return None
+        return outcome
+
+    @staticmethod
+    def _resolve(name: str, edition: int) -> str | tuple[str, str, str]:
+        try:
+            return resolve_unit(name, edition)
+        except UnitNameError as error:
+            reason = str(error).rstrip(".")
+            former = edition >= schema.FIRST_MERGED_EDITION and _resolves(name, schema.FIRST_MERGED_EDITION - 1)
+            if former:
+                return (
+                    P.FORMER_PROVINCE,
+                    f"this province no longer exists in edition {edition}: {reason}",
+                    f"one of the provinces of edition {edition} (after the merger of 1 July 2025)",
+                )
+            return (
+                P.UNKNOWN_PROVINCE, reason[:1].upper() + reason[1:],
+                f"the name of a province of edition {edition}, e.g. Cần Thơ",
+            )
+
+    def _indicator(self, entry: RawEntry, info: _Edition) -> str | None:
+        cell = entry.indicator
+        text = cell_text(cell.value).strip()
+        match = INDICATOR_CODE.match(text)
+        code = match.group(1) if match else info.code_by_name.get(normalise(text))
+        if code in info.codes:
+            return code
+        if not text:
+            if not _is_blank(entry.value.value):
+                self.problems.append(cell.problem(
+                    P.UNKNOWN_INDICATOR, self.file, "this row has a value but no indicator code",
+                    "an indicator code such as 1.1.1", show_value=False,
+                ))
+            return None
+        close = _closest(text, sorted(info.codes, key=_code_order))
+        hint = f" (closest: {', '.join(close)})" if close else ""
+        self.problems.append(cell.problem(
+            P.UNKNOWN_INDICATOR, self.file,
+            f"unknown indicator for edition {info.number}{hint}",
+            f"one of the {len(info.codes)} indicator codes of edition {info.number} "
+            f"({min(info.codes, key=_code_order)} … {max(info.codes, key=_code_order)})",
+        ))
+        return None
+
+    def _value(self, entry: RawEntry, code, info, decimal_mark, conflicting) -> float | None:
+        cell = entry.value
+        parsed = parse_number(cell.value, decimal_mark, conflicting)
+        if parsed.error:
+            kind = P.INFINITE if parsed.infinite else P.NOT_A_NUMBER
+            self.problems.append(cell.problem(kind, self.file, f"the value is {parsed.error}", EXPECTED_NUMBER))
+            return None
+        if parsed.value is None:
+            return None
+        if not math.isfinite(parsed.value):
+            self.problems.append(cell.problem(P.INFINITE, self.file, "the value is infinite", EXPECTED_NUMBER))
+            return None
+        if info is not None and code in info.non_negative and parsed.value < 0:
+            unit = info.indicators.set_index("code").at[code, "unit_vi"]
+            self.problems.append(cell.problem(
+                P.NEGATIVE, self.file,
+                f"indicator {code} (unit: {unit}) cannot be below zero",
+                "zero or a positive number",
+            ))
+            return None
+        return parsed.value
+
+    # -- completeness ----------------------------------------------------------------------
+
+    def check_completeness(self, records: list[tuple[int, str, str, float]]) -> None:
+        if not records:
+            if not self.problems:
+                self.problems.append(Problem(
+                    P.EMPTY, self.file, "the file has a header row but no values under it",
+                    "one value per province and indicator",
+                ))
+            return
+        by_edition: dict[int, list] = defaultdict(list)
+        for record in records:
+            by_edition[record[0]].append(record)
+        for edition, rows in by_edition.items():
+            info = self._editions[edition]
+            names = info.units.set_index("unit")["name_vi"]
+            missing_units = [u for u in info.units["unit"] if u not in {r[1] for r in rows}]
+            if missing_units:
+                listed = ", ".join(names[u] for u in missing_units)
+                self.problems.append(Problem(
+                    P.MISSING_PROVINCE, self.file,
+                    f"{len(missing_units)} of the {len(names)} provinces of edition {edition} "
+                    f"{_have(len(missing_units))} no value: {listed}",
+                    "at least one value for every province (a row per province)",
+                ))
+            present_codes = {r[2] for r in rows}
+            missing_codes = sorted((c for c in info.codes if c not in present_codes), key=_code_order)
+            if missing_codes:
+                self.problems.append(Problem(
+                    P.MISSING_INDICATOR, self.file,
+                    f"{len(missing_codes)} of the {len(info.codes)} indicators of edition {edition} "
+                    f"{_have(len(missing_codes))} no value: {', '.join(missing_codes)}",
+                    "at least one value for every indicator (a column per indicator code)",
+                ))
+
+
+def _have(count: int) -> str:
+    return "has" if count == 1 else "have"
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _resolves(name: str, edition: int) -> bool:
+    try:
+        resolve_unit(name, edition)
+    except UnitNameError:
+        return False
+    return True
+
+
+def _code_order(code: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in code.split("."))
+
+
+def _closest(text: str, candidates: list[str]) -> list[str]:
+    return difflib.get_close_matches(text, candidates, n=3, cutoff=0.6)
+

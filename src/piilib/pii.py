@@ -1,0 +1,169 @@
+"""The bridge from the tidy long frame to the PII: framework + units -> COINr inputs -> engine.
+
+`compute_pii` turns one edition of the long frame (edition, unit, indicator, value,
+provenance, source) into COINr's `idata` (uCode = unit key, uName, Region) and `imeta`
+(from the framework) and runs `piilib.index.build_index` with the PII's default method.
+`scores_table` lays the result out as one row per unit × element of the tree, with the raw
+value, the score, the rank and the provenance.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from piilib import schema
+from piilib.framework import load_framework, to_imeta
+from piilib.index import IndexResult, build_index
+from piilib.units import load_units
+
+# The PII's method is the engine's default (treat, min-max 0-100, arithmetic means).
+PII_STEPS = None
+
+UNIT_CODE = "uCode"
+UNIT_NAME = "uName"
+REGION = "Region"
+
+# Element kinds, from the bottom of the tree to the top.
+ELEMENT_KINDS = ("indicator", "sub_pillar", "pillar", "sub_index", "index")
+
+SCORES_COLUMNS = [
+    schema.EDITION, schema.UNIT, "name", "region", "element", "element_name", "kind", "level",
+    "parent", "raw_value", "score", "rank", "n_units", schema.PROVENANCE, schema.SOURCE,
+]
+
+# When an aggregate mixes provenances, it is only as authoritative as its weakest input.
+_PROVENANCE_STRENGTH = {schema.OFFICIAL: 0, schema.PUBLISHED: 1, schema.ILLUSTRATIVE: 2}
+
+
+def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """Rows of one edition; a frame without an edition column is taken as that edition."""
+    if schema.EDITION not in values_long.columns:
+        return values_long.assign(**{schema.EDITION: edition})
+    rows = values_long[values_long[schema.EDITION].astype(int) == int(edition)]
+    if rows.empty:
+        found = sorted(values_long[schema.EDITION].dropna().astype(int).unique().tolist())
+        raise ValueError(f"no values for edition {edition}; editions present: {found}")
+    return rows
+
+
+def to_idata(values_long: pd.DataFrame, edition: int, framework: pd.DataFrame) -> pd.DataFrame:
+    """COINr's idata for one edition: uCode, uName, Region, one column per indicator."""
+    rows = edition_values(values_long, edition)
+    imeta = to_imeta(framework)
+    codes = imeta.loc[imeta["Level"] == 1, "iCode"].astype(str).tolist()
+    problems = _check_long(rows, codes, edition)
+    if problems:
+        raise ValueError("\n".join(problems))
+    wide = rows.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
+    wide = wide.reindex(columns=codes).astype(float)
+    units = load_units(edition).set_index("unit")
+    unit_keys = [u for u in units.index if u in wide.index]
+    idata = pd.DataFrame({
+        UNIT_CODE: unit_keys,
+        UNIT_NAME: [units.at[u, "name_vi"] for u in unit_keys],
+        REGION: [units.at[u, "region"] for u in unit_keys],
+    })
+    for code in codes:
+        idata[code] = wide.loc[unit_keys, code].to_numpy()
+    return idata
+
+
+def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]:
+    problems = []
+    known_units = set(load_units(edition)["unit"])
+    for unit in sorted(set(rows[schema.UNIT]) - known_units):
+        problems.append(f"edition {edition}: unit {unit!r} is not a province of this edition")
+    for code in sorted(set(rows[schema.INDICATOR].astype(str)) - set(codes)):
+        problems.append(f"edition {edition}: indicator {code!r} is not in the framework")
+    duplicated = rows[rows.duplicated([schema.UNIT, schema.INDICATOR], keep=False)]
+    for (unit, code), _ in duplicated.groupby([schema.UNIT, schema.INDICATOR], sort=True):
+        problems.append(f"edition {edition}: unit {unit!r} has more than one value for {code!r}")
+    return problems
+
+
+def compute_pii(values_long: pd.DataFrame, edition: int,
+                framework: pd.DataFrame | None = None) -> IndexResult:
+    """Run the engine with the PII method on one edition of the tidy long frame."""
+    framework = load_framework(edition) if framework is None else framework
+    idata = to_idata(values_long, edition, framework)
+    return build_index(idata, to_imeta(framework), steps=PII_STEPS)
+
+
+def element_kinds(imeta: pd.DataFrame) -> dict[str, str]:
+    """iCode -> element kind, counted from the top of the tree (index, sub-index, pillar...)."""
+    top = int(imeta["Level"].max())
+    kinds = {}
+    for code, level in zip(imeta["iCode"].astype(str), imeta["Level"].astype(int)):
+        if level == 1:
+            kinds[code] = "indicator"
+        else:
+            depth_from_top = top - level  # 0 = index
+            kinds[code] = ELEMENT_KINDS[max(len(ELEMENT_KINDS) - 1 - depth_from_top, 1)]
+    return kinds
+
+
+def _weakest(provenances: pd.Series) -> str:
+    return max(provenances, key=lambda p: _PROVENANCE_STRENGTH.get(p, len(_PROVENANCE_STRENGTH)))
+
+
+def scores_table(result: IndexResult, values_long: pd.DataFrame,
+                 units: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit × element: raw value (indicators), score, rank, provenance.
+
+    Elements come in framework order, index first; units in rank order of the index within
+    each element. Aggregates take the weakest provenance of the indicators under them and
+    the sources joined.
+    """
+    imeta = result.imeta
+    kinds = element_kinds(imeta)
+    scores = result.scores
+    ranks = result.ranks
+    unit_names = units.set_index("unit")
+    editions = values_long[schema.EDITION].dropna().astype(int).unique() \
+        if schema.EDITION in values_long.columns else []
+    edition = int(editions[0]) if len(editions) == 1 else None
+    if len(editions) > 1:
+        raise ValueError(f"scores_table needs one edition; the values hold {sorted(editions)}")
+    values = values_long.assign(**{schema.INDICATOR: values_long[schema.INDICATOR].astype(str)})
+    indexed = values.set_index([schema.UNIT, schema.INDICATOR])
+    unit_provenance = values.groupby(schema.UNIT)[schema.PROVENANCE].agg(_weakest)
+    unit_sources = values.groupby(schema.UNIT)[schema.SOURCE].agg(
+        lambda s: "; ".join(sorted(set(s.dropna().astype(str)))))
+
+    ordered = imeta.sort_values("Level", ascending=False, kind="stable")
+    index_code = str(ordered["iCode"].iloc[0])
+    unit_order = ranks[index_code].sort_values(kind="stable").index.tolist()
+    names = dict(zip(imeta["iCode"].astype(str), imeta["iName"]))
+    parents = dict(zip(imeta["iCode"].astype(str), imeta["Parent"]))
+    levels = dict(zip(imeta["iCode"].astype(str), imeta["Level"].astype(int)))
+    n_units = len(unit_order)
+
+    records = []
+    for code in ordered["iCode"].astype(str):
+        for unit in unit_order:
+            is_indicator = kinds[code] == "indicator"
+            if is_indicator and (unit, code) in indexed.index:
+                row = indexed.loc[(unit, code)]
+                raw, provenance, source = float(row[schema.VALUE]), row[schema.PROVENANCE], row[schema.SOURCE]
+            else:
+                raw = float("nan")
+                provenance, source = unit_provenance.get(unit), unit_sources.get(unit)
+            parent = parents.get(code)
+            records.append({
+                schema.EDITION: edition,
+                schema.UNIT: unit,
+                "name": unit_names.at[unit, "name_vi"] if unit in unit_names.index else unit,
+                "region": unit_names.at[unit, "region"] if unit in unit_names.index else None,
+                "element": code,
+                "element_name": names.get(code),
+                "kind": kinds[code],
+                "level": levels[code],
+                "parent": None if parent is None or pd.isna(parent) or parent == "" else str(parent),
+                "raw_value": raw,
+                "score": float(scores.at[unit, code]),
+                "rank": int(ranks.at[unit, code]) if pd.notna(ranks.at[unit, code]) else None,
+                "n_units": n_units,
+                schema.PROVENANCE: provenance,
+                schema.SOURCE: source,
+            })
+    return pd.DataFrame.from_records(records, columns=SCORES_COLUMNS)

@@ -1,0 +1,212 @@
+"""The province's PII plan as data (data/plan/plan88.yaml): goals, indicators, agencies.
+
+The report reads its chapters from here: which indicators are weak (with their ranks) and
+which to maintain, who leads and who cooperates on each, what the plan asks each agency to
+do, the footnote definitions and the yearly deadline. Nothing in the code depends on
+particular indicator codes or agencies; a new plan is a new YAML file in the same layout.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+PLAN_DIR = Path(__file__).resolve().parents[2] / "data" / "plan"
+DEFAULT_PLAN = PLAN_DIR / "plan88.yaml"
+
+GROUPS = ("weak", "maintain")
+
+GOAL_COLUMNS = ["key", "section", "text_vi", "target_kind", "target_value", "target_scope",
+                "target_region", "target_edition"]
+INDICATOR_COLUMNS = ["code", "group", "order", "name_vi", "qualifier_vi", "rank_2024", "rank_of",
+                     "lead_agency", "lead_agency_key", "cooperating", "cooperating_keys",
+                     "solution_vi", "footnote", "cells_from_row", "shared_cells"]
+SOLUTION_COLUMNS = ["section", "heading_vi", "assignment_vi", "agency_keys", "verb", "actions_vi",
+                    "indicators", "components_named_vi"]
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The yearly date by which agencies send their data and evidence."""
+
+    day: int
+    month: int
+    text_vi: str
+    what_vi: str
+    from_vi: str
+    recipient_key: str
+    section: str
+    recurrence: str
+
+    def date_for(self, year: int) -> datetime.date:
+        return datetime.date(int(year), self.month, self.day)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan, as small frames. List-valued cells (cooperating, actions…) hold tuples."""
+
+    document: dict
+    goals: pd.DataFrame
+    groups: pd.DataFrame
+    agencies: pd.DataFrame
+    indicators: pd.DataFrame
+    solutions: pd.DataFrame
+    footnotes: pd.DataFrame
+    deadline: Deadline | None
+
+    def agency_name(self, key: str) -> str:
+        """The Vietnamese name of an agency key."""
+        return str(self.agencies.set_index("key").at[key, "name_vi"])
+
+    def indicators_led_by(self, key: str) -> pd.DataFrame:
+        """The plan's indicators an agency leads, in plan order (weak first)."""
+        return self.indicators[self.indicators["lead_agency_key"] == key]
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Read and check a plan file (default: data/plan/plan88.yaml)."""
+    path = Path(path) if path is not None else DEFAULT_PLAN
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise PlanError([f"file {path.name}: cannot be read as a UTF-8 YAML plan ({error})"]) from error
+    required = ("document", "goals", "groups", "agencies", "indicators", "solutions", "footnotes", "deadline")
+    missing = [key for key in required if not isinstance(raw, dict) or key not in raw]
+    if missing:
+        raise PlanError([f"file {path.name}: section {key!r} is missing" for key in missing])
+
+    document = dict(raw["document"])
+    indicators = _indicator_frame(raw["indicators"], int(document.get("rank_of", 0)))
+    plan = Plan(
+        document=document,
+        goals=_goal_frame(raw["goals"]),
+        groups=pd.DataFrame(raw["groups"], columns=["key", "section", "label_vi"]),
+        agencies=pd.DataFrame(
+            [{**a, "variants_vi": tuple(a.get("variants_vi") or ())} for a in raw["agencies"]],
+            columns=["key", "name_vi", "name_en", "variants_vi"]),
+        indicators=indicators,
+        solutions=_solution_frame(raw["solutions"], raw.get("solution_sections", [])),
+        footnotes=pd.DataFrame(
+            [{"number": int(f["number"]), "indicator": str(f["indicator"]), "text_vi": f["text_vi"]}
+             for f in raw["footnotes"]], columns=["number", "indicator", "text_vi"]),
+        deadline=_deadline(raw["deadline"]),
+    )
+    problems = _problems(plan, raw["deadline"], path.name)
+    if problems:
+        raise PlanError(problems)
+    return plan
+
+
+def _deadline(deadline: dict) -> Deadline | None:
+    """The deadline, or None when its day and month are not a calendar date (reported later)."""
+    try:
+        day, month = int(deadline["day"]), int(deadline["month"])
+        datetime.date(2000, month, day)  # a leap year: accepts 29 February
+    except (KeyError, TypeError, ValueError):
+        return None
+    fields = {name: str(deadline.get(name, "")) for name in
+              ("text_vi", "what_vi", "from_vi", "recipient_key", "section", "recurrence")}
+    return Deadline(day=day, month=month, **fields)
+
+
+def _goal_frame(goals: list[dict]) -> pd.DataFrame:
+    rows = []
+    for goal in goals:
+        target = goal.get("target") or {}
+        rows.append({
+            "key": goal["key"], "section": goal["section"], "text_vi": goal["text_vi"],
+            "target_kind": target.get("kind"), "target_value": target.get("value"),
+            "target_scope": target.get("scope"), "target_region": target.get("region"),
+            "target_edition": target.get("edition"),
+        })
+    frame = pd.DataFrame(rows, columns=GOAL_COLUMNS)
+    for column in ("target_value", "target_edition"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _indicator_frame(indicators: list[dict], rank_of: int) -> pd.DataFrame:
+    rows = []
+    for item in indicators:
+        rows.append({
+            "code": str(item["code"]), "group": item["group"], "order": int(item["order"]),
+            "name_vi": item["name_vi"], "qualifier_vi": item.get("qualifier_vi"),
+            "rank_2024": item.get("rank_2024"), "rank_of": rank_of if item.get("rank_2024") else None,
+            "lead_agency": item["lead_agency"], "lead_agency_key": item["lead_agency_key"],
+            "cooperating": tuple(item["cooperating"]), "cooperating_keys": tuple(item["cooperating_keys"]),
+            "solution_vi": tuple(item["solution_vi"]), "footnote": item.get("footnote"),
+            "cells_from_row": item.get("cells_from_row"), "shared_cells": tuple(item.get("shared_cells") or ()),
+        })
+    frame = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    for column in ("rank_2024", "rank_of", "footnote", "cells_from_row"):
+        frame[column] = frame[column].astype("Int64")
+    group_order = {group: position for position, group in enumerate(GROUPS)}
+    frame = frame.sort_values(["group", "order"], key=lambda s: s.map(group_order) if s.name == "group" else s,
+                              kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def _solution_frame(solutions: list[dict], sections: list[dict]) -> pd.DataFrame:
+    headings = {s["section"]: s["heading_vi"] for s in sections}
+    rows = []
+    for item in solutions:
+        section = str(item["section"])
+        rows.append({
+            "section": section, "heading_vi": headings.get(section.rsplit(".", 1)[0]),
+            "assignment_vi": item["assignment_vi"], "agency_keys": tuple(item.get("agency_keys") or ()),
+            "verb": item.get("verb") or "", "actions_vi": tuple(item.get("actions_vi") or ()),
+            "indicators": tuple(str(c) for c in item.get("indicators") or ()),
+            "components_named_vi": tuple(item.get("components_named_vi") or ()),
+        })
+    return pd.DataFrame(rows, columns=SOLUTION_COLUMNS)
+
+
+def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
+    problems = []
+    where = f"file {file}"
+    if plan.deadline is None:
+        problems.append(f"{where}, deadline: found day {deadline.get('day')!r}, month {deadline.get('month')!r}; "
+                        "expected a calendar day and month")
+    agencies = set(plan.agencies["key"])
+    codes = plan.indicators["code"]
+    for code in sorted(set(codes[codes.duplicated()])):
+        problems.append(f"{where}, indicators: code {code!r} is listed more than once; expected each once")
+    for row in plan.indicators.itertuples():
+        label = f"{where}, indicators, code {row.code!r}"
+        if row.group not in GROUPS:
+            problems.append(f"{label}: group {row.group!r}; expected one of {', '.join(GROUPS)}")
+        for key in (row.lead_agency_key, *row.cooperating_keys):
+            if key not in agencies:
+                problems.append(f"{label}: agency key {key!r} is not in agencies")
+        if pd.notna(row.rank_2024) and not 1 <= row.rank_2024 <= (row.rank_of or 0):
+            problems.append(f"{label}: rank_2024 {row.rank_2024}; expected 1 to {row.rank_of}")
+        if row.group == "weak" and pd.isna(row.rank_2024):
+            problems.append(f"{label}: a weak indicator without rank_2024; expected the rank the plan gives")
+        if not row.solution_vi:
+            problems.append(f"{label}: no solution; expected the appendix's solution text")
+    for row in plan.footnotes.itertuples():
+        if row.indicator not in set(codes):
+            problems.append(f"{where}, footnote {row.number}: indicator {row.indicator!r} is not in the plan")
+    for row in plan.solutions.itertuples():
+        for key in row.agency_keys:
+            if key not in agencies:
+                problems.append(f"{where}, solution {row.section}: agency key {key!r} is not in agencies")
+        for code in row.indicators:
+            if code not in set(codes):
+                problems.append(f"{where}, solution {row.section}: indicator {code!r} is not in the plan")
+    if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
+        problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
+    return problems

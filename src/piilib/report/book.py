@@ -1,0 +1,235 @@
+"""Assemble the Jupyter Book source tree, run Jupyter Book, and check what it produced.
+
+The source tree lives in the build cache (never in the published directory) and is kept
+between builds, writing only files whose bytes changed, so Sphinx re-reads only changed pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from piilib.report.notice import NOTICE_TEXT, latex_notice
+
+ROOT_PAGE = "intro"
+BUILD_DIR = "_build"
+EXTERNAL_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
+CSS_URL = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", re.IGNORECASE)
+OUTPUT_TAIL_LINES = 40
+
+
+class BookBuildFailed(Exception):
+    """Jupyter Book or LaTeX failed, or the result breaks a rule of the report."""
+
+
+def book_config(
+    base: dict,
+    *,
+    title: str,
+    notice: bool,
+    pdf_stem: str,
+    substitutions: dict[str, str],
+) -> dict:
+    """The book's _config.yml: the base configuration plus this edition's settings.
+
+    notice: put the illustrative-data notice on every HTML page (announcement bar) and every
+    PDF page (LaTeX shipout hook).
+    """
+    config = copy.deepcopy(base)
+    config["title"] = title
+    parse = config.setdefault("parse", {})
+    parse["myst_substitutions"] = {**parse.get("myst_substitutions", {}), **substitutions}
+    html = config.setdefault("html", {})
+    html.pop("announcement", None)
+    latex = config.setdefault("latex", {})
+    latex.setdefault("latex_documents", {})["targetname"] = f"{pdf_stem}.tex"
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    elements = sphinx_config.setdefault("latex_elements", {})
+    if notice:
+        html["announcement"] = NOTICE_TEXT
+        elements["preamble"] = elements.get("preamble", "") + latex_notice()
+    return config
+
+
+def table_of_contents(chapter_keys: list[str]) -> dict:
+    return {
+        "format": "jb-book",
+        "root": ROOT_PAGE,
+        "chapters": [{"file": key} for key in chapter_keys],
+    }
+
+
+def write_tree(target: Path, files: dict[str, bytes | Path]) -> None:
+    """Make `target` hold exactly `files` (relative path -> bytes or a file to copy), apart
+    from the build output; unchanged files keep their modification time."""
+    target.mkdir(parents=True, exist_ok=True)
+    for existing in sorted(target.rglob("*"), reverse=True):
+        relative = existing.relative_to(target)
+        if relative.parts[0] == BUILD_DIR:
+            continue
+        if existing.is_file() and relative.as_posix() not in files:
+            existing.unlink()
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    for relative, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        path = target / relative
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def book_files(
+    static_dir: Path,
+    config: dict,
+    pages: list[tuple[str, Path, Path]],
+) -> dict[str, bytes | Path]:
+    """Every file of the book source: config, table of contents, static pages and assets from
+    `static_dir`, and the chapter pages.
+
+    pages: (key, finished notebook, directory of files the chapter wrote) per chapter; those
+    files are placed beside the pages, so a page links to them by name.
+    """
+    files: dict[str, bytes | Path] = {}
+    for path in sorted(Path(static_dir).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[path.relative_to(static_dir).as_posix()] = path
+    owner: dict[str, str] = {}
+    for key, notebook, written in pages:
+        files[f"{key}.ipynb"] = notebook
+        for path in sorted(Path(written).rglob("*")):
+            if not path.is_file():
+                continue
+            relative = path.relative_to(written).as_posix()
+            if relative in files:
+                raise BookBuildFailed(
+                    f"chapter '{key}' wrote {relative}, which "
+                    + (f"chapter '{owner[relative]}' also wrote" if relative in owner
+                       else "is already a page or asset of the book")
+                    + "; give the file a name unique to the chapter"
+                )
+            files[relative] = path
+            owner[relative] = key
+    files["_config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
+    files["_toc.yml"] = yaml.safe_dump(
+        table_of_contents([key for key, _, _ in pages]), allow_unicode=True, sort_keys=False
+    ).encode()
+    return files
+
+
+def run_jupyter_book(source: Path, builder: str) -> None:
+    """`jupyter-book build` with warnings as errors; raises BookBuildFailed with the tail
+    of its output."""
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        "build",
+        str(source),
+        "--builder",
+        builder,
+        "--warningiserror",
+        "--keep-going",
+    ]
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    completed = subprocess.run(
+        command, capture_output=True, text=True, env=environment, check=False
+    )
+    if completed.returncode != 0:
+        output = (completed.stdout + completed.stderr).splitlines()
+        tail = "\n".join(output[-OUTPUT_TAIL_LINES:])
+        raise BookBuildFailed(f"jupyter-book ({builder}) failed:\n{tail}")
+
+
+def missing_characters(log: Path) -> list[str]:
+    """Lines of a LaTeX log that report a glyph missing from a font (silently dropped text)."""
+    text = Path(log).read_text(encoding="utf-8", errors="replace")
+    return [line for line in text.splitlines() if "Missing character" in line]
+
+
+class _ResourceCollector(HTMLParser):
+    """URLs a browser loads while showing the page (not links the reader may follow)."""
+
+    LOADING = {
+        "script": ("src",),
+        "img": ("src", "srcset"),
+        "iframe": ("src",),
+        "source": ("src", "srcset"),
+        "video": ("src", "poster"),
+        "audio": ("src",),
+        "embed": ("src",),
+        "object": ("data",),
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag == "link":
+            self.urls.append(values.get("href") or "")
+        for attribute in self.LOADING.get(tag, ()):
+            if values.get(attribute):
+                self.urls.extend(part.split()[0] for part in values[attribute].split(","))
+        style = values.get("style") or ""
+        self.urls.extend(match.group(1) for match in CSS_URL.finditer(style))
+
+
+def external_resources(html_dir: Path) -> list[str]:
+    """'file: url' for every resource of the built HTML that would be fetched from another
+    machine (scripts, stylesheets, images, fonts ...); empty when the book opens offline."""
+    found = []
+    html_dir = Path(html_dir)
+    for page in sorted(html_dir.rglob("*.html")):
+        collector = _ResourceCollector()
+        collector.feed(page.read_text(encoding="utf-8", errors="replace"))
+        found += [
+            f"{page.relative_to(html_dir)}: {url}" for url in collector.urls if EXTERNAL_URL.match(url)
+        ]
+    for sheet in sorted(html_dir.rglob("*.css")):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        found += [f"{sheet.relative_to(html_dir)}: {m.group(1)}" for m in CSS_URL.finditer(text)]
+    return found
+
+
+def build_html(source: Path) -> Path:
+    """Build the HTML pages from scratch output-wise (pages are re-read only when changed)
+    and check they open offline; returns the HTML directory."""
+    html_dir = source / BUILD_DIR / "html"
+    shutil.rmtree(html_dir, ignore_errors=True)
+    run_jupyter_book(source, "html")
+    external = external_resources(html_dir)
+    if external:
+        raise BookBuildFailed(
+            "the HTML would load resources from other machines (it must open offline):\n"
+            + "\n".join(external[:20])
+        )
+    return html_dir
+
+
+def build_pdf(source: Path, pdf_stem: str) -> Path:
+    """Build the PDF with XeLaTeX; fail on any glyph missing from the fonts."""
+    latex_dir = source / BUILD_DIR / "latex"
+    shutil.rmtree(latex_dir, ignore_errors=True)
+    run_jupyter_book(source, "pdflatex")
+    pdf = latex_dir / f"{pdf_stem}.pdf"
+    log = latex_dir / f"{pdf_stem}.log"
+    if not pdf.is_file():
+        raise BookBuildFailed(f"XeLaTeX produced no {pdf.name}; see {log}")
+    missing = missing_characters(log)
+    if missing:
+        raise BookBuildFailed(
+            f"the PDF font lacks {len(missing)} character(s), which would vanish from the "
+            f"page (see {log}):\n" + "\n".join(sorted(set(missing))[:20])
+        )
+    return pdf

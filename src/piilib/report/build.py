@@ -1,0 +1,214 @@
+"""The report build: data check → chapters (papermill, cached) → book → HTML → PDF → publish.
+
+Everything is built inside the cache directory; the published directory is replaced in one
+step at the very end, so a build that fails anywhere leaves the last good report exactly as
+it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import difflib
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from tqdm.auto import tqdm
+
+import piilib
+from piilib import schema, units
+from piilib.report import book, chapters, data, execute, notice
+
+DEFAULT_PROVINCE = "can-tho"
+DEFAULT_DATA_PATH = Path("data")
+DEFAULT_TEMPLATES_DIR = Path("notebooks")
+DEFAULT_STATIC_DIR = Path("book")
+DEFAULT_BASE_CONFIG = Path("_config.yml")
+HTML_DIR = "html"
+BOOK_TITLE = "Báo cáo Chỉ số Đổi mới sáng tạo cấp địa phương (PII) năm {edition} — {province}"
+
+
+class DataProblems(ValueError):
+    """The input data cannot be used; `problems` lists them in plain words."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass
+class BuildOptions:
+    """What to build and where. Relative paths are relative to the working directory.
+
+    indicators: (code, name) of the plan's indicators in report order; each gets a chapter
+    when the templates directory has `indicator.ipynb`.
+    extra_inputs: further files or directories the chapters read (e.g. framework and plan
+    files); their contents are part of every chapter's cache key.
+    """
+
+    edition: int
+    province: str = DEFAULT_PROVINCE
+    data_path: Path = DEFAULT_DATA_PATH
+    out_dir: Path | None = None
+    pdf: bool = True
+    templates_dir: Path = DEFAULT_TEMPLATES_DIR
+    static_dir: Path = DEFAULT_STATIC_DIR
+    base_config: Path = DEFAULT_BASE_CONFIG
+    cache_dir: Path | None = None
+    indicators: Sequence[tuple[str, str]] = ()
+    province_name: str | None = None  # default: the unit's Vietnamese name (piilib.units)
+    extra_inputs: Sequence[Path] = ()
+    progress: bool = True
+
+    def __post_init__(self):
+        slug = f"{self.edition}-{self.province}"
+        self.out_dir = Path(self.out_dir or Path("out") / slug)
+        self.cache_dir = Path(self.cache_dir or Path("build") / "report" / slug)
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    html_index: Path
+    pdf: Path | None
+    notice: bool
+    executed: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        pdf = str(self.pdf) if self.pdf else "not built (--no-pdf)"
+        data_kind = "illustrative data, notice shown" if self.notice else "no illustrative data"
+        return (
+            f"Report published: HTML {self.html_index} | PDF {pdf} | "
+            f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
+        )
+
+
+def library_dir() -> Path:
+    return Path(piilib.__file__).resolve().parent
+
+
+def _province_problems(province: str, edition: int) -> list[str]:
+    known = units.load_units(edition)[schema.UNIT]
+    if (known == province).any():
+        return []
+    close = difflib.get_close_matches(province, known.tolist(), n=3)
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    return [
+        f"province '{province}' is not a unit of edition {edition} "
+        f"({units.era(edition)}-province map){hint}"
+    ]
+
+
+def _province_name(province: str, edition: int) -> str:
+    table = units.load_units(edition).set_index(schema.UNIT)
+    return str(table.loc[province, "name_vi"])
+
+
+def build_report(options: BuildOptions) -> BuildResult:
+    """Build the report described by `options` and publish it into `options.out_dir`.
+
+    Raises DataProblems (unusable data), execute.ChapterFailed (a chapter raised),
+    book.BookBuildFailed (Jupyter Book / LaTeX / offline / glyph check). On any of them
+    nothing is published.
+    """
+    data_path = Path(options.data_path).resolve()
+    problems = data.validate_data(data_path, options.edition)
+    if options.province_name is None:
+        problems += _province_problems(options.province, options.edition)
+    if problems:
+        raise DataProblems(problems)
+    show_notice = notice.needs_notice(data.read_provenance(data_path), options.edition)
+    chapter_list = chapters.report_chapters(options.templates_dir, options.indicators)
+    inputs = data.fingerprint_paths([data_path, library_dir(), *map(Path, options.extra_inputs)])
+    common = chapters.common_parameters(options.edition, options.province, data_path)
+
+    cache_dir = Path(options.cache_dir)
+    pages, keys = [], set()
+    result = BuildResult(options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice)
+    progress = tqdm(chapter_list, desc="Chapters", unit="chapter", disable=not options.progress)
+    for chapter in progress:
+        progress.set_postfix_str(chapter.key)
+        template = Path(options.templates_dir) / chapter.template
+        parameters = {**common, **chapter.parameters}
+        key = execute.cache_key(template, chapter, parameters, inputs)
+        entry, ran = execute.execute_chapter(chapter, template, parameters, cache_dir, key)
+        (result.executed if ran else result.cached).append(chapter.key)
+        pages.append((chapter.key, entry / execute.NOTEBOOK_NAME, entry / execute.FILES_DIR))
+        keys.add(key)
+    progress.close()
+
+    pdf_stem = f"pii-{options.edition}-{options.province}"
+    province_name = options.province_name or _province_name(options.province, options.edition)
+    base = yaml.safe_load(Path(options.base_config).read_text(encoding="utf-8"))
+    config = book.book_config(
+        base,
+        title=BOOK_TITLE.format(edition=options.edition, province=province_name),
+        notice=show_notice,
+        pdf_stem=pdf_stem,
+        substitutions={"edition": str(options.edition), "province_name": province_name},
+    )
+    source = cache_dir / "book"
+    book.write_tree(source, book.book_files(Path(options.static_dir), config, pages))
+    html_dir = book.build_html(source)
+    pdf = book.build_pdf(source, pdf_stem) if options.pdf else None
+
+    staged = _stage(options.out_dir, html_dir, pdf)
+    publish(staged, options.out_dir)
+    execute.prune_cache(cache_dir, keys)
+    if pdf:
+        result.pdf = options.out_dir / pdf.name
+    return result
+
+
+def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:
+    """Copy the finished report next to `out_dir` (same file system, so the swap is a rename)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staged = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
+    shutil.rmtree(staged, ignore_errors=True)
+    shutil.copytree(html_dir, staged / HTML_DIR)
+    if pdf:
+        shutil.copy2(pdf, staged / pdf.name)
+    return staged
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    status = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return status == 0
+
+
+def publish(staged: Path, out_dir: Path) -> None:
+    """Replace `out_dir` by `staged`: one atomic exchange where the system supports it, two
+    renames otherwise; readers never see a half-written report."""
+    if not out_dir.exists():
+        staged.rename(out_dir)
+        return
+    if _exchange(staged, out_dir):
+        shutil.rmtree(staged)
+        return
+    previous = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    out_dir.rename(previous)
+    try:
+        staged.rename(out_dir)
+    except OSError:
+        previous.rename(out_dir)
+        raise
+    shutil.rmtree(previous)

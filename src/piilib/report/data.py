@@ -1,0 +1,96 @@
+"""The report's view of its input data: which files, their fingerprint, their provenance.
+
+`--data PATH` is a CSV file in the long layout of `piilib.schema`, or a directory whose CSV
+files (searched recursively) are read when they carry a `provenance` column. Full validation
+belongs to `piilib.io`; `validate_data` here only checks what the build itself relies on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from piilib import schema
+
+
+def data_files(path: Path) -> list[Path]:
+    """The CSV files behind `path`, in a stable order."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.csv") if p.is_file())
+
+
+def fingerprint_paths(paths: list[Path]) -> str:
+    """SHA-256 over the relative names and contents of every file under `paths`.
+
+    Contents, not modification times: touching a file does not invalidate the chapter cache.
+    """
+    digest = hashlib.sha256()
+    for root in paths:
+        root = Path(root)
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for file in files:
+            if "__pycache__" in file.parts:
+                continue
+            name = file.name if file == root else file.relative_to(root).as_posix()
+            digest.update(name.encode())
+            digest.update(b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def read_provenance(path: Path) -> pd.DataFrame:
+    """Rows of every data file that has a provenance column, with the columns needed to
+    decide which values a given edition uses: `edition` or `year` (when present) and
+    `provenance`, plus `file` and `line` (the line number in that file, header = 1)."""
+    frames = []
+    for file in data_files(path):
+        header = pd.read_csv(file, nrows=0).columns
+        if schema.PROVENANCE not in header:
+            continue
+        wanted = [c for c in (schema.EDITION, schema.YEAR, schema.PROVENANCE) if c in header]
+        frame = pd.read_csv(file, usecols=wanted, dtype={schema.PROVENANCE: "string"})
+        frames.append(frame.assign(file=file.name, line=frame.index + 2))
+    if not frames:
+        return pd.DataFrame(
+            {schema.PROVENANCE: pd.Series(dtype="string"), "file": pd.Series(dtype="string")}
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def validate_data(path: Path, edition: int) -> list[str]:
+    """Problems that stop the build, in plain words; an empty list means the data can be used.
+
+    Checks: the path exists; at least one CSV file carries a provenance column; every
+    provenance is one of `schema.PROVENANCES`; some row belongs to `edition`.
+    """
+    path = Path(path)
+    if not path.exists():
+        return [f"data path {path} does not exist; expected a CSV file or a directory of CSV files"]
+    files = data_files(path)
+    if not files:
+        return [f"data path {path} holds no CSV file"]
+    rows = read_provenance(path)
+    if rows.empty:
+        return [
+            f"no CSV file under {path} has a '{schema.PROVENANCE}' column; every value must say "
+            f"where it comes from ({', '.join(schema.PROVENANCES)})"
+        ]
+    problems = []
+    unknown = rows[~rows[schema.PROVENANCE].isin(schema.PROVENANCES)]
+    for _, row in unknown.head(10).iterrows():
+        problems.append(
+            f"{row['file']}, line {row['line']}, column '{schema.PROVENANCE}': found "
+            f"{row[schema.PROVENANCE]!r}, expected one of {', '.join(schema.PROVENANCES)}"
+        )
+    if len(unknown) > 10:
+        problems.append(f"... and {len(unknown) - 10} more rows with an unknown provenance")
+    if schema.EDITION in rows.columns and not (rows[schema.EDITION] == edition).any():
+        found = sorted(rows[schema.EDITION].dropna().astype(int).unique().tolist())
+        problems.append(
+            f"no row of {path} belongs to edition {edition}; editions found: {found}"
+        )
+    return problems

@@ -1,0 +1,50 @@
+"""Tables for report pages: markdown, so they become real tables in both HTML and PDF.
+
+A DataFrame displayed as-is prints as monospace text in the PDF; markdown output rendered with
+`nb_render_markdown_format: myst` (see _config.yml) becomes a LaTeX/HTML table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def _cell(value, decimals: int | None) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    if decimals is not None and isinstance(value, float):
+        value = f"{value:.{decimals}f}"
+    # A pipe would end the cell; a newline would end the row.
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(
+    frame: pd.DataFrame, decimals: int | None = None, align: str | None = None
+) -> str:
+    """`frame` as a GitHub/MyST pipe table, without its index.
+
+    decimals: digits after the point for float cells; missing values show as an en dash.
+    align: one letter per column, l / r / c; default: numbers right, text left.
+    """
+    columns = [str(column) for column in frame.columns]
+    if align is None:
+        align = "".join(
+            "r" if pd.api.types.is_numeric_dtype(frame[column]) else "l" for column in frame.columns
+        )
+    if len(align) != len(columns):
+        raise ValueError(f"align has {len(align)} letters for {len(columns)} columns")
+    rule = {"l": ":--", "r": "--:", "c": ":-:"}
+    lines = [
+        "| " + " | ".join(_cell(column, None) for column in columns) + " |",
+        "|" + "|".join(rule[letter] for letter in align) + "|",
+    ]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(value, decimals) for value in row) + " |")
+    return "\n".join(lines)
+
+
+def show_table(frame: pd.DataFrame, decimals: int | None = None, align: str | None = None) -> None:
+    """Display `frame` in a notebook as a markdown table (see `markdown_table`)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(markdown_table(frame, decimals=decimals, align=align)))
