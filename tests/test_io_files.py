@@ -20,6 +20,7 @@ from piilib import cli, schema
 from piilib.framework import indicators
 from piilib.io import OfficialFileError, read_values, validate_file
 from piilib.io import problems as P
+from piilib.io.validate import cannot_be_negative
 from piilib.units import load_units
 
 EDITION = 2024
@@ -155,6 +156,10 @@ def test_long_csv_with_vietnamese_headers_numbers_and_name_spellings(tmp_path):
     names["an-giang"] = "tỉnh an giang"
     grid = long_grid(table, EDITION, header=("Năm", "Tỉnh, thành phố", "Mã chỉ số", "Giá trị"),
                      names=names, cell=vn_text)
+    name_624 = indicators(EDITION).set_index("code").at["6.2.4", "name_vi"]
+    for row in grid:
+        if row[2] == "6.2.4" and row[1] == "TP. Cần Thơ":
+            row[2] = name_624  # the indicator's Vietnamese name instead of its code
     path = write_csv(tmp_path / "so-lieu.csv", grid, delimiter=";")
     frame = read_values(path)
     pd.testing.assert_frame_equal(_sorted(frame), expected_frame(table, EDITION, "so-lieu.csv"), check_dtype=False)
@@ -164,11 +169,15 @@ def test_wide_workbook_with_title_rows_percent_cells_and_a_national_row(tmp_path
     table = true_values(EDITION)
     grid = wide_grid(table, EDITION)
     grid.append([None, "Cả nước"] + [1.0] * len(table.columns))  # a summary row, not a province
+    grid.append([None, "Ghi chú: số liệu do các sở, ngành cung cấp."])  # a note under the table
     # A percentage cell holds 0.125 and shows 12,5 %: the user's value is 12.5.
     row, column = grid_position(grid, lambda v: v == table.iloc[4, 2])
     grid[row - 1][column] = 0.125
     table.iloc[4, 2] = 12.5
-    path = write_xlsx(tmp_path / "bo-khcn.xlsx", grid, formats={(row, column + 1): "0.0%"})
+    # A format that only prints a % sign after the number does not scale it.
+    literal_row, literal_column = grid_position(grid, lambda v: v == table.iloc[5, 3])
+    formats = {(row, column + 1): "0.0%", (literal_row, literal_column + 1): '0.00"%"'}
+    path = write_xlsx(tmp_path / "bo-khcn.xlsx", grid, formats=formats)
     frame = read_values(path)  # the edition comes from the title "… (PII) 2024"
     pd.testing.assert_frame_equal(_sorted(frame), expected_frame(table, EDITION, "bo-khcn.xlsx"), check_dtype=False)
 
@@ -184,6 +193,8 @@ def test_wide_csv_with_vietnamese_number_text_blank_cells_and_negative_growth(tm
     frame = read_values(path, edition=EDITION)  # no title: the edition is given
     pd.testing.assert_frame_equal(_sorted(frame), expected_frame(table, EDITION, "wide.csv"), check_dtype=False)
     assert len(frame) == table.size - 2
+    summary = validate_file(path, edition=EDITION).summary()
+    assert summary.startswith(f"OK: {len(table)} provinces × {len(table.columns)} indicators, edition {EDITION} (2 blank")
 
 
 def test_edition_2025_on_34_provinces(tmp_path):
@@ -297,6 +308,17 @@ def case_former_province_after_merger(tmp_path):
     ]
 
 
+def case_values_without_province_name(tmp_path):
+    grid = wide_grid(true_values(EDITION), EDITION)
+    grid[10][1] = None
+    erased = true_values(EDITION).index[10 - 4]  # grid line 10 is the 7th province (4 title/header lines)
+    name = units_of(EDITION).set_index("unit").at[erased, "name_vi"]
+    path = write_xlsx(tmp_path / "no-name.xlsx", grid)
+    return path, [], {P.NO_PROVINCE_NAME, P.MISSING_PROVINCE}, [
+        'row 11, column B ("Tỉnh/Thành phố"): this row has values but no province name', f"has no value: {name}",
+    ]
+
+
 def case_empty_csv(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
@@ -363,6 +385,19 @@ def case_edition_mismatch(tmp_path):
     ]
 
 
+def case_title_names_two_editions(tmp_path):
+    grid = wide_grid(true_values(EDITION), EDITION)
+    grid[1] = ["So sánh với PII 2023"]
+    path = write_xlsx(tmp_path / "two-editions.xlsx", grid)
+    return path, [], {P.EDITION}, ["row 1, column A: the title rows name more than one PII edition (2023, 2024)"]
+
+
+def test_edition_asked_for_picks_among_editions_in_the_title(tmp_path):
+    path, _, _, _ = case_title_names_two_editions(tmp_path)
+    frame = read_values(path, edition=EDITION)
+    assert set(frame[schema.EDITION]) == {EDITION} and len(frame) == true_values(EDITION).size
+
+
 def case_date_in_a_value_cell(tmp_path):
     from datetime import datetime
 
@@ -388,9 +423,11 @@ def case_many_problems_at_once(tmp_path):
 CASES = [
     case_unknown_province, case_unknown_indicator, case_duplicate_rows, case_non_numeric_value,
     case_infinite_value, case_province_missing, case_negative_count, case_former_province_after_merger,
+    case_values_without_province_name,
     case_empty_csv, case_empty_workbook, case_header_without_values, case_binary_file_named_csv,
     case_old_excel_format, case_unknown_file_type, case_truncated_workbook, case_csv_renamed_xlsx,
-    case_no_header_row, case_edition_not_stated, case_edition_mismatch, case_date_in_a_value_cell,
+    case_no_header_row, case_edition_not_stated, case_edition_mismatch, case_title_names_two_editions,
+    case_date_in_a_value_cell,
     case_many_problems_at_once,
 ]
 
@@ -447,3 +484,28 @@ def test_reading_leaves_no_files_behind(tmp_path):
     listing = sorted(p.name for p in folder.iterdir())
     read_values(path)
     assert sorted(p.name for p in folder.iterdir()) == listing  # no lock or temp files left behind
+
+
+@pytest.mark.parametrize(
+    ("denominator", "unit", "name", "non_negative"),
+    [
+        ("communes", "đơn/xã", "Đơn đăng ký chỉ dẫn địa lý/Tổng số xã", True),
+        ("population", "%", "Tỷ lệ lao động có việc làm trong nền kinh tế trên tổng dân số", True),
+        ("none", "điểm (0–10)", "Chi phí gia nhập thị trường", True),
+        ("none", "% (năm trước = 100)", "Chỉ số sản xuất công nghiệp", True),
+        ("none", "%", "Tốc độ tăng năng suất lao động", False),
+        ("none", "điểm phần trăm", "Tỷ lệ giảm nghèo", False),
+    ],
+)
+def test_which_indicators_cannot_be_negative(denominator, unit, name, non_negative):
+    row = pd.Series({"denominator": denominator, "unit_vi": unit, "name_vi": name, "name_en": ""})
+    assert cannot_be_negative(row) is non_negative
+
+
+def test_the_plans_weak_indicators_are_checked_for_negative_values(tmp_path):
+    table = true_values(EDITION)
+    weak = ["6.2.4", "1.2.1", "5.2.3", "4.1.3", "4.1.4"]  # plan 88, five weak indicators
+    table.loc["can-tho", weak] = -1.0
+    path = write_xlsx(tmp_path / "weak.xlsx", wide_grid(table, EDITION))
+    flagged = [p.header for p in validate_file(path).problems if p.kind == P.NEGATIVE]
+    assert sorted(flagged) == sorted(weak)

@@ -135,3 +135,7 @@ def test_template_command_bad_input(argv, phrase, tmp_path, monkeypatch, capsys)
     code, _, err = run_cli(argv, monkeypatch, capsys)
     assert code == cli.EXIT_BAD_INPUT and phrase in err
     assert not any(tmp_path.iterdir())
+
+
+def test_commands_are_registered_in_the_dispatcher():
+    assert {"validate", "template"} <= set(cli.COMMAND_MODULES)

@@ -1,5 +1,7 @@
 """Levers: effective weights, and gains recomputed with the engine."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +14,7 @@ from piilib.analysis.levers import (
     top_code,
     with_values,
 )
-from piilib.index import build_index
+from piilib.index import build_index, read_method
 
 PLAIN_STEPS = [
     {"step": "normalise", "method": "minmax", "lower": 0, "upper": 100},
@@ -202,3 +204,45 @@ def test_lever_gains_equal_direct_recomputation_with_default_steps():
         expected_gain = direct.scores.loc["U3", "PII"] - result.scores.loc["U3", "PII"]
         assert table.loc[code, "median_gain"] == pytest.approx(expected_gain)
         assert table.loc[code, "median_rank"] == direct.ranks.loc["U3", "PII"]
+
+
+# --------------------------------------------------------------------------- COINr's example
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+
+
+def asem():
+    idata = pd.read_csv(EXAMPLES / "asem-iData.csv")
+    imeta = pd.read_csv(EXAMPLES / "asem-iMeta.csv")
+    steps, problems = read_method(EXAMPLES / "asem-method.yml")
+    assert not problems
+    return idata, imeta, build_index(idata, imeta, steps)
+
+
+def test_effective_weights_reproduce_the_asem_index():
+    idata, imeta, result = asem()
+    weights = effective_weights(imeta)
+    codes = imeta.loc[imeta["Type"] == "Indicator", "iCode"].tolist()
+    normalised = result.stages["Normalised"].set_index("uCode")[codes]
+    assert not normalised.isna().any().any()  # imputed: the formula is exact here
+    linear = normalised.to_numpy() @ weights[codes].to_numpy()
+    np.testing.assert_allclose(linear, result.scores.loc[normalised.index, "Index"].to_numpy(), atol=1e-9)
+
+
+def test_lever_target_on_a_denominated_indicator():
+    idata, imeta, result = asem()
+    # Flights are divided by Population: the target is a per-capita value, and the raw
+    # value written into iData is that target times Viet Nam's population.
+    table = lever_table(result, idata, "VNM", "EurAsia_group", indicators=["Flights"]).set_index("indicator")
+    target = table.loc["Flights", "median_target"]
+    denominated = result.stages["Denominated"].set_index("uCode")["Flights"]
+    assert target == pytest.approx(float(np.median(denominated.drop("VNM").dropna())))
+    changed = idata.copy()
+    rows = changed["uCode"] == "VNM"
+    changed.loc[rows, "Flights"] = target * changed.loc[rows, "Population"].iloc[0]
+    direct = build_index(changed, imeta, result.log)
+    assert direct.stages["Denominated"].set_index("uCode").at["VNM", "Flights"] == pytest.approx(target)
+    expected_gain = direct.scores.loc["VNM", "Index"] - result.scores.loc["VNM", "Index"]
+    assert table.loc["Flights", "median_gain"] == pytest.approx(expected_gain)
+    assert expected_gain > 0

@@ -388,12 +388,34 @@ def _impose_sub_index_rank(table, fact, facts, fixed) -> pd.DataFrame:
 # ----------------------------------------------------------------------- the value model
 
 COUNT_DENOMINATORS = ("population", "communes", "enterprises", "manufacturing_enterprises")
-COUNT_EXPONENT = 1.7      # convex map: count-like ratios are right-skewed
-SHARE_STEEPNESS = 3.5     # shares of a national total: exponential in the latent value
+COUNT_EXPONENT = 1.7      # count-like ratios are right-skewed: raw ∝ score^1.7
+SHARE_STEEPNESS = 3.0     # shares of a national total grow exponentially with the score
+SQUASH_WIDTH = 16.0       # latent points -> designed score (logistic), keeps scores inside (0, 100)
 NATIONAL_GDP_2022 = 9.5e6  # billion VND, order of magnitude of Viet Nam's GDP in 2022
 GDP_GROWTH = 0.075
 POPULATION_GROWTH = 0.009
 POPULATION_YEAR = 2023    # the year of the population figures in data/units
+MEMBER_SPREAD = 0.015     # relative raw difference per score point between merged members
+TREND_SD = 0.8            # score points per year, unit-specific, for the history
+
+
+@dataclass(frozen=True)
+class LeaderFact:
+    """A published count of indicators on which a unit ranks first."""
+
+    edition: int
+    unit: str
+    n_indicators: int
+    source: str
+
+
+LEADER_FACTS = (
+    LeaderFact(2023, "ha-noi", 14, "https://en.nhandan.vn/vietnam-releases-provincial-innovation-index-for-first-time-post133909.html"),
+    LeaderFact(2023, "ho-chi-minh", 12, "https://english.thesaigontimes.vn (cited in data/reference/published_pii_results.csv)"),
+    LeaderFact(2025, "ha-noi", 18, "https://vnexpress.net/ha-noi-tiep-tuc-dan-dau-ca-nuoc-ve-doi-moi-sang-tao-4945881.html"),
+    LeaderFact(2025, "ho-chi-minh", 13, "https://cafef.vn/ha-noi-tp-ho-chi-minh-quang-ninh-hai-phong-va-thanh-pho-hue-co-tin-vui-188251001164357559.chn"),
+    LeaderFact(2025, "quang-ninh", 7, "https://cafef.vn/ha-noi-tp-ho-chi-minh-quang-ninh-hai-phong-va-thanh-pho-hue-co-tin-vui-188251001164357559.chn"),
+)
 
 
 def data_year(edition: int) -> int:
@@ -401,115 +423,188 @@ def data_year(edition: int) -> int:
     return edition - 1
 
 
-@dataclass
-class _Model:
-    """Everything about the generated values that does not depend on the calibration."""
-
-    seed: int
-    units: list[str]                 # the 63 former provinces
-    codes: list[str]
-    framework: pd.DataFrame          # indicator rows (same codes in every edition)
-    block: np.ndarray                # (indicators,) 0 = input, 1 = output
-    pillar: np.ndarray               # (indicators,) pillar index
-    kind: list[str]                  # "linear" | "count" | "share"
-    direction: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    growth: np.ndarray               # yearly growth of the range
-    decimals: np.ndarray
-    structure: np.ndarray            # (units,) standardised structural strength
-    pillar_effect: np.ndarray        # (units, pillars)
-    loading: np.ndarray              # (indicators,)
-    noise: np.ndarray                # (units, indicators), persistent
-    year_noise: dict = field(default_factory=dict)  # year -> (units, indicators)
-
-    def latent(self, year: int, level: np.ndarray) -> np.ndarray:
-        """x (units, indicators) for given latent levels `level` (units, 2)."""
-        return (level[:, self.block] + self.pillar_effect[:, self.pillar]
-                + self.loading[None, :] * self.structure[:, None] + self.noise + self.year_noise[year])
-
-    def raw(self, year: int, x: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
-        """Raw values from latent values; min-max taken over `reference` (default: x)."""
-        reference = x if reference is None else reference
-        lo_x, hi_x = reference.min(axis=0), reference.max(axis=0)
-        v = np.clip((x - lo_x) / (hi_x - lo_x), 0.0, 1.0)
-        scale = (1.0 + self.growth) ** (year - data_year(2023))
-        low, high = self.low * scale, self.high * scale
-        out = np.empty_like(v)
-        for j, kind in enumerate(self.kind):
-            good = v[:, j]
-            if kind == "count":
-                good = good ** COUNT_EXPONENT
-            if kind == "share":
-                weight = np.exp(SHARE_STEEPNESS * v[:, j])
-                ref_weight = np.exp(SHARE_STEEPNESS * np.clip((reference[:, j] - lo_x[j]) / (hi_x[j] - lo_x[j]), 0, 1))
-                out[:, j] = 100.0 * weight / ref_weight.sum()
-                continue
-            if self.direction[j] < 0:
-                good = 1.0 - good
-            out[:, j] = low[j] + (high[j] - low[j]) * good
-        return self.rounded(out)
-
-    def rounded(self, values: np.ndarray) -> np.ndarray:
-        return np.stack([np.round(values[:, j], int(d)) for j, d in enumerate(self.decimals)], axis=1)
-
-
 def _decimals(high: float) -> int:
     """Enough decimals for about five significant digits at the top of the range."""
     return int(max(2, 4 - math.floor(math.log10(abs(high))))) if high else 2
 
 
-def _build_model(seed: int, targets_2023: pd.DataFrame) -> _Model:
-    framework = indicators(2024)
-    full = load_framework(2024)
-    parents = dict(zip(full["code"].astype(str), full["parent"].astype(str)))
-    levels = dict(zip(full["code"].astype(str), full["level"]))
-    codes = framework["code"].astype(str).tolist()
+@dataclass
+class _Indicators:
+    """What the generator needs to know about the indicators (from the framework)."""
 
-    def ancestor(code, level):
-        while levels[code] != level:
-            code = parents[code]
-        return code
+    codes: list[str]
+    framework: pd.DataFrame
+    block: np.ndarray          # 0 = input, 1 = output
+    weight: np.ndarray         # effective weight of each indicator in its sub-index
+    kind: np.ndarray           # "linear" | "count" | "share"
+    direction: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    growth: np.ndarray
+    decimals: np.ndarray
+    pillar: np.ndarray
 
-    sub_indices = full.loc[full["level"] == "sub_index", ["code", "name_en"]]
-    output_code = sub_indices.loc[sub_indices["name_en"].str.lower().str.startswith("output"), "code"].iloc[0]
-    pillars = sorted({ancestor(c, "pillar") for c in codes})
-    units = load_units(data_year(2024) + 1)["unit"].tolist()  # the 63 former provinces
-    kind = []
-    for _, row in framework.iterrows():
-        denominator = str(row["denominator"])
-        if denominator == "none" and row["merge_rule"] == "ratio_sum":
-            kind.append("share")
-        elif denominator in COUNT_DENOMINATORS:
-            kind.append("count")
-        else:
-            kind.append("linear")
-    bounded = framework["unit_en"].astype(str).str.contains("score|index|%|percentage", case=False)
-    rng_growth = _rng(seed, "growth")
-    growth = np.where(bounded | (np.array(kind) == "share"), 0.0, rng_growth.uniform(0.02, 0.08, len(codes)))
-    order = targets_2023.set_index(schema.UNIT)["overall"].reindex(units).to_numpy()
-    structure = (order - order.mean()) / order.std() + _rng(seed, "structure").normal(0.0, 0.4, len(units))
-    high = framework["assumed_typical_high"].astype(float).to_numpy()
-    model = _Model(
-        seed=seed, units=units, codes=codes, framework=framework,
-        block=np.array([1 if ancestor(c, "sub_index") == output_code else 0 for c in codes]),
-        pillar=np.array([pillars.index(ancestor(c, "pillar")) for c in codes]),
-        kind=kind,
-        direction=framework["direction"].astype(int).to_numpy(),
-        low=framework["assumed_typical_low"].astype(float).to_numpy(),
-        high=high,
-        growth=growth,
-        decimals=np.array([_decimals(h) for h in high]),
-        structure=structure,
-        pillar_effect=_rng(seed, "pillar_effect").normal(0.0, 5.0, (len(units), len(pillars))),
-        loading=_rng(seed, "loading").uniform(1.0, 7.0, len(codes)),
-        noise=_rng(seed, "noise").normal(0.0, 9.0, (len(units), len(codes))),
-    )
-    for year in HISTORY_YEARS:
-        model.year_noise[year] = _rng(seed, "year_noise", year).normal(0.0, 2.0, (len(units), len(codes)))
-    return model
+    @classmethod
+    def from_framework(cls, edition: int, seed: int) -> "_Indicators":
+        full = load_framework(edition)
+        table = indicators(edition)
+        codes = table["code"].astype(str).tolist()
+        parent = dict(zip(full["code"].astype(str), full["parent"].astype(str)))
+        level = dict(zip(full["code"].astype(str), full["level"]))
+        weight_of = dict(zip(full["code"].astype(str), full["weight"].astype(float)))
+        siblings_weight = full.groupby(full["parent"].astype(str))["weight"].sum().to_dict()
+
+        def path(code):
+            chain = [code]
+            while level[chain[-1]] != "sub_index":
+                chain.append(parent[chain[-1]])
+            return chain
+
+        sub_index_rows = full[full["level"] == "sub_index"]
+        output_code = str(sub_index_rows.loc[sub_index_rows["name_en"].str.lower().str.startswith("output"), "code"].iloc[0])
+        block, weight, pillar = [], [], []
+        pillars = sorted({path(c)[-2] for c in codes})
+        for code in codes:
+            chain = path(code)
+            block.append(1 if chain[-1] == output_code else 0)
+            pillar.append(pillars.index(chain[-2]))
+            weight.append(math.prod(weight_of[c] / siblings_weight[parent[c]] for c in chain[:-1]))
+        kind = np.where((table["denominator"].astype(str) == "none") & (table["merge_rule"] == "ratio_sum"), "share",
+                        np.where(table["denominator"].astype(str).isin(COUNT_DENOMINATORS), "count", "linear"))
+        bounded = table["unit_en"].astype(str).str.contains("score|index|%|percentage", case=False).to_numpy()
+        growth = np.where(bounded | (kind == "share"), 0.0, _rng(seed, "growth").uniform(0.02, 0.08, len(codes)))
+        high = table["assumed_typical_high"].astype(float).to_numpy()
+        return cls(codes=codes, framework=table, block=np.array(block), weight=np.array(weight), kind=kind,
+                   direction=table["direction"].astype(int).to_numpy(),
+                   low=table["assumed_typical_low"].astype(float).to_numpy(), high=high, growth=growth,
+                   decimals=np.array([_decimals(h) for h in high]), pillar=np.array(pillar))
+
+    def normalised(self, designed: np.ndarray) -> np.ndarray:
+        """The engine's min-max score of each value when the designed scores span 0..100."""
+        unit = designed / 100.0
+        share = (np.exp(SHARE_STEEPNESS * unit) - 1.0) / (np.exp(SHARE_STEEPNESS) - 1.0)
+        return 100.0 * np.where(self.kind == "count", unit ** COUNT_EXPONENT,
+                                np.where(self.kind == "share", share, unit))
+
+    def raw(self, designed: np.ndarray, year: int) -> np.ndarray:
+        """Raw values in the indicator's typical range (direction-aware), rounded."""
+        good = self.normalised(designed) / 100.0
+        scale = (1.0 + self.growth) ** (year - data_year(2023))
+        low, high = self.low * scale, self.high * scale
+        linear = np.where(self.direction < 0, high - (high - low) * good, low + (high - low) * good)
+        # Shares of a national total: the same shape, rescaled (min-max is scale-free) to sum to 100.
+        share = low + (high - low) * good
+        share = 100.0 * share / share.sum(axis=0, keepdims=True)
+        return self.rounded(np.where(self.kind == "share", share, linear))
+
+    def rounded(self, raw: np.ndarray) -> np.ndarray:
+        return np.stack([np.round(raw[:, j], int(d)) for j, d in enumerate(self.decimals)], axis=1)
 
 
+@dataclass
+class _Profile:
+    """Latent deviations of a set of units from their level, per indicator and year."""
+
+    units: list[str]
+    deviation: np.ndarray                 # (units, indicators), persistent
+    year_noise: dict[int, np.ndarray]     # year -> (units, indicators)
+
+    def latent(self, year: int, level: np.ndarray, block: np.ndarray) -> np.ndarray:
+        return level[:, block] + self.deviation + self.year_noise[year]
+
+
+def _former_profile(seed: int, units: pd.DataFrame, targets_2023: pd.DataFrame, ind: _Indicators) -> tuple[_Profile, np.ndarray]:
+    """Deviations for the 63 former provinces: pillar strengths, structure, noise."""
+    n_units, n_codes = len(units), len(ind.codes)
+    order = targets_2023.set_index(schema.UNIT)["overall"].reindex(units["unit"]).to_numpy()
+    structure = (order - order.mean()) / order.std() + _rng(seed, "structure").normal(0.0, 0.4, n_units)
+    pillar_effect = _rng(seed, "pillar_effect").normal(0.0, 5.0, (n_units, ind.pillar.max() + 1))
+    loading = _rng(seed, "loading").uniform(1.0, 6.0, n_codes)
+    noise = _rng(seed, "noise").normal(0.0, 9.0, (n_units, n_codes))
+    deviation = pillar_effect[:, ind.pillar] + loading[None, :] * structure[:, None] + noise
+    deviation -= deviation.mean(axis=1, keepdims=True)  # the level carries the unit's mean
+    year_noise = {year: _rng(seed, "year_noise", year).normal(0.0, 2.0, (n_units, n_codes)) for year in HISTORY_YEARS}
+    return _Profile(units["unit"].tolist(), deviation, year_noise), structure
+
+
+def _merged_profile(former: _Profile, walk: pd.DataFrame, population: pd.Series, merged_units: list[str]) -> _Profile:
+    """A merged unit's deviations: its members' population-weighted mean."""
+    groups = walk.set_index("former_unit")["merged_unit"].reindex(former.units).to_numpy()
+    weights = population.reindex(former.units).to_numpy()
+
+    def combine(array):
+        return np.stack([np.average(array[groups == m], axis=0, weights=weights[groups == m]) for m in merged_units])
+
+    return _Profile(merged_units, combine(former.deviation),
+                    {year: combine(noise) for year, noise in former.year_noise.items()})
+
+
+def _squash(latent: np.ndarray) -> np.ndarray:
+    return 100.0 / (1.0 + np.exp(-(latent - 50.0) / SQUASH_WIDTH))
+
+
+def _extremes(latent: np.ndarray, units: list[str], leaders: dict[str, int], blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per indicator, the unit scored 100 (leader) and the one scored 0 (laggard).
+
+    Units with a published number of first places lead exactly that many indicators
+    (those where they are strongest); elsewhere the strongest other unit leads. `blocked`
+    (units, indicators) marks values fixed by a rank fact, never leader or laggard."""
+    n_units, n_codes = latent.shape
+    leader = np.full(n_codes, -1)
+    quota_units = [units.index(u) for u in leaders if u in units]
+    for unit in sorted(quota_units, key=lambda u: -leaders[units[u]]):
+        others = np.delete(latent, unit, axis=0).max(axis=0)
+        margin = np.where((leader < 0) & ~blocked[unit], latent[unit] - others, -np.inf)
+        chosen = np.argsort(-margin, kind="stable")[: leaders[units[unit]]]
+        leader[chosen] = unit
+    free = np.where(blocked, -np.inf, latent)
+    free[quota_units] = -np.inf
+    leader = np.where(leader < 0, free.argmax(axis=0), leader)
+    lowest = np.where(blocked, np.inf, latent)
+    lowest[leader, np.arange(n_codes)] = np.inf
+    return leader, lowest.argmin(axis=0)
+
+
+def _designed_scores(latent, units, leaders, pins) -> np.ndarray:
+    """Designed scores (units, indicators): squashed latent values, leader 100, laggard 0,
+    and pinned values placed between the units at the required rank."""
+    blocked = np.zeros(latent.shape, dtype=bool)
+    for unit, column, _ in pins:
+        blocked[unit, column] = True
+    leader, laggard = _extremes(latent, units, leaders, blocked)
+    scores = _squash(latent)
+    columns = np.arange(latent.shape[1])
+    scores[leader, columns] = 100.0
+    scores[laggard, columns] = 0.0
+    for unit, column, rank in pins:
+        others = np.sort(np.delete(scores[:, column], unit))[::-1]
+        scores[unit, column] = (others[rank - 2] + others[rank - 1]) / 2
+    return scores
+
+
+def _solve_levels(profile, year, ind, target, leaders, pins, level=None, sweeps=12) -> np.ndarray:
+    """Latent levels (units, 2) whose designed sub-index scores equal `target` (bisection)."""
+    level = target.copy() if level is None else level.copy()
+    for _ in range(sweeps):
+        latent = profile.latent(year, level, ind.block)
+        fixed = _designed_scores(latent, profile.units, leaders, pins)
+        squashed = _squash(latent)
+        is_fixed = ~np.isclose(fixed, squashed)
+        low = np.full(level.shape, -150.0)
+        high = np.full(level.shape, 250.0)
+        for _ in range(50):
+            middle = (low + high) / 2
+            trial = profile.latent(year, middle, ind.block)
+            designed = np.where(is_fixed, fixed, _squash(trial))
+            scores = ind.normalised(designed) * ind.weight
+            achieved = np.stack([scores[:, ind.block == b].sum(axis=1) for b in (0, 1)], axis=1)
+            high = np.where(achieved > target, middle, high)
+            low = np.where(achieved > target, low, middle)
+        new_level = (low + high) / 2
+        if np.abs(new_level - level).max() < 1e-6:
+            return new_level
+        level = new_level
+    return level
 # ----------------------------------------------------------------------- covariates
 
 COVARIATES = (
@@ -537,10 +632,10 @@ class _StaticCovariates:
     industrial_land: np.ndarray
 
 
-def _static_covariates(model: _Model) -> _StaticCovariates:
-    units = load_units(data_year(2024) + 1).set_index("unit").reindex(model.units)
-    rng = _rng(model.seed, "covariates")
-    n = len(model.units)
+def _static_covariates(seed: int, unit_keys: list[str], structure: np.ndarray) -> _StaticCovariates:
+    units = load_units(data_year(2024) + 1).set_index("unit").reindex(unit_keys)
+    rng = _rng(seed, "covariates")
+    n = len(unit_keys)
     population = units["population"].to_numpy(dtype=float)
     area = units["area_km2"].to_numpy(dtype=float)
     estimated_communes = np.round(60 + area / 60 + population / 15000)
@@ -550,17 +645,17 @@ def _static_covariates(model: _Model) -> _StaticCovariates:
     return _StaticCovariates(
         population_base=population,
         communes=communes,
-        manufacturing_share=np.clip(0.15 + 0.02 * model.structure + rng.normal(0, 0.02, n), 0.08, 0.3),
+        manufacturing_share=np.clip(0.15 + 0.02 * structure + rng.normal(0, 0.02, n), 0.08, 0.3),
         pupil_share=np.clip(0.085 + rng.normal(0, 0.008, n), 0.06, 0.11),
-        urbanisation=np.clip(33 + 9 * model.structure + 30 * central + rng.normal(0, 5, n), 14, 92),
-        industrial_land=np.round(np.clip(900 + 700 * model.structure + rng.normal(0, 400, n), 80, None), 1),
+        urbanisation=np.clip(33 + 9 * structure + 30 * central + rng.normal(0, 5, n), 14, 92),
+        industrial_land=np.round(np.clip(900 + 700 * structure + rng.normal(0, 400, n), 80, None), 1),
     )
 
 
-def _covariates(model: _Model, static: _StaticCovariates, year: int, raw: np.ndarray) -> pd.DataFrame:
+def _covariates(ind: "_Indicators", unit_keys: list[str], static: _StaticCovariates, year: int, raw: np.ndarray) -> pd.DataFrame:
     """Covariates of one year (63 units, wide) consistent with that year's raw values."""
-    fw = model.framework
-    column = {c: j for j, c in enumerate(model.codes)}
+    fw = ind.framework
+    column = {c: j for j, c in enumerate(ind.codes)}
     population = np.round(static.population_base * (1 + POPULATION_GROWTH) ** (year - POPULATION_YEAR))
     gdp = NATIONAL_GDP_2022 * (1 + GDP_GROWTH) ** (year - data_year(2023))
     share = raw[:, column[str(fw.loc[(fw["denominator"] == "none") & (fw["merge_rule"] == "ratio_sum"), "code"].iloc[0])]]
@@ -580,7 +675,7 @@ def _covariates(model: _Model, static: _StaticCovariates, year: int, raw: np.nda
         "pupils": np.round(population * static.pupil_share),
         "communes": static.communes,
         "industrial_zone_land": static.industrial_land,
-    }, index=pd.Index(model.units, name=schema.UNIT))
+    }, index=pd.Index(unit_keys, name=schema.UNIT))
 
 
 def _quantities(covariates: pd.DataFrame) -> pd.DataFrame:
@@ -590,29 +685,16 @@ def _quantities(covariates: pd.DataFrame) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------- calibration
 
-def _long(edition: int, units: list[str], codes: list[str], raw: np.ndarray, source: str) -> pd.DataFrame:
+def _long(edition: int, units: list[str], codes: list[str], raw: np.ndarray, source: str,
+          year_column: str = schema.EDITION) -> pd.DataFrame:
     return pd.DataFrame({
-        schema.EDITION: edition,
+        year_column: edition,
         schema.UNIT: np.repeat(units, len(codes)),
         schema.INDICATOR: np.tile(codes, len(units)),
         schema.VALUE: raw.reshape(-1),
         schema.PROVENANCE: schema.ILLUSTRATIVE,
         schema.SOURCE: source,
     })
-
-
-def _pin_ranks(x: np.ndarray, pins: list[tuple[int, int, int]]) -> np.ndarray:
-    """Place each pinned unit's latent value between the units at the required positions."""
-    x = x.copy()
-    for unit, column, rank in pins:
-        others = np.sort(np.delete(x[:, column], unit))[::-1]
-        if rank == 1:
-            x[unit, column] = others[0] + 1.0
-        elif rank > len(others):
-            x[unit, column] = others[-1] - 1.0
-        else:
-            x[unit, column] = (others[rank - 2] + others[rank - 1]) / 2
-    return x
 
 
 def _sub_index_codes(edition: int) -> tuple[str, str]:
@@ -626,86 +708,255 @@ def _sub_index_codes(edition: int) -> tuple[str, str]:
 @dataclass
 class _Calibrated:
     edition: int
-    level: np.ndarray         # latent levels (units of the data, 2)
-    x: np.ndarray             # latent values of the 63 former provinces for the data year
-    raw63: np.ndarray         # raw values of the 63 former provinces for the data year
-    values: pd.DataFrame      # the edition's long frame
+    level: np.ndarray
+    designed: np.ndarray
+    raw: np.ndarray
+    values: pd.DataFrame
     rounds: int
     max_error: float
 
 
-def _calibrate_edition(model: _Model, edition: int, targets: pd.DataFrame, pins, source: str) -> _Calibrated:
+def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rounds=MAX_ROUNDS) -> _Calibrated:
+    """Solve the designed scores, then correct with the real engine until every target holds."""
     from piilib.pii import compute_pii
 
     year = data_year(edition)
     input_code, output_code = _sub_index_codes(edition)
-    target = targets.set_index(schema.UNIT).reindex(model.units)[["input", "output"]].to_numpy()
-    level = target.copy()
-    for rounds in range(1, MAX_ROUNDS + 1):
-        x = _pin_ranks(model.latent(year, level), pins)
-        raw = model.raw(year, x)
-        values = _long(edition, model.units, model.codes, raw, source)
-        scores = compute_pii(values, edition).scores
-        achieved = scores.loc[model.units, [input_code, output_code]].to_numpy()
+    target = targets.set_index(schema.UNIT).reindex(profile.units)[["input", "output"]].to_numpy()
+    goal, level = target.copy(), None
+    for rounds in range(1, max_rounds + 1):
+        level = _solve_levels(profile, year, ind, goal, leaders, pins, level)
+        designed = _designed_scores(profile.latent(year, level, ind.block), profile.units, leaders, pins)
+        raw = ind.raw(designed, year)
+        values = to_values(raw)
+        achieved = compute_pii(values, edition).scores.loc[profile.units, [input_code, output_code]].to_numpy()
         error = target - achieved
         if np.abs(error).max() < TOLERANCE:
             break
-        level = level + DAMPING * error
-    return _Calibrated(edition, level, x, raw, values, rounds, float(np.abs(error).max()))
+        goal = goal + DAMPING * error
+    return _Calibrated(edition, level, designed, raw, values, rounds, float(np.abs(error).max()))
 
 
-def _merged_values(model, edition, x, raw, quantities, source) -> pd.DataFrame:
-    """Year data of the 63 former provinces on the 34-unit map (harmonised; the framework's
-    not-combinable indicators generated on the merged unit from its members' latent mean)."""
-    framework = indicators(edition)
-    long = _long(edition - 1, model.units, model.codes, raw, source)
-    merged = harmonise_to_merged(long, framework, quantities)
-    walk = crosswalk().set_index("former_unit").reindex(model.units)
-    weights = quantities[quantities["quantity"] == "population"].set_index(schema.UNIT)[schema.VALUE]
-    missing = merged[merged[schema.VALUE].isna()]
-    if not missing.empty:
-        merged_units = sorted(set(missing[schema.UNIT]))
-        groups = walk["merged_unit"].to_numpy()
-        xm = np.stack([np.average(x[groups == m], axis=0, weights=weights.reindex(np.array(model.units)[groups == m]))
-                       for m in merged_units])
-        raw_m = model.raw(edition - 1, xm, reference=x)
-        lookup = {(m, c): raw_m[i, j] for i, m in enumerate(merged_units) for j, c in enumerate(model.codes)}
-        fill = [lookup[(u, c)] for u, c in zip(missing[schema.UNIT], missing[schema.INDICATOR])]
-        merged.loc[missing.index, schema.VALUE] = fill
-        merged.loc[missing.index, schema.SOURCE] = (
-            f"{source} (generated on the 2025 map: the framework marks this indicator not combinable)")
-    merged[schema.EDITION] = edition
-    merged[schema.PROVENANCE] = schema.ILLUSTRATIVE
-    return merged[schema.LONG_COLUMNS].reset_index(drop=True)
+def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_strength, quantities_of) -> np.ndarray:
+    """Values of the former provinces whose merge (the framework's rule) gives back `raw_merged`.
+
+    Members differ by `member_strength` (score points around their merged unit): multiplicative
+    for open-ended quantities, a small additive spread for bounded ones (scores, %)."""
+    groups = walk.set_index("former_unit")["merged_unit"].reindex(former_units).to_numpy()
+    position = {m: i for i, m in enumerate(merged_units)}
+    rows = np.array([position[g] for g in groups])
+    bounded = ind.growth == 0
+    out = np.empty((len(former_units), len(ind.codes)))
+    table = ind.framework.reset_index(drop=True)
+    for j, code in enumerate(ind.codes):
+        rule = table.at[j, "merge_rule"]
+        weight_name = table.at[j, "merge_weight"] if rule == "weighted_mean" else table.at[j, "denominator"]
+        weights = quantities_of(weight_name) if weight_name not in ("none", None) and isinstance(weight_name, str) \
+            else np.ones(len(former_units))
+        strength = member_strength * ind.direction[j]
+        base = raw_merged[rows, j]
+        for m in range(len(merged_units)):
+            members = rows == m
+            w = weights[members]
+            if ind.kind[j] == "share":
+                factor = np.exp(MEMBER_SPREAD * strength[members]) * quantities_of("population")[members]
+                out[members, j] = base[members] * factor / factor.sum()
+            elif bounded[j]:
+                spread = 0.01 * (ind.high[j] - ind.low[j]) * strength[members] / 10.0
+                out[members, j] = base[members] + spread - np.average(spread, weights=w)
+            else:
+                factor = np.exp(MEMBER_SPREAD * strength[members])
+                out[members, j] = base[members] * factor / np.average(factor, weights=w)
+    return ind.rounded(out)
 
 
-def _calibrate_merged(model, edition, targets, previous: _Calibrated, static, source) -> tuple[_Calibrated, pd.DataFrame]:
+@dataclass
+class DemoData:
+    """The generated dataset (see FILES for the file each frame is written to)."""
+
+    seed: int
+    values: pd.DataFrame
+    history: pd.DataFrame
+    covariates: pd.DataFrame
+    covariates_merged: pd.DataFrame
+    targets: pd.DataFrame
+    facts: pd.DataFrame
+    rounds: dict[int, int]
+
+
+def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
+                  max_rounds: int = MAX_ROUNDS) -> DemoData:
+    """Generate and calibrate the illustrative dataset (pure: writes nothing)."""
+    facts = published_facts() if facts is None else facts
+    source = source_label(seed)
+    targets = {}
+    previous = None
+    for edition in EDITIONS:
+        targets[edition] = design_targets(edition, seed, facts, previous)
+        previous = targets[edition]
+
+    units63 = load_units(2024)
+    former = units63["unit"].tolist()
+    ind = _Indicators.from_framework(2024, seed)
+    profile, structure = _former_profile(seed, units63, targets[2023], ind)
+    static = _static_covariates(seed, former, structure)
+    pins = {e: [(former.index(f.unit), ind.codes.index(f.element), f.rank)
+                for f in indicator_rank_facts() if f.edition == e] for e in EDITIONS}
+    leaders = {e: {f.unit: f.n_indicators for f in LEADER_FACTS if f.edition == e} for e in EDITIONS}
+
+    calibrated, rounds = {}, {}
+    for edition in (2023, 2024):
+        calibrated[edition] = _calibrate(
+            profile, edition, ind, targets[edition], leaders[edition], pins[edition],
+            lambda raw, e=edition: _long(e, former, ind.codes, raw, source), max_rounds)
+        rounds[edition] = calibrated[edition].rounds
+
+    # 2025: designed on the 34 units, spread over the former provinces, harmonised back.
+    merged_edition = schema.FIRST_MERGED_EDITION
+    year = data_year(merged_edition)
+    merged_units = load_units(merged_edition)["unit"].tolist()
+    walk = crosswalk()
+    population = pd.Series(static.population_base, index=former)
+    merged_profile = _merged_profile(profile, walk, population, merged_units)
+    t2024 = targets[2024].set_index(schema.UNIT)["overall"].reindex(former)
+    group_of = walk.set_index("former_unit")["merged_unit"].reindex(former)
+    group_mean = t2024.groupby(group_of).transform(lambda s: np.average(s, weights=population[s.index]))
+    member_strength = (t2024 - group_mean).to_numpy()
+    state = {"covariates": None, "former_raw": None}
+
+    def merged_values(raw_merged):
+        covariates = state["covariates"]
+        if covariates is None:  # first pass: weights from the year before
+            covariates = _covariates(ind, former, static, year - 1, calibrated[2024].raw)
+        former_raw = _disaggregate(ind, raw_merged, merged_units, former, walk, member_strength,
+                                   lambda name: covariates[name].to_numpy(dtype=float))
+        covariates = _covariates(ind, former, static, year, former_raw)
+        state["covariates"], state["former_raw"] = covariates, former_raw
+        harmonised = harmonise_to_merged(_long(year, former, ind.codes, former_raw, source),
+                                         indicators(merged_edition), _quantities(covariates))
+        lookup = pd.DataFrame(raw_merged, index=merged_units, columns=ind.codes)
+        missing = harmonised[schema.VALUE].isna()
+        harmonised.loc[missing, schema.VALUE] = [
+            lookup.at[u, c] for u, c in zip(harmonised.loc[missing, schema.UNIT], harmonised.loc[missing, schema.INDICATOR])]
+        harmonised.loc[missing, schema.SOURCE] = f"{source} (generated on the 2025 map: not combinable across provinces)"
+        harmonised[schema.EDITION] = merged_edition
+        harmonised[schema.PROVENANCE] = schema.ILLUSTRATIVE
+        harmonised.loc[~missing, schema.SOURCE] = f"{source} (year-{year} data of the former provinces, harmonised)"
+        return harmonised[schema.LONG_COLUMNS].reset_index(drop=True)
+
+    calibrated[merged_edition] = _calibrate(merged_profile, merged_edition, ind, targets[merged_edition],
+                                            leaders[merged_edition], pins[merged_edition], merged_values, max_rounds)
+    rounds[merged_edition] = calibrated[merged_edition].rounds
+    year_2024_raw = state["former_raw"]
+
+    history, covariates = _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source)
+    covariates_merged = _merge_covariates(covariates[covariates[schema.YEAR] == year], walk)
+    values = pd.concat([calibrated[e].values for e in EDITIONS], ignore_index=True)
+    target_table = pd.concat([targets[e].assign(**{schema.EDITION: e}) for e in EDITIONS], ignore_index=True)
+    demo = DemoData(seed, values, history, covariates, covariates_merged, target_table, pd.DataFrame(), rounds)
+    demo.facts = check_facts(values, facts)
+    return demo
+
+
+def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source):
+    """Years 2018–2024 on the 63 former provinces; 2022 and 2023 are editions 2023 and 2024."""
+    trend = _rng(seed, "trend").normal(TREND_SD, TREND_SD, (len(former), 1))
+    raw_by_year = {data_year(2023): calibrated[2023].raw, data_year(2024): calibrated[2024].raw,
+                   data_year(2025): year_2024_raw}
+    for year in HISTORY_YEARS:
+        if year in raw_by_year:
+            continue
+        level = calibrated[2023].level - trend * (data_year(2023) - year)
+        designed = _designed_scores(profile.latent(year, level, ind.block), former, {}, [])
+        raw_by_year[year] = ind.raw(designed, year)
+    history = pd.concat([_long(y, former, ind.codes, raw_by_year[y], source, schema.YEAR) for y in HISTORY_YEARS],
+                        ignore_index=True)
+    covariates = []
+    for year in HISTORY_YEARS:
+        wide = _covariates(ind, former, static, year, raw_by_year[year])
+        long = wide.reset_index().melt(id_vars=schema.UNIT, var_name=schema.COVARIATE, value_name=schema.VALUE)
+        covariates.append(long.assign(**{schema.YEAR: year}))
+    covariates = pd.concat(covariates, ignore_index=True).assign(
+        **{schema.PROVENANCE: schema.ILLUSTRATIVE, schema.SOURCE: source})
+    covariates = covariates[[schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE, schema.PROVENANCE, schema.SOURCE]]
+    return history, covariates.sort_values([schema.YEAR, schema.UNIT, schema.COVARIATE], kind="stable").reset_index(drop=True)
+
+
+def _merge_covariates(year_rows: pd.DataFrame, walk: pd.DataFrame) -> pd.DataFrame:
+    """A year's covariates on the 34-unit map: counts add up, ratios are recomputed."""
+    wide = year_rows.pivot(index=schema.UNIT, columns=schema.COVARIATE, values=schema.VALUE)
+    group = walk.set_index("former_unit")["merged_unit"]
+    wide = wide.assign(urban_population=wide["urbanisation"] * wide["population"] / 100)
+    summed = wide.drop(columns=["urbanisation", "grdp_per_capita"]).groupby(group.reindex(wide.index).to_numpy()).sum()
+    summed["grdp_per_capita"] = (summed["grdp"] * 1000 / summed["population"]).round(2)
+    summed["urbanisation"] = (100 * summed["urban_population"] / summed["population"]).round(2)
+    summed = summed.drop(columns="urban_population")
+    summed.index.name = schema.UNIT
+    long = summed.reset_index().melt(id_vars=schema.UNIT, var_name=schema.COVARIATE, value_name=schema.VALUE)
+    year = int(year_rows[schema.YEAR].iloc[0])
+    long = long.assign(**{schema.YEAR: year, schema.PROVENANCE: schema.ILLUSTRATIVE,
+                          schema.SOURCE: str(year_rows[schema.SOURCE].iloc[0]) + " (summed over merged provinces)"})
+    long = long[[schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE, schema.PROVENANCE, schema.SOURCE]]
+    return long.sort_values([schema.UNIT, schema.COVARIATE], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------- facts check
+
+FACT_COLUMNS = [schema.EDITION, schema.UNIT, "fact", "element", "expected", "achieved", "tolerance", "ok", "source"]
+
+
+def raw_ranks(values: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """Rank of each unit on each indicator by raw value with direction (COINr: ties get the min)."""
+    rows = values[values[schema.EDITION] == edition]
+    wide = rows.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
+    direction = indicators(edition).set_index("code")["direction"].astype(int)
+    oriented = wide * direction.reindex(wide.columns).to_numpy()
+    return oriented.rank(ascending=False, method="min")
+
+
+def check_facts(values: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every calibrated fact, with what the engine gives on `values` and whether it holds."""
     from piilib.pii import compute_pii
 
-    year = data_year(edition)
-    input_code, output_code = _sub_index_codes(edition)
-    merged_units = load_units(edition)["unit"].tolist()
-    walk = crosswalk().set_index("former_unit").reindex(model.units)
-    group = np.array([merged_units.index(m) for m in walk["merged_unit"]])
-    population = static.population_base
-    # Members keep their differences of the previous year around the merged unit's level.
-    offset = np.zeros_like(previous.level)
-    for g in range(len(merged_units)):
-        members = group == g
-        offset[members] = previous.level[members] - np.average(previous.level[members], axis=0,
-                                                               weights=population[members])
-    target = targets.set_index(schema.UNIT).reindex(merged_units)[["input", "output"]].to_numpy()
-    level = target.copy()
-    for rounds in range(1, MAX_ROUNDS + 1):
-        x = model.latent(year, level[group] + offset)
-        raw = model.raw(year, x)
-        covariates = _covariates(model, static, year, raw)
-        values = _merged_values(model, edition, x, raw, _quantities(covariates), source)
-        scores = compute_pii(values, edition).scores
-        achieved = scores.loc[merged_units, [input_code, output_code]].to_numpy()
-        error = target - achieved
-        if np.abs(error).max() < TOLERANCE:
-            break
-        level = level + DAMPING * error
-    calibrated = _Calibrated(edition, level[group] + offset, x, raw, values, rounds, float(np.abs(error).max()))
-    return calibrated, covariates
+    facts = published_facts() if facts is None else facts
+    records = []
+
+    def add(edition, unit, fact, element, expected, achieved, tolerance, source):
+        ok = abs(achieved - expected) <= tolerance if tolerance else achieved == expected
+        records.append([edition, unit, fact, element, float(expected), float(achieved), tolerance, bool(ok), source])
+
+    for edition in sorted(values[schema.EDITION].unique()):
+        edition = int(edition)
+        result = compute_pii(values, edition)
+        input_code, output_code = _sub_index_codes(edition)
+        index_code = str(load_framework(edition).query("level == 'index'")["code"].iloc[0])
+        scores, ranks = result.scores, result.ranks
+        for _, row in facts[facts[schema.EDITION] == edition].iterrows():
+            unit = row[schema.UNIT]
+            if pd.notna(row["rank"]):
+                add(edition, unit, "rank", index_code, row["rank"], ranks.at[unit, index_code], 0, row["source"])
+            for column, code in (("score", index_code), ("input", input_code), ("output", output_code)):
+                if pd.notna(row[column]):
+                    add(edition, unit, "score", code, row[column], scores.at[unit, code], SCORE_CHECK_TOLERANCE,
+                        row["source"])
+        for fact in SUB_INDEX_RANK_FACTS:
+            if fact.edition == edition:
+                code = input_code if fact.element == "input" else output_code
+                add(edition, fact.unit, "rank", code, fact.rank, ranks.at[fact.unit, code], 0, fact.source)
+        by_raw = raw_ranks(values, edition)
+        for fact in indicator_rank_facts():
+            if fact.edition == edition:
+                add(edition, fact.unit, "rank by raw value", fact.element, fact.rank,
+                    by_raw.at[fact.unit, fact.element], 0, fact.source)
+        for fact in LEADER_FACTS:
+            if fact.edition == edition:
+                add(edition, fact.unit, "indicators ranked first", "", fact.n_indicators,
+                    int((by_raw.loc[fact.unit] == 1).sum()), 0, fact.source)
+        region_means = regional_mean_facts(edition)
+        if not region_means.empty:
+            region_of = load_units(edition).set_index("unit")["region"]
+            achieved = scores[index_code].groupby(region_of.reindex(scores.index).to_numpy()).mean()
+            for _, row in region_means.iterrows():
+                add(edition, row["region"], "regional mean", index_code, row["pii_2023_mean"],
+                    achieved[row["region"]], SCORE_CHECK_TOLERANCE, row["pii_2023_mean_source"])
+    return pd.DataFrame.from_records(records, columns=FACT_COLUMNS)

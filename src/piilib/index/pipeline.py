@@ -98,7 +98,7 @@ def build_index(
     imeta = imeta.copy()
     structure = IndexStructure.from_imeta(imeta)
     indicators = list(structure.indicator_codes)
-    denominator_of = st._denominator_map(imeta)
+    denominator_of = st.denominator_map(imeta)
     data = _numeric_idata(idata, indicators + sorted(set(denominator_of.values())))
 
     rows = np.arange(len(data))  # rows of iData still in the data set

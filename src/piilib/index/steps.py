@@ -154,7 +154,7 @@ def denominate(data: pd.DataFrame, denominators: pd.DataFrame, imeta: pd.DataFra
     rows are matched on `uCode`.
     """
     units, columns, values = split_frame(data)
-    denominator_of = _denominator_map(imeta)
+    denominator_of = denominator_map(imeta)
     matched = denominators.set_index(denominators[UCODE].astype(str)).reindex(units)
     divisors = np.full(values.shape, np.nan)
     has_denominator = np.array([code in denominator_of for code in columns], dtype=bool)
@@ -163,7 +163,10 @@ def denominate(data: pd.DataFrame, denominators: pd.DataFrame, imeta: pd.DataFra
     return make_frame(units, columns, denominate_values(values, divisors, has_denominator))
 
 
-def _denominator_map(imeta: pd.DataFrame) -> dict[str, str]:
+def denominator_map(imeta: pd.DataFrame) -> dict[str, str]:
+    """Indicator code -> its iMeta Denominator column, for indicators that have one."""
+    if "Denominator" not in imeta.columns:
+        return {}
     rows = imeta[imeta["Type"] == "Indicator"]
     return {
         str(code): str(den)

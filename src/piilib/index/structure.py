@@ -146,14 +146,16 @@ class IndexStructure:
                 values must be > 0).
 
         Returns:
-            `(..., units, nodes)`: the indicator values followed by every aggregate.
+            `(..., units, nodes)`: the indicator values followed by every aggregate; the
+            leading axes broadcast those of `indicator_values` and `weights`.
             An aggregate whose children are all missing is NaN.
         """
         if method not in AGGREGATION_METHODS:
             raise ValueError(f"aggregation method must be one of {AGGREGATION_METHODS}, got {method!r}")
         values = np.asarray(indicator_values, dtype=float)
         w_all = self.weights if weights is None else np.asarray(weights, dtype=float)
-        out = np.empty(values.shape[:-1] + (self.n_nodes,))
+        batch = np.broadcast_shapes(values.shape[:-2], w_all.shape[:-1])
+        out = np.empty(batch + values.shape[-2:-1] + (self.n_nodes,))
         out[..., : self.n_indicators] = values
         for level in self._levels:
             children = out[..., level.child_index]

@@ -131,8 +131,11 @@ class _FileUnusable(Exception):
         self.problem = problem
 
 
-def read_raw(path) -> RawFile:
-    """Every value of the file with its location, and the structural problems found."""
+def read_raw(path, edition: int | None = None) -> RawFile:
+    """Every value of the file with its location, and the structural problems found.
+
+    `edition`, when given, only picks among several editions named in a sheet's title rows.
+    """
     path = Path(path)
     raw = RawFile(name=path.name)
     try:
@@ -148,7 +151,7 @@ def read_raw(path) -> RawFile:
         return raw
     found_header = False
     for sheet in sheets:
-        layout = _read_sheet(sheet, raw)
+        layout = _read_sheet(sheet, raw, edition)
         if layout:
             found_header = True
             raw.layouts.append(layout)
@@ -195,6 +198,8 @@ def _load_workbook(path: Path) -> list[_Sheet]:
         return [_Sheet(None, [])]
     try:
         workbook = openpyxl.load_workbook(path, data_only=True)
+    except PermissionError:
+        raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as error:
         raise _FileUnusable(Problem(
             P.CORRUPT_WORKBOOK, path.name,
@@ -215,12 +220,15 @@ def _excel_value(cell):
     value = cell.value
     if isinstance(value, str):
         return value if value.strip() else None
-    if (
-        isinstance(value, (int, float)) and not isinstance(value, bool)
-        and "%" in (cell.number_format or "")
-    ):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent_format(cell.number_format):
         return float(Decimal(repr(value)) * 100)
     return value
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    """A number format that multiplies by 100 (0.0%), not one that only prints a % sign (0.0"%")."""
+    literal_free = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in literal_free
 
 
 def _load_csv(path: Path) -> list[list[object]]:
@@ -283,12 +291,12 @@ def _at(row, column):
     return row[column] if column < len(row) else None
 
 
-def _read_sheet(sheet: _Sheet, raw: RawFile) -> str | None:
+def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         names = [normalise(value) for value in row]
         long_columns = _long_columns(names)
         if long_columns:
-            _read_long(sheet, index, long_columns, raw)
+            _read_long(sheet, index, long_columns, raw, edition)
             return LONG
         codes = {column: match.group(1) for column, value in enumerate(row)
                  if isinstance(value, str) and (match := INDICATOR_CODE.match(value))}
@@ -296,7 +304,7 @@ def _read_sheet(sheet: _Sheet, raw: RawFile) -> str | None:
         if codes and province_column is None and len(codes) >= 2:
             province_column = _guess_province_column(sheet.rows, index, codes)
         if codes and province_column is not None:
-            _read_wide(sheet, index, province_column, codes, raw)
+            _read_wide(sheet, index, province_column, codes, raw, edition)
             return WIDE
     return None
 
@@ -330,32 +338,38 @@ def _guess_province_column(rows, header_index: int, codes: dict[int, str]) -> in
     return best if best is not None and text_counts[best] > 0 else None
 
 
-def _title_edition(sheet: _Sheet, header_index: int, raw: RawFile) -> Cell | None:
-    """The edition stated above the header: a labelled cell ("Kỳ PII" | 2024) or "PII 2024" in a title."""
+def _title_edition(sheet: _Sheet, header_index: int, raw: RawFile, requested: int | None) -> Cell | None:
+    """The edition stated above the header: a labelled cell ("Kỳ PII" | 2024) or "PII 2024" in a title.
+
+    When the title rows name several editions, `requested` (the edition asked for) picks one.
+    """
     found: list[Cell] = []
     for index, row in enumerate(sheet.rows[:header_index]):
         for column, value in enumerate(row):
             if normalise(value) in EDITION_ALIASES:
                 following = next((v for v in row[column + 1:] if not _is_blank(v)), None)
-                if following is not None and YEAR.match(cell_text(following)):
-                    found.append(Cell(sheet.name, index + 1, column, None, int(YEAR.match(cell_text(following)).group(1))))
-            elif isinstance(value, str) and (match := TITLE_EDITION.search(value)):
+                match = YEAR.match(cell_text(following))
+            else:
+                match = TITLE_EDITION.search(value) if isinstance(value, str) else None
+            if match:
                 found.append(Cell(sheet.name, index + 1, column, None, int(match.group(1))))
     years = sorted({cell.value for cell in found})
     if len(years) > 1:
-        first = found[0]
-        raw.problems.append(first.problem(
+        if requested in years:
+            return next(cell for cell in found if cell.value == requested)
+        raw.problems.append(found[0].problem(
             P.EDITION, raw.name, "the title rows name more than one PII edition "
-            f"({', '.join(map(str, years))})", "one edition per file, or choose it with --edition",
+            f"({', '.join(map(str, years))})", "one edition in the title rows, or choose one with --edition",
             show_value=False,
         ))
         return None
     return found[0] if found else None
 
 
-def _read_long(sheet: _Sheet, header_index: int, columns: dict[str, int], raw: RawFile) -> None:
+def _read_long(sheet: _Sheet, header_index: int, columns: dict[str, int], raw: RawFile,
+               requested: int | None) -> None:
     header = sheet.rows[header_index]
-    title_edition = None if columns["edition"] is not None else _title_edition(sheet, header_index, raw)
+    title_edition = None if columns["edition"] is not None else _title_edition(sheet, header_index, raw, requested)
 
     def cell(row, row_number, role):
         column = columns[role]
@@ -370,9 +384,10 @@ def _read_long(sheet: _Sheet, header_index: int, columns: dict[str, int], raw: R
         raw.entries.append(RawEntry(province=province, indicator=indicator, value=value, edition=edition))
 
 
-def _read_wide(sheet: _Sheet, header_index: int, province_column: int, codes: dict[int, str], raw: RawFile) -> None:
+def _read_wide(sheet: _Sheet, header_index: int, province_column: int, codes: dict[int, str], raw: RawFile,
+               requested: int | None) -> None:
     header = sheet.rows[header_index]
-    edition = _title_edition(sheet, header_index, raw)
+    edition = _title_edition(sheet, header_index, raw, requested)
     province_header = cell_text(_at(header, province_column)) or None
     code_cells = {
         column: Cell(sheet.name, header_index + 1, column, None, code) for column, code in codes.items()
@@ -388,10 +403,8 @@ def _read_wide(sheet: _Sheet, header_index: int, province_column: int, codes: di
         if not seen_numbers and not has_number:
             continue  # sub-header rows (names, units) or rows not filled in yet
         seen_numbers = seen_numbers or has_number
-        if normalise(province.value) in SUMMARY_ROW_LABELS:
-            continue
-        if _is_blank(province.value) and all(_is_blank(c.value) for c in values):
-            continue
+        if normalise(province.value) in SUMMARY_ROW_LABELS or all(_is_blank(c.value) for c in values):
+            continue  # national/average rows, notes under the table, provinces with no data
         for value in values:
             raw.entries.append(RawEntry(
                 province=province, indicator=code_cells[value.column], value=value, edition=edition,

@@ -138,7 +138,7 @@ def _names_by_code(edition: int) -> tuple[dict[str, str], dict[str, str]]:
 def _indicators_sheet(sheet, edition: int, indicators: pd.DataFrame) -> None:
     names, parents = _names_by_code(edition)
     header = ["Mã chỉ số", "Trụ cột", "Nhóm chỉ số", "Tên chỉ số", "Tên tiếng Anh", "Đơn vị tính",
-              "Chiều tác động", "Mẫu số", "Định nghĩa", "Nguồn số liệu", "Mã"]
+              "Chỉ số thuận/nghịch", "Mẫu số", "Định nghĩa", "Nguồn số liệu", "Mã"]
     widths = [11, 28, 28, 45, 40, 16, 22, 24, 70, 30, 22]
     sheet.append(header)
     for _, row in indicators.iterrows():

@@ -80,6 +80,7 @@ class ValidationResult:
     file: str
     frame: pd.DataFrame
     problems: list[Problem]
+    expected_counts: dict[int, int] = field(default_factory=dict)  # provinces × indicators per edition
 
     @property
     def ok(self) -> bool:
@@ -89,10 +90,12 @@ class ValidationResult:
         """One line: "OK: 63 provinces × 52 indicators, edition 2024, file X"."""
         parts = []
         for edition, rows in self.frame.groupby(schema.EDITION, sort=True):
-            parts.append(
-                f"{rows[schema.UNIT].nunique()} provinces × {rows[schema.INDICATOR].nunique()} indicators, "
-                f"edition {edition}"
-            )
+            part = (f"{rows[schema.UNIT].nunique()} provinces × {rows[schema.INDICATOR].nunique()} indicators, "
+                    f"edition {edition}")
+            blank = self.expected_counts.get(edition, len(rows)) - len(rows)
+            if blank:
+                part += f" ({blank} blank cells: missing data, to be imputed)"
+            parts.append(part)
         status = "OK" if self.ok else f"{len(self.problems)} problem(s)"
         return f"{status}: {'; '.join(parts) or 'no values'}, file {self.file}"
 
@@ -110,16 +113,20 @@ def read_values(path, edition: int | None = None) -> pd.DataFrame:
 
 def validate_file(path, edition: int | None = None) -> ValidationResult:
     """Check a CSV or .xlsx file of indicator values; never modifies the file."""
-    raw = read_raw(path)
+    raw = read_raw(path, edition)
     checker = _Checker(raw.name, edition)
-    records = checker.check_entries(raw.entries) if raw.entries or not raw.problems else []
+    records = checker.check_entries(raw.entries)
     if not raw.problems:
         checker.check_completeness(records)
     frame = pd.DataFrame(
         [(ed, unit, code, value, schema.OFFICIAL, raw.name) for ed, unit, code, value in records],
         columns=schema.LONG_COLUMNS,
     ).astype({schema.EDITION: "int64", schema.VALUE: "float64"})
-    return ValidationResult(file=raw.name, frame=frame, problems=_unique(raw.problems + checker.problems))
+    expected_counts = {
+        number: len(info.units) * len(info.codes) for number, info in checker.editions.items() if info
+    }
+    return ValidationResult(file=raw.name, frame=frame, problems=_unique(raw.problems + checker.problems),
+                            expected_counts=expected_counts)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -131,30 +138,30 @@ class _Checker:
         self.file = file
         self.requested_edition = edition
         self.problems: list[Problem] = []
-        self._editions: dict[int, _Edition | None] = {}
+        self.editions: dict[int, _Edition | None] = {}
         # (name, edition) -> unit key, or (kind, what, expected) of the problem with the name
         self._units: dict[tuple[str, int], str | tuple[str, str, str]] = {}
 
     # -- editions --------------------------------------------------------------------------
 
     def _edition_info(self, number: int) -> _Edition | None:
-        if number not in self._editions:
+        if number not in self.editions:
             try:
-                self._editions[number] = _Edition(number, framework_indicators(number), load_units(number))
+                self.editions[number] = _Edition(number, framework_indicators(number), load_units(number))
             except (KeyError, ValueError, FileNotFoundError, LookupError) as error:
-                self._editions[number] = None
+                self.editions[number] = None
                 self.problems.append(Problem(
                     P.EDITION, self.file, f"there is no PII framework for edition {number} ({error})",
                     "an edition the framework knows, e.g. 2023, 2024 or 2025",
                 ))
-        return self._editions[number]
+        return self.editions[number]
 
     def _entry_edition(self, entry: RawEntry, mismatches: dict) -> int | None:
         cell = entry.edition
-        if cell is None:
+        if cell is None or _is_blank(cell.value):
             return self.requested_edition
-        match = YEAR.match(cell_text(cell.value)) if not isinstance(cell.value, int) else None
-        year = cell.value if isinstance(cell.value, int) else int(match.group(1)) if match else None
+        match = YEAR.match(cell_text(cell.value))
+        year = int(match.group(1)) if match else None
         if year is None:
             self.problems.append(cell.problem(P.EDITION, self.file, "the edition is not a year",
                                               "a PII edition such as 2024"))
@@ -180,7 +187,8 @@ class _Checker:
         mismatches: dict = {}
         editions = [self._entry_edition(entry, mismatches) for entry in entries]
         self._report_mismatches(mismatches)
-        if any(entry.edition is None for entry in entries) and self.requested_edition is None:
+        unstated = any(entry.edition is None or _is_blank(entry.edition.value) for entry in entries)
+        if unstated and self.requested_edition is None:
             self.problems.append(Problem(
                 P.EDITION, self.file, "the file does not say which PII edition it holds",
                 'an edition column ("năm" or "kỳ"), a title such as "PII 2024", or --edition 2024',
@@ -208,7 +216,7 @@ class _Checker:
         for (edition, unit, sheet, row, cell), codes in duplicates.items():
             where = f"row {row}" + (f' of sheet "{sheet}"' if sheet != cell.sheet else "")
             listed = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
-            name = self._editions[edition].units.set_index("unit").at[unit, "name_vi"]
+            name = self.editions[edition].units.set_index("unit").at[unit, "name_vi"]
             self.problems.append(cell.problem(
                 P.DUPLICATE, self.file,
                 f"{name} already has a value for indicator {listed} in {where}",
@@ -231,7 +239,8 @@ class _Checker:
             self._units[key] = self._resolve(name, edition)
         outcome = self._units[key]
         if isinstance(outcome, tuple):
-            self.problems.append(cell.problem(*outcome[:1], self.file, *outcome[1:]))
+            kind, what, expected = outcome
+            self.problems.append(cell.problem(kind, self.file, what, expected))
             return None
         return outcome
 
@@ -313,7 +322,7 @@ class _Checker:
         for record in records:
             by_edition[record[0]].append(record)
         for edition, rows in by_edition.items():
-            info = self._editions[edition]
+            info = self.editions[edition]
             names = info.units.set_index("unit")["name_vi"]
             missing_units = [u for u in info.units["unit"] if u not in {r[1] for r in rows}]
             if missing_units:

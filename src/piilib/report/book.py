@@ -34,12 +34,14 @@ def book_config(
     base: dict,
     *,
     title: str,
+    running_title: str,
     notice: bool,
     pdf_stem: str,
     substitutions: dict[str, str],
 ) -> dict:
     """The book's _config.yml: the base configuration plus this edition's settings.
 
+    running_title: the PDF's page-header title (the full title is too long for a header).
     notice: put the illustrative-data notice on every HTML page (announcement bar) and every
     PDF page (LaTeX shipout hook).
     """
@@ -53,6 +55,10 @@ def book_config(
     latex.setdefault("latex_documents", {})["targetname"] = f"{pdf_stem}.tex"
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     elements = sphinx_config.setdefault("latex_elements", {})
+    # Sphinx's page headers print \@title; shorten it once the title page is out.
+    elements["maketitle"] = (
+        "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + running_title + "}\\makeatother\n"
+    )
     if notice:
         html["announcement"] = NOTICE_TEXT
         elements["preamble"] = elements.get("preamble", "") + latex_notice()

@@ -17,19 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 import piilib
 from piilib import schema, units
 from piilib.report import book, chapters, data, execute, notice
 
 DEFAULT_PROVINCE = "can-tho"
-DEFAULT_DATA_PATH = Path("data")
+DEFAULT_DATA_PATH = Path("data") / "demo"
 DEFAULT_TEMPLATES_DIR = Path("notebooks")
 DEFAULT_STATIC_DIR = Path("book")
 DEFAULT_BASE_CONFIG = Path("_config.yml")
 HTML_DIR = "html"
 BOOK_TITLE = "Báo cáo Chỉ số Đổi mới sáng tạo cấp địa phương (PII) năm {edition} — {province}"
+RUNNING_TITLE = "PII {edition} — {province}"
 
 
 class DataProblems(ValueError):
@@ -45,9 +46,9 @@ class BuildOptions:
     """What to build and where. Relative paths are relative to the working directory.
 
     indicators: (code, name) of the plan's indicators in report order; each gets a chapter
-    when the templates directory has `indicator.ipynb`.
-    extra_inputs: further files or directories the chapters read (e.g. framework and plan
-    files); their contents are part of every chapter's cache key.
+    when the templates directory has `indicator.ipynb`. None: the plan's (`piilib.plan`).
+    extra_inputs: further files or directories the chapters read; their contents are part of
+    every chapter's cache key, as are the data, the library and its data files.
     """
 
     edition: int
@@ -59,7 +60,7 @@ class BuildOptions:
     static_dir: Path = DEFAULT_STATIC_DIR
     base_config: Path = DEFAULT_BASE_CONFIG
     cache_dir: Path | None = None
-    indicators: Sequence[tuple[str, str]] = ()
+    indicators: Sequence[tuple[str, str]] | None = None
     province_name: str | None = None  # default: the unit's Vietnamese name (piilib.units)
     extra_inputs: Sequence[Path] = ()
     progress: bool = True
@@ -88,8 +89,19 @@ class BuildResult:
         )
 
 
-def library_dir() -> Path:
-    return Path(piilib.__file__).resolve().parent
+def library_inputs() -> list[Path]:
+    """The library's code and the data files it reads (framework, units, plan ...)."""
+    package = Path(piilib.__file__).resolve().parent
+    bundled = package.parents[1] / "data"
+    return [package] + ([bundled] if bundled.is_dir() else [])
+
+
+def plan_indicators() -> list[tuple[str, str]]:
+    """(code, name) of the plan's indicators, in the plan's order (weak ones first)."""
+    from piilib.plan import load_plan
+
+    indicators = load_plan().indicators
+    return list(zip(indicators["code"].astype(str), indicators["name_vi"].astype(str)))
 
 
 def _province_problems(province: str, edition: int) -> list[str]:
@@ -123,8 +135,11 @@ def build_report(options: BuildOptions) -> BuildResult:
     if problems:
         raise DataProblems(problems)
     show_notice = notice.needs_notice(data.read_provenance(data_path), options.edition)
-    chapter_list = chapters.report_chapters(options.templates_dir, options.indicators)
-    inputs = data.fingerprint_paths([data_path, library_dir(), *map(Path, options.extra_inputs)])
+    indicators = plan_indicators() if options.indicators is None else options.indicators
+    chapter_list = chapters.report_chapters(options.templates_dir, indicators)
+    inputs = data.fingerprint_paths(
+        [data_path, *library_inputs(), *map(Path, options.extra_inputs)]
+    )
     common = chapters.common_parameters(options.edition, options.province, data_path)
 
     cache_dir = Path(options.cache_dir)
@@ -148,6 +163,7 @@ def build_report(options: BuildOptions) -> BuildResult:
     config = book.book_config(
         base,
         title=BOOK_TITLE.format(edition=options.edition, province=province_name),
+        running_title=RUNNING_TITLE.format(edition=options.edition, province=province_name),
         notice=show_notice,
         pdf_stem=pdf_stem,
         substitutions={"edition": str(options.edition), "province_name": province_name},

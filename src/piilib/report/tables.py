@@ -9,22 +9,38 @@ from __future__ import annotations
 import pandas as pd
 
 
+def format_number(value: float, decimals: int | None = None) -> str:
+    """A number the Vietnamese way: "." between thousands, "," before decimals
+    (8718000 -> "8.718.000", 3359.8 with 2 decimals -> "3.359,80")."""
+    text = f"{value:,.{decimals}f}" if decimals is not None else f"{value:,}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def _cell(value, decimals: int | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
-    if decimals is not None and isinstance(value, float):
-        value = f"{value:.{decimals}f}"
+    if pd.api.types.is_bool(value):
+        value = str(value)
+    elif pd.api.types.is_integer(value):
+        value = format_number(int(value))
+    elif pd.api.types.is_float(value):
+        value = format_number(float(value), decimals)
     # A pipe would end the cell; a newline would end the row.
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(
-    frame: pd.DataFrame, decimals: int | None = None, align: str | None = None
+    frame: pd.DataFrame,
+    decimals: int | None = None,
+    align: str | None = None,
+    caption: str | None = None,
 ) -> str:
     """`frame` as a GitHub/MyST pipe table, without its index.
 
-    decimals: digits after the point for float cells; missing values show as an en dash.
+    decimals: digits after the decimal comma for float cells (numbers are written the
+    Vietnamese way, see `format_number`); missing values show as an en dash.
     align: one letter per column, l / r / c; default: numbers right, text left.
+    caption: when given, the table is numbered and captioned ("Bảng 2.1: ...").
     """
     columns = [str(column) for column in frame.columns]
     if align is None:
@@ -40,11 +56,18 @@ def markdown_table(
     ]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(_cell(value, decimals) for value in row) + " |")
+    if caption:
+        lines = [f"```{{table}} {caption}"] + lines + ["```"]
     return "\n".join(lines)
 
 
-def show_table(frame: pd.DataFrame, decimals: int | None = None, align: str | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    decimals: int | None = None,
+    align: str | None = None,
+    caption: str | None = None,
+) -> None:
     """Display `frame` in a notebook as a markdown table (see `markdown_table`)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(markdown_table(frame, decimals=decimals, align=align)))
+    display(Markdown(markdown_table(frame, decimals=decimals, align=align, caption=caption)))

@@ -1,0 +1,44 @@
+"""`pii index`: build any index in COINr's layout from iData, iMeta and a method.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piilib.cli import InputError
+from piilib.index import IndexInputError, results_table
+from piilib.index.files import run_index_files
+
+SHOWN_UNITS = 10
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "index",
+        help="build an index (COINr layout) step by step and write every stage",
+        description=(
+            "Run the steps named in METHOD.yml on iData / iMeta (COINr's layout) and write "
+            "stage_<Stage>.csv for every stage, treat_details.csv, results.csv and "
+            "method_log.yml to DIR. Nothing is written if the inputs have problems."
+        ),
+    )
+    parser.add_argument("--idata", required=True, type=Path, help="iData CSV: uCode, groups, denominators, indicators")
+    parser.add_argument("--imeta", required=True, type=Path, help="iMeta CSV: Level, iCode, Direction, Weight, Parent, Type")
+    parser.add_argument("--spec", required=True, type=Path, metavar="METHOD.yml", help="the steps and their parameters")
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    try:
+        result = run_index_files(args.idata, args.imeta, args.spec, args.out)
+    except IndexInputError as error:
+        raise InputError(error.problems) from None
+    table = results_table(result)
+    print(f"Built {result.structure.index_code}: {len(table)} units, {result.structure.n_indicators} indicators; "
+          f"steps: {', '.join(step['step'] for step in result.log)}")
+    for note in result.warnings:
+        print(f"note: {note}")
+    shown = table[["uCode", "Rank", result.structure.index_code]].head(SHOWN_UNITS)
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print(f"Wrote {len(result.stages)} stages, results and method log to {args.out}")
+    return 0

@@ -1,0 +1,108 @@
+"""Reading COINr-layout inputs from files and writing a run's outputs to a directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .meta_checks import IndexInputError, check_idata, check_imeta
+from .pipeline import IndexResult, build_index
+from .results import results_table
+from .spec import method_document, read_method
+from .steps import IMPUTE_GROUP_MEAN
+
+TREAT_DETAILS_FILE = "treat_details.csv"
+RESULTS_FILE = "results.csv"
+METHOD_LOG_FILE = "method_log.yml"
+
+
+def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
+    """Read a CSV as text (numbers are parsed later, so bad cells can be named)."""
+    try:
+        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(f"{path}: cannot be read ({error})")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        problems.append(f"{path}: is not a readable CSV file ({error})")
+    return None
+
+
+def read_index_inputs(idata_path, imeta_path, spec_path) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], str | None]:
+    """Read and check iData, iMeta and method.yml together.
+
+    Raises `IndexInputError` listing every problem found in the three files.
+    Returns (idata, imeta, steps, method name).
+    """
+    problems: list[str] = []
+    idata = _read_csv(Path(idata_path), problems)
+    imeta = _read_csv(Path(imeta_path), problems)
+    steps, spec_problems = read_method(spec_path)
+    problems += spec_problems
+    idata_name, imeta_name = Path(idata_path).name, Path(imeta_path).name
+    if imeta is not None:
+        problems += check_imeta(imeta, imeta_name)
+    if idata is not None and imeta is not None:
+        groups = [s["group"] for s in steps if s["step"] == "impute" and s["method"] == IMPUTE_GROUP_MEAN]
+        problems += check_idata(idata, imeta, idata_name, imeta_name, groups)
+    if problems:
+        raise IndexInputError(problems)
+    name = None
+    with open(spec_path, encoding="utf-8") as handle:
+        name = (yaml.safe_load(handle) or {}).get("name")
+    return idata, imeta, steps, name
+
+
+def run_index_files(idata_path, imeta_path, spec_path, out_dir) -> IndexResult:
+    """Read, check, build and write everything to `out_dir`.
+
+    Nothing is written unless the inputs are valid and the build succeeds: files are
+    written to a temporary directory next to `out_dir` and moved in at the end.
+    """
+    idata, imeta, steps, name = read_index_inputs(idata_path, imeta_path, spec_path)
+    result = build_index(idata, imeta, steps, validate=False)
+    inputs = {"idata": str(idata_path), "imeta": str(imeta_path), "spec": str(spec_path)}
+    write_outputs(result, out_dir, name, inputs)
+    return result
+
+
+def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs: dict | None = None) -> list[Path]:
+    """Write stage_<Stage>.csv for every stage, treat_details.csv (if treated),
+    results.csv and method_log.yml (a method.yml that replays the run) to `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pii-index-", dir=out_dir.parent))
+    try:
+        for stage, frame in result.stages.items():
+            frame.to_csv(staging / f"stage_{stage}.csv", index=False)
+        if any(step["step"] == "treat" for step in result.log):
+            result.treatment.to_csv(staging / TREAT_DETAILS_FILE, index=False)
+        results_table(result).to_csv(staging / RESULTS_FILE, index=False)
+        (staging / METHOD_LOG_FILE).write_text(_method_log_text(result, name, inputs), encoding="utf-8")
+        out_dir.mkdir(exist_ok=True)
+        written = []
+        for path in sorted(staging.iterdir()):
+            target = out_dir / path.name
+            os.replace(path, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _method_log_text(result: IndexResult, name: str | None, inputs: dict | None) -> str:
+    lines = ["# Method log of a `pii index` run; use it as --spec to replay the same method."]
+    for key, value in (inputs or {}).items():
+        lines.append(f"# {key}: {value}")
+    if result.removed_units:
+        lines.append(f"# screened out: {', '.join(result.removed_units)}")
+    for note in result.warnings:
+        lines.append(f"# note: {note}")
+    document = yaml.safe_dump(method_document(result.log, name), sort_keys=False, allow_unicode=True)
+    return "\n".join(lines) + "\n" + document

@@ -1,0 +1,293 @@
+"""The report build's parts, without a kernel, Jupyter Book or LaTeX (fast)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from piilib import schema
+from piilib.report import book, chapters, data, execute, notice, tables
+from piilib.report.build import publish
+
+FIXTURES = Path(__file__).parent / "fixtures" / "book"
+TEMPLATES = FIXTURES / "templates"
+
+
+def long_frame(rows):
+    return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
+
+
+# --- chapters -------------------------------------------------------------------------------
+
+def test_chapters_follow_the_outline_and_the_plan_order(tmp_path):
+    for stem in ("methodology", "overview", "indicator", "agencies"):
+        (tmp_path / f"{stem}.ipynb").write_text("{}")
+    listed = chapters.report_chapters(tmp_path, [("6.2.4", "Đơn đăng ký"), ("1.2.1", "Chi phí")])
+    assert [c.key for c in listed] == [
+        "overview", "indicator-6-2-4", "indicator-1-2-1", "agencies", "methodology"
+    ]
+    assert listed[1].parameters == {"indicator": "6.2.4"}
+    assert listed[1].title == "6.2.4 Đơn đăng ký"
+    assert listed[2].template == "indicator.ipynb"
+
+
+def test_indicator_chapters_need_their_template(tmp_path):
+    (tmp_path / "overview.ipynb").write_text("{}")
+    listed = chapters.report_chapters(tmp_path, [("6.2.4", "Đơn đăng ký")])
+    assert [c.key for c in listed] == ["overview"]
+
+
+def test_a_report_without_overview_template_is_refused(tmp_path):
+    (tmp_path / "indicator.ipynb").write_text("{}")
+    with pytest.raises(FileNotFoundError, match="overview"):
+        chapters.report_chapters(tmp_path, [("6.2.4", "x")])
+
+
+def test_codes_that_collide_as_page_names_are_refused(tmp_path):
+    for stem in ("overview", "indicator"):
+        (tmp_path / f"{stem}.ipynb").write_text("{}")
+    with pytest.raises(ValueError, match="indicator-1-2"):
+        chapters.report_chapters(tmp_path, [("1.2", "a"), ("1-2", "b")])
+
+
+def test_parameters_are_strings_like_papermill_r():
+    parameters = chapters.common_parameters(2024, "can-tho", Path("/data/x.csv"))
+    assert parameters == {"edition": "2024", "province": "can-tho", "data_path": "/data/x.csv"}
+
+
+# --- titles and finished pages --------------------------------------------------------------
+
+def notebook(*cells):
+    made = nbformat.v4.new_notebook()
+    made.cells = list(cells)
+    return made
+
+
+def test_title_replaces_the_first_level_one_heading_only():
+    page = notebook(
+        nbformat.v4.new_markdown_cell("Intro text\n\n## Section"),
+        nbformat.v4.new_markdown_cell("# Template title\n\nBody\n\n# Second"),
+    )
+    execute.set_title(page, "Chỉ số 6.2.4")
+    assert page.cells[0].source == "Intro text\n\n## Section"
+    assert page.cells[1].source == "# Chỉ số 6.2.4\n\nBody\n\n# Second"
+
+
+def test_title_is_added_when_the_template_has_none():
+    page = notebook(nbformat.v4.new_markdown_cell("## Only a section"))
+    execute.set_title(page, "Tổng quan")
+    assert page.cells[0].source == "# Tổng quan"
+    assert len(page.cells) == 2
+
+
+def test_finished_page_hides_parameters_and_has_unique_ids():
+    parameters = nbformat.v4.new_code_cell("edition = '2024'")
+    parameters.metadata["tags"] = ["parameters"]
+    injected = nbformat.v4.new_code_cell("edition = '2025'")
+    injected.metadata["tags"] = ["injected-parameters"]
+    page = notebook(nbformat.v4.new_markdown_cell("# T"), parameters, injected,
+                    nbformat.v4.new_code_cell("x = 1"))
+    chapter = chapters.Chapter("indicator-6-2-4", "indicator.ipynb", "6.2.4 X")
+    execute.finish_notebook(page, chapter)
+    assert [("remove-cell" in c.metadata.get("tags", [])) for c in page.cells] == [
+        False, True, True, False
+    ]
+    ids = [c["id"] for c in page.cells]
+    assert len(set(ids)) == 4 and all(i.startswith("indicator-6-2-4") for i in ids)
+
+
+# --- cache keys -----------------------------------------------------------------------------
+
+def test_cache_key_changes_with_each_input_and_only_then(tmp_path):
+    template = tmp_path / "overview.ipynb"
+    template.write_text('{"cells": []}')
+    chapter = chapters.Chapter("overview", "overview.ipynb", "Tổng quan")
+    parameters = {"edition": "2024"}
+    base = execute.cache_key(template, chapter, parameters, "inputs-a")
+    assert execute.cache_key(template, chapter, dict(parameters), "inputs-a") == base
+    assert execute.cache_key(template, chapter, {"edition": "2025"}, "inputs-a") != base
+    assert execute.cache_key(template, chapter, parameters, "inputs-b") != base
+    renamed = chapters.Chapter("overview", "overview.ipynb", "Khác")
+    assert execute.cache_key(template, renamed, parameters, "inputs-a") != base
+    template.write_text('{"cells": [1]}')
+    assert execute.cache_key(template, chapter, parameters, "inputs-a") != base
+
+
+def test_fingerprint_follows_contents_not_times(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    first = data.fingerprint_paths([tmp_path])
+    (tmp_path / "a.csv").write_text("x\n1\n")  # rewritten, same bytes
+    assert data.fingerprint_paths([tmp_path]) == first
+    (tmp_path / "a.csv").write_text("x\n2\n")
+    assert data.fingerprint_paths([tmp_path]) != first
+
+
+# --- data check and notice ------------------------------------------------------------------
+
+def test_validate_data_accepts_the_fixtures():
+    for name in ("illustrative.csv", "official.csv"):
+        assert data.validate_data(FIXTURES / "data" / name, 2024) == []
+
+
+def test_validate_data_names_file_line_and_value(tmp_path):
+    frame = long_frame([
+        (2024, "can-tho", "6.2.4", 1.0, "official", "f"),
+        (2024, "ha-noi", "6.2.4", 2.0, "guessed", "f"),
+    ])
+    frame.to_csv(tmp_path / "values.csv", index=False)
+    problems = data.validate_data(tmp_path, 2024)
+    assert problems == [
+        "values.csv, line 3, column 'provenance': found 'guessed', expected one of "
+        "official, published, illustrative"
+    ]
+    assert any("edition 2026" in p for p in data.validate_data(tmp_path, 2026))
+    assert "does not exist" in data.validate_data(tmp_path / "nope", 2024)[0]
+
+
+def test_validate_data_requires_provenance(tmp_path):
+    pd.DataFrame({"unit": ["can-tho"], "value": [1.0]}).to_csv(tmp_path / "v.csv", index=False)
+    assert "provenance" in data.validate_data(tmp_path, 2024)[0]
+
+
+def test_notice_when_any_used_value_is_illustrative(tmp_path):
+    rows = long_frame([
+        (2024, "can-tho", "6.2.4", 1.0, "official", "f"),
+        (2024, "ha-noi", "6.2.4", 2.0, "published", "f"),
+        (2025, "ha-noi", "6.2.4", 2.0, "illustrative", "f"),
+    ])
+    assert not notice.needs_notice(rows, 2024)  # the 2025 row is not used by 2024
+    assert notice.needs_notice(rows, 2025)
+    history = pd.DataFrame({"year": [2020, 2023], "provenance": ["official", "illustrative"]})
+    assert notice.needs_notice(history, 2024)
+    assert not notice.needs_notice(history, 2022)
+
+
+def test_provenance_is_read_from_every_file_that_has_it(tmp_path):
+    long_frame([(2024, "can-tho", "6.2.4", 1.0, "official", "f")]).to_csv(
+        tmp_path / "values.csv", index=False)
+    (tmp_path / "history").mkdir()
+    pd.DataFrame({"year": [2023], "unit": ["can-tho"], "provenance": ["illustrative"]}).to_csv(
+        tmp_path / "history" / "h.csv", index=False)
+    pd.DataFrame({"note": ["no provenance here"]}).to_csv(tmp_path / "readme.csv", index=False)
+    rows = data.read_provenance(tmp_path)
+    assert sorted(rows["file"]) == ["h.csv", "values.csv"]
+    assert notice.needs_notice(rows, 2024)
+
+
+def test_book_config_carries_the_notice_only_when_needed():
+    base = {"html": {"announcement": "stale"}, "sphinx": {"config": {"latex_elements": {
+        "preamble": "% base\n"}}}}
+    common = dict(title="T", running_title="R", pdf_stem="pii-2024-x", substitutions={})
+    with_notice = book.book_config(base, notice=True, **common)
+    without = book.book_config(base, notice=False, **common)
+    assert with_notice["html"]["announcement"] == notice.NOTICE_TEXT
+    assert notice.NOTICE_TEXT in with_notice["sphinx"]["config"]["latex_elements"]["preamble"]
+    assert "announcement" not in without["html"]
+    assert without["sphinx"]["config"]["latex_elements"]["preamble"] == "% base\n"
+    assert base["html"]["announcement"] == "stale"  # the caller's config is not modified
+    assert with_notice["latex"]["latex_documents"]["targetname"] == "pii-2024-x.tex"
+
+
+# --- offline and glyph checks ---------------------------------------------------------------
+
+def test_external_resources_finds_loaded_urls_not_links(tmp_path):
+    (tmp_path / "page.html").write_text(
+        '<html><head><link rel="stylesheet" href="_static/a.css">'
+        '<script src="https://cdn.example.org/mathjax.js"></script></head><body>'
+        '<a href="https://example.org/">a link is fine</a>'
+        '<img src="//images.example.org/x.png"><img src="_images/local.png"></body></html>'
+    )
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "a.css").write_text(
+        "@import url('https://fonts.example.org/css');\nbody{background:url(x.png)}"
+    )
+    found = book.external_resources(tmp_path)
+    assert found == [
+        "page.html: https://cdn.example.org/mathjax.js",
+        "page.html: //images.example.org/x.png",
+        "_static/a.css: https://fonts.example.org/css",
+    ]
+
+
+def test_missing_characters_are_found_in_the_latex_log(tmp_path):
+    log = tmp_path / "book.log"
+    log.write_text("ok\nMissing character: There is no ấ (U+1EA5) in font DejaVu Sans Mono!\nok\n")
+    assert book.missing_characters(log) == [
+        "Missing character: There is no ấ (U+1EA5) in font DejaVu Sans Mono!"
+    ]
+
+
+# --- book tree and publishing ---------------------------------------------------------------
+
+def test_write_tree_keeps_unchanged_files_and_removes_stale_ones(tmp_path):
+    target = tmp_path / "src"
+    book.write_tree(target, {"a.md": b"A", "sub/b.md": b"B"})
+    (target / "_build").mkdir()
+    (target / "_build" / "keep").write_text("build output")
+    stamp = (target / "a.md").stat().st_mtime_ns
+    book.write_tree(target, {"a.md": b"A", "c.md": b"C"})
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "_build/keep", "a.md", "c.md"
+    ]
+    assert (target / "a.md").stat().st_mtime_ns == stamp
+
+
+def test_chapters_cannot_overwrite_each_others_files(tmp_path):
+    for key in ("one", "two"):
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "table.xlsx").write_bytes(b"x")
+        (tmp_path / f"{key}.ipynb").write_text("{}")
+    static = tmp_path / "static"
+    static.mkdir()
+    pages = [(k, tmp_path / f"{k}.ipynb", tmp_path / k) for k in ("one", "two")]
+    with pytest.raises(book.BookBuildFailed, match="chapter 'two' wrote table.xlsx, which "
+                       "chapter 'one' also wrote"):
+        book.book_files(static, {}, pages)
+
+
+def test_publish_swaps_the_whole_directory(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    staged = tmp_path / ".out.new"
+    staged.mkdir()
+    (staged / "new.txt").write_text("new")
+    publish(staged, out)
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert not staged.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def test_markdown_table_writes_numbers_the_vietnamese_way():
+    frame = pd.DataFrame({
+        "Mã": ["6.2.4", "a|b"], "Giá trị": [3359.8, None], "Số xã": [8718000, 12],
+    })
+    assert tables.markdown_table(frame, decimals=2).splitlines() == [
+        "| Mã | Giá trị | Số xã |",
+        "|:--|--:|--:|",
+        "| 6.2.4 | 3.359,80 | 8.718.000 |",
+        "| a\\|b | – | 12 |",
+    ]
+
+
+def test_markdown_table_caption_makes_a_numbered_table():
+    text = tables.markdown_table(pd.DataFrame({"a": ["x"]}), caption="Bảng thử")
+    assert text.splitlines()[0] == "```{table} Bảng thử"
+    assert text.splitlines()[-1] == "```"
+
+
+def test_markdown_table_rejects_a_wrong_alignment():
+    with pytest.raises(ValueError, match="2 letters for 1 columns"):
+        tables.markdown_table(pd.DataFrame({"a": [1]}), align="lr")
+
+
+def test_fixture_templates_have_a_parameters_cell():
+    for path in TEMPLATES.glob("*.ipynb"):
+        cells = json.loads(path.read_text())["cells"]
+        assert any("parameters" in c["metadata"].get("tags", []) for c in cells), path.name
