@@ -291,3 +291,16 @@ def test_fixture_templates_have_a_parameters_cell():
     for path in TEMPLATES.glob("*.ipynb"):
         cells = json.loads(path.read_text())["cells"]
         assert any("parameters" in c["metadata"].get("tags", []) for c in cells), path.name
+
+
+def test_report_templates_are_clean_and_take_the_common_parameters():
+    templates = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+    assert templates, "notebooks/ has no template"
+    for path in templates:
+        page = nbformat.read(path, as_version=4)
+        code_cells = [c for c in page.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code_cells), path.name
+        tagged = [c for c in code_cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        for name in chapters.common_parameters(2024, "p", Path("d")):
+            assert f"\n{name} = " in "\n" + tagged[0].source, (path.name, name)

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found; nothing was written.", file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "data" / "framework"
+from piilib.paths import DATA_DIR
+
+FRAMEWORK_DIR = DATA_DIR / "framework"
 FILE_PATTERN = "pii_{edition}.csv"
 
 # Levels from the bottom of the tree to the top; COINr's Level is the position + 1.

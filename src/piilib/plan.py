@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-PLAN_DIR = Path(__file__).resolve().parents[2] / "data" / "plan"
+from piilib.paths import DATA_DIR
+
+PLAN_DIR = DATA_DIR / "plan"
 DEFAULT_PLAN = PLAN_DIR / "plan88.yaml"
 
 GROUPS = ("weak", "maintain")

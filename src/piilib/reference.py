@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from piilib import schema
+from piilib.paths import DATA_DIR
 from piilib.units import resolve_unit
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
+REFERENCE_DIR = DATA_DIR / "reference"
 PUBLISHED_RESULTS = REFERENCE_DIR / "published_pii_results.csv"
 
 _FLAG_COLUMNS = ("contradicted", "use_rank", "use_score")

@@ -25,13 +25,13 @@ import difflib
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
+from piilib.paths import DATA_DIR as BUNDLED_DATA_DIR
 from piilib.schema import FIRST_MERGED_EDITION
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "units"
+DATA_DIR = BUNDLED_DATA_DIR / "units"
 
 ERA_BEFORE_MERGER = "63"
 ERA_AFTER_MERGER = "34"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .steps import UCODE
@@ -217,17 +218,20 @@ def check_idata(
 
 def _non_numeric_cells(idata: pd.DataFrame, column: str, idata_name: str) -> list[str]:
     raw = idata[column]
-    parsed = pd.to_numeric(raw, errors="coerce")
-    bad = raw.notna() & parsed.isna() & (raw.astype(str).str.strip() != "")
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        parsed = raw.to_numpy(dtype=float, na_value=np.nan)
+        bad = np.zeros(len(raw), dtype=bool)
+    else:
+        parsed = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        text = raw.astype(str).str.strip().to_numpy()
+        bad = raw.notna().to_numpy() & np.isnan(parsed) & (text != "")
     messages = []
-    for pos in pd.Series(range(len(raw)))[bad.to_numpy()]:
-        unit = idata[UCODE].iloc[pos]
+    for pos in np.flatnonzero(bad):
         messages.append(
-            f"{idata_name} line {_line(pos)} (uCode '{unit}'), column '{column}': value '{raw.iloc[pos]}' "
-            "is not a number; expected a number, or an empty cell for a missing value"
+            f"{idata_name} line {_line(pos)} (uCode '{idata[UCODE].iloc[pos]}'), column '{column}': "
+            f"value '{raw.iloc[pos]}' is not a number; expected a number, or an empty cell for a missing value"
         )
-    infinite = parsed.abs() == float("inf")
-    for pos in pd.Series(range(len(raw)))[infinite.to_numpy()]:
+    for pos in np.flatnonzero(np.isinf(parsed)):
         messages.append(
             f"{idata_name} line {_line(pos)} (uCode '{idata[UCODE].iloc[pos]}'), column '{column}': "
             f"value '{raw.iloc[pos]}' is infinite; expected a finite number"

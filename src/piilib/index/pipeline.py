@@ -61,10 +61,12 @@ class IndexResult:
 
 
 def _numeric_idata(idata: pd.DataFrame, numeric_columns: list[str]) -> pd.DataFrame:
+    """A copy of iData with `uCode` as text and `numeric_columns` as floats."""
     frame = idata.copy()
     frame[st.UCODE] = frame[st.UCODE].astype(str).str.strip()
     for column in numeric_columns:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        if frame[column].dtype != np.float64:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
     return frame
 
 
