@@ -68,6 +68,7 @@ def test_effective_weights_ignore_group_and_denominator_rows_and_sum_to_one():
         (lambda m: m.assign(Parent=m["Parent"].replace({"PII": None})), "exactly one top"),
         (lambda m: m.assign(Parent=m["Parent"].replace({"Out": "Outt"})), "Outt"),
         (lambda m: m.assign(Weight=m["Weight"].replace({3.0: 0.0})), "> 0"),
+        (lambda m: m.assign(Parent=np.where(m["iCode"] == "In", "x1", m["Parent"])), "cycle"),
     ],
 )
 def test_broken_meta_is_refused(change, message):

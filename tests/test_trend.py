@@ -146,6 +146,21 @@ def test_predictive_sampling_matches_interval():
     assert predictive.median[1] == pytest.approx(50.0)
 
 
+def test_predictive_sampling_in_float32_and_subsets():
+    predictive = Predictive(loc=[1.0, 2.0, 3.0], scale=[0.5, 0.0, 1.0], df=[np.inf, 5.0, 5.0], transform="none")
+    draws = predictive.sample(100_000, np.random.default_rng(1), dtype=np.float32)
+    assert draws.dtype == np.float32 and draws.shape == (100_000, 3)
+    assert np.all(draws[:, 1] == 2.0)  # zero scale: the prediction is certain
+    # Infinite df is the normal distribution: its standard deviation is the scale.
+    assert draws[:, 0].std() == pytest.approx(0.5, rel=0.02)
+    # t(5) has variance 5 / 3.
+    assert draws[:, 2].var() == pytest.approx(5 / 3, rel=0.05)
+    part = predictive.subset([2, 0])
+    assert list(part.loc) == [3.0, 1.0] and list(part.df) == [5.0, np.inf]
+    both = Predictive.concat([part, predictive])
+    assert len(both) == 5
+
+
 # --------------------------------------------------------------------------- thresholds
 
 

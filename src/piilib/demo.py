@@ -107,45 +107,31 @@ SUB_INDEX_RANK_FACTS = (
 
 
 def indicator_rank_facts() -> list[RankFact]:
-    """Plan 88's 2024 ranks of Cần Thơ on its five weak indicators (data/plan when present)."""
-    from_plan = _plan_weak_ranks()
-    if from_plan is not None:
-        return from_plan
-    ranks = {"6.2.4": 57, "1.2.1": 60, "5.2.3": 58, "4.1.3": 51, "4.1.4": 60}
-    return [RankFact(2024, "can-tho", code, rank, PLAN_SOURCE) for code, rank in ranks.items()]
+    """Plan 88's ranks of Cần Thơ on its weak indicators (data/plan), as rank facts."""
+    from piilib.plan import load_plan
 
-
-def _plan_weak_ranks() -> list[RankFact] | None:
-    try:
-        from piilib import plan  # written by another engineer; optional here
-    except ImportError:
-        return None
-    weak = getattr(plan, "weak_indicators", None)
-    if weak is None:
-        return None
-    table = weak()
-    code_column = "code" if "code" in table.columns else schema.INDICATOR
-    rank_column = next(c for c in table.columns if "rank" in c)
-    return [RankFact(2024, "can-tho", str(row[code_column]), int(row[rank_column]), PLAN_SOURCE)
+    plan = load_plan()
+    table = plan.indicators.dropna(subset=["rank_2024"])
+    unit = str(plan.document["city_unit"])
+    return [RankFact(2024, unit, str(row["code"]), int(row["rank_2024"]), PLAN_SOURCE)
             for _, row in table.iterrows()]
 
 
 def published_facts() -> pd.DataFrame:
-    """Published overall results no source contradicts: edition, unit, rank, score, input, output, source."""
-    from piilib.reference import published_results
+    """Trusted published overall results: edition, unit, rank, score, input, output, source."""
+    from piilib.reference import trusted_facts
 
-    table = published_results()
-    table = table[~table["contradicted"].astype(bool)]
-    out = pd.DataFrame({
-        schema.EDITION: table["edition"].astype(int),
-        schema.UNIT: table["unit"].astype(str),
-        "rank": pd.to_numeric(table["rank"], errors="coerce"),
-        "score": pd.to_numeric(table["score"], errors="coerce"),
-        "input": pd.to_numeric(table["input_score"], errors="coerce"),
-        "output": pd.to_numeric(table["output_score"], errors="coerce"),
+    table = trusted_facts()
+    trusted_score = table["use_score"].astype(bool)
+    return pd.DataFrame({
+        schema.EDITION: table[schema.EDITION].astype(int),
+        schema.UNIT: table[schema.UNIT].astype(str),
+        "rank": pd.to_numeric(table["rank"], errors="coerce").astype(float),
+        "score": pd.to_numeric(table["score"], errors="coerce").astype(float),
+        "input": pd.to_numeric(table["input_score"], errors="coerce").where(trusted_score).astype(float),
+        "output": pd.to_numeric(table["output_score"], errors="coerce").where(trusted_score).astype(float),
         "source": table["source_url"].astype(str),
-    })
-    return out.reset_index(drop=True)
+    }).reset_index(drop=True)
 
 
 def regional_mean_facts(edition: int) -> pd.DataFrame:
@@ -543,20 +529,26 @@ def _squash(latent: np.ndarray) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-(latent - 50.0) / SQUASH_WIDTH))
 
 
-def _extremes(latent: np.ndarray, units: list[str], leaders: dict[str, int], blocked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _extremes(latent: np.ndarray, units: list[str], leaders: dict[str, int], blocked: np.ndarray,
+              block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per indicator, the unit scored 100 (leader) and the one scored 0 (laggard).
 
-    Units with a published number of first places lead exactly that many indicators
-    (those where they are strongest); elsewhere the strongest other unit leads. `blocked`
-    (units, indicators) marks values fixed by a rank fact, never leader or laggard."""
+    Units with a published number of first places lead exactly that many indicators, shared
+    between input and output in proportion to their sizes, where they are strongest;
+    elsewhere the strongest other unit leads. `blocked` (units, indicators) marks values fixed
+    by a rank fact, never leader or laggard. Chosen once, then held fixed (stable calibration)."""
     n_units, n_codes = latent.shape
     leader = np.full(n_codes, -1)
     quota_units = [units.index(u) for u in leaders if u in units]
     for unit in sorted(quota_units, key=lambda u: -leaders[units[u]]):
+        quota = leaders[units[unit]]
+        per_block = {b: int(round(quota * (block == b).sum() / n_codes)) for b in (0, 1)}
+        per_block[1] = quota - per_block[0]
         others = np.delete(latent, unit, axis=0).max(axis=0)
-        margin = np.where((leader < 0) & ~blocked[unit], latent[unit] - others, -np.inf)
-        chosen = np.argsort(-margin, kind="stable")[: leaders[units[unit]]]
-        leader[chosen] = unit
+        for b, count in per_block.items():
+            margin = np.where((leader < 0) & ~blocked[unit] & (block == b), latent[unit] - others, -np.inf)
+            chosen = np.argsort(-margin, kind="stable")[:count]
+            leader[chosen] = unit
     free = np.where(blocked, -np.inf, latent)
     free[quota_units] = -np.inf
     leader = np.where(leader < 0, free.argmax(axis=0), leader)
@@ -565,37 +557,58 @@ def _extremes(latent: np.ndarray, units: list[str], leaders: dict[str, int], blo
     return leader, lowest.argmin(axis=0)
 
 
-def _designed_scores(latent, units, leaders, pins) -> np.ndarray:
-    """Designed scores (units, indicators): squashed latent values, leader 100, laggard 0,
-    and pinned values placed between the units at the required rank."""
-    blocked = np.zeros(latent.shape, dtype=bool)
-    for unit, column, _ in pins:
-        blocked[unit, column] = True
-    leader, laggard = _extremes(latent, units, leaders, blocked)
-    scores = _squash(latent)
-    columns = np.arange(latent.shape[1])
-    scores[leader, columns] = 100.0
-    scores[laggard, columns] = 0.0
-    for unit, column, rank in pins:
-        others = np.sort(np.delete(scores[:, column], unit))[::-1]
-        scores[unit, column] = (others[rank - 2] + others[rank - 1]) / 2
-    return scores
+@dataclass
+class _Design:
+    """Fixed choices of a calibration: leaders, laggards and rank pins."""
+
+    leader: np.ndarray
+    laggard: np.ndarray
+    pins: list[tuple[int, int, int]]
+
+    @classmethod
+    def choose(cls, latent, units, leaders, pins, block) -> "_Design":
+        blocked = np.zeros(latent.shape, dtype=bool)
+        for unit, column, _ in pins:
+            blocked[unit, column] = True
+        return cls(*_extremes(latent, units, leaders, blocked, block), list(pins))
+
+    def fixed(self, shape) -> tuple[np.ndarray, np.ndarray]:
+        """Mask and values of the designed scores that do not follow the unit's own level."""
+        mask = np.zeros(shape, dtype=bool)
+        values = np.zeros(shape)
+        columns = np.arange(shape[1])
+        mask[self.leader, columns], values[self.leader, columns] = True, 100.0
+        mask[self.laggard, columns], values[self.laggard, columns] = True, 0.0
+        return mask, values
+
+    def scores(self, latent: np.ndarray) -> np.ndarray:
+        """Squashed latent values, leader 100, laggard 0, pinned values between the units
+        at the required rank."""
+        mask, values = self.fixed(latent.shape)
+        scores = np.where(mask, values, _squash(latent))
+        for unit, column, rank in self.pins:
+            others = np.sort(np.delete(scores[:, column], unit))[::-1]
+            scores[unit, column] = (others[rank - 2] + others[rank - 1]) / 2
+        return scores
 
 
-def _solve_levels(profile, year, ind, target, leaders, pins, level=None, sweeps=12) -> np.ndarray:
-    """Latent levels (units, 2) whose designed sub-index scores equal `target` (bisection)."""
+def _solve_levels(profile, year, ind, target, design: _Design, level=None, sweeps=8) -> np.ndarray:
+    """Latent levels (units, 2) whose designed sub-index scores equal `target` (bisection;
+    a few sweeps because a pinned value depends on the other units)."""
     level = target.copy() if level is None else level.copy()
+    mask, values = design.fixed((len(profile.units), len(ind.codes)))
+    for unit, column, _ in design.pins:
+        mask[unit, column] = True
     for _ in range(sweeps):
-        latent = profile.latent(year, level, ind.block)
-        fixed = _designed_scores(latent, profile.units, leaders, pins)
-        squashed = _squash(latent)
-        is_fixed = ~np.isclose(fixed, squashed)
+        pinned = design.scores(profile.latent(year, level, ind.block))
+        fixed = np.where(mask, np.where(values > 0, values, 0.0), 0.0)
+        for unit, column, _ in design.pins:
+            fixed[unit, column] = pinned[unit, column]
         low = np.full(level.shape, -150.0)
         high = np.full(level.shape, 250.0)
-        for _ in range(50):
+        for _ in range(45):
             middle = (low + high) / 2
-            trial = profile.latent(year, middle, ind.block)
-            designed = np.where(is_fixed, fixed, _squash(trial))
+            designed = np.where(mask, fixed, _squash(profile.latent(year, middle, ind.block)))
             scores = ind.normalised(designed) * ind.weight
             achieved = np.stack([scores[:, ind.block == b].sum(axis=1) for b in (0, 1)], axis=1)
             high = np.where(achieved > target, middle, high)
@@ -605,6 +618,8 @@ def _solve_levels(profile, year, ind, target, leaders, pins, level=None, sweeps=
             return new_level
         level = new_level
     return level
+
+
 # ----------------------------------------------------------------------- covariates
 
 COVARIATES = (
@@ -723,10 +738,12 @@ def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rou
     year = data_year(edition)
     input_code, output_code = _sub_index_codes(edition)
     target = targets.set_index(schema.UNIT).reindex(profile.units)[["input", "output"]].to_numpy()
-    goal, level = target.copy(), None
+    goal = target.copy()
+    design = _Design.choose(profile.latent(year, target, ind.block), profile.units, leaders, pins, ind.block)
+    level = None
     for rounds in range(1, max_rounds + 1):
-        level = _solve_levels(profile, year, ind, goal, leaders, pins, level)
-        designed = _designed_scores(profile.latent(year, level, ind.block), profile.units, leaders, pins)
+        level = _solve_levels(profile, year, ind, goal, design, level)
+        designed = design.scores(profile.latent(year, level, ind.block))
         raw = ind.raw(designed, year)
         values = to_values(raw)
         achieved = compute_pii(values, edition).scores.loc[profile.units, [input_code, output_code]].to_numpy()
@@ -867,7 +884,8 @@ def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, sour
         if year in raw_by_year:
             continue
         level = calibrated[2023].level - trend * (data_year(2023) - year)
-        designed = _designed_scores(profile.latent(year, level, ind.block), former, {}, [])
+        latent = profile.latent(year, level, ind.block)
+        designed = _Design.choose(latent, former, {}, [], ind.block).scores(latent)
         raw_by_year[year] = ind.raw(designed, year)
     history = pd.concat([_long(y, former, ind.codes, raw_by_year[y], source, schema.YEAR) for y in HISTORY_YEARS],
                         ignore_index=True)
@@ -960,3 +978,96 @@ def check_facts(values: pd.DataFrame, facts: pd.DataFrame | None = None) -> pd.D
                 add(edition, row["region"], "regional mean", index_code, row["pii_2023_mean"],
                     achieved[row["region"]], SCORE_CHECK_TOLERANCE, row["pii_2023_mean_source"])
     return pd.DataFrame.from_records(records, columns=FACT_COLUMNS)
+
+
+# ----------------------------------------------------------------------- files
+
+VALUE_FORMAT = "%.10g"   # fixed formatting: regenerating gives byte-identical files
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, float_format=VALUE_FORMAT, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def write_demo(demo: DemoData, out_dir: str | Path = DEMO_DIR) -> list[Path]:
+    """Write the dataset's CSV files and README.md into `out_dir`; returns the paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = {
+        "values": demo.values.sort_values([schema.EDITION, schema.UNIT, schema.INDICATOR], kind="stable"),
+        "history": demo.history.sort_values([schema.YEAR, schema.UNIT, schema.INDICATOR], kind="stable"),
+        "covariates": demo.covariates,
+        "covariates_merged": demo.covariates_merged,
+        "targets": demo.targets,
+        "facts": demo.facts,
+    }
+    written = []
+    for key, frame in frames.items():
+        path = out_dir / FILES[key]
+        path.write_text(_csv_text(frame), encoding="utf-8")
+        written.append(path)
+    readme = out_dir / "README.md"
+    readme.write_text(_readme(demo), encoding="utf-8")
+    return written + [readme]
+
+
+def load_demo_values(path: str | Path = DEMO_DIR, edition: int | None = None) -> pd.DataFrame:
+    """The bundled illustrative values (long frame), optionally one edition."""
+    values = pd.read_csv(Path(path) / FILES["values"], dtype={schema.INDICATOR: "str"})
+    if edition is not None:
+        values = values[values[schema.EDITION] == int(edition)].reset_index(drop=True)
+    return values
+
+
+def load_demo_history(path: str | Path = DEMO_DIR) -> pd.DataFrame:
+    return pd.read_csv(Path(path) / FILES["history"], dtype={schema.INDICATOR: "str"})
+
+
+def load_demo_covariates(path: str | Path = DEMO_DIR, merged_map: bool = False) -> pd.DataFrame:
+    return pd.read_csv(Path(path) / FILES["covariates_merged" if merged_map else "covariates"])
+
+
+def _readme(demo: DemoData) -> str:
+    facts = demo.facts
+    held = int(facts["ok"].sum())
+    lines = [
+        "# Illustrative PII dataset (generated — do not edit)",
+        "",
+        f"Generated by `pii demo --out data/demo` (`piilib.demo.generate_demo(seed={demo.seed})`).",
+        "**Every value here is illustrative**: the official PII indicator data are not public.",
+        "The values are built so that the engine, run on them, reproduces every published fact",
+        "that no source contradicts; everything else is invented to look plausible.",
+        "",
+        "| file | contents |",
+        "|---|---|",
+        f"| `{FILES['values']}` | raw indicator values, editions 2023 and 2024 (63 provinces) and 2025 (34 units) |",
+        f"| `{FILES['history']}` | data years {HISTORY_YEARS[0]}–{HISTORY_YEARS[-1]} on the 63 former provinces; "
+        "year E−1 equals edition E; year 2024 harmonised is edition 2025 |",
+        f"| `{FILES['covariates']}` | structural covariates per former province and year |",
+        f"| `{FILES['covariates_merged']}` | the same for year 2024 on the 34-unit map |",
+        f"| `{FILES['targets']}` | the designed overall / input / output score and rank per unit and edition |",
+        f"| `{FILES['facts']}` | every calibrated fact: expected, achieved by the engine, source |",
+        "",
+        f"Calibration rounds with the engine: " + ", ".join(f"{e}: {n}" for e, n in sorted(demo.rounds.items())) + ".",
+        f"Facts reproduced: {held} of {len(facts)}.",
+        "",
+        "## Calibrated facts",
+        "",
+        "| edition | unit | fact | element | published | achieved | tolerance | holds | source |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for _, row in facts.iterrows():
+        lines.append(
+            f"| {row[schema.EDITION]} | {row[schema.UNIT]} | {row['fact']} | {row['element']} | "
+            f"{row['expected']:g} | {row['achieved']:.2f} | {row['tolerance']:g} | "
+            f"{'yes' if row['ok'] else 'NO'} | {row['source']} |")
+    lines += [
+        "",
+        "Not calibrated (no trusted published figure): the scores and ranks of every other unit,",
+        "Cần Thơ's 2024 score and its 2025 rank; these come from the design described in",
+        "`piilib/demo.py` and must not be quoted as results.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -166,8 +166,10 @@ def lever_table(
 
     result: the `IndexResult` of `idata`; regions: unit -> region, or the name of an idata
     column. Columns: indicator, direction, effective_weight, points_per_score, value, score,
-    rank, then for each target t in (median, region_best): t_target (raw value; the unit's
-    own value when it is already there), t_unit (region_best: who holds it),
+    rank (value: before treatment, after denominating/imputing when the method does), then
+    for each target t in (median, region_best): t_target (on the same scale as value; the
+    unit's own value when it is already there; for a denominated indicator the raw value
+    written into iData is t_target × the unit's denominator), t_unit (region_best: who holds it),
     t_score_gap (target's score minus the unit's, current normalisation, ≥ 0),
     t_gain_linear (effective weight × score gap), t_gain (recomputed), t_index, t_rank.
     Sorted by median_gain, then region_best_gain, then points_per_score (descending).

@@ -71,28 +71,27 @@ def rank_threshold_name(rank: int) -> str:
 
 
 def inverse_transform(model_values: np.ndarray, transforms: np.ndarray | str) -> np.ndarray:
-    """Map model-scale values back to the indicator's unit.
+    """Map model-scale values back to the indicator's unit (a new array).
 
     `transforms` is one name, or one name per element of the LAST axis of `model_values`
     (so (draws, series) arrays are handled with one mask per series, not per draw).
     """
-    model_values = np.asarray(model_values, dtype=float)
-    out = model_values.copy()
-    if np.ndim(transforms) == 0:
-        if transforms == LOG:
-            out = np.exp(model_values)
-        elif transforms == LOG1P:
-            out = np.expm1(model_values)
-        return out
+    return _inverse_transform_inplace(np.array(model_values, dtype=float), transforms)
+
+
+def _inverse_transform_inplace(values: np.ndarray, transforms) -> np.ndarray:
     transforms = np.asarray(transforms, dtype=object)
+    functions = ((LOG, np.exp), (LOG1P, np.expm1))
     with np.errstate(over="ignore"):
-        is_log = transforms == LOG
-        if is_log.any():
-            out[..., is_log] = np.exp(model_values[..., is_log])
-        is_log1p = transforms == LOG1P
-        if is_log1p.any():
-            out[..., is_log1p] = np.expm1(model_values[..., is_log1p])
-    return out
+        for name, function in functions:
+            mask = transforms == name
+            if not mask.any():
+                continue
+            if mask.all():
+                function(values, out=values)
+            else:
+                values[..., mask] = function(values[..., mask])
+    return values
 
 
 @dataclass(frozen=True)
@@ -135,20 +134,25 @@ class Predictive:
         upper = inverse_transform(self.loc + quantile * self.scale, self.transform)
         return lower, upper
 
-    def sample(self, n_draws: int, rng: np.random.Generator) -> np.ndarray:
+    def sample(self, n_draws: int, rng: np.random.Generator, dtype=np.float64) -> np.ndarray:
         """Draws in the indicator's unit, shape (n_draws, len(self)).
 
-        Student t draws are made per distinct df (series usually share a few), which is
-        several times faster than one call with an array of df.
+        T = Z / sqrt(chi2_df / df), drawn per distinct df (series usually share a few) and
+        computed in place; dtype=np.float32 halves memory and time for large Monte Carlo runs.
         """
-        t_draws = np.empty((n_draws, len(self)))
-        for df in np.unique(self.df):
-            columns = np.flatnonzero(self.df == df)
-            if np.isinf(df):
-                t_draws[:, columns] = rng.standard_normal((n_draws, len(columns)))
+        draws = rng.standard_normal((n_draws, len(self)), dtype=dtype)
+        for df in np.unique(self.df[np.isfinite(self.df)]):
+            columns = self.df == df
+            chi2_over_df = rng.standard_gamma(df / 2, size=(n_draws, int(columns.sum())), dtype=dtype)
+            chi2_over_df *= 2 / df
+            np.sqrt(chi2_over_df, out=chi2_over_df)
+            if columns.all():
+                draws /= chi2_over_df
             else:
-                t_draws[:, columns] = rng.standard_t(df, size=(n_draws, len(columns)))
-        return inverse_transform(self.loc + self.scale * t_draws, self.transform)
+                draws[:, columns] /= chi2_over_df
+        draws *= self.scale.astype(dtype)
+        draws += self.loc.astype(dtype)
+        return _inverse_transform_inplace(draws, self.transform)
 
     def subset(self, positions) -> Predictive:
         """The distributions at the given positions (integer indices or a boolean mask)."""
@@ -246,7 +250,7 @@ def _check_coverage(coverage: float) -> None:
 def _as_year_value(series) -> tuple[np.ndarray, np.ndarray]:
     """Accept a frame with columns year, value or a Series indexed by year; drop missing."""
     if isinstance(series, pd.Series):
-        frame = pd.DataFrame({YEAR: series.index, VALUE: series.to_numpy()})
+        years, values = series.index.to_numpy(dtype=float), series.to_numpy(dtype=float, na_value=np.nan)
     else:
         missing = [c for c in (YEAR, VALUE) if c not in series.columns]
         if missing:
@@ -254,15 +258,17 @@ def _as_year_value(series) -> tuple[np.ndarray, np.ndarray]:
                 f"history frame needs columns {YEAR!r} and {VALUE!r}; missing {missing}, "
                 f"found {list(series.columns)}"
             )
-        frame = series[[YEAR, VALUE]]
-    frame = frame.dropna(subset=[VALUE])
-    years = frame[YEAR].to_numpy(dtype=float)
-    values = frame[VALUE].to_numpy(dtype=float)
-    if len(np.unique(years)) != len(years):
-        duplicated = sorted({int(y) for y in years[pd.Series(years).duplicated().to_numpy()]})
+        years = series[YEAR].to_numpy(dtype=float)
+        values = series[VALUE].to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(values)
+    years, values = years[present], values[present]
+    order = np.argsort(years, kind="stable")
+    years, values = years[order], values[order]
+    repeated = years[1:] == years[:-1]
+    if repeated.any():
+        duplicated = sorted({int(y) for y in years[1:][repeated]})
         raise ValueError(f"history has more than one value for year(s) {duplicated}; expected one per year")
-    order = np.argsort(years)
-    return years[order], values[order]
+    return years, values
 
 
 def _ols(offsets: np.ndarray, response: np.ndarray):

@@ -32,7 +32,12 @@ def _line(position: int) -> int:
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value) or str(value).strip() == ""
+    """Missing: None, NaN / NA, or text of spaces only."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return value != value  # NaN
 
 
 def _number(value) -> float | None:
@@ -53,7 +58,9 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
             f"expected columns {', '.join(IMETA_REQUIRED)} (plus optional iName, Unit, Denominator)"
         ]
     problems: list[str] = []
-    rows = imeta.to_dict("records")
+    wanted = IMETA_REQUIRED
+    columns = {name: imeta[name].tolist() for name in wanted}
+    rows = [dict(zip(wanted, values)) for values in zip(*columns.values())]
     node_rows = []
     for pos, row in enumerate(rows):
         kind = "" if _blank(row["Type"]) else str(row["Type"]).strip()
@@ -157,7 +164,7 @@ def _check_tree(level_of, line_of, parent_of, imeta_name) -> list[str]:
 
 
 def indicator_codes(imeta: pd.DataFrame) -> list[str]:
-    return [str(c) for c in imeta.loc[imeta["Type"] == "Indicator", "iCode"]]
+    return [str(code) for code, kind in zip(imeta["iCode"].tolist(), imeta["Type"].tolist()) if kind == "Indicator"]
 
 
 def check_idata(
@@ -176,7 +183,7 @@ def check_idata(
     if UCODE not in idata.columns:
         return [f"{idata_name}: no '{UCODE}' column; expected one column '{UCODE}' with a unique code per unit"]
     seen: dict[str, int] = {}
-    for pos, code in enumerate(idata[UCODE]):
+    for pos, code in enumerate(idata[UCODE].tolist()):
         line = _line(pos)
         if _blank(code):
             problems.append(f"{idata_name} line {line}: uCode is empty; every unit needs a code")
@@ -197,13 +204,14 @@ def check_idata(
         else:
             numeric_columns.append(code)
     if "Denominator" in imeta.columns:
-        for pos, row in enumerate(imeta.to_dict("records")):
-            if row["Type"] != "Indicator" or _blank(row["Denominator"]):
+        rows = zip(imeta["iCode"].tolist(), imeta["Type"].tolist(), imeta["Denominator"].tolist())
+        for pos, (code, kind, den) in enumerate(rows):
+            if kind != "Indicator" or _blank(den):
                 continue
-            den = str(row["Denominator"]).strip()
+            den = str(den).strip()
             if den not in idata.columns:
                 problems.append(
-                    f"{imeta_name} line {_line(pos)} (iCode '{row['iCode']}'): Denominator '{den}' is not a column of {idata_name}"
+                    f"{imeta_name} line {_line(pos)} (iCode '{code}'): Denominator '{den}' is not a column of {idata_name}"
                 )
             elif den not in numeric_columns:
                 numeric_columns.append(den)
@@ -211,30 +219,33 @@ def check_idata(
         if column not in idata.columns:
             problems.append(f"{idata_name}: column '{column}' needed by the method is missing")
 
-    for column in numeric_columns:
-        problems += _non_numeric_cells(idata, column, idata_name)
+    problems += _non_numeric_cells(idata, numeric_columns, idata_name)
     return problems
 
 
-def _non_numeric_cells(idata: pd.DataFrame, column: str, idata_name: str) -> list[str]:
-    raw = idata[column]
-    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        parsed = raw.to_numpy(dtype=float, na_value=np.nan)
-        bad = np.zeros(len(raw), dtype=bool)
-    else:
-        parsed = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        text = raw.astype(str).str.strip().to_numpy()
-        bad = raw.notna().to_numpy() & np.isnan(parsed) & (text != "")
-    messages = []
-    for pos in np.flatnonzero(bad):
-        messages.append(
-            f"{idata_name} line {_line(pos)} (uCode '{idata[UCODE].iloc[pos]}'), column '{column}': "
-            f"value '{raw.iloc[pos]}' is not a number; expected a number, or an empty cell for a missing value"
+def _non_numeric_cells(idata: pd.DataFrame, columns: list[str], idata_name: str) -> list[str]:
+    """A message per cell of `columns` that is text but not a number, or infinite."""
+    if not columns:
+        return []
+    positions = idata.columns.get_indexer(columns)
+    raw = idata.to_numpy()[:, positions]
+    try:  # the common case: every cell converts, so only infinities can be wrong
+        parsed = raw.astype(float)
+        bad = np.zeros(parsed.shape, dtype=bool)
+    except (TypeError, ValueError):
+        parsed = np.column_stack(
+            [pd.to_numeric(idata[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in columns]
         )
-    for pos in np.flatnonzero(np.isinf(parsed)):
+        bad = np.isnan(parsed) & ~pd.isna(raw) & np.array([[str(v).strip() != "" for v in row] for row in raw])
+    messages = []
+    units = idata[UCODE].to_numpy()
+    for pos, col in zip(*np.nonzero(bad | np.isinf(parsed))):
+        problem = "is infinite; expected a finite number" if np.isinf(parsed[pos, col]) else (
+            "is not a number; expected a number, or an empty cell for a missing value"
+        )
         messages.append(
-            f"{idata_name} line {_line(pos)} (uCode '{idata[UCODE].iloc[pos]}'), column '{column}': "
-            f"value '{raw.iloc[pos]}' is infinite; expected a finite number"
+            f"{idata_name} line {_line(pos)} (uCode '{units[pos]}'), column '{columns[col]}': "
+            f"value '{raw[pos, col]}' {problem}"
         )
     return messages
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import steps as st
-from .meta_checks import IndexInputError, indicator_codes, validate_inputs
+from .meta_checks import IndexInputError, validate_inputs
 from .spec import STAGE_OF_STEP, complete_steps
 from .structure import AggregationError, IndexStructure, normalise_array, rank_array
 
@@ -35,8 +35,11 @@ class IndexResult:
         treatment: one row per indicator (see `steps.TREATMENT_COLUMNS`); empty when
             the method has no treat step.
         imeta: the iMeta used (a copy).
-        idata: the iData used (a copy, numeric columns as numbers).
+        idata: the iData used (as given; a copy-on-write copy).
         structure: the compiled tree (fast path for re-weighting; see `structure`).
+        scores: the last stage (normally "Aggregated") indexed by uCode.
+        ranks: ranks of `scores`, 1 = best, ties share the smallest rank (COINr),
+            missing scores unranked.
         removed_units: units dropped by the screen step.
         warnings: plain-language notes about edge cases met (constant indicators...).
     """
@@ -47,27 +50,21 @@ class IndexResult:
     imeta: pd.DataFrame
     idata: pd.DataFrame
     structure: IndexStructure
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
     removed_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    scores: pd.DataFrame = field(init=False)
-    ranks: pd.DataFrame = field(init=False)
-
-    def __post_init__(self):
-        last = self.stages[next(reversed(self.stages))]
-        units, columns, values = st.split_frame(last)
-        index = pd.Index(units, name=st.UCODE)
-        self.scores = pd.DataFrame(values, index=index, columns=columns)
-        self.ranks = pd.DataFrame(rank_array(values), index=index, columns=columns)
 
 
-def _numeric_idata(idata: pd.DataFrame, numeric_columns: list[str]) -> pd.DataFrame:
-    """A copy of iData with `uCode` as text and `numeric_columns` as floats."""
-    frame = idata.copy()
-    frame[st.UCODE] = frame[st.UCODE].astype(str).str.strip()
-    for column in numeric_columns:
-        if frame[column].dtype != np.float64:
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    return frame
+def _numeric_block(idata: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """iData `columns` as a float array; text cells that are not numbers become NaN."""
+    positions = idata.columns.get_indexer(columns)
+    try:  # one conversion of the whole frame is much faster than column by column
+        return idata.to_numpy()[:, positions].astype(float)
+    except (TypeError, ValueError):
+        return np.column_stack(
+            [pd.to_numeric(idata[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan) for c in columns]
+        )
 
 
 def build_index(
@@ -97,31 +94,35 @@ def build_index(
     if validate:
         validate_inputs(idata, imeta, required_columns=groups_needed)
 
-    imeta = imeta.copy()
+    # Shallow copies are independent under pandas copy-on-write and cost nothing.
+    imeta = imeta.copy(deep=False)
+    idata = idata.copy(deep=False)
     structure = IndexStructure.from_imeta(imeta)
     indicators = list(structure.indicator_codes)
     denominator_of = st.denominator_map(imeta)
-    data = _numeric_idata(idata, indicators + sorted(set(denominator_of.values())))
+    denominators = sorted(set(denominator_of.values()))
+    numeric = _numeric_block(idata, indicators + denominators)
+    denominator_values = dict(zip(denominators, numeric[:, len(indicators) :].T))
 
-    rows = np.arange(len(data))  # rows of iData still in the data set
-    units = data[st.UCODE].to_numpy()
-    values = data[indicators].to_numpy(dtype=float, na_value=np.nan)
+    rows = np.arange(len(idata))  # rows of iData still in the data set
+    units = idata[st.UCODE].astype(str).str.strip().to_numpy()
+    values = numeric[:, : len(indicators)]
     stages = {RAW: st.make_frame(units, indicators, values)}
-    treatment = pd.DataFrame(columns=st.TREATMENT_COLUMNS)
+    treatment = None
+    columns = indicators
     removed: list[str] = []
     notes: list[str] = []
 
     for step in completed:
         name = step["step"]
-        columns = indicators
         if name == "denominate":
             divisors = np.full(values.shape, np.nan)
             has_denominator = np.array([code in denominator_of for code in indicators], dtype=bool)
             for j in np.flatnonzero(has_denominator):
-                divisors[:, j] = data[denominator_of[indicators[j]]].to_numpy(dtype=float)[rows]
+                divisors[:, j] = denominator_values[denominator_of[indicators[j]]][rows]
             values = st.denominate_values(values, divisors, has_denominator)
         elif name == "impute":
-            labels = data[step["group"]].to_numpy(dtype=object)[rows] if step["group"] else None
+            labels = idata[step["group"]].to_numpy(dtype=object)[rows] if step["group"] else None
             values = st.impute_values(values, step["method"], labels)
         elif name == "screen":
             keep = st.availability_values(values) >= step["min_availability"]
@@ -132,7 +133,7 @@ def build_index(
                 values, step["skew_threshold"], step["kurtosis_threshold"], step["max_winsorised"]
             )
             treatment = st.treatment_table(units, indicators, details)
-            notes += _treatment_notes(treatment)
+            notes += _treatment_notes(details, indicators)
         elif name == "normalise":
             notes += _normalise_notes(values, indicators)
             values = normalise_array(
@@ -143,25 +144,28 @@ def build_index(
                 values = structure.aggregate(values, structure.weight_vector(step["weights"]), step["method"])
             except AggregationError as error:
                 raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
-            except ValueError as error:  # unknown code in weights
-                raise IndexInputError([f"step aggregate: weights name a code not in iMeta ({error})"]) from None
+            except KeyError as error:
+                raise IndexInputError([f"step aggregate, weights: {error.args[0]}"]) from None
             columns = list(structure.codes)
         stages[STAGE_OF_STEP[name]] = st.make_frame(units, columns, values)
 
+    index = pd.Index(units, name=st.UCODE)
     return IndexResult(
         stages=stages,
+        scores=pd.DataFrame(values, index=index, columns=columns),
+        ranks=pd.DataFrame(rank_array(values), index=index, columns=columns),
         log=copy.deepcopy(completed),
-        treatment=treatment,
+        treatment=pd.DataFrame(columns=st.TREATMENT_COLUMNS) if treatment is None else treatment,
         imeta=imeta,
-        idata=data,
+        idata=idata,
         structure=structure,
         removed_units=removed,
         warnings=notes,
     )
 
 
-def _treatment_notes(treatment: pd.DataFrame) -> list[str]:
-    codes = treatment.loc[treatment["treatment"] == st.TREAT_NOT_CHECKABLE, "iCode"].tolist()
+def _treatment_notes(details: dict, indicators: list[str]) -> list[str]:
+    codes = [code for code, checkable in zip(indicators, details["checkable"]) if not checkable]
     if not codes:
         return []
     return [
@@ -189,4 +193,4 @@ def _normalise_notes(values: np.ndarray, indicators: list[str]) -> list[str]:
     return notes
 
 
-__all__ = ["IndexResult", "build_index", "indicator_codes"]
+__all__ = ["IndexResult", "build_index"]

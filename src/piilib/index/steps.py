@@ -167,11 +167,10 @@ def denominator_map(imeta: pd.DataFrame) -> dict[str, str]:
     """Indicator code -> its iMeta Denominator column, for indicators that have one."""
     if "Denominator" not in imeta.columns:
         return {}
-    rows = imeta[imeta["Type"] == "Indicator"]
     return {
-        str(code): str(den)
-        for code, den in zip(rows["iCode"], rows["Denominator"])
-        if not pd.isna(den) and str(den).strip()
+        str(code): str(den).strip()
+        for code, kind, den in zip(imeta["iCode"].tolist(), imeta["Type"].tolist(), imeta["Denominator"].tolist())
+        if kind == "Indicator" and not pd.isna(den) and str(den).strip()
     }
 
 
@@ -336,51 +335,41 @@ def treat_values(
 
 def treatment_table(units, columns, details) -> pd.DataFrame:
     """One row per indicator describing what `treat_values` did, and to which units."""
-    rows = []
-    for j, code in enumerate(columns):
-        failed = bool(details["failed"][j])
-        logged = bool(details["logged"][j])
-        if not details["checkable"][j]:
-            kind = TREAT_NOT_CHECKABLE
-        elif not failed:
-            kind = TREAT_NONE
-        else:
-            kind = TREAT_LOG if logged else TREAT_WINSORISED
-        high = details["winsorised_high"][:, j]
-        low = details["winsorised_low"][:, j]
-        side = "/".join(s for s, m in (("high", high), ("low", low)) if m.any()) if failed else ""
-        if kind == TREAT_WINSORISED:
-            treated_units = ";".join(units[high | low])
-        elif kind == TREAT_LOG:
-            treated_units = "all"
-        else:
-            treated_units = ""
+    checkable, failed, logged = details["checkable"], details["failed"], details["logged"]
+    kind = np.where(
+        ~checkable, TREAT_NOT_CHECKABLE, np.where(~failed, TREAT_NONE, np.where(logged, TREAT_LOG, TREAT_WINSORISED))
+    )
+    high, low = details["winsorised_high"], details["winsorised_low"]
+    side = [""] * len(columns)
+    treated_units = [""] * len(columns)
+    units = np.asarray(units)
+    for j in np.flatnonzero(failed):
+        side[j] = "/".join(name for name, mask in (("high", high[:, j]), ("low", low[:, j])) if mask.any())
+        treated_units[j] = "all" if logged[j] else ";".join(units[high[:, j] | low[:, j]])
 
-        def checked(name, done):
-            return details[name][j] if done else np.nan
+    def where(values, done):
+        return np.where(done, values, np.nan)
 
-        rows.append(
-            {
-                "iCode": code,
-                "treatment": kind,
-                "skew_before": details["skew_before"][j],
-                "kurtosis_before": details["kurtosis_before"][j],
-                "passed_before": bool(details["passed_before"][j]) if details["checkable"][j] else pd.NA,
-                "n_winsorised": int(details["n_winsorised"][j]),
-                "winsorised_side": side,
-                "skew_after_winsorising": checked("skew_after_winsorising", failed),
-                "kurtosis_after_winsorising": checked("kurtosis_after_winsorising", failed),
-                "passed_after_winsorising": bool(details["passed_after_winsorising"][j]) if failed else pd.NA,
-                "skew_after_log": checked("skew_after_log", logged),
-                "kurtosis_after_log": checked("kurtosis_after_log", logged),
-                "passed_after_log": bool(details["passed_after_log"][j]) if logged else pd.NA,
-                "treated_units": treated_units,
-            }
-        )
-    table = pd.DataFrame(rows, columns=TREATMENT_COLUMNS)
-    for col in ("passed_before", "passed_after_winsorising", "passed_after_log"):
-        table[col] = table[col].astype("boolean")
-    return table
+    def flags(values, done):
+        return pd.arrays.BooleanArray(np.asarray(values, dtype=bool) & done, ~done)
+
+    table = {
+        "iCode": list(columns),
+        "treatment": kind,
+        "skew_before": details["skew_before"],
+        "kurtosis_before": details["kurtosis_before"],
+        "passed_before": flags(details["passed_before"], checkable),
+        "n_winsorised": details["n_winsorised"].astype(int),
+        "winsorised_side": side,
+        "skew_after_winsorising": where(details["skew_after_winsorising"], failed),
+        "kurtosis_after_winsorising": where(details["kurtosis_after_winsorising"], failed),
+        "passed_after_winsorising": flags(details["passed_after_winsorising"], failed),
+        "skew_after_log": where(details["skew_after_log"], logged),
+        "kurtosis_after_log": where(details["kurtosis_after_log"], logged),
+        "passed_after_log": flags(details["passed_after_log"], logged),
+        "treated_units": treated_units,
+    }
+    return pd.DataFrame(table, columns=TREATMENT_COLUMNS)
 
 
 def treat(

@@ -86,20 +86,23 @@ class IndexStructure:
     @classmethod
     def from_imeta(cls, imeta: pd.DataFrame) -> "IndexStructure":
         """Compile a validated iMeta (see `check_imeta`) into aggregation matrices."""
-        nodes = imeta[imeta["Type"].isin(["Indicator", "Aggregate"])]
-        levels_col = pd.to_numeric(nodes["Level"]).astype(int)
-        indicators = nodes[levels_col == 1]
-        ordered = [indicators]
-        max_level = int(levels_col.max())
-        for level in range(2, max_level + 1):
-            ordered.append(nodes[levels_col == level])
-        table = pd.concat(ordered)
-        codes = tuple(str(c) for c in table["iCode"])
+        # Plain lists: this runs once per build and pandas filtering would dominate it.
+        columns = {name: imeta[name].tolist() for name in ("iCode", "Type", "Level", "Parent", "Weight", "Direction")}
+        rows = [
+            {name: values[i] for name, values in columns.items()}
+            for i, kind in enumerate(columns["Type"])
+            if kind in ("Indicator", "Aggregate")
+        ]
+        for row in rows:
+            row["Level"] = int(float(row["Level"]))
+        rows.sort(key=lambda row: row["Level"])  # stable: iMeta order within a level
+        codes = tuple(str(row["iCode"]) for row in rows)
         position = {code: i for i, code in enumerate(codes)}
-        parents = tuple("" if pd.isna(p) else str(p) for p in table["Parent"])
-        levels = pd.to_numeric(table["Level"]).astype(int).to_numpy()
-        weights = pd.to_numeric(table["Weight"]).to_numpy(dtype=float)
-        directions = pd.to_numeric(indicators["Direction"]).to_numpy(dtype=float)
+        parents = tuple("" if pd.isna(row["Parent"]) else str(row["Parent"]) for row in rows)
+        levels = np.array([row["Level"] for row in rows], dtype=int)
+        weights = np.array([float(row["Weight"]) for row in rows])
+        directions = np.array([float(row["Direction"]) for row in rows if row["Level"] == 1])
+        max_level = int(levels.max())
 
         compiled = []
         for level in range(2, max_level + 1):
@@ -111,7 +114,7 @@ class IndexStructure:
                 membership[row, parent_column[position[parents[child]]]] = 1.0
             compiled.append(_Level(child_index, parent_index, membership))
 
-        n_ind = len(indicators)
+        n_ind = int((levels == 1).sum())
         return cls(
             codes=codes,
             indicator_codes=codes[:n_ind],
@@ -126,8 +129,11 @@ class IndexStructure:
     def weight_vector(self, overrides: dict[str, float] | None = None) -> np.ndarray:
         """The weights aligned with `codes`, with some replaced by `overrides` (code -> weight)."""
         weights = self.weights.copy()
+        position = {code: i for i, code in enumerate(self.codes)}
         for code, weight in (overrides or {}).items():
-            weights[self.codes.index(code)] = float(weight)
+            if code not in position:
+                raise KeyError(f"'{code}' is not an indicator or aggregate code of this index")
+            weights[position[code]] = float(weight)
         return weights
 
     def aggregate(
@@ -218,16 +224,16 @@ def rank_array(scores: np.ndarray) -> np.ndarray:
     which COINr uses); missing scores get NaN.
     """
     x = np.asarray(scores, dtype=float)
-    keys = np.where(np.isnan(x), np.inf, -x)
-    order = np.argsort(keys, axis=-2, kind="stable")
-    sorted_keys = np.take_along_axis(keys, order, axis=-2)
-    n = x.shape[-2]
-    position = np.arange(1, n + 1, dtype=float).reshape((n,) + (1,))
-    position = np.broadcast_to(position, sorted_keys.shape)
-    starts_group = np.ones(sorted_keys.shape, dtype=bool)
-    starts_group[..., 1:, :] = sorted_keys[..., 1:, :] != sorted_keys[..., :-1, :]
-    group_rank = np.maximum.accumulate(np.where(starts_group, position, 0.0), axis=-2)
+    # Work with units on the last, contiguous axis: sorting along it is much faster.
+    keys = np.ascontiguousarray(np.swapaxes(np.where(np.isnan(x), np.inf, -x), -1, -2))
+    order = np.argsort(keys, axis=-1)  # order within a tie does not change the "min" rank
+    sorted_keys = np.take_along_axis(keys, order, axis=-1)
+    position = np.broadcast_to(np.arange(1, keys.shape[-1] + 1, dtype=float), keys.shape)
+    starts_group = np.ones(keys.shape, dtype=bool)
+    starts_group[..., 1:] = sorted_keys[..., 1:] != sorted_keys[..., :-1]
+    group_rank = np.maximum.accumulate(np.where(starts_group, position, 0.0), axis=-1)
     ranks = np.empty_like(group_rank)
-    np.put_along_axis(ranks, order, group_rank, axis=-2)
+    np.put_along_axis(ranks, order, group_rank, axis=-1)
+    ranks = np.swapaxes(ranks, -1, -2)
     ranks[np.isnan(x)] = np.nan
     return ranks

@@ -47,8 +47,10 @@ class BuildOptions:
 
     indicators: (code, name) of the plan's indicators in report order; each gets a chapter
     when the templates directory has `indicator.ipynb`. None: the plan's (`piilib.plan`).
+    library: the library's code and data files, part of every chapter's cache key; None: all
+    of piilib and the project's data/ directory (`library_inputs()`).
     extra_inputs: further files or directories the chapters read; their contents are part of
-    every chapter's cache key, as are the data, the library and its data files.
+    every chapter's cache key too, as is the data.
     """
 
     edition: int
@@ -62,6 +64,7 @@ class BuildOptions:
     cache_dir: Path | None = None
     indicators: Sequence[tuple[str, str]] | None = None
     province_name: str | None = None  # default: the unit's Vietnamese name (piilib.units)
+    library: Sequence[Path] | None = None
     extra_inputs: Sequence[Path] = ()
     progress: bool = True
 
@@ -137,9 +140,8 @@ def build_report(options: BuildOptions) -> BuildResult:
     show_notice = notice.needs_notice(data.read_provenance(data_path), options.edition)
     indicators = plan_indicators() if options.indicators is None else options.indicators
     chapter_list = chapters.report_chapters(options.templates_dir, indicators)
-    inputs = data.fingerprint_paths(
-        [data_path, *library_inputs(), *map(Path, options.extra_inputs)]
-    )
+    library = library_inputs() if options.library is None else options.library
+    inputs = data.fingerprint_paths([data_path, *map(Path, library), *map(Path, options.extra_inputs)])
     common = chapters.common_parameters(options.edition, options.province, data_path)
 
     cache_dir = Path(options.cache_dir)

@@ -108,19 +108,25 @@ def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
         cell["id"] = f"{chapter.key}-{index}"[-64:]
 
 
-def _template_cell(notebook_path: Path, executed_index: int) -> tuple[int, str]:
-    """Map a cell index of the executed notebook back to the template (papermill inserted the
-    injected-parameters cell) and return it with the cell's first non-blank source line."""
-    notebook = nbformat.read(notebook_path, as_version=4)
+def _template_cell_index(notebook_path: Path, executed_index: int) -> int:
+    """Map a cell index of the executed notebook back to the template: papermill inserted
+    the injected-parameters cell (and, on failure, error banners, which it adds after
+    reporting the index)."""
+    cells = [
+        cell
+        for cell in nbformat.read(notebook_path, as_version=4).cells
+        if "papermill-error-cell-tag" not in cell.get("metadata", {}).get("tags", [])
+    ]
     injected = [
         i
-        for i, cell in enumerate(notebook.cells)
+        for i, cell in enumerate(cells)
         if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
     ]
-    source = notebook.cells[executed_index].source
-    first_line = next((line for line in source.splitlines() if line.strip()), "")
-    shift = sum(1 for i in injected if i < executed_index)
-    return executed_index - shift, first_line.strip()
+    return executed_index - sum(1 for i in injected if i < executed_index)
+
+
+def _first_line(source: str) -> str:
+    return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
 def execute_chapter(
@@ -160,15 +166,13 @@ def execute_chapter(
         )
     except PapermillExecutionError as error:
         kept = _keep_failed(output, cache_dir, chapter)
-        cell_index, first_line = (
-            _template_cell(kept, error.cell_index) if kept else (error.cell_index, "")
-        )
+        cell_index = _template_cell_index(kept, error.cell_index) if kept else error.cell_index
         shutil.rmtree(running, ignore_errors=True)
         raise ChapterFailed(
             chapter,
             template,
             cell_index,
-            first_line,
+            _first_line(error.source),
             f"{error.ename}: {error.evalue}",
             _ANSI.sub("", "\n".join(error.traceback)),
             kept,

@@ -1,0 +1,266 @@
+"""Real builds of a tiny fixture book: papermill, Jupyter Book HTML, XeLaTeX PDF, Chromium.
+
+Slow (a kernel per chapter, LaTeX, a browser), but part of the default run: `make test`
+installs the Debian packages they need (`make system-deps`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import nbformat
+import pytest
+
+import piilib.report.tables
+from piilib.cli import main
+from piilib.report.build import BuildOptions, build_report
+from piilib.report.notice import NOTICE_TEXT
+
+pytestmark = pytest.mark.slow
+
+FIXTURES = Path(__file__).parent / "fixtures" / "book"
+ARTEFACTS = Path(__file__).parents[1] / "tmp" / "artefacts"
+INDICATORS = [
+    ("6.2.4", "Đơn đăng ký chỉ dẫn địa lý / Tổng số xã"),
+    ("1.2.1", "Chi phí gia nhập thị trường"),
+]
+CHAPTER_TITLES = ["Tổng quan"] + [f"{code} {name}" for code, name in INDICATORS]
+CHAPTER_KEYS = ["overview", "indicator-6-2-4", "indicator-1-2-1"]
+
+
+def require(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed; run `make system-deps` (part of `make test`)")
+    return path
+
+
+def build(root: Path, data_name: str, *, templates: Path | None = None, pdf: bool = True,
+          out: str | None = None, cache: str | None = None):
+    stem = data_name.removesuffix(".csv")
+    return build_report(BuildOptions(
+        edition=2024,
+        province="can-tho",
+        data_path=FIXTURES / "data" / data_name,
+        templates_dir=templates or FIXTURES / "templates",
+        out_dir=root / (out or f"out-{stem}"),
+        cache_dir=root / (cache or f"cache-{stem}"),
+        indicators=INDICATORS,
+        # The fixture templates use only piilib.report.tables; keying them on the whole library
+        # would make the cache test depend on unrelated edits made while it runs.
+        library=[Path(piilib.report.tables.__file__)],
+        pdf=pdf,
+        progress=False,
+    ))
+
+
+def copy_templates(root: Path, name: str) -> Path:
+    target = root / name
+    shutil.copytree(FIXTURES / "templates", target)
+    return target
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    require("pdftotext")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [" ".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    require("pdfinfo")
+    lines = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lines)}
+
+
+def html_pages(out: Path) -> list[Path]:
+    """The book's pages (index.html only redirects to the first page)."""
+    return sorted(p for p in (out / "html").glob("*.html") if p.name != "index.html")
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    return tmp_path_factory.mktemp("book")
+
+
+@pytest.fixture(scope="module")
+def illustrative(root):
+    require("xelatex")
+    return build(root, "illustrative.csv")
+
+
+@pytest.fixture(scope="module")
+def official(root):
+    require("xelatex")
+    return build(root, "official.csv")
+
+
+def test_pdf_has_titles_captions_and_the_notice_on_every_page(illustrative):
+    assert illustrative.pdf == illustrative.out_dir / "pii-2024-can-tho.pdf"
+    info = pdf_info(illustrative.pdf)
+    assert info["Page size"].startswith("595.28 x 841.89")  # A4 in points
+    pages = pdf_pages(illustrative.pdf)
+    assert len(pages) == int(info["Pages"])
+    text = " ".join(pages)
+    for title in CHAPTER_TITLES + ["Lời nói đầu", "Mục lục"]:
+        assert title in text, title
+    for code, _ in INDICATORS:
+        assert code in text
+    assert "Cần Thơ" in text  # the province name, read from piilib.units
+    assert "Bảng 1.1" in text and "Hình 2.1" in text  # Vietnamese captions
+    assert "Fig." not in text and "Contents" not in text
+    assert [i for i, page in enumerate(pages, 1) if NOTICE_TEXT not in page] == []
+    assert illustrative.notice
+
+
+def test_html_has_every_chapter_and_the_notice_on_every_page(illustrative):
+    pages = html_pages(illustrative.out_dir)
+    assert {p.stem for p in pages} >= set(CHAPTER_KEYS) | {"intro"}
+    for page in pages:
+        assert NOTICE_TEXT in page.read_text(encoding="utf-8"), page.name
+    for key, title in zip(CHAPTER_KEYS, CHAPTER_TITLES):
+        head = (illustrative.out_dir / "html" / f"{key}.html").read_text(encoding="utf-8")
+        assert re.search(rf"<title>{re.escape(title)}", head), key
+    overview = (illustrative.out_dir / "html" / "overview.html").read_text(encoding="utf-8")
+    assert "<table" in overview and "0,35" in overview  # a real table, Vietnamese decimals
+    assert "edition = " not in overview  # parameter cells are not shown
+
+
+def test_all_official_data_carries_no_notice(official):
+    assert not official.notice
+    text = " ".join(pdf_pages(official.pdf))
+    assert NOTICE_TEXT not in text
+    for title in CHAPTER_TITLES:
+        assert title in text
+    for page in html_pages(official.out_dir):
+        assert NOTICE_TEXT not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_unchanged_chapters_are_not_executed_again(root, illustrative):
+    templates = copy_templates(root, "templates-cache")
+    again = build(root, "illustrative.csv", templates=templates, pdf=False, out="out-cache",
+                  cache="cache-illustrative")
+    assert again.executed == []
+    assert again.cached == CHAPTER_KEYS
+
+    overview = templates / "overview.ipynb"
+    page = nbformat.read(overview, as_version=4)
+    page.cells.append(nbformat.v4.new_markdown_cell("Đoạn văn mới thêm vào mẫu."))
+    nbformat.write(page, overview)
+    edited = build(root, "illustrative.csv", templates=templates, pdf=False, out="out-cache",
+                   cache="cache-illustrative")
+    assert edited.executed == ["overview"]
+    assert edited.cached == CHAPTER_KEYS[1:]
+    html = (edited.out_dir / "html" / "overview.html").read_text(encoding="utf-8")
+    assert "Đoạn văn mới thêm vào mẫu." in html
+
+
+def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, capsys):
+    before = tree_digest(illustrative.out_dir)
+    templates = copy_templates(root, "templates-broken")
+    overview = templates / "overview.ipynb"
+    page = nbformat.read(overview, as_version=4)
+    broken_index = 3
+    page.cells.insert(broken_index, nbformat.v4.new_code_cell(
+        "ratio = 1 / 0  # a chapter that breaks\nprint(ratio)"))
+    nbformat.write(page, overview)
+
+    status = main([
+        "build", "--edition", "2024", "--data", str(FIXTURES / "data" / "illustrative.csv"),
+        "--templates", str(templates), "--out", str(illustrative.out_dir),
+        "--cache-dir", str(root / "cache-broken"), "--quiet",
+    ])
+    errors = capsys.readouterr().err
+    assert status == 1
+    assert f"chapter 'overview' failed in notebook {overview}" in errors
+    assert f"cell {broken_index} (counting from 0), first line: ratio = 1 / 0" in errors
+    assert "ZeroDivisionError: division by zero" in errors
+    assert tree_digest(illustrative.out_dir) == before
+    leftovers = [p.name for p in illustrative.out_dir.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    assert (root / "cache-broken" / "failed" / "overview.ipynb").is_file()
+    assert not (root / "cache-broken" / "chapters").exists() or not any(
+        (root / "cache-broken" / "chapters").iterdir())
+
+
+class _Resources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if tag in ("script", "img", "iframe") and values.get("src"):
+            self.urls.append(values["src"])
+        if tag == "link" and values.get("href"):
+            self.urls.append(values["href"])
+
+
+def chromium_flags(profile: Path) -> list[str]:
+    return [
+        require("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run", f"--user-data-dir={profile}",
+        # Nothing can reach another machine during the test, whatever asks for it.
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ]
+
+
+def page_network_requests(net_log: Path) -> list[str]:
+    """URLs of network requests a page made (file:// loads never enter the network log;
+    the browser's own background requests carry the initiator 'not an origin')."""
+    log = json.loads(net_log.read_text())
+    names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    return [
+        event["params"]["url"]
+        for event in log["events"]
+        if names[event["type"]] == "URL_REQUEST_START_JOB"
+        and "url" in event.get("params", {})
+        and event["params"].get("initiator") != "not an origin"
+    ]
+
+
+def test_every_page_opens_in_chromium_without_the_network(illustrative, tmp_path):
+    for page in html_pages(illustrative.out_dir):
+        net_log = tmp_path / f"{page.stem}.netlog.json"
+        shown = subprocess.run(
+            chromium_flags(tmp_path / f"profile-{page.stem}")
+            + [f"--log-net-log={net_log}", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert shown.returncode == 0, shown.stderr[-2000:]
+        assert page_network_requests(net_log) == [], page.name
+        dom = shown.stdout
+        assert NOTICE_TEXT in dom, page.name  # the notice is in the rendered page
+        resources = _Resources()
+        resources.feed(dom)
+        assert resources.urls, page.name
+        for url in resources.urls:
+            target = urlparse(urljoin(page.as_uri(), url))
+            assert target.scheme in ("file", "data"), (page.name, url)
+            if target.scheme == "file":
+                assert Path(unquote(target.path)).exists(), (page.name, url)
+
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    screenshot = ARTEFACTS / "overview.png"
+    screenshot.unlink(missing_ok=True)
+    subprocess.run(
+        chromium_flags(tmp_path / "profile-screenshot")
+        + [f"--screenshot={screenshot}", "--window-size=1280,1600",
+           (illustrative.out_dir / "html" / "overview.html").as_uri()],
+        capture_output=True, timeout=60, check=True,
+    )
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
