@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from piilib.report.build import BuildOptions, build_report
+from piilib.report.build import BuildOptions, build_report, library_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
@@ -48,11 +48,18 @@ def main() -> None:
         work = Path(work)
         copy = work / "templates"
         shutil.copytree(templates, copy)
+        library_copy = work / "library"
+        for source in library_inputs():
+            shutil.copytree(source, library_copy / source.name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
 
         def options() -> BuildOptions:
+            # The cache key covers the library: hash it once, so that edits made elsewhere in
+            # the working tree while the benchmark runs do not invalidate every chapter.
             return BuildOptions(edition=args.edition, province=args.province, data_path=data,
                                 templates_dir=copy, out_dir=work / "out",
-                                cache_dir=work / "cache", progress=False)
+                                cache_dir=work / "cache", library=[library_copy],
+                                progress=False)
 
         clean_seconds, clean = timed_build(options())
         overview = copy / "overview.ipynb"

@@ -17,6 +17,8 @@ COMMAND_MODULES = [
     "build",
     "validate",
     "template",
+    "scores",
+    "demo",
 ]
 
 EXIT_OK = 0

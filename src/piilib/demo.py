@@ -505,8 +505,8 @@ def _former_profile(seed: int, units: pd.DataFrame, targets_2023: pd.DataFrame, 
     order = targets_2023.set_index(schema.UNIT)["overall"].reindex(units["unit"]).to_numpy()
     structure = (order - order.mean()) / order.std() + _rng(seed, "structure").normal(0.0, 0.4, n_units)
     pillar_effect = _rng(seed, "pillar_effect").normal(0.0, 5.0, (n_units, ind.pillar.max() + 1))
-    loading = _rng(seed, "loading").uniform(1.0, 6.0, n_codes)
-    noise = _rng(seed, "noise").normal(0.0, 9.0, (n_units, n_codes))
+    loading = _rng(seed, "loading").uniform(3.0, 10.0, n_codes)
+    noise = _rng(seed, "noise").normal(0.0, 8.0, (n_units, n_codes))
     deviation = pillar_effect[:, ind.pillar] + loading[None, :] * structure[:, None] + noise
     deviation -= deviation.mean(axis=1, keepdims=True)  # the level carries the unit's mean
     year_noise = {year: _rng(seed, "year_noise", year).normal(0.0, 2.0, (n_units, n_codes)) for year in HISTORY_YEARS}
@@ -564,13 +564,24 @@ class _Design:
     leader: np.ndarray
     laggard: np.ndarray
     pins: list[tuple[int, int, int]]
+    exogenous: dict[int, np.ndarray] = field(default_factory=dict)  # column -> designed scores
 
     @classmethod
-    def choose(cls, latent, units, leaders, pins, block) -> "_Design":
+    def choose(cls, latent, units, leaders, pins, block, exogenous=None) -> "_Design":
         blocked = np.zeros(latent.shape, dtype=bool)
         for unit, column, _ in pins:
             blocked[unit, column] = True
-        return cls(*_extremes(latent, units, leaders, blocked, block), list(pins))
+        exogenous = dict(exogenous or {})
+        leaders = dict(leaders)
+        for column, designed in exogenous.items():
+            blocked[:, column] = True
+            first = units[int(np.argmax(designed))]
+            if first in leaders:  # a first place the unit already has counts towards its quota
+                leaders[first] -= 1
+        leader, laggard = _extremes(latent, units, leaders, blocked, block)
+        for column, designed in exogenous.items():
+            leader[column], laggard[column] = np.argmax(designed), np.argmin(designed)
+        return cls(leader, laggard, list(pins), exogenous)
 
     def fixed(self, shape) -> tuple[np.ndarray, np.ndarray]:
         """Mask and values of the designed scores that do not follow the unit's own level."""
@@ -579,6 +590,8 @@ class _Design:
         columns = np.arange(shape[1])
         mask[self.leader, columns], values[self.leader, columns] = True, 100.0
         mask[self.laggard, columns], values[self.laggard, columns] = True, 0.0
+        for column, designed in self.exogenous.items():
+            mask[:, column], values[:, column] = True, designed
         return mask, values
 
     def scores(self, latent: np.ndarray) -> np.ndarray:
@@ -601,7 +614,7 @@ def _solve_levels(profile, year, ind, target, design: _Design, level=None, sweep
         mask[unit, column] = True
     for _ in range(sweeps):
         pinned = design.scores(profile.latent(year, level, ind.block))
-        fixed = np.where(mask, np.where(values > 0, values, 0.0), 0.0)
+        fixed = np.where(mask, values, 0.0)
         for unit, column, _ in design.pins:
             fixed[unit, column] = pinned[unit, column]
         low = np.full(level.shape, -150.0)
@@ -731,7 +744,25 @@ class _Calibrated:
     max_error: float
 
 
-def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rounds=MAX_ROUNDS) -> _Calibrated:
+def _share_column(ind: _Indicators) -> int:
+    return int(np.flatnonzero(ind.kind == "share")[0])
+
+
+def _designed_from_shares(shares: np.ndarray) -> np.ndarray:
+    """Designed scores whose `_Indicators.normalised` is the min-max of the given shares."""
+    minmax = (shares - shares.min()) / (shares.max() - shares.min())
+    return 100.0 * np.log1p(minmax * np.expm1(SHARE_STEEPNESS)) / SHARE_STEEPNESS
+
+
+def _gdp_shares(seed: int, structure: np.ndarray, population: np.ndarray, central: np.ndarray, year: int) -> np.ndarray:
+    """Shares of national GDP (%): population × a GRDP per capita that rises with structure."""
+    per_capita = np.exp(0.28 * structure + 0.12 * central + _rng(seed, "covariates", year).normal(0, 0.08, len(structure)))
+    size = population * per_capita
+    return 100.0 * size / size.sum()
+
+
+def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rounds=MAX_ROUNDS,
+               shares=None) -> _Calibrated:
     """Solve the designed scores, then correct with the real engine until every target holds."""
     from piilib.pii import compute_pii
 
@@ -739,12 +770,16 @@ def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rou
     input_code, output_code = _sub_index_codes(edition)
     target = targets.set_index(schema.UNIT).reindex(profile.units)[["input", "output"]].to_numpy()
     goal = target.copy()
-    design = _Design.choose(profile.latent(year, target, ind.block), profile.units, leaders, pins, ind.block)
+    share_column = _share_column(ind)
+    shares = ind.rounded(np.tile(shares[:, None], (1, len(ind.codes))))[:, share_column]
+    design = _Design.choose(profile.latent(year, target, ind.block), profile.units, leaders, pins, ind.block,
+                            {share_column: _designed_from_shares(shares)})
     level = None
     for rounds in range(1, max_rounds + 1):
         level = _solve_levels(profile, year, ind, goal, design, level)
         designed = design.scores(profile.latent(year, level, ind.block))
         raw = ind.raw(designed, year)
+        raw[:, share_column] = shares
         values = to_values(raw)
         achieved = compute_pii(values, edition).scores.loc[profile.units, [input_code, output_code]].to_numpy()
         error = target - achieved
@@ -754,7 +789,8 @@ def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rou
     return _Calibrated(edition, level, designed, raw, values, rounds, float(np.abs(error).max()))
 
 
-def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_strength, quantities_of) -> np.ndarray:
+def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_strength, quantities_of,
+                 member_shares) -> np.ndarray:
     """Values of the former provinces whose merge (the framework's rule) gives back `raw_merged`.
 
     Members differ by `member_strength` (score points around their merged unit): multiplicative
@@ -776,8 +812,7 @@ def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_stre
             members = rows == m
             w = weights[members]
             if ind.kind[j] == "share":
-                factor = np.exp(MEMBER_SPREAD * strength[members]) * quantities_of("population")[members]
-                out[members, j] = base[members] * factor / factor.sum()
+                out[members, j] = member_shares[members]
             elif bounded[j]:
                 spread = 0.01 * (ind.high[j] - ind.low[j]) * strength[members] / 10.0
                 out[members, j] = base[members] + spread - np.average(spread, weights=w)
@@ -821,11 +856,14 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
                 for f in indicator_rank_facts() if f.edition == e] for e in EDITIONS}
     leaders = {e: {f.unit: f.n_indicators for f in LEADER_FACTS if f.edition == e} for e in EDITIONS}
 
+    central = units63["is_central_city"].to_numpy(dtype=float)
+    shares = {year: _gdp_shares(seed, structure, static.population_base, central, year) for year in HISTORY_YEARS}
     calibrated, rounds = {}, {}
     for edition in (2023, 2024):
         calibrated[edition] = _calibrate(
             profile, edition, ind, targets[edition], leaders[edition], pins[edition],
-            lambda raw, e=edition: _long(e, former, ind.codes, raw, source), max_rounds)
+            lambda raw, e=edition: _long(e, former, ind.codes, raw, source), max_rounds,
+            shares[data_year(edition)])
         rounds[edition] = calibrated[edition].rounds
 
     # 2025: designed on the 34 units, spread over the former provinces, harmonised back.
@@ -846,7 +884,7 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
         if covariates is None:  # first pass: weights from the year before
             covariates = _covariates(ind, former, static, year - 1, calibrated[2024].raw)
         former_raw = _disaggregate(ind, raw_merged, merged_units, former, walk, member_strength,
-                                   lambda name: covariates[name].to_numpy(dtype=float))
+                                   lambda name: covariates[name].to_numpy(dtype=float), shares[year])
         covariates = _covariates(ind, former, static, year, former_raw)
         state["covariates"], state["former_raw"] = covariates, former_raw
         harmonised = harmonise_to_merged(_long(year, former, ind.codes, former_raw, source),
@@ -861,12 +899,14 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
         harmonised.loc[~missing, schema.SOURCE] = f"{source} (year-{year} data of the former provinces, harmonised)"
         return harmonised[schema.LONG_COLUMNS].reset_index(drop=True)
 
+    merged_shares = pd.Series(shares[year], index=former).groupby(group_of.to_numpy()).sum().reindex(merged_units)
     calibrated[merged_edition] = _calibrate(merged_profile, merged_edition, ind, targets[merged_edition],
-                                            leaders[merged_edition], pins[merged_edition], merged_values, max_rounds)
+                                            leaders[merged_edition], pins[merged_edition], merged_values, max_rounds,
+                                            merged_shares.to_numpy())
     rounds[merged_edition] = calibrated[merged_edition].rounds
     year_2024_raw = state["former_raw"]
 
-    history, covariates = _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source)
+    history, covariates = _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source, shares)
     covariates_merged = _merge_covariates(covariates[covariates[schema.YEAR] == year], walk)
     values = pd.concat([calibrated[e].values for e in EDITIONS], ignore_index=True)
     target_table = pd.concat([targets[e].assign(**{schema.EDITION: e}) for e in EDITIONS], ignore_index=True)
@@ -875,7 +915,7 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
     return demo
 
 
-def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source):
+def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source, shares):
     """Years 2018–2024 on the 63 former provinces; 2022 and 2023 are editions 2023 and 2024."""
     trend = _rng(seed, "trend").normal(TREND_SD, TREND_SD, (len(former), 1))
     raw_by_year = {data_year(2023): calibrated[2023].raw, data_year(2024): calibrated[2024].raw,
@@ -887,6 +927,7 @@ def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, sour
         latent = profile.latent(year, level, ind.block)
         designed = _Design.choose(latent, former, {}, [], ind.block).scores(latent)
         raw_by_year[year] = ind.raw(designed, year)
+        raw_by_year[year][:, _share_column(ind)] = ind.rounded(np.tile(shares[year][:, None], (1, len(ind.codes))))[:, _share_column(ind)]
     history = pd.concat([_long(y, former, ind.codes, raw_by_year[y], source, schema.YEAR) for y in HISTORY_YEARS],
                         ignore_index=True)
     covariates = []

@@ -158,7 +158,7 @@ def scores_table(result: IndexResult, values_long: pd.DataFrame,
                 "element_name": names.get(code),
                 "kind": kinds[code],
                 "level": levels[code],
-                "parent": None if parent is None or pd.isna(parent) or parent == "" else str(parent),
+                "parent": None if parent is None or pd.isna(parent) or str(parent) in ("", "nan") else str(parent),
                 "raw_value": raw,
                 "score": float(scores.at[unit, code]),
                 "rank": int(ranks.at[unit, code]) if pd.notna(ranks.at[unit, code]) else None,
@@ -167,3 +167,23 @@ def scores_table(result: IndexResult, values_long: pd.DataFrame,
                 schema.SOURCE: source,
             })
     return pd.DataFrame.from_records(records, columns=SCORES_COLUMNS)
+
+
+def load_values(edition: int, data_path=None) -> pd.DataFrame:
+    """One edition's values: the official file at `data_path` (piilib.io.read_values), or the
+    bundled illustrative dataset (data/demo) when no path is given."""
+    if data_path is None:
+        from piilib.demo import load_demo_values
+
+        return load_demo_values(edition=edition)
+    from piilib.io import read_values
+
+    values = read_values(data_path, edition)
+    return edition_values(values, edition).reset_index(drop=True)
+
+
+def scores_for_edition(edition: int, data_path=None) -> pd.DataFrame:
+    """`scores_table` of an edition computed from `load_values(edition, data_path)`."""
+    values = load_values(edition, data_path)
+    result = compute_pii(values, edition)
+    return scores_table(result, values, load_units(edition))

@@ -1,0 +1,53 @@
+"""`pii scores`: one row per province × element with raw value, score, rank and provenance."""
+
+from __future__ import annotations
+
+import sys
+
+from piilib.cli import InputError
+
+FORMATS = ("table", "csv")
+TABLE_COLUMNS = ["rank", "name", "element", "kind", "raw_value", "score", "provenance"]
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "scores",
+        help="scores and ranks of every province on every indicator and aggregate",
+        description="Compute the PII of an edition and print one row per province × element "
+                    "(indicator, sub-pillar, pillar, input, output, PII) with the raw value, "
+                    "score, rank and provenance. Without --data it uses the bundled "
+                    "illustrative dataset (data/demo).",
+    )
+    parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
+    parser.add_argument("--data", help="official values file (CSV or .xlsx) to use instead of data/demo")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument("--element", help="show only this element code (e.g. PII, 6.2.4)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from piilib.framework import available_editions
+    from piilib.pii import scores_for_edition
+
+    if args.edition not in available_editions():
+        raise InputError(f"--edition {args.edition}: no framework for this edition; "
+                         f"expected one of {available_editions()}")
+    if args.data is not None and not Path(args.data).is_file():
+        raise InputError(f"--data {args.data}: file not found")
+    try:
+        table = scores_for_edition(args.edition, args.data)
+    except ValueError as error:  # the importer and the bridge list every problem
+        raise InputError(str(error).splitlines()) from error
+    if args.element is not None:
+        if args.element not in set(table["element"]):
+            raise InputError(f"--element {args.element}: not an element of the {args.edition} framework")
+        table = table[table["element"] == args.element]
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False, float_format="%.6g", lineterminator="\n")
+    else:
+        print(table[["element"] + [c for c in TABLE_COLUMNS if c != "element"]].to_markdown(
+            index=False, floatfmt=".2f"))
+    return 0

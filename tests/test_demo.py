@@ -1,0 +1,152 @@
+"""The illustrative dataset: calibrated facts, determinism, provenance, history consistency."""
+
+import filecmp
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from piilib import demo, schema
+from piilib.framework import indicators
+from piilib.pii import compute_pii
+from piilib.plan import load_plan
+from piilib.reference import trusted_facts
+from piilib.units import crosswalk, load_units, regions
+
+
+@pytest.fixture(scope="module")
+def values():
+    return demo.load_demo_values()
+
+
+@pytest.fixture(scope="module")
+def results(values):
+    return {edition: compute_pii(values, edition) for edition in demo.EDITIONS}
+
+
+def test_trusted_published_ranks_and_scores_are_reproduced(results):
+    facts = trusted_facts()
+    assert len(facts) > 40
+    for _, row in facts.iterrows():
+        result = results[int(row[schema.EDITION])]
+        unit = row[schema.UNIT]
+        if pd.notna(row["rank"]):
+            assert result.ranks.at[unit, "PII"] == row["rank"], (row[schema.EDITION], unit)
+        if pd.notna(row["score"]):
+            assert abs(result.scores.at[unit, "PII"] - row["score"]) <= 0.5, (row[schema.EDITION], unit)
+        for column, code in (("input_score", "INPUT"), ("output_score", "OUTPUT")):
+            if row["use_score"] and pd.notna(row[column]):
+                assert abs(result.scores.at[unit, code] - row[column]) <= 0.5, (unit, code)
+
+
+def test_can_tho_2023_fifth_with_output_second(results):
+    result = results[2023]
+    assert result.ranks.at["can-tho", "PII"] == 5
+    assert abs(result.scores.at["can-tho", "PII"] - 49.66) <= 0.5
+    assert result.ranks.at["can-tho", "OUTPUT"] == 2
+
+
+def test_plan_weak_indicator_ranks_by_raw_value(values):
+    plan = load_plan()
+    weak = plan.indicators.dropna(subset=["rank_2024"])
+    assert len(weak) == 5
+    wide = values[values[schema.EDITION] == 2024].pivot(index=schema.UNIT, columns=schema.INDICATOR,
+                                                       values=schema.VALUE)
+    direction = indicators(2024).set_index("code")["direction"]
+    city = plan.document["city_unit"]
+    for _, row in weak.iterrows():
+        oriented = wide[row["code"]] * direction[row["code"]]
+        # COINr's rule: 1 + number of units strictly better
+        assert 1 + int((oriented > oriented[city]).sum()) == row["rank_2024"], row["code"]
+
+
+def test_regional_means_2023(results):
+    scores = results[2023].scores["PII"]
+    region_of = load_units(2023).set_index("unit")["region"]
+    means = scores.groupby(region_of.reindex(scores.index).to_numpy()).mean()
+    for _, row in regions(2023).dropna(subset=["pii_2023_mean"]).iterrows():
+        assert abs(means[row["region"]] - row["pii_2023_mean"]) <= 0.5, row["region"]
+
+
+def test_committed_fact_table_all_hold_and_matches_engine(values):
+    committed = pd.read_csv(demo.DEMO_DIR / demo.FILES["facts"])
+    assert committed["ok"].all()
+    recomputed = demo.check_facts(values)
+    assert recomputed["ok"].all()
+    assert len(recomputed) == len(committed)
+
+
+def test_every_value_is_illustrative():
+    for key in ("values", "history", "covariates", "covariates_merged"):
+        frame = pd.read_csv(demo.DEMO_DIR / demo.FILES[key])
+        assert (frame[schema.PROVENANCE] == schema.ILLUSTRATIVE).all(), key
+        assert frame[schema.SOURCE].str.startswith(demo.source_label(demo.DEFAULT_SEED)).all(), key
+        assert np.isfinite(frame[schema.VALUE]).all(), key
+
+
+def test_editions_cover_their_units_and_indicators(values):
+    for edition in demo.EDITIONS:
+        rows = values[values[schema.EDITION] == edition]
+        assert set(rows[schema.UNIT]) == set(load_units(edition)["unit"])
+        assert set(rows[schema.INDICATOR]) == set(indicators(edition)["code"])
+        assert len(rows) == len(load_units(edition)) * len(indicators(edition))
+
+
+def test_history_equals_editions_and_has_six_years(values):
+    history = demo.load_demo_history()
+    years = history.groupby(schema.INDICATOR)[schema.YEAR].nunique()
+    assert (years >= 6).all()
+    for edition in (2023, 2024):
+        edition_rows = values[values[schema.EDITION] == edition].set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+        year_rows = history[history[schema.YEAR] == edition - 1].set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+        pd.testing.assert_series_equal(edition_rows.sort_index(), year_rows.sort_index(), check_names=False)
+
+
+def test_merged_edition_is_the_harmonised_year_2024_where_combinable(values):
+    from piilib.harmonise import harmonise_to_merged
+
+    history = demo.load_demo_history()
+    year = history[history[schema.YEAR] == 2024].rename(columns={schema.YEAR: schema.EDITION})
+    covariates = demo.load_demo_covariates()
+    quantities = covariates[covariates[schema.YEAR] == 2024].rename(columns={schema.COVARIATE: "quantity"})
+    merged = harmonise_to_merged(year, indicators(2025), quantities[[schema.UNIT, "quantity", schema.VALUE]])
+    merged = merged.dropna(subset=[schema.VALUE]).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+    edition = values[values[schema.EDITION] == 2025].set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+    assert len(merged) > 40 * 34 // 2
+    np.testing.assert_allclose(edition.reindex(merged.index).to_numpy(), merged.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_merged_covariates_add_up():
+    covariates = demo.load_demo_covariates()
+    merged = demo.load_demo_covariates(merged_map=True)
+    year = covariates[(covariates[schema.YEAR] == 2024) & (covariates[schema.COVARIATE] == "population")]
+    walk = crosswalk().set_index("former_unit")["merged_unit"]
+    expected = year.groupby(year[schema.UNIT].map(walk))[schema.VALUE].sum()
+    got = merged[merged[schema.COVARIATE] == "population"].set_index(schema.UNIT)[schema.VALUE]
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
+
+
+def test_regeneration_is_byte_identical(tmp_path):
+    """Two reduced runs (few engine rounds) into two folders give identical bytes."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        demo.write_demo(demo.generate_demo(max_rounds=1), folder)
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_values_look_real(values):
+    """Big cities lead the GDP share; Mekong Delta and mountain provinces sit lower on average."""
+    edition = values[values[schema.EDITION] == 2024]
+    share = edition[edition[schema.INDICATOR] == "4.2.3"].set_index(schema.UNIT)[schema.VALUE]
+    assert set(share.nlargest(2).index) == {"ha-noi", "ho-chi-minh"}
+    assert abs(share.sum() - 100) < 0.05
+    table = indicators(2024).set_index("code")
+    for code, row in table.iterrows():
+        column = edition[edition[schema.INDICATOR] == code][schema.VALUE]
+        span = row["assumed_typical_high"] - row["assumed_typical_low"]
+        if row["denominator"] != "none" or row["merge_rule"] != "ratio_sum":
+            assert column.min() >= row["assumed_typical_low"] - 0.2 * span, code
+            assert column.max() <= row["assumed_typical_high"] * 1.2 + 1e-9, code
