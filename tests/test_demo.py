@@ -138,7 +138,7 @@ def test_regeneration_is_byte_identical(tmp_path):
 
 
 def test_values_look_real(values):
-    """Big cities lead the GDP share; Mekong Delta and mountain provinces sit lower on average."""
+    """Big cities lead the GDP share (summing to 100%); values stay near the typical ranges."""
     edition = values[values[schema.EDITION] == 2024]
     share = edition[edition[schema.INDICATOR] == "4.2.3"].set_index(schema.UNIT)[schema.VALUE]
     assert set(share.nlargest(2).index) == {"ha-noi", "ho-chi-minh"}

@@ -173,8 +173,7 @@ def thresholds(
     projections for the projected basis. decimals: precision of the needed values (default:
     that of `values`). Columns: threshold, reference_unit (who holds the threshold value, when
     one province does), threshold_value, needed_value, reached, target_value (the value the
-    province would hold: needed, or its current value when reached), increment, and
-    indicator_rank / indicator_rank_projected... (the latter added by callers).
+    province would hold: needed, or its current value when reached), increment.
     """
     if direction not in (1, -1):
         raise ValueError(f"direction must be +1 or -1; got {direction!r}")
@@ -313,9 +312,7 @@ def _recommend(rows: pd.DataFrame, own: float, direction: int, evidence: Evidenc
         rows.loc[rows["basis"] == PROJECTED, "threshold_value"].notna().any() else CURRENT
     candidates = rows[(rows["basis"] == basis) & ~rows["reached"]]
     if candidates.empty:
-        return None, {"threshold": MAINTAIN, "basis": basis, "target_value": own, "rule": RULE_MAINTAIN,
-                      "within_evidence": pd.NA if not np.isfinite(evidence.ceiling) else
-                      bool(direction * (own - evidence.ceiling) <= 0)}
+        return None, {"threshold": MAINTAIN, "basis": basis, "target_value": own, "rule": RULE_MAINTAIN}
     ambition = direction * candidates["needed_value"]
     order = {name: i for i, name in enumerate(THRESHOLDS)}
     ranked = candidates.assign(_ambition=ambition, _order=candidates["threshold"].map(order))
@@ -331,7 +328,7 @@ def _recommend(rows: pd.DataFrame, own: float, direction: int, evidence: Evidenc
     ceiling = round_towards(evidence.ceiling, decimals, -direction)
     if direction * (ceiling - own) > 0:
         return None, {"threshold": EVIDENCE_CEILING, "basis": basis, "target_value": ceiling,
-                      "rule": RULE_CEILING, "within_evidence": True}
+                      "rule": RULE_CEILING}
     least = ranked.sort_values(["_ambition", "_order"]).index[0]
     rows.loc[least, "rule"] = RULE_BEYOND
     return least, None

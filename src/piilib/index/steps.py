@@ -88,7 +88,9 @@ def skew_kurtosis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Skewness and kurtosis of each column, missing values dropped (e1071 type 2).
 
     NaN where a column has too few values (fewer than 3 for skew, 4 for kurtosis) or
-    zero variance.
+    zero variance. Equal to scipy.stats.skew / kurtosis with bias=False (the tests check
+    it); written out because scipy's nan_policy="omit" costs ~7 ms on 49 columns, more than
+    a whole index run is allowed.
     """
     x = np.asarray(values, dtype=float)
     if x.ndim == 1:
