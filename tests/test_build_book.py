@@ -20,12 +20,14 @@ import pytest
 
 import piilib.report.tables
 from piilib.cli import main
+from piilib.report.book import BookBuildFailed
 from piilib.report.build import BuildOptions, build_report
 from piilib.report.notice import NOTICE_TEXT
 
 pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "book"
+BASE_CONFIG = Path(__file__).parents[1] / "_config.yml"
 ARTEFACTS = Path(__file__).parents[1] / "tmp" / "artefacts"
 INDICATORS = [
     ("6.2.4", "Đơn đăng ký chỉ dẫn địa lý / Tổng số xã"),
@@ -43,9 +45,10 @@ def require(tool: str) -> str:
 
 
 def build(root: Path, data_name: str, *, templates: Path | None = None, pdf: bool = True,
-          out: str | None = None, cache: str | None = None):
+          out: str | None = None, cache: str | None = None, base_config: Path | None = None):
     stem = data_name.removesuffix(".csv")
     return build_report(BuildOptions(
+        base_config=base_config or BASE_CONFIG,
         edition=2024,
         province="can-tho",
         data_path=FIXTURES / "data" / data_name,
@@ -194,6 +197,20 @@ def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, cap
     assert (root / "cache-broken" / "failed" / "overview.ipynb").is_file()
     assert not (root / "cache-broken" / "chapters").exists() or not any(
         (root / "cache-broken" / "chapters").iterdir())
+
+
+def test_a_font_without_vietnamese_letters_fails_the_build(root, illustrative):
+    """DejaVu Sans Mono lacks precomposed Vietnamese letters: XeLaTeX drops them silently
+    (only its log says so); the build must refuse to publish such a PDF."""
+    config = root / "config-bad-mono.yml"
+    text = BASE_CONFIG.read_text(encoding="utf-8")
+    assert "\\setmonofont{FreeMono}" in text
+    config.write_text(text.replace("\\setmonofont{FreeMono}", "\\setmonofont{DejaVu Sans Mono}"),
+                      encoding="utf-8")
+    with pytest.raises(BookBuildFailed, match=r"Missing character: There is no ố \(U\+1ED1\)"):
+        build(root, "illustrative.csv", out="out-bad-mono", cache="cache-illustrative",
+              base_config=config)
+    assert not (root / "out-bad-mono").exists()
 
 
 class _Resources(HTMLParser):

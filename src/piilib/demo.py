@@ -22,19 +22,24 @@ How the values are made
    direction-aware map into the indicator's typical range (`assumed_typical_low/high` of the
    framework): linear for scores and percentages, convex (right-skewed) for count-like
    ratios, and shares of a national total summing to 100.
-3. Calibration. The engine runs on the raw values; each unit's latent level moves by
-   `DAMPING × (target − achieved)` separately for input and output until every target is met
-   within `TOLERANCE`. Indicator ranks fixed by a fact (e.g. plan 88's 2024 ranks) are
-   re-imposed each round by placing the unit's latent value between the units at the
-   required positions. The 2025 edition is the year-2024 data of the 63 former provinces,
-   harmonised to the 34 units with `piilib.harmonise.harmonise_to_merged`; its loop updates
-   the members of a merged unit together and scores after harmonisation.
+3. Calibration. Per indicator one unit is fixed at the top (score 100) and one at the bottom
+   (0) — units with a published number of first places lead exactly that many — so that
+   every other unit's score depends on its own level only; each unit's input and output
+   levels are then solved by bisection. The engine runs on the raw values and the goals move
+   by `DAMPING × (target − achieved)` until every target is met within `TOLERANCE` (this
+   absorbs the engine's outlier treatment, e.g. on the GDP share). Indicator ranks fixed by a
+   fact (plan 88's 2024 ranks) are imposed by placing the unit's value between the units at
+   the required positions. The 2025 edition is designed on the 34 units, spread over the 63
+   former provinces (members keep their 2024 differences) and harmonised back with
+   `piilib.harmonise.harmonise_to_merged`; not-combinable indicators are generated on the
+   merged unit.
 4. History. Data year = edition − 1; years 2018–2024 exist for every indicator on the 63
    former provinces, with history[E − 1] equal to edition E (E = 2023, 2024) and year 2024
    the pre-merger data of edition 2025. Earlier years follow unit-specific trends.
 5. Covariates (GRDP, GRDP per capita, population, urbanisation, enterprises, manufacturing
    enterprises, new enterprises, labour force, pupils, communes, industrial-zone land) are
-   derived from the same values, so that e.g. GRDP shares match indicator 4.2.3's role.
+   derived from the same values (GRDP from the GDP-share indicator, enterprises from the
+   enterprise-density indicator, ...), so covariates and indicators agree.
 """
 
 from __future__ import annotations
@@ -147,7 +152,7 @@ def regional_mean_facts(edition: int) -> pd.DataFrame:
 STREAMS = {
     "strength": 1, "split": 2, "structure": 3, "pillar_effect": 4, "noise": 5,
     "year_noise": 6, "loading": 7, "growth": 8, "trend": 9, "covariates": 10,
-    "order_2024": 11, "order_2025": 12, "member_offset": 13,
+    "order_2024": 11, "order_2025": 12
 }
 
 
@@ -640,8 +645,6 @@ COVARIATES = (
     "manufacturing_enterprises", "new_enterprises", "labour_force", "pupils", "communes",
     "industrial_zone_land",
 )
-# Indicators the covariates are derived from, found by their denominator/unit in the framework.
-_SHARE_OF_GDP = ("none", "ratio_sum", "%")
 
 
 def _find_code(framework: pd.DataFrame, unit_en_contains: str, denominator: str) -> str:

@@ -41,9 +41,11 @@ Recommended target (one per indicator), balancing ambition with evidence:
 
 1. Evidence: the province's 80 % prediction interval from its own trend (next data year) and
    from the peer regression (what its structure predicts, `fit_peer_model`). The "better"
-   model is the one whose interval reaches further in the good direction; its favourable end
-   (upper end, lower end for an inverse indicator) is the `ceiling`: the most a department can
-   be asked for with evidence that it is attainable.
+   model is the one with the NARROWER interval (in the indicator's unit): the sharper
+   evidence. (Taking the wider one would reward the vaguer model: a cross-section with three
+   covariates often spans several times the province's value.) Its favourable end (upper
+   end; lower end for an inverse indicator) is the `ceiling`: the most a department can be
+   asked for with evidence that it is attainable.
 2. Candidates: the thresholds of the projected basis (the current basis when there is no
    projection) that the province has not reached yet.
 3. No candidate (every threshold met): keep the current value (`maintain`).
@@ -283,20 +285,22 @@ class Evidence:
 
     @classmethod
     def from_intervals(cls, direction: int, trend: dict | None = None, peer: dict | None = None) -> Evidence:
-        """The ceiling is the favourable end of the interval that reaches furthest (module docstring)."""
+        """The better model is the one with the narrower interval; the ceiling is its favourable end."""
         fields = {}
-        ceilings = {}
+        intervals = {}
         if trend is not None:
             fields.update(trend_kind=trend["kind"], trend_predicted=trend["predicted"],
                           trend_lower=trend["lower"], trend_upper=trend["upper"])
-            ceilings[TREND] = trend["upper"] if direction > 0 else trend["lower"]
+            intervals[TREND] = (trend["lower"], trend["upper"])
         if peer is not None:
             fields.update(peer_expected=peer["expected"], peer_lower=peer["lower"], peer_upper=peer["upper"])
-            ceilings[PEER] = peer["upper"] if direction > 0 else peer["lower"]
-        ceilings = {k: v for k, v in ceilings.items() if np.isfinite(v)}
-        if ceilings:
-            model = max(ceilings, key=lambda k: direction * ceilings[k])
-            fields.update(evidence_model=model, ceiling=float(ceilings[model]))
+            intervals[PEER] = (peer["lower"], peer["upper"])
+        intervals = {k: v for k, v in intervals.items() if np.all(np.isfinite(v))}
+        if intervals:
+            # Ties in width go to the trend (listed first): the province's own history.
+            model = min(intervals, key=lambda k: intervals[k][1] - intervals[k][0])
+            lower, upper = intervals[model]
+            fields.update(evidence_model=model, ceiling=float(upper if direction > 0 else lower))
         return cls(**fields)
 
     def as_dict(self) -> dict:
@@ -434,7 +438,11 @@ def count_noun(indicator_name: str, noun: str) -> str:
     """The counted thing named from the indicator, e.g. 'đơn đăng ký chỉ dẫn địa lý'."""
     head = str(indicator_name).split("/")[0]
     position = head.lower().find(noun.lower())
-    return head[position:].strip() if position >= 0 else noun
+    phrase = head[position:].strip() if position >= 0 else noun
+    # Lower-case a capital that only starts the sentence ("Đơn đăng ký"), not an acronym ("OCOP").
+    if len(phrase) > 1 and phrase[0].isupper() and phrase[1].islower():
+        phrase = phrase[0].lower() + phrase[1:]
+    return phrase
 
 
 def increment_count(increment: float, unit_label: str, denominator: float) -> int | None:
@@ -448,7 +456,10 @@ def increment_count(increment: float, unit_label: str, denominator: float) -> in
 
 def _signed(value: float, decimals: int | None = None) -> str:
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    return sign + format_number(abs(value), decimals)
+    text = format_number(abs(value), decimals)
+    if "," in text:  # "1,330" -> "1,33": trailing zeros after the decimal comma say nothing
+        text = text.rstrip("0").rstrip(",")
+    return sign + text
 
 
 def increment_text(increment: float, unit_label: str, decimals: int, count: int | None = None,

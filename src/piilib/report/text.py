@@ -1,0 +1,108 @@
+"""Small Vietnamese phrasing helpers for report sentences built from computed values.
+
+Numbers are written the Vietnamese way ("1.234,5": "." between thousands, "," before
+decimals); a missing value is an en dash. Phrases are short and composable, so a notebook
+can write f"{province} xếp {rank_phrase(7, 63)}" without any logic of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from piilib.report.tables import format_number
+
+MISSING = "–"
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value, decimals: int = 1) -> str:
+    """1234.5 -> "1.234,5"; 0.25 with 2 decimals -> "0,25"; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    # round first: "-0,0" would read as a loss where there is none.
+    rounded = round(float(value), decimals) + 0.0
+    return format_number(rounded, decimals)
+
+
+def integer(value) -> str:
+    """8718000 -> "8.718.000"."""
+    if _missing(value):
+        return MISSING
+    return format_number(int(round(float(value))))
+
+
+def signed(value, decimals: int = 2) -> str:
+    """A change with its sign: 0.31 -> "+0,31", -1.5 -> "-1,50", 0 -> "0,00"."""
+    if _missing(value):
+        return MISSING
+    rounded = round(float(value), decimals)
+    return f"+{number(rounded, decimals)}" if rounded > 0 else number(rounded, decimals)
+
+
+def percent(fraction, decimals: int = 0) -> str:
+    """A share given as a fraction: 0.853 -> "85%"; 0.8534 with 1 decimal -> "85,3%"."""
+    if _missing(fraction):
+        return MISSING
+    return f"{number(100 * float(fraction), decimals)}%"
+
+
+def rank_phrase(rank, n_units) -> str:
+    """"thứ 7/63" (the rank among n units); missing rank -> "chưa xếp hạng"."""
+    if _missing(rank):
+        return "chưa xếp hạng"
+    return f"thứ {int(rank)}/{int(n_units)}"
+
+
+def rank_change_phrase(before, after) -> str:
+    """How a rank moves (1 is best): 9 -> 7 "tăng 2 bậc (từ thứ 9 lên thứ 7)",
+    7 -> 8 "giảm 1 bậc (từ thứ 7 xuống thứ 8)", 7 -> 7 "giữ nguyên thứ 7"."""
+    if _missing(before) or _missing(after):
+        return "chưa so sánh được thứ hạng"
+    before, after = int(before), int(after)
+    if after < before:
+        return f"tăng {before - after} bậc (từ thứ {before} lên thứ {after})"
+    if after > before:
+        return f"giảm {after - before} bậc (từ thứ {before} xuống thứ {after})"
+    return f"giữ nguyên thứ {after}"
+
+
+def join_phrases(items: Iterable[str]) -> str:
+    """["A", "B", "C"] -> "A, B và C"; one item is itself; none is ""."""
+    items = [str(item) for item in items if str(item)]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def direction_phrase(direction: int) -> str:
+    """What a better value is, for an indicator's direction (+1 or -1)."""
+    if int(direction) not in (1, -1):
+        raise ValueError(f"direction must be 1 or -1; got {direction!r}")
+    return "giá trị càng cao càng tốt" if int(direction) == 1 else "giá trị càng thấp càng tốt (chỉ số nghịch)"
+
+
+def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1) -> str:
+    """Where `value` stands against `reference`, in the indicator's sense of better:
+    "cao hơn 2,5" / "thấp hơn 2,5" followed by "(tốt hơn)" or "(kém hơn)"; "bằng" when equal."""
+    if _missing(value) or _missing(reference):
+        return "chưa so sánh được"
+    difference = float(value) - float(reference)
+    if number(abs(difference), decimals) == number(0, decimals):
+        return "bằng"
+    side = "cao hơn" if difference > 0 else "thấp hơn"
+    better = difference * int(direction) > 0
+    return f"{side} {number(abs(difference), decimals)} ({'tốt hơn' if better else 'kém hơn'})"
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    """Markdown bullets, one item per line ("" when there is none)."""
+    return "\n".join(f"- {item}" for item in items)
