@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # Order here is the order shown in `pii --help`.
@@ -19,6 +20,7 @@ COMMAND_MODULES = [
     "template",
     "scores",
     "demo",
+    "targets",
 ]
 
 EXIT_OK = 0
@@ -51,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or EXIT_OK)
+    except BrokenPipeError:
+        # Output piped into a reader that stopped early (e.g. `pii scores | head`): not an error.
+        sys.stderr = open(os.devnull, "w")
+        return EXIT_OK
     except InputError as error:
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -152,7 +152,7 @@ def regional_mean_facts(edition: int) -> pd.DataFrame:
 STREAMS = {
     "strength": 1, "split": 2, "structure": 3, "pillar_effect": 4, "noise": 5,
     "year_noise": 6, "loading": 7, "growth": 8, "trend": 9, "covariates": 10,
-    "order_2024": 11, "order_2025": 12
+    "order_2024": 11, "order_2025": 12, "spacing": 13,
 }
 
 
@@ -162,10 +162,24 @@ def _rng(seed: int, stream: str, *extra: int) -> np.random.Generator:
 
 # ----------------------------------------------------------------------- targets
 
-def _interpolate(anchors: dict[int, float], n_units: int) -> np.ndarray:
+def _interpolate(anchors: dict[int, float], n_units: int,
+                 rng: np.random.Generator | None = None) -> np.ndarray:
+    """Scores per rank through the anchors (rank -> published score).
+
+    Linear without `rng`; with it, the scores between two anchors are sorted uniform draws,
+    because evenly spaced scores would look manufactured.
+    """
     ranks = np.arange(1, n_units + 1)
     known = sorted(anchors)
-    return np.interp(ranks, known, [anchors[r] for r in known])
+    scores = np.interp(ranks, known, [anchors[r] for r in known])
+    if rng is None:
+        return scores
+    for upper, lower in zip(known, known[1:]):
+        inside = lower - upper - 1
+        if inside > 0:
+            share = np.sort(rng.uniform(0.0, 1.0, inside))[::-1]
+            scores[upper:lower - 1] = anchors[lower] + share * (anchors[upper] - anchors[lower])
+    return scores
 
 
 def _strength(units: pd.DataFrame, seed: int) -> pd.Series:
@@ -283,11 +297,11 @@ def design_targets(edition: int, seed: int, facts: pd.DataFrame,
     region_means = regional_mean_facts(edition)
     region_targets = dict(zip(region_means["region"], region_means["pii_2023_mean"].astype(float)))
     offsets = {region: 0.0 for region in set(regions_of.values())}
+    interpolated = _interpolate(anchors, n_units, _rng(seed, "spacing", edition))
     best = None
     for _ in range(60):
         adjusted = order + pd.Series(order.index.map(regions_of), index=order.index).map(offsets)
         ordered = _assign_slots(unit_list, fixed_rank, adjusted)
-        interpolated = _interpolate(anchors, n_units)
         scores, deviation = _solve_slot_scores(ordered, regions_of, interpolated, published, exact,
                                                region_targets)
         worst = max((abs(v) for v in deviation.values()), default=0.0)

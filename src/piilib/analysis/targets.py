@@ -27,7 +27,9 @@ a threshold reaches it. A province equal to the 10th shares rank 10; equal to th
 ahead, it shares that rank. So the needed value is the threshold itself, rounded to the
 indicator's precision (the decimals of its data) in the direction of improvement, so that the
 rounded figure a department is given never falls short. A threshold the province already
-meets is `reached`; its target value is then the current value (nothing to change).
+meets is `reached`; its target value is then the current value (nothing to change). The
+precision is the fewest decimals that write the data exactly, capped at five significant
+digits at the median magnitude (`value_decimals`).
 
 What a target buys is recomputed, never approximated: the whole index is rebuilt with the
 engine's replay (`build_index(new_idata, result.imeta, result.log)`, the same treatment,
@@ -70,6 +72,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -109,6 +112,7 @@ DEFAULT_PEERS = 5
 # PII edition E is computed from the data of year E − 1.
 DATA_YEAR_LAG = 1
 MAX_DECIMALS = 8
+SIGNIFICANT_DIGITS = 5
 UNIT_CODE = "uCode"
 REGION_COLUMN = "Region"
 
@@ -129,14 +133,20 @@ TARGET_COLUMNS = (
 # --------------------------------------------------------------------------- precision
 
 
-def value_decimals(values: Iterable[float], max_decimals: int = MAX_DECIMALS) -> int:
-    """The fewest decimals that write every value exactly (the precision of the data)."""
+def value_decimals(values: Iterable[float], significant: int = SIGNIFICANT_DIGITS) -> int:
+    """The precision of the data: the fewest decimals that write every value exactly, but no
+    more than `significant` significant digits at the median magnitude (computed values, e.g.
+    harmonised after the merger, carry meaningless decimals)."""
     finite = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
-    for decimals in range(max_decimals + 1):
+    nonzero = np.abs(finite[finite != 0])
+    cap = MAX_DECIMALS
+    if len(nonzero):
+        cap = int(np.clip(significant - 1 - math.floor(math.log10(np.median(nonzero))), 0, MAX_DECIMALS))
+    for decimals in range(cap + 1):
         error = np.abs(np.round(finite, decimals) - finite)
         if np.all(error <= 1e-9 * np.maximum(1.0, np.abs(finite))):
             return decimals
-    return max_decimals
+    return cap
 
 
 def round_towards(value: float, decimals: int, direction: int) -> float:
@@ -567,7 +577,8 @@ def _threshold_label(name: str, basis: str, top: int, region_name: str, year: in
     }
     if name in (EVIDENCE_CEILING, MAINTAIN):
         return labels[name]
-    suffix = "so với số liệu hiện tại" if basis == CURRENT else f"so với dự báo năm {year}"
+    suffix = ("so với số liệu hiện tại" if basis == CURRENT
+              else f"so với dự báo số liệu năm {year}, kỳ PII {year + DATA_YEAR_LAG}")
     return f"{labels[name]} ({suffix})"
 
 
@@ -674,6 +685,50 @@ def target_table(
         )
         parts.append(rows[TARGET_COLUMNS])
     return pd.concat(parts, ignore_index=True)
+
+
+def _read_tidy(path: Path, key: str, what: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype={schema.INDICATOR: "str"})
+    required = [schema.YEAR, schema.UNIT, key, schema.VALUE]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(f"file {path}: {what} needs columns {', '.join(required)}; "
+                         f"missing {', '.join(missing)}; found {', '.join(map(str, frame.columns))}")
+    return frame
+
+
+def inputs_from_path(edition: int, data: str | Path | None = None, history: str | Path | None = None,
+                     covariates: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None,
+                                                                     pd.DataFrame | None]:
+    """(values, history, covariates) for `target_table`.
+
+    data: None (the bundled illustrative dataset, data/demo), a directory laid out like
+    data/demo (values.csv, and history.csv, covariates.csv when present; the 34-province
+    covariates file from the merged editions on), or an official values file (CSV or .xlsx,
+    read and checked by `piilib.io.read_values`; no history or covariates unless given).
+    history, covariates: tidy CSV files that replace those of the directory.
+    """
+    from piilib.demo import DEMO_DIR, FILES, load_demo_covariates, load_demo_history, load_demo_values
+    from piilib.io import read_values
+
+    data = Path(DEMO_DIR if data is None else data)
+    found_history = found_covariates = None
+    if data.is_dir():
+        if not (data / FILES["values"]).is_file():
+            raise ValueError(f"directory {data}: no {FILES['values']}; expected a directory laid out like data/demo")
+        values = load_demo_values(data)
+        if (data / FILES["history"]).is_file():
+            found_history = load_demo_history(data)
+        merged = int(edition) >= schema.FIRST_MERGED_EDITION
+        if (data / FILES["covariates_merged" if merged else "covariates"]).is_file():
+            found_covariates = load_demo_covariates(data, merged_map=merged)
+    else:
+        values = read_values(data, edition)
+    if history is not None:
+        found_history = _read_tidy(Path(history), schema.INDICATOR, "a history file")
+    if covariates is not None:
+        found_covariates = _read_tidy(Path(covariates), schema.COVARIATE, "a covariates file")
+    return values, found_history, found_covariates
 
 
 def recommended_targets(table: pd.DataFrame) -> pd.DataFrame:

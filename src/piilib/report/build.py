@@ -176,7 +176,10 @@ def build_report(options: BuildOptions) -> BuildResult:
     pdf = book.build_pdf(source, pdf_stem) if options.pdf else None
 
     staged = _stage(options.out_dir, html_dir, pdf)
-    publish(staged, options.out_dir)
+    try:
+        publish(staged, options.out_dir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
     execute.prune_cache(cache_dir, keys)
     if pdf:
         result.pdf = options.out_dir / pdf.name
