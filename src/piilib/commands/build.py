@@ -30,7 +30,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--data", type=Path, default=report_build.DEFAULT_DATA_PATH,
-        help=f"data file or directory (default: {report_build.DEFAULT_DATA_PATH})",
+        help="data file or directory (default: the bundled data/demo)",
     )
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="build the HTML only")
     parser.add_argument(
@@ -42,7 +42,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--templates", type=Path, default=report_build.DEFAULT_TEMPLATES_DIR,
-        help=f"chapter templates (default: {report_build.DEFAULT_TEMPLATES_DIR})",
+        help="chapter templates directory (default: the project's notebooks/)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)

@@ -199,9 +199,8 @@ def external_resources(html_dir: Path) -> list[str]:
     for page in sorted(html_dir.rglob("*.html")):
         collector = _ResourceCollector()
         collector.feed(page.read_text(encoding="utf-8", errors="replace"))
-        found += [
-            f"{page.relative_to(html_dir)}: {url}" for url in collector.urls if EXTERNAL_URL.match(url)
-        ]
+        name = page.relative_to(html_dir)
+        found += [f"{name}: {url}" for url in collector.urls if EXTERNAL_URL.match(url)]
     for sheet in sorted(html_dir.rglob("*.css")):
         text = sheet.read_text(encoding="utf-8", errors="replace")
         found += [f"{sheet.relative_to(html_dir)}: {m.group(1)}" for m in CSS_URL.finditer(text)]

@@ -23,11 +23,14 @@ import piilib
 from piilib import schema, units
 from piilib.report import book, chapters, data, execute, notice
 
+# The project's own files are found from the package (like piilib.units finds data/units);
+# the published report and the cache go where the user runs the command.
+PROJECT_ROOT = Path(piilib.__file__).resolve().parents[2]
 DEFAULT_PROVINCE = "can-tho"
-DEFAULT_DATA_PATH = Path("data") / "demo"
-DEFAULT_TEMPLATES_DIR = Path("notebooks")
-DEFAULT_STATIC_DIR = Path("book")
-DEFAULT_BASE_CONFIG = Path("_config.yml")
+DEFAULT_DATA_PATH = PROJECT_ROOT / "data" / "demo"
+DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_STATIC_DIR = PROJECT_ROOT / "book"
+DEFAULT_BASE_CONFIG = PROJECT_ROOT / "_config.yml"
 HTML_DIR = "html"
 BOOK_TITLE = "Báo cáo Chỉ số Đổi mới sáng tạo cấp địa phương (PII) năm {edition} — {province}"
 RUNNING_TITLE = "PII {edition} — {province}"
@@ -43,7 +46,8 @@ class DataProblems(ValueError):
 
 @dataclass
 class BuildOptions:
-    """What to build and where. Relative paths are relative to the working directory.
+    """What to build and where. Relative paths are relative to the working directory; the
+    defaults for templates, static pages, configuration and data are the project's own.
 
     indicators: (code, name) of the plan's indicators in report order; each gets a chapter
     when the templates directory has `indicator.ipynb`. None: the plan's (`piilib.plan`).
@@ -95,7 +99,7 @@ class BuildResult:
 def library_inputs() -> list[Path]:
     """The library's code and the data files it reads (framework, units, plan ...)."""
     package = Path(piilib.__file__).resolve().parent
-    bundled = package.parents[1] / "data"
+    bundled = PROJECT_ROOT / "data"
     return [package] + ([bundled] if bundled.is_dir() else [])
 
 
@@ -141,23 +145,28 @@ def build_report(options: BuildOptions) -> BuildResult:
     indicators = plan_indicators() if options.indicators is None else options.indicators
     chapter_list = chapters.report_chapters(options.templates_dir, indicators)
     library = library_inputs() if options.library is None else options.library
-    inputs = data.fingerprint_paths([data_path, *map(Path, library), *map(Path, options.extra_inputs)])
+    inputs = data.fingerprint_paths(
+        [data_path, *map(Path, library), *map(Path, options.extra_inputs)]
+    )
     common = chapters.common_parameters(options.edition, options.province, data_path)
 
     cache_dir = Path(options.cache_dir)
     pages, keys = [], set()
-    result = BuildResult(options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice)
-    progress = tqdm(chapter_list, desc="Chapters", unit="chapter", disable=not options.progress)
-    for chapter in progress:
-        progress.set_postfix_str(chapter.key)
-        template = Path(options.templates_dir) / chapter.template
-        parameters = {**common, **chapter.parameters}
-        key = execute.cache_key(template, chapter, parameters, inputs)
-        entry, ran = execute.execute_chapter(chapter, template, parameters, cache_dir, key)
-        (result.executed if ran else result.cached).append(chapter.key)
-        pages.append((chapter.key, entry / execute.NOTEBOOK_NAME, entry / execute.FILES_DIR))
-        keys.add(key)
-    progress.close()
+    result = BuildResult(
+        options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice
+    )
+    with tqdm(
+        chapter_list, desc="Chapters", unit="chapter", disable=not options.progress
+    ) as progress:
+        for chapter in progress:
+            progress.set_postfix_str(chapter.key)
+            template = Path(options.templates_dir) / chapter.template
+            parameters = {**common, **chapter.parameters}
+            key = execute.cache_key(template, chapter, parameters, inputs)
+            entry, ran = execute.execute_chapter(chapter, template, parameters, cache_dir, key)
+            (result.executed if ran else result.cached).append(chapter.key)
+            pages.append((chapter.key, entry / execute.NOTEBOOK_NAME, entry / execute.FILES_DIR))
+            keys.add(key)
 
     pdf_stem = f"pii-{options.edition}-{options.province}"
     province_name = options.province_name or _province_name(options.province, options.edition)
