@@ -40,12 +40,11 @@ test: setup system-deps
 	$(PY) -m pytest -q
 
 report: setup system-deps
-	$(PII) index --idata data/examples/asem-iData.csv --imeta data/examples/asem-iMeta.csv \
-		--spec data/examples/asem-method.yml --out out/asem
-	@echo "Index stages written to out/asem/ (the report book is not built yet)."
+	$(PII) build --edition 2024
 
 bench: setup
 	$(PY) benchmarks/bench_index.py
+	$(PY) benchmarks/bench_build.py
 
 clean:
-	rm -rf $(VENV) out _build
+	rm -rf $(VENV) out build _build

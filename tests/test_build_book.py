@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "book"
 BASE_CONFIG = Path(__file__).parents[1] / "_config.yml"
-ARTEFACTS = Path(__file__).parents[1] / "tmp" / "artefacts"
+ARTEFACTS = Path(__file__).parents[1] / "build" / "test-artefacts"  # kept for people to look at
 INDICATORS = [
     ("6.2.4", "Đơn đăng ký chỉ dẫn địa lý / Tổng số xã"),
     ("1.2.1", "Chi phí gia nhập thị trường"),

@@ -304,3 +304,7 @@ def test_report_templates_are_clean_and_take_the_common_parameters():
         assert len(tagged) == 1, path.name
         for name in chapters.common_parameters(2024, "p", Path("d")):
             assert f"\n{name} = " in "\n" + tagged[0].source, (path.name, name)
+
+
+def test_every_provenance_has_a_vietnamese_name():
+    assert set(notice.PROVENANCE_VI) == set(schema.PROVENANCES)

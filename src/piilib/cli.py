@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "scores",
     "demo",
     "targets",
+    "outlook",
+    "robustness",
 ]
 
 EXIT_OK = 0

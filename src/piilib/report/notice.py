@@ -14,6 +14,13 @@ from piilib import schema
 
 NOTICE_TEXT = "Dữ liệu minh họa — không phải số liệu chính thức"
 
+# How the report names each provenance (piilib.schema.PROVENANCES) to its readers.
+PROVENANCE_VI = {
+    schema.OFFICIAL: "chính thức",
+    schema.PUBLISHED: "đã công bố",
+    schema.ILLUSTRATIVE: "minh họa",
+}
+
 
 def used_by_edition(rows: pd.DataFrame, edition: int) -> pd.Series:
     """Which rows an edition can use: its own and earlier editions, and data years up to it.

@@ -1,0 +1,355 @@
+"""Targets: thresholds by hand on a tiny index, recommendation rule, promises kept by recomputing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from piilib import schema
+from piilib.analysis.targets import (
+    BEST_PEER,
+    CURRENT,
+    EVIDENCE_CEILING,
+    MAINTAIN,
+    NATIONAL_MEDIAN,
+    NATIONAL_TOP,
+    ONE_RANK_UP,
+    PEER,
+    PROJECTED,
+    REGION_LEAD,
+    RULE_BEYOND,
+    RULE_CEILING,
+    RULE_NO_EVIDENCE,
+    RULE_WITHIN,
+    TREND,
+    Evidence,
+    Recomputer,
+    count_noun,
+    count_unit,
+    increment_count,
+    increment_text,
+    indicator_targets,
+    recommended_targets,
+    round_towards,
+    target_table,
+    thresholds,
+    value_decimals,
+)
+from piilib.analysis.workbook import (
+    FIRST_DATA_ROW,
+    GUIDE_SHEET,
+    HEADER_ROW,
+    MAX_SHEET_NAME,
+    SUMMARY_SHEET,
+    build_workbook,
+    sheet_name,
+    write_workbook,
+)
+from piilib.demo import DEMO_DIR, load_demo_covariates, load_demo_history, load_demo_values
+from piilib.framework import indicators as framework_indicators
+from piilib.index import build_index
+from piilib.pii import compute_pii
+from piilib.plan import load_plan
+from piilib.report.notice import NOTICE_TEXT
+from piilib.units import load_units
+
+# --------------------------------------------------------------------------- a tiny index by hand
+
+UNITS = ["A", "B", "C", "D", "E"]
+REGIONS = {"A": "R1", "B": "R1", "C": "R1", "D": "R2", "E": "R2"}
+STEPS = [{"step": "normalise", "method": "minmax", "lower": 0, "upper": 100},
+         {"step": "aggregate", "method": "arithmetic"}]
+
+
+def tiny_index(values: dict[str, list[float]] | None = None):
+    values = values or {"up1": [1, 2, 3, 4, 5], "up2": [5, 4, 3, 2, 1], "down": [10, 20, 30, 40, 50]}
+    idata = pd.DataFrame({"uCode": UNITS, "Region": [REGIONS[u] for u in UNITS], **values})
+    imeta = pd.DataFrame({
+        "Level": [1, 1, 1, 2], "iCode": ["up1", "up2", "down", "IDX"], "iName": ["u1", "u2", "d", "index"],
+        "Direction": [1, 1, -1, 1], "Weight": [1.0, 1.0, 1.0, 1.0], "Unit": "", "Denominator": "",
+        "Parent": ["IDX", "IDX", "IDX", ""], "Type": ["Indicator"] * 3 + ["Aggregate"],
+    })
+    return build_index(idata, imeta, STEPS), idata
+
+
+def minmax(value, low, high, direction=1):
+    share = (value - low) / (high - low)
+    return 100 * (share if direction > 0 else 1 - share)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    result, idata = tiny_index()
+    return Recomputer(result, idata, "C", REGIONS)
+
+
+def by_threshold(rows: pd.DataFrame, basis: str = CURRENT) -> pd.DataFrame:
+    return rows[rows["basis"] == basis].set_index("threshold")
+
+
+def test_thresholds_by_hand_higher_is_better():
+    values = pd.Series([1, 2, 3, 4, 5], index=UNITS, dtype=float)
+    table = thresholds(values, "C", 1, region_members=["A", "B"], peer_members=["D"], top=2).set_index("threshold")
+    # C = 3 is third: D (4) and E (5) are ahead; the one just ahead is D.
+    assert table.at[ONE_RANK_UP, "threshold_value"] == 4 and table.at[ONE_RANK_UP, "reference_unit"] == "D"
+    assert table.at[NATIONAL_MEDIAN, "threshold_value"] == (2 + 4) / 2  # median of the others 1, 2, 4, 5
+    assert table.at[NATIONAL_MEDIAN, "reached"]  # equal is enough
+    assert table.at[NATIONAL_MEDIAN, "increment"] == 0
+    assert table.at[NATIONAL_TOP, "threshold_value"] == 4  # 2nd best of the others
+    assert table.at[REGION_LEAD, "reached"]  # A = 1 and B = 2 are behind C
+    assert table.at[BEST_PEER, "threshold_value"] == 4
+    assert table.at[ONE_RANK_UP, "increment"] == 1
+
+
+def test_thresholds_inverse_mean_at_most():
+    values = pd.Series([10, 20, 30, 40, 50], index=UNITS, dtype=float)
+    table = thresholds(values, "C", -1, region_members=["A", "B"], top=2).set_index("threshold")
+    assert table.at[ONE_RANK_UP, "threshold_value"] == 20 and table.at[ONE_RANK_UP, "reference_unit"] == "B"
+    assert table.at[REGION_LEAD, "threshold_value"] == 10 and table.at[REGION_LEAD, "reference_unit"] == "A"
+    assert table.at[ONE_RANK_UP, "increment"] == -10
+    assert table.at[NATIONAL_MEDIAN, "reached"]  # median of 10, 20, 40, 50 is 30 = C
+    assert np.isnan(table.at[BEST_PEER, "threshold_value"])  # no peers given
+
+
+def test_first_province_has_nothing_to_reach_one_rank_up():
+    values = pd.Series([1, 2, 3, 4, 5], index=UNITS, dtype=float)
+    row = thresholds(values, "E", 1).set_index("threshold").loc[ONE_RANK_UP]
+    assert row["reached"] and row["target_value"] == 5 and row["reference_unit"] is None
+
+
+def test_needed_value_is_rounded_towards_better_at_the_data_precision():
+    assert round_towards(3.21, 1, 1) == 3.3
+    assert round_towards(3.21, 1, -1) == 3.2
+    assert round_towards(3.2, 1, 1) == 3.2
+    values = pd.Series([1.0, 2.0, 4.5, 5.0, 3.3], index=UNITS)  # median of others of E: (2 + 4.5) / 2
+    row = thresholds(values, "E", 1).set_index("threshold").loc[NATIONAL_MEDIAN]
+    assert row["threshold_value"] == 3.25 and row["needed_value"] == 3.3
+    assert value_decimals([1.25, 2.5, 3.0]) == 2
+    assert value_decimals([12345.678]) == 0  # five significant digits at most
+
+
+def test_recomputed_score_pii_and_rank_by_hand(tiny):
+    rows = by_threshold(indicator_targets(tiny, "up1", 1, ["A", "B"], ["D"], top=2))
+    row = rows.loc[ONE_RANK_UP]
+    # up1 becomes 1, 2, 4, 4, 5: C's score (4 − 1) / (5 − 1); up2 and down unchanged (50 each).
+    score = minmax(4, 1, 5)
+    assert row["score"] == pytest.approx(score)
+    assert row["pii"] == pytest.approx((score + 50 + 50) / 3)
+    assert row["pii_change"] == pytest.approx((score + 50 + 50) / 3 - 50)
+    # B = (25 + 75 + 75) / 3 = C's new 175 / 3: a tie shares rank 2 (A is first with 200 / 3).
+    assert row["pii_rank"] == 2 and row["current_pii_rank"] == 3 and row["pii_rank_gain"] == 1
+    assert row["indicator_rank"] == 2  # tied with D
+    assert row["pii_region_rank"] == 2  # A leads R1
+    assert rows.loc[NATIONAL_MEDIAN, "pii_change"] == 0  # reached: nothing changes
+
+
+def test_inverse_indicator_recomputed_by_hand(tiny):
+    rows = by_threshold(indicator_targets(tiny, "down", -1, ["A", "B"], top=2))
+    lead = rows.loc[REGION_LEAD]
+    assert lead["target_value"] == 10 and lead["increment"] == -20
+    # down becomes 10, 20, 10, 40, 50: C's score (50 − 10) / (50 − 10) = 100; PII (50 + 50 + 100) / 3.
+    assert lead["score"] == pytest.approx(minmax(10, 10, 50, -1)) == pytest.approx(100)
+    assert lead["pii"] == pytest.approx(200 / 3)
+    assert lead["pii_rank"] == 1  # tied with A = (0 + 100 + 100) / 3
+    up = rows.loc[ONE_RANK_UP]
+    assert up["score"] == pytest.approx(minmax(20, 10, 50, -1))
+    assert up["indicator_rank"] == 2
+
+
+def test_projected_basis_compares_with_the_others_projections(tiny):
+    projected = pd.Series({"A": 1, "B": 2.5, "D": 6, "E": 7, "C": 99.0})  # C's own projection is ignored
+    rows = indicator_targets(tiny, "up1", 1, ["A", "B"], ["D"], projected=projected, top=2)
+    row = by_threshold(rows, PROJECTED).loc[NATIONAL_TOP]
+    assert row["threshold_value"] == 6 and row["reference_unit"] == "D"
+    assert row["indicator_rank_projected"] == 2 and row["indicator_rank"] == 1  # 6 beats today's E = 5
+    # The recomputation keeps the others at their current values: up1 = 1, 2, 6, 4, 5.
+    assert row["score"] == pytest.approx(100)
+
+
+@pytest.mark.parametrize("ceiling, threshold, rule", [
+    (4.5, ONE_RANK_UP, RULE_WITHIN),  # one up, top 2 and the peer all need 4: the first listed wins
+    (3.5, EVIDENCE_CEILING, RULE_CEILING),
+    (2.0, ONE_RANK_UP, RULE_BEYOND),
+])
+def test_recommendation_rule(tiny, ceiling, threshold, rule):
+    evidence = Evidence.from_intervals(1, trend={"kind": "linear", "predicted": 3, "lower": 1, "upper": ceiling})
+    rows = indicator_targets(tiny, "up1", 1, ["A", "B"], ["D"], evidence=evidence, top=2, decimals=1)
+    chosen = rows[rows["recommended"]]
+    assert len(chosen) == 1
+    assert chosen["threshold"].iloc[0] == threshold and chosen["rule"].iloc[0] == rule
+    if threshold == EVIDENCE_CEILING:
+        assert chosen["target_value"].iloc[0] == 3.5
+        assert chosen["score"].iloc[0] == pytest.approx(minmax(3.5, 1, 5))
+    assert bool(chosen["within_evidence"].iloc[0]) == (rule != RULE_BEYOND)
+
+
+def test_most_ambitious_within_the_evidence(tiny):
+    evidence = Evidence.from_intervals(1, trend={"kind": "linear", "predicted": 4, "lower": 3, "upper": 5})
+    rows = indicator_targets(tiny, "up1", 1, ["A", "B"], ["E"], evidence=evidence, top=2)
+    chosen = rows[rows["recommended"]].iloc[0]
+    assert chosen["threshold"] == BEST_PEER and chosen["target_value"] == 5
+
+
+def test_no_evidence_takes_the_smallest_step_and_first_place_maintains(tiny):
+    rows = indicator_targets(tiny, "up2", 1, ["A", "B"], top=2)
+    chosen = rows[rows["recommended"]].iloc[0]
+    assert chosen["rule"] == RULE_NO_EVIDENCE and chosen["threshold"] == ONE_RANK_UP and chosen["target_value"] == 4
+    result, idata = tiny_index()
+    leader = indicator_targets(Recomputer(result, idata, "E", REGIONS), "up1", 1, ["D"], top=2)
+    chosen = leader[leader["recommended"]].iloc[0]
+    assert chosen["threshold"] == MAINTAIN and chosen["increment"] == 0 and chosen["pii_change"] == 0
+
+
+def test_better_model_is_the_narrower_interval():
+    narrow = {"kind": "linear", "predicted": 5, "lower": 4, "upper": 6}
+    wide = {"expected": 5, "lower": 1, "upper": 20}
+    assert Evidence.from_intervals(1, trend=narrow, peer=wide).evidence_model == TREND
+    assert Evidence.from_intervals(1, trend=narrow, peer=wide).ceiling == 6
+    inverse = Evidence.from_intervals(-1, trend={**narrow, "lower": 0, "upper": 30}, peer=wide)
+    assert inverse.evidence_model == PEER and inverse.ceiling == 1  # lower is better: lower end
+
+
+def test_increments_in_words():
+    assert count_unit("đơn/10.000 dân") == ("đơn", 10000.0)
+    assert count_unit("đơn/xã") == ("đơn", 1.0)
+    assert count_unit("%") is None and count_unit("tỷ đồng/doanh nghiệp") is None
+    assert count_unit("điểm (0–10)") is None
+    assert count_noun("Đơn đăng ký chỉ dẫn địa lý/Tổng số xã", "đơn") == "đơn đăng ký chỉ dẫn địa lý"
+    assert count_noun("Chỉ số sản phẩm OCOP 4 sao trở lên/tổng số xã", "sản phẩm") == "sản phẩm OCOP 4 sao trở lên"
+    # 0.021 applications per commune × 140 communes = 2.94 -> 3 whole applications.
+    assert increment_count(0.021, "đơn/xã", 140) == 3
+    assert increment_count(-0.5, "đơn/10.000 dân", 20_000) == -1
+    text = increment_text(0.021, "đơn/xã", 3, 3, "đơn đăng ký chỉ dẫn địa lý")
+    assert text == "+3 đơn đăng ký chỉ dẫn địa lý (+0,021 đơn/xã)"
+    assert increment_text(-0.35, "%", 4) == "−0,35 điểm phần trăm"
+    assert increment_text(0, "%", 2) == "giữ nguyên (đã đạt)"
+
+
+# --------------------------------------------------------------------------- the PII tables
+
+
+def synthetic_values(edition: int, provenance: str, seed: int = 7) -> pd.DataFrame:
+    """Every province × indicator of an edition, drawn inside each indicator's typical range."""
+    rng = np.random.default_rng(seed)
+    units = load_units(edition)["unit"].tolist()
+    rows = []
+    for item in framework_indicators(edition).itertuples():
+        low = item.assumed_typical_low if np.isfinite(item.assumed_typical_low) else 0.0
+        high = item.assumed_typical_high if np.isfinite(item.assumed_typical_high) else low + 1
+        draws = np.round(rng.uniform(low, high, len(units)), 4)
+        rows += [(edition, u, item.code, v, provenance, "test") for u, v in zip(units, draws)]
+    return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def synthetic_table():
+    return target_table(synthetic_values(2024, schema.OFFICIAL), 2024, "can-tho")
+
+
+def test_one_row_per_plan_indicator_is_recommended(synthetic_table):
+    plan = load_plan()
+    chosen = recommended_targets(synthetic_table)
+    assert chosen["indicator"].tolist() == plan.indicators["code"].tolist()
+    lead = dict(zip(plan.indicators["code"], plan.indicators["lead_agency_key"]))
+    assert all(lead[c] == k for c, k in zip(chosen["indicator"], chosen["lead_agency_key"]))
+    # Without history or covariates: current basis only, no evidence.
+    assert set(synthetic_table["basis"]) == {CURRENT}
+    assert ((chosen["rule"] == RULE_NO_EVIDENCE) | (chosen["threshold"] == MAINTAIN)).all()
+    assert chosen["evidence_model"].isna().all()
+
+
+def _sheet_texts(sheet) -> list[str]:
+    return [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+
+
+def test_workbook_structure(synthetic_table, tmp_path):
+    plan = load_plan()
+    path = write_workbook(synthetic_table, tmp_path / "targets.xlsx")
+    book = load_workbook(path)
+    agencies = list(dict.fromkeys(plan.indicators["lead_agency_key"]))
+    assert book.sheetnames[:2] == [GUIDE_SHEET, SUMMARY_SHEET]
+    assert len(book.sheetnames) == 2 + len(agencies)
+    taken = {GUIDE_SHEET, SUMMARY_SHEET}
+    for key, title in zip(agencies, book.sheetnames[2:]):
+        expected = sheet_name(plan.agency_name(key), taken)
+        taken.add(expected)
+        assert title == expected and len(title) <= MAX_SHEET_NAME
+        sheet = book[title]
+        headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, 11)]
+        assert headers[:2] == ["Mã chỉ số", "Tên chỉ số"] and "Mục tiêu đề xuất" in headers
+        assert sheet.freeze_panes == f"C{FIRST_DATA_ROW}"
+        codes = [sheet.cell(r, 1).value for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 20)]
+        own = plan.indicators_led_by(key)["code"].tolist()
+        assert codes[: len(own)] == own
+        assert sheet.cell(FIRST_DATA_ROW, 2).alignment.wrap_text
+        assert sheet.column_dimensions["B"].width >= 30
+    assert book[SUMMARY_SHEET].freeze_panes == f"C{FIRST_DATA_ROW}"
+    assert all(NOTICE_TEXT not in _sheet_texts(book[name]) for name in book.sheetnames)
+
+
+def test_workbook_shows_the_notice_iff_illustrative(synthetic_table):
+    illustrative = synthetic_table.assign(**{schema.PROVENANCE: schema.ILLUSTRATIVE})
+    book = build_workbook(illustrative)
+    assert all(NOTICE_TEXT in _sheet_texts(book[name]) for name in book.sheetnames)
+
+
+def test_sheet_names_are_short_valid_and_unique():
+    taken = set()
+    first = sheet_name("Ngân hàng Nhà nước chi nhánh Khu vực 14 / Ngân hàng", taken)
+    assert len(first) <= MAX_SHEET_NAME and "/" not in first and first.endswith("…")
+    taken.add(first)
+    second = sheet_name("Ngân hàng Nhà nước chi nhánh Khu vực 14 / Ngân hàng", taken)
+    assert second != first and len(second) <= MAX_SHEET_NAME
+
+
+# --------------------------------------------------------------------------- promises kept (bundled data)
+
+needs_demo = pytest.mark.skipif(not (DEMO_DIR / "values.csv").is_file(), reason="data/demo not generated")
+
+
+@pytest.fixture(scope="module")
+def demo_table():
+    values = load_demo_values(edition=2024)
+    table = target_table(values, 2024, "can-tho", load_demo_history(), load_demo_covariates())
+    return values, table
+
+
+def _replaced(values: pd.DataFrame, unit: str, code: str, value: float) -> pd.DataFrame:
+    rows = (values[schema.UNIT] == unit) & (values[schema.INDICATOR] == code)
+    return values.assign(**{schema.VALUE: values[schema.VALUE].where(~rows, value)})
+
+
+@needs_demo
+def test_applying_targets_gives_the_promised_score_and_rank(demo_table):
+    values, table = demo_table
+    checked = table[table["recommended"] | table["indicator"].isin(["6.2.4", "4.1.2"])]
+    index = "PII"
+    for row in checked.itertuples():
+        result = compute_pii(_replaced(values, "can-tho", row.indicator, row.target_value), 2024)
+        assert result.scores.at["can-tho", row.indicator] == pytest.approx(row.score, abs=1e-9)
+        assert result.scores.at["can-tho", index] == pytest.approx(row.pii, abs=1e-9)
+        assert result.ranks.at["can-tho", index] == row.pii_rank
+        others = values[(values[schema.INDICATOR] == row.indicator) & (values[schema.UNIT] != "can-tho")]
+        better = (row.direction * (others[schema.VALUE] - row.target_value) > 0).sum()
+        assert row.indicator_rank == 1 + better
+
+
+@needs_demo
+def test_thresholds_reached_when_applied(demo_table):
+    values, table = demo_table
+    current = table[table["basis"] == CURRENT]
+    for row in current.itertuples():
+        others = values[(values[schema.INDICATOR] == row.indicator) & (values[schema.UNIT] != "can-tho")]
+        oriented = row.direction * others[schema.VALUE].to_numpy()
+        target = row.direction * row.target_value
+        if row.threshold == ONE_RANK_UP and row.current_rank > 1:
+            assert row.indicator_rank == row.current_rank - 1
+        elif row.threshold == NATIONAL_TOP:
+            assert row.indicator_rank <= 10
+        elif row.threshold == NATIONAL_MEDIAN:
+            assert target >= row.direction * np.median(others[schema.VALUE]) - 1e-12
+    inverse = table[(table["indicator"] == "4.1.2") & ~table["reached"]]
+    assert len(inverse) and (inverse["increment"] < 0).all() and (inverse["score_change"] > 0).all()
+    assert table.groupby("indicator")["recommended"].sum().eq(1).all()
