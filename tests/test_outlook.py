@@ -231,3 +231,63 @@ def test_outlook_on_a_perfect_linear_history_is_the_extrapolated_ranking():
     # history on another map than the edition's is refused with a plain message
     with pytest.raises(ValueError, match="same map of provinces"):
         outlook(edition, history[history[schema.UNIT] != keys[0]], 2024, province, draws=10)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _run(argv):
+    import io
+    from contextlib import redirect_stdout
+
+    from piilib.cli import main
+
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        code = main(argv)
+    return code, buffer.getvalue()
+
+
+def test_command_prints_the_library_outlook_for_can_tho():
+    from piilib.commands.outlook import _percent
+    from piilib.demo import load_demo_history, load_demo_values
+
+    code, out = _run(["outlook", "--edition", "2024", "--province", "Cần Thơ", "--draws", "300",
+                      "--seed", "5", "--no-targets"])
+    assert code == 0
+    expected = outlook(load_demo_values(), load_demo_history(), 2024, "can-tho", draws=300, seed=5)
+    row = expected.summary.iloc[0]
+    trend_line = next(line for line in out.splitlines() if line.startswith("| Theo xu hướng"))
+    assert _percent(row["p_top"], row["se_top"]) in trend_line
+    assert _percent(row["p_region_lead"], row["se_region_lead"]) in trend_line
+    assert f"hạng {expected.base_rank}/63" in out and "số liệu minh họa" in out
+    assert "Nếu đạt" not in out  # --no-targets
+
+
+def test_command_bad_input_exits_2_with_every_problem(capsys):
+    code, _ = _run(["outlook", "--edition", "2024", "--province", "Cần Thơ", "--draws", "0", "--top", "0"])
+    assert code == 2
+    errors = capsys.readouterr().err
+    assert "--draws 0" in errors and "--top 0" in errors
+    code, _ = _run(["outlook", "--edition", "2024", "--province", "Atlantis"])
+    assert code == 2 and "--province" in capsys.readouterr().err
+
+
+def test_grid_back_transforms_log_series_clips_at_bounds_and_keeps_unfitted_values():
+    from piilib.analysis.outlook import ProjectionGrid
+
+    base = pd.DataFrame({"I0": [7.0, 8.0], "I1": [3.0, 4.0]}, index=["U0", "U1"])
+    projections = pd.DataFrame({
+        schema.UNIT: ["U0", "U0", "U1"],
+        schema.INDICATOR: ["I0", "I1", "I0"],
+        "loc": [np.log(50.0), -5.0, np.nan],  # U1 / I0: no fit (too few years)
+        "scale": [0.0, 0.0, np.nan],
+        "df": [4.0, 4.0, np.nan],
+        "transform": ["log", "none", "none"],
+    })
+    grid = ProjectionGrid.build(projections, base, lower_bounds={"I1": 0.0})
+    draws = grid.sample(3, np.random.default_rng(0))
+    assert grid.n_without_fit == 2  # U1 / I0 (NaN) and U1 / I1 (absent)
+    np.testing.assert_allclose(draws[:, 0, 0], 50.0)
+    assert (draws[:, 0, 1] == 0.0).all()  # -5 clipped at the bound
+    assert (draws[:, 1, 0] == 8.0).all() and (draws[:, 1, 1] == 4.0).all()

@@ -245,3 +245,22 @@ def pii_values():
     rows = [(2024, u, c, float(rng.lognormal(1, 0.6)), schema.ILLUSTRATIVE, "test")
             for u in units for c in codes]
     return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
+
+
+def test_command_prints_the_library_rank_interval_for_can_tho():
+    import io
+    from contextlib import redirect_stdout
+
+    from piilib.cli import main
+    from piilib.demo import load_demo_values
+
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        code = main(["robustness", "--edition", "2024", "--province", "Cần Thơ", "--replications", "60",
+                     "--seed", "9"])
+    out = buffer.getvalue()
+    assert code == 0
+    row = pii_uncertainty(load_demo_values(), 2024, n=60, seed=9).rank_stats.set_index("uCode").loc["can-tho"]
+    assert (f"Cần Thơ: hạng danh nghĩa {row['nominal_rank']:g}, hạng trung vị {row['median_rank']:g}, "
+            f"khoảng 5%–95%: {row['q05']:g}–{row['q95']:g}.") in out
+    assert sum(line.startswith("|") for line in out.splitlines()) == 2 + 63 + 2 + 4  # two tables

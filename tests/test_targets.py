@@ -33,6 +33,7 @@ from piilib.analysis.targets import (
     indicator_targets,
     recommended_targets,
     round_towards,
+    structural_covariates,
     target_table,
     thresholds,
     value_decimals,
@@ -353,3 +354,16 @@ def test_thresholds_reached_when_applied(demo_table):
     inverse = table[(table["indicator"] == "4.1.2") & ~table["reached"]]
     assert len(inverse) and (inverse["increment"] < 0).all() and (inverse["score_change"] > 0).all()
     assert table.groupby("indicator")["recommended"].sum().eq(1).all()
+
+
+def test_structural_covariates_of_the_data_year_on_the_same_map():
+    units = {"A", "B"}
+    rows = [(year, unit, name, value) for year in (2022, 2023) for unit, scale in (("A", 1.0), ("B", 2.0))
+            for name, value in (("grdp_per_capita", 50 * scale), ("population", 1e6 * scale),
+                                ("urbanisation", 30 * scale))]
+    covariates = pd.DataFrame(rows, columns=[schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE])
+    wide = structural_covariates(covariates, 2023, units)
+    assert list(wide.columns) == ["log_grdp_per_capita", "log_population", "urbanisation"]
+    assert wide.at["B", "log_population"] == pytest.approx(np.log(2e6))
+    assert structural_covariates(covariates, 2021, units) is None  # no row of that year
+    assert structural_covariates(covariates, 2023, {"A"}) is None  # B is not on the edition's map

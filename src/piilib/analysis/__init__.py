@@ -5,6 +5,7 @@ robustness build on these).
   outlooks, and `Predictive` t distributions that Monte Carlo code samples in bulk.
 - `peers`: cross-sectional regressions on structural covariates (HC3), peer groups, best peers.
 - `levers`: effective weights, index points per score point, gains recomputed with the engine.
+- `targets`: the value each plan indicator needs per threshold, recomputed, and a recommended target.
 """
 
 from piilib.analysis.levers import (
@@ -24,6 +25,7 @@ from piilib.analysis.peers import (
     nearest_peers,
     peer_groups,
 )
+from piilib.analysis.targets import inputs_from_path, recommended_targets, target_table, thresholds
 from piilib.analysis.trend import (
     GapOutlook,
     Predictive,
@@ -54,9 +56,13 @@ __all__ = [
     "nearest_peers",
     "peer_groups",
     "points_per_score",
+    "inputs_from_path",
     "project_all",
+    "recommended_targets",
     "replay_with_values",
+    "target_table",
     "threshold_series",
+    "thresholds",
     "top_code",
     "with_values",
 ]

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from piilib import schema
+from piilib.analysis.targets import data_year
 from piilib.analysis.trend import IDENTITY, Predictive, inverse_transform, project_all
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
@@ -56,8 +57,6 @@ DEFAULT_TOP = 10
 CHUNK = 250
 # Even dfs up to this are drawn as sums of exponentials (see `standard_t`).
 MAX_EXPONENTIAL_SUM = 4
-# PII edition E is computed from the data of year E − 1.
-DATA_YEAR_LAG = 1
 
 TREND = "trend"
 TARGETS_MET = "targets_met"
@@ -67,10 +66,6 @@ SUMMARY_COLUMNS = ["scenario", "label", "p_top", "se_top", "p_region_lead", "se_
                    "mean_rank", "median_rank", "rank_q05", "rank_q95"]
 
 REPLAYED_STEPS = ("treat", "normalise", "aggregate")
-
-
-def data_year(edition: int) -> int:
-    return int(edition) - DATA_YEAR_LAG
 
 
 # --------------------------------------------------------------------------- the replay
@@ -198,14 +193,22 @@ def standard_t(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarr
     """
     standard = rng.standard_normal((draws, len(df)))
     for value in np.unique(df[np.isfinite(df)]):
-        columns = np.flatnonzero(df == value)
-        shape = (draws, len(columns))
+        columns = df == value
+        every = bool(columns.all())
+        shape = (draws, len(df) if every else int(columns.sum()))
         half = value / 2
         if half == int(half) and half <= MAX_EXPONENTIAL_SUM:
-            chi2 = 2.0 * rng.standard_exponential((int(half),) + shape).sum(axis=0)
+            gamma = rng.standard_exponential(shape)
+            for _ in range(int(half) - 1):
+                gamma += rng.standard_exponential(shape)
         else:
-            chi2 = 2.0 * rng.standard_gamma(half, shape)
-        standard[:, columns] /= np.sqrt(chi2 / value)
+            gamma = rng.standard_gamma(half, shape)
+        gamma *= 2.0 / value  # chi2_df / df, in place
+        np.sqrt(gamma, out=gamma)
+        if every:
+            standard /= gamma
+        else:
+            standard[:, columns] /= gamma
     return standard
 
 
@@ -225,8 +228,8 @@ class OutlookResult:
 
     province: str
     region: str
-    edition: int
-    next_edition: int
+    edition: int | None
+    next_edition: int | None
     draws: int
     seed: int | None
     top: int
@@ -342,12 +345,11 @@ def simulate_outlook(
     index_code = structure.index_code
     base_scores = result.scores[index_code]
     base_leader = not bool((base_scores[[u for u, r in zip(units, rivals) if r]] > base_scores[province]).any())
-    edition = int(edition) if edition is not None else -1
     return OutlookResult(
         province=province,
         region=region,
-        edition=edition,
-        next_edition=edition + 1 if edition >= 0 else -1,
+        edition=None if edition is None else int(edition),
+        next_edition=None if edition is None else int(edition) + 1,
         draws=int(draws),
         seed=seed,
         top=int(top),
@@ -382,13 +384,20 @@ def project_for_next_edition(history: pd.DataFrame, edition: int, units: list[st
     rows = rows[rows[schema.INDICATOR].astype(str).isin(indicator_codes)]
     if rows.empty:
         raise ValueError(f"the history has no values up to data year {year} (edition {edition})")
-    absent = sorted(set(units) - set(rows[schema.UNIT]))
+    found = set(rows[schema.UNIT])
+    foreign = sorted(found - set(units))
+    if foreign:
+        raise ValueError(
+            f"the history is on another map of provinces than edition {edition}: {len(foreign)} of its "
+            f"{len(found)} units are not provinces of that edition (e.g. {', '.join(foreign[:3])}); "
+            "it must be on the same map of provinces as the edition (harmonise it first)"
+        )
+    absent = sorted(set(units) - found)
     if absent:
         raise ValueError(
             f"the history has no series for {len(absent)} of the {len(units)} units of edition {edition} "
             f"(e.g. {', '.join(absent[:3])}); it must be on the same map of provinces as the edition"
         )
-    rows = rows[rows[schema.UNIT].isin(set(units))]
     rows = rows.assign(**{schema.INDICATOR: rows[schema.INDICATOR].astype(str)})
     return project_all(rows, year + 1, multiplicative=indicator_codes)
 

@@ -383,14 +383,12 @@ def _rank_stats(units, nominal: IndexResult, code: str, ranks: np.ndarray, idata
         frame[UNIT_NAME] = [names.get(u) for u in units]
     frame["nominal_score"] = nominal.scores[code].reindex(units).to_numpy()
     frame["nominal_rank"] = nominal.ranks[code].reindex(units).to_numpy()
+    statistics = {"mean_rank": np.nan, "median_rank": np.nan, "q05": np.nan, "q95": np.nan}
     if len(ranks):
-        frame["mean_rank"] = np.nanmean(ranks, axis=0)
-        frame["median_rank"] = np.nanmedian(ranks, axis=0)
-        frame["q05"], frame["q95"] = np.nanquantile(ranks, [0.05, 0.95], axis=0)
-    else:
-        for column in ("mean_rank", "median_rank", "q05", "q95"):
-            frame[column] = np.nan
-    return frame
+        q05, median, q95 = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=0)
+        statistics = {"mean_rank": np.nanmean(ranks, axis=0), "median_rank": median, "q05": q05, "q95": q95}
+    frame = frame.assign(**statistics)
+    return frame[[c for c in (UNIT_CODE, UNIT_NAME) if c in frame.columns] + RANK_STATS_COLUMNS]
 
 
 def _parameters(context: _Context, picked: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -114,7 +114,6 @@ DATA_YEAR_LAG = 1
 MAX_DECIMALS = 8
 SIGNIFICANT_DIGITS = 5
 UNIT_CODE = "uCode"
-REGION_COLUMN = "Region"
 
 THRESHOLD_COLUMNS = ["threshold", "basis", "reference_unit", "threshold_value", "needed_value", "reached",
                      "target_value", "increment", "indicator_rank", "indicator_rank_projected"]
@@ -197,16 +196,16 @@ def thresholds(
     others = (values if comparison is None else comparison.astype(float)).drop(province, errors="ignore").dropna()
     rank = rank_among(others, own, direction)
 
-    def holder(value: float, pool: pd.Series) -> str | None:
-        unit, _ = best_value(pool[pool == value], direction) if np.isfinite(value) else (None, np.nan)
-        return unit
+    def holder(value: float) -> str | None:
+        """Who holds `value` (the first by name when several do)."""
+        return min(others.index[others == value]) if np.isfinite(value) else None
 
     found = {}
     ahead = value_at_rank(others, rank - 1, direction) if rank > 1 else float("nan")
-    found[ONE_RANK_UP] = (holder(ahead, others), ahead)
+    found[ONE_RANK_UP] = (holder(ahead), ahead)
     found[NATIONAL_MEDIAN] = (None, float(np.median(others.to_numpy())) if len(others) else float("nan"))
     top_value = value_at_rank(others, top, direction)
-    found[NATIONAL_TOP] = (holder(top_value, others), top_value)
+    found[NATIONAL_TOP] = (holder(top_value), top_value)
     found[REGION_LEAD] = best_value(others.reindex([u for u in region_members if u in others.index]), direction)
     found[BEST_PEER] = best_value(others.reindex([u for u in peer_members if u in others.index]), direction)
 
@@ -505,19 +504,24 @@ def _for_year(frame: pd.DataFrame | None, year: int, units: set[str]) -> pd.Data
     return rows
 
 
-def _structural_covariates(covariates: pd.DataFrame | None, year: int, units: set[str]) -> pd.DataFrame | None:
-    """log GRDP per capita, log population and urbanisation of the data year, wide by unit.
+def _covariates_of_year(covariates: pd.DataFrame | None, year: int, units: set[str]) -> pd.DataFrame | None:
+    """The covariate rows of the data year (all rows when there is no year column)."""
+    rows = _for_year(covariates, year, units)
+    if rows is not None and schema.YEAR in rows.columns:
+        rows = rows[rows[schema.YEAR].astype(int) == year]
+    return None if rows is None or rows.empty else rows
+
+
+def structural_covariates(covariates: pd.DataFrame | None, year: int, units: set[str]) -> pd.DataFrame | None:
+    """The peer model's covariates of the data year, wide by unit: log GRDP per capita, log
+    population and urbanisation (None when there are none for that year on the units' map).
 
     Three covariates for 34–63 provinces: structure without over-fitting; the logs because
     both quantities spread over orders of magnitude. Covariates named differently are used as
-    given (all numeric columns).
+    given (all of them).
     """
-    rows = _for_year(covariates, year, units)
+    rows = _covariates_of_year(covariates, year, units)
     if rows is None:
-        return None
-    if schema.YEAR in rows.columns:
-        rows = rows[rows[schema.YEAR].astype(int) == year]
-    if rows.empty:
         return None
     wide = covariates_wide(rows[[schema.UNIT, schema.COVARIATE, schema.VALUE]])
     standard = {"grdp_per_capita": np.log, "population": np.log, "urbanisation": None}
@@ -527,6 +531,10 @@ def _structural_covariates(covariates: pd.DataFrame | None, year: int, units: se
         ("log_" + name if transform else name): (transform(wide[name]) if transform else wide[name])
         for name, transform in standard.items()
     })
+
+
+# The name piilib.report.context calls; `structural_covariates` is the public one.
+_structural_covariates = structural_covariates
 
 
 def _provenance(*frames: pd.DataFrame | None) -> str:
@@ -627,18 +635,16 @@ def target_table(
     unit_set = set(units["unit"])
     year = data_year(edition)
     history_used = _for_year(history, year, unit_set)
-    structure = _structural_covariates(covariates, year, unit_set)
+    covariates_used = _covariates_of_year(covariates, year, unit_set)
+    structure = structural_covariates(covariates, year, unit_set)
     groups = peer_groups(province, regions, units.loc[units["is_central_city"].astype(bool), "unit"],
                          structure, k=peers)
     peer_members = groups.get(NEAREST, groups[CENTRALLY_RUN])
-    denominators = {}
-    if covariates is not None:
-        own_cov = _for_year(covariates, year, unit_set)
-        if own_cov is not None:
-            own_cov = own_cov[(own_cov[schema.UNIT] == province)
-                              & ((own_cov[schema.YEAR].astype(int) == year) if schema.YEAR in own_cov.columns else True)]
-            denominators = dict(zip(own_cov[schema.COVARIATE], own_cov[schema.VALUE].astype(float)))
-    provenance = _provenance(rows_of_edition, history_used, covariates if structure is not None else None)
+    denominators = {}  # the province's own quantities, to turn increments into counts
+    if covariates_used is not None:
+        own = covariates_used[covariates_used[schema.UNIT] == province]
+        denominators = dict(zip(own[schema.COVARIATE], own[schema.VALUE].astype(float)))
+    provenance = _provenance(rows_of_edition, history_used, covariates_used)
 
     recomputer = Recomputer(result, idata, province, regions)
     raw = result.stages["Raw"].set_index(UNIT_CODE)
@@ -676,7 +682,7 @@ def target_table(
             unit_label=info["unit_vi"],
             threshold_label=[_threshold_label(t, b, top, region_name, year + 1)
                              for t, b in zip(rows["threshold"], rows["basis"])],
-            increment_count=pd.array([c for c in counts], dtype="Int64"),
+            increment_count=pd.array(counts, dtype="Int64"),
             count_noun=noun if noun_unit and np.isfinite(denominator) else None,
             increment_text=[increment_text(d, info["unit_vi"], int(rows["decimals"].iloc[0]), c,
                                            noun if np.isfinite(denominator) else None)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from piilib.cli import InputError
+from piilib.report.tables import format_number
 
 DEFAULT_SEED = 88
 
@@ -84,6 +88,10 @@ def run(args) -> int:
     return 0
 
 
+def _percent(p: float, se: float) -> str:
+    return f"{format_number(100 * p, 1)}% ± {format_number(100 * se, 2)}%"
+
+
 def render(result, units, illustrative: bool = False) -> str:
     """The outlook as a short text: the base position, then one row per scenario."""
     names = units.set_index("unit")
@@ -93,23 +101,32 @@ def render(result, units, illustrative: bool = False) -> str:
     lines = [
         f"{name} — PII {result.edition}: hạng {result.base_rank}/{result.n_units}, {lead} vùng {region_name} "
         f"({result.n_region} địa phương).",
-        f"Triển vọng PII {result.next_edition}: {result.draws:,} lần mô phỏng (seed {result.seed}), "
-        "mỗi lần tính lại toàn bộ chỉ số từ dự báo xu hướng của mọi địa phương.",
+        f"Triển vọng PII {result.next_edition}: {format_number(result.draws)} lần mô phỏng "
+        f"(seed {result.seed}), mỗi lần tính lại toàn bộ chỉ số từ dự báo xu hướng của mọi địa phương.",
         "",
     ]
-    table = result.summary.assign(
-        top=lambda t: [f"{p:.1%} ± {se:.1%}" for p, se in zip(t["p_top"], t["se_top"])],
-        region=lambda t: [f"{p:.1%} ± {se:.1%}" for p, se in zip(t["p_region_lead"], t["se_region_lead"])],
-        median=lambda t: t["median_rank"].map(lambda r: f"{r:g}"),
-        interval=lambda t: [f"{a:g}–{b:g}" for a, b in zip(t["rank_q05"], t["rank_q95"])],
-    )[["label", "top", "region", "median", "interval"]]
-    table.columns = ["Kịch bản", f"Xác suất top {result.top}", "Xác suất dẫn đầu vùng", "Hạng trung vị",
-                     "Hạng (5%–95%)"]
+    summary = result.summary
+    table = pd.DataFrame({
+        "Kịch bản": summary["label"],
+        f"Xác suất top {result.top}": [_percent(p, se) for p, se in zip(summary["p_top"], summary["se_top"])],
+        "Xác suất dẫn đầu vùng": [_percent(p, se) for p, se in zip(summary["p_region_lead"],
+                                                                   summary["se_region_lead"])],
+        "Hạng trung vị": [f"{r:g}" for r in summary["median_rank"]],
+        "Hạng (5%–95%)": [f"{a:g}–{b:g}" for a, b in zip(summary["rank_q05"], summary["rank_q95"])],
+    })
     lines.append(table.to_markdown(index=False))
     if len(result.targets):
-        shown = ", ".join(f"{code} → {value:g}" for code, value in result.targets.items())
-        lines += ["", f"Mục tiêu đề xuất áp dụng (giá trị thô, ít nhất bằng mục tiêu): {shown}."]
-    lines += ["", "Sai số chuẩn Monte Carlo: √(p(1 − p)/số lần mô phỏng)."]
+        shown = "; ".join(f"{code} → {format_number(value, _decimals(value))}"
+                          for code, value in result.targets.items())
+        lines += ["", "Mục tiêu đề xuất được áp dụng (giá trị thô của tỉnh nâng lên ít nhất bằng mục tiêu, "
+                      f"chỉ số nghịch thì hạ xuống): {shown}."]
+    lines += ["", "± là sai số chuẩn Monte Carlo √(p(1 − p)/số lần mô phỏng)."]
     if illustrative:
         lines.append("Lưu ý: tính trên số liệu minh họa, không phải số liệu chính thức.")
     return "\n".join(lines)
+
+
+def _decimals(value: float) -> int:
+    """Enough decimals to show 4 significant digits of a target value."""
+    magnitude = int(np.floor(np.log10(abs(value)))) if value else 0
+    return max(0, 3 - magnitude)

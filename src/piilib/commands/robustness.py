@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from piilib.cli import InputError
+from piilib.report.tables import format_number
 
 DEFAULT_SEED = 88
 DEFAULT_REPLICATIONS = 1000
@@ -16,7 +19,7 @@ def register(subparsers) -> None:
         help="rank intervals of the PII when weights, normalisation, aggregation and treatment vary",
         description=(
             "COINr's uncertainty analysis of the PII: the index is recomputed REPLICATIONS times, "
-            "each time with weights perturbed within ±25%%, min-max (1-100) or z-score (10 ± 2) "
+            "each time with weights perturbed within ±25%, min-max (1-100) or z-score (10 ± 2) "
             "normalisation, arithmetic or geometric mean, treatment on or off; every province's "
             "nominal rank, median rank and 5th-95th percentile interval. With --province, also which "
             "assumption moves that province's rank most (variance-based sensitivity indices). "
@@ -73,8 +76,8 @@ ASSUMPTION_LABELS = {
 
 def render(result, province: str | None, sensitivity) -> str:
     stats = result.rank_stats.sort_values("nominal_rank", kind="stable")
-    lines = [f"Phân tích bất định (như get_sensitivity của COINr): {len(result.ranks):,} lần tính lại PII; "
-             f"{result.n_failed} lần không tính được (trung bình nhân gặp giá trị ≤ 0)."]
+    lines = [f"Phân tích bất định (như get_sensitivity của COINr): {format_number(len(result.ranks))} lần "
+             f"tính lại PII; {result.n_failed} lần không tính được (trung bình nhân gặp giá trị ≤ 0)."]
     if province is not None:
         row = stats.set_index("uCode").loc[province]
         lines.append(
@@ -86,11 +89,15 @@ def render(result, province: str | None, sensitivity) -> str:
     table.columns = ["Hạng", "Địa phương", "Hạng trung vị", "Hạng (5%–95%)"]
     lines += ["", table.to_markdown(index=False, floatfmt="g")]
     if sensitivity is not None:
-        shown = sensitivity.assign(assumption=sensitivity["assumption"].map(ASSUMPTION_LABELS))
-        shown = shown[["assumption", "first_order", "total"]]
-        shown.columns = ["Giả định", "Chỉ số bậc 1 (S_i)", "Chỉ số toàn phần (S_Ti)"]
+        shown = pd.DataFrame({
+            "Giả định": sensitivity["assumption"].map(ASSUMPTION_LABELS),
+            "Chỉ số bậc 1 (S_i)": [format_number(v, 2) for v in sensitivity["first_order"]],
+            "Chỉ số toàn phần (S_Ti)": [format_number(v, 2) for v in sensitivity["total"]],
+        })
         name = stats.set_index("uCode").at[province, "uName"]
         lines += ["", f"Giả định nào làm hạng của {name} thay đổi nhiều nhất "
-                      f"({sensitivity.attrs['runs']:,} lần tính):",
-                  shown.to_markdown(index=False, floatfmt=".2f")]
+                      f"({format_number(sensitivity.attrs['runs'])} lần tính):",
+                  shown.to_markdown(index=False),
+                  "S_i: phần phương sai của hạng do riêng giả định đó; S_Ti: kể cả tương tác với các giả định "
+                  "khác (ước lượng Monte Carlo: giá trị âm nhỏ nghĩa là ≈ 0)."]
     return "\n".join(lines)

@@ -55,6 +55,11 @@ def run(args) -> int:
         path = getattr(args, option)
         if path is not None and not path.exists():
             raise InputError(f"--{option} {path}: no such file or directory")
+    out = args.out
+    if args.format == "xlsx":
+        out = out or Path(f"muc-tieu-pii-{args.edition}-{province}.xlsx")
+        if out.suffix.lower() != ".xlsx":
+            raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
     try:
         values, history, covariates = inputs_from_path(args.edition, args.data, args.history, args.covariates)
         table = target_table(values, args.edition, province, history, covariates)
@@ -62,16 +67,13 @@ def run(args) -> int:
         raise InputError(str(error).splitlines()) from None
 
     if args.format == "xlsx":
-        out = args.out or Path(f"muc-tieu-pii-{args.edition}-{province}.xlsx")
-        if out.suffix.lower() != ".xlsx":
-            raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
         write_workbook(table, out)
         print(f"Wrote {out}: {table['lead_agency_key'].nunique()} agency sheets, "
               f"{table[['indicator']].drop_duplicates().shape[0]} indicators")
         return 0
-    if args.out is None:
+    if out is None:
         table.to_csv(sys.stdout, index=False, float_format="%.10g", lineterminator="\n")
     else:
-        table.to_csv(args.out, index=False, float_format="%.10g", lineterminator="\n")
-        print(f"Wrote {args.out}: {len(table)} rows")
+        table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+        print(f"Wrote {out}: {len(table)} rows")
     return 0

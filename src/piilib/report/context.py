@@ -16,9 +16,9 @@ Data (`load_bundle`): `data_path` is a CSV file in the long layout of `piilib.sc
 directory whose CSV files are recognised by their header: the long layout (edition, unit,
 indicator, value, provenance, source) holds indicator values per edition; the history layout
 (year instead of edition) holds data years for trends; (year, unit, covariate, value) holds
-structural covariates. Other CSV files are listed but not used. A covariate or history year
-is taken to be on the 34-province map when every unit of that year is a unit of that map and
-there are no more of them than the map has; otherwise it is on the 63-province map.
+structural covariates. Other CSV files are listed but not used. A covariate or history file
+is taken to be on the 34-province map when every unit in it is a unit of that map and no year
+has more units than that map; otherwise it is on the 63-province map (column `map`).
 
 Maps: an edition from `schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces. Its
 earlier editions and history are re-expressed on that map with `piilib.harmonise` (quantities
@@ -72,6 +72,7 @@ from piilib.report.text import (
     rank_change_phrase,
     rank_phrase,
     signed,
+    with_unit,
 )
 from piilib.units import era, load_units, unit_quantities
 
@@ -79,6 +80,7 @@ COVERAGE = DEFAULT_COVERAGE
 TOP = targets_module.DEFAULT_TOP
 DATA_YEAR_LAG = targets_module.DATA_YEAR_LAG
 COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
+MAP = "map"  # history and covariate rows: the map of their file ("63" or "34", see piilib.units.era)
 
 VALUES_KIND = "values"
 HISTORY_KIND = "history"
@@ -138,6 +140,15 @@ def _file_kind(columns) -> str:
     return OTHER_KIND
 
 
+def _file_map(frame: pd.DataFrame) -> str:
+    """The map ("63" or "34") of a history or covariate file (rule in the module docstring)."""
+    merged = load_units(schema.FIRST_MERGED_EDITION)[schema.UNIT]
+    per_year = frame.groupby(schema.YEAR)[schema.UNIT].nunique()
+    if set(frame[schema.UNIT]) <= set(merged) and per_year.max() <= len(merged):
+        return era(schema.FIRST_MERGED_EDITION)
+    return era(schema.FIRST_MERGED_EDITION - 1)
+
+
 def load_bundle(data_path) -> DataBundle:
     """The data under `data_path` (cached per resolved path)."""
     path = Path(data_path).resolve()
@@ -158,6 +169,8 @@ def _load_bundle(path_text: str) -> DataBundle:
         row = {"file": name, "kind": kind, "rows": 0}
         if kind != OTHER_KIND:
             frame = pd.read_csv(file, dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+            if kind != VALUES_KIND:
+                frame = frame.assign(**{MAP: _file_map(frame)})
             frames[kind].append(frame)
             row["rows"] = len(frame)
             if schema.PROVENANCE in frame.columns:
@@ -174,8 +187,8 @@ def _load_bundle(path_text: str) -> DataBundle:
     return DataBundle(
         path=path,
         values=combined(VALUES_KIND, schema.LONG_COLUMNS),
-        history=combined(HISTORY_KIND, schema.HISTORY_COLUMNS),
-        covariates=combined(COVARIATES_KIND, COVARIATE_COLUMNS + [schema.PROVENANCE]),
+        history=combined(HISTORY_KIND, schema.HISTORY_COLUMNS + [MAP]),
+        covariates=combined(COVARIATES_KIND, COVARIATE_COLUMNS + [schema.PROVENANCE, MAP]),
         files=files,
     )
 
@@ -189,42 +202,24 @@ def _same_map(edition: int, other: int) -> bool:
     return era(edition) == era(other)
 
 
-def _on_map(rows: pd.DataFrame, map_edition: int) -> bool:
-    """Whether the units of `rows` (one year) belong to the map of `map_edition` (see module doc)."""
-    keys = set(load_units(map_edition)[schema.UNIT])
-    present = set(rows[schema.UNIT])
-    return present <= keys and len(present) <= len(keys)
-
-
 def _merged_edition(edition: int) -> bool:
     return era(edition) == era(schema.FIRST_MERGED_EDITION)
 
 
 def _covariates_of_year(bundle: DataBundle, year: int, map_edition: int) -> pd.DataFrame:
     """The covariates of one data year on the map of `map_edition` (empty when absent)."""
-    rows = bundle.covariates[bundle.covariates[schema.YEAR].astype(int) == int(year)] \
-        if not bundle.covariates.empty else bundle.covariates
+    rows = bundle.covariates
     if rows.empty:
         return rows
-    merged_keys = set(load_units(schema.FIRST_MERGED_EDITION)[schema.UNIT])
-    # Two maps may share a year: split by file layout, then keep the wanted one.
-    parts = [group for _, group in rows.groupby(rows[schema.UNIT].isin(merged_keys)
-                                                & (rows.groupby(schema.COVARIATE)[schema.UNIT]
-                                                   .transform("nunique") <= len(merged_keys)))]
-    for part in parts:
-        if _on_map(part, map_edition) and (not _merged_edition(map_edition)
-                                            or part[schema.UNIT].nunique() <= len(merged_keys)):
-            return part
-    return rows.iloc[0:0]
+    return rows[(rows[schema.YEAR].astype(int) == int(year)) & (rows[MAP] == era(map_edition))]
 
 
 def _quantities(bundle: DataBundle, year: int, former_edition: int) -> pd.DataFrame:
     """Quantities (unit, quantity, value, provenance) of the former map for harmonisation."""
     rows = bundle.covariates
     if not rows.empty:
-        rows = rows[rows[schema.YEAR].astype(int) == int(year)]
-        rows = rows[rows[schema.UNIT].isin(set(load_units(former_edition)[schema.UNIT]))]
-        if rows[schema.UNIT].nunique() > len(load_units(schema.FIRST_MERGED_EDITION)):
+        rows = _covariates_of_year(bundle, year, former_edition)
+        if not rows.empty:
             provenance = rows[schema.PROVENANCE] if schema.PROVENANCE in rows.columns else schema.OFFICIAL
             return pd.DataFrame({
                 "unit": rows[schema.UNIT], "quantity": rows[schema.COVARIATE],
@@ -320,14 +315,14 @@ def history_on_map(data_path, edition, indicator: str | None = None) -> pd.DataF
         if _same_map(other, edition):
             rows = values[values[schema.EDITION].astype(int) == other]
             from_values[data_year(other)] = rows.assign(**{schema.YEAR: data_year(other)})[columns]
-    for year, rows in (history.groupby(schema.YEAR, sort=True) if not history.empty else []):
+    own_map = set() if history.empty else set(history.loc[history[MAP] == era(edition), schema.YEAR].astype(int))
+    for (year, file_map), rows in (history.groupby([schema.YEAR, MAP], sort=True) if not history.empty else []):
         year = int(year)
         if year > data_year(edition) or year in from_values:
             continue
-        if _on_map(rows, edition) and (not _merged_edition(edition) or
-                                       rows[schema.UNIT].nunique() <= len(load_units(edition))):
+        if file_map == era(edition):
             parts.append(rows[columns].assign(harmonised=False))
-        elif _merged_edition(edition):
+        elif _merged_edition(edition) and year not in own_map:
             former = schema.FIRST_MERGED_EDITION - 1
             try:
                 merged = _harmonise(bundle, rows.rename(columns={schema.YEAR: schema.EDITION}), year, former, edition)
@@ -442,8 +437,8 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     published, published_note = _published_comparison(current, province, name)
     sub_indices, efficiency_sentence = _sub_index_table(current, province, name)
     profile, profile_sentence, profile_figure = _profile(current, province, name, region, region_name)
-    trajectory, trajectory_sentence, trajectory_figure = _trajectory(data_path, edition, province, name)
-    goals_intro, goals = _goals(data_path, edition, province, trajectory)
+    series, trajectory, trajectory_sentence, trajectory_figure = _trajectory(data_path, edition, province, name)
+    goals_intro, goals = _goals(data_path, edition, province, series)
     plan = load_plan()
     plan_rows = scores[(scores[schema.UNIT] == province) & scores["element"].isin(plan.indicators["code"])]
     plan_rows = plan_rows.set_index("element")
@@ -565,7 +560,7 @@ def _profile(current: EditionResult, province: str, name: str, region: str, regi
         f"{name} cao hơn trung vị cả nước ở {above}/{len(profile)} trụ cột. Trụ cột mạnh nhất là "
         f"“{strongest['label']}” ({rank_phrase(strongest['rank'], n_units)}); yếu nhất là "
         f"“{weakest['label']}” ({rank_phrase(weakest['rank'], n_units)}, "
-        f"{comparison_phrase(weakest['province'], weakest['national_median'], 1, 1)} điểm so với trung vị cả nước)."
+        f"{comparison_phrase(weakest['province'], weakest['national_median'], 1, 1, 'điểm')} so với trung vị cả nước)."
     )
     figure = plots.profile_chart(
         profile, province_label=name, national_label="Trung vị cả nước",
@@ -585,8 +580,8 @@ def _trajectory(data_path, edition: int, province: str, name: str):
         if province not in set(computed.scores[schema.UNIT]):
             continue
         own = _element(computed.scores, province, computed.index_code)
-        label = (f"{name} trên địa giới hiện nay ({_map_label(edition)}"
-                 + ("; các kỳ trước: số liệu hài hòa)" if merged else ")"))
+        label = (f"{name} trên địa giới hiện nay ({_map_label(edition)}; các kỳ trước: số liệu hài hòa)"
+                 if merged else f"{name} ({_map_label(edition)})")
         rows.append({"edition": other, "score": float(own["score"]), "rank": int(own["rank"]),
                      "n_units": int(own["n_units"]), "series": label, "harmonised": computed.harmonised})
     if merged:
@@ -623,7 +618,7 @@ def _trajectory(data_path, edition: int, province: str, name: str):
             "quyền, theo quy tắc của từng chỉ số) rồi tính lại chỉ số trên bản đồ mới."
         )
     figure = plots.trajectory_chart(trajectory, title=f"Điểm và thứ hạng PII của {name} qua các kỳ")
-    return table, sentence.strip(), figure
+    return trajectory, table, sentence.strip(), figure
 
 
 def _goals(data_path, edition: int, province: str, trajectory: pd.DataFrame) -> tuple[str, pd.DataFrame]:
@@ -667,13 +662,76 @@ def _goals(data_path, edition: int, province: str, trajectory: pd.DataFrame) -> 
     return intro, goals
 
 
+OUTLOOK_DRAWS = 2000
+OUTLOOK_SEED = 88
+ROBUSTNESS_REPLICATIONS = 1000
+ROBUSTNESS_SEED = 88
+
+
+def _national_goal_rank(plan) -> int:
+    """The rank the plan's national goal asks for (default TOP)."""
+    goals = plan.goals[(plan.goals["target_kind"] == "rank_at_most") & (plan.goals["target_scope"] == "national")]
+    return int(goals["target_value"].iloc[0]) if not goals.empty else TOP
+
+
+def province_outlook(data_path, edition, province: str):
+    """`piilib.analysis.outlook.outlook` for the next edition, with the recommended targets as
+    the second scenario (seeded, OUTLOOK_DRAWS draws), cached; None without a history."""
+    return _cached_outlook(str(load_bundle(data_path).path), int(edition), province)
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_outlook(path_text: str, edition: int, province: str):
+    from piilib.analysis.outlook import outlook, recommended_target_values
+
+    history = history_on_map(path_text, edition)
+    if history.empty:
+        return None
+    table = _indicator_targets(path_text, edition, province, None)
+    return outlook(_load_bundle(path_text).values, history, edition, province, draws=OUTLOOK_DRAWS,
+                   seed=OUTLOOK_SEED, targets=recommended_target_values(table), top=_national_goal_rank(load_plan()))
+
+
 def _goal_probabilities(data_path, edition: int, province: str) -> dict:
-    """Outlook probabilities by goal kind, formatted; empty until `piilib.analysis.outlook` exists."""
-    return {}
+    """Outlook probabilities (both scenarios, formatted) by goal kind; empty without an outlook."""
+    from piilib.analysis.outlook import TARGETS_MET, TREND
+
+    result = province_outlook(data_path, edition, province)
+    if result is None:
+        return {}
+
+    def both(trend: float, targets: float) -> str:
+        return f"{percent(trend)} (nếu đạt mục tiêu: {percent(targets)})"
+
+    distribution = result.rank_distribution.cumsum()
+    return {
+        ("not_worse", None): both(distribution.at[result.base_rank, TREND],
+                                  distribution.at[result.base_rank, TARGETS_MET]),
+        ("national", result.top): both(result.probability(TREND, "top"), result.probability(TARGETS_MET, "top")),
+        ("region", 1): both(result.probability(TREND, "region"), result.probability(TARGETS_MET, "region")),
+    }
 
 
 def _outlook_sentence(data_path, edition: int, province: str, name: str) -> str:
-    return ""
+    from piilib.analysis.outlook import TARGETS_MET, TREND
+
+    result = province_outlook(data_path, edition, province)
+    if result is None:
+        return (f"Bộ dữ liệu không có chuỗi số liệu theo năm, nên chưa ước lượng được triển vọng kỳ "
+                f"{edition + 1}.")
+    summary = result.summary.set_index("scenario")
+    trend, met = summary.loc[TREND], summary.loc[TARGETS_MET]
+    return (
+        f"Triển vọng kỳ PII {edition + 1} được ước lượng bằng {integer(result.draws)} lần mô phỏng: mỗi chỉ số của "
+        f"mọi tỉnh, thành phố được rút ngẫu nhiên từ khoảng dự báo theo xu hướng của chính nó, rồi tính lại toàn bộ "
+        f"chỉ số. Nếu mọi địa phương tiếp tục xu hướng hiện nay, {name} có xác suất "
+        f"{percent(trend['p_top'])} ở trong top {result.top} cả nước và {percent(trend['p_region_lead'])} dẫn đầu "
+        f"vùng; 90% số lần mô phỏng cho thứ hạng từ thứ {int(trend['rank_q05'])} đến thứ "
+        f"{int(trend['rank_q95'])}. Nếu các cơ quan đạt mục tiêu khuyến nghị ở các chỉ số "
+        f"của kế hoạch, các xác suất này là {percent(met['p_top'])} và {percent(met['p_region_lead'])}, "
+        f"thứ hạng từ thứ {int(met['rank_q05'])} đến thứ {int(met['rank_q95'])}. Sai số mô phỏng của mỗi xác suất "
+        f"không quá {number(100 * summary[['se_top', 'se_region_lead']].to_numpy().max(), 1)} điểm phần trăm."
+    )
 
 
 # --------------------------------------------------------------------------- indicator
@@ -761,8 +819,12 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
 
     footnotes = plan.footnotes[plan.footnotes["indicator"] == code]
     footnote = " ".join(f"(Chú thích {int(n)} của kế hoạch) {t}" for n, t in zip(footnotes["number"], footnotes["text_vi"]))
+    # The framework's definition often is the plan's footnote: say it once.
+    framework_definition = str(meta["definition_vi"]).strip()
+    if framework_definition in set(footnotes["text_vi"].str.strip()):
+        framework_definition = ""
     definition = (f"**{code} {indicator_name}** — đơn vị: {unit_label}; {direction_phrase(direction)}. "
-                  + (str(meta["definition_vi"]).strip() if str(meta["definition_vi"]).strip() else ""))
+                  + framework_definition).strip()
     provisional_note = "" if meta["code_status"] == "official" else (
         f"Mã {code} là mã tạm thời do dự án đặt (Bộ Khoa học và Công nghệ chưa công bố mã chính thức).")
     cooperating = join_phrases(plan.agency_name(k) for k in item["cooperating_keys"])
@@ -778,7 +840,7 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
 
     own = _element(current.scores, province, code)
     now_sentence = (
-        f"Kỳ PII {edition} (số liệu năm {data_year(edition)}): {name} đạt **{_value(own['raw_value'])} {unit_label}**, "
+        f"Kỳ PII {edition} (số liệu năm {data_year(edition)}): {name} đạt **{with_unit(_value(own['raw_value']), unit_label)}**, "
         f"điểm chỉ số {number(own['score'], 1)}/100, xếp **{rank_phrase(own['rank'], own['n_units'])}**."
     )
     over_time, over_time_note = _indicator_over_time(data_path, edition, province, code, unit_label)
@@ -867,13 +929,13 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
             slope = f"{signed(fit.slope, 1)}% mỗi năm (khoảng tin cậy {percent(SLOPE_CI_COVERAGE)}: " \
                     f"{number(fit.slope_ci[0], 1)}% đến {number(fit.slope_ci[1], 1)}%)"
         else:
-            slope = f"{signed(fit.slope, _decimals_for(fit.slope))} {unit_label} mỗi năm (khoảng tin cậy " \
+            slope = f"{with_unit(signed(fit.slope, _decimals_for(fit.slope)), unit_label)} mỗi năm (khoảng tin cậy " \
                     f"{percent(SLOPE_CI_COVERAGE)}: {_value(fit.slope_ci[0])} đến {_value(fit.slope_ci[1])})"
         model = "tăng trưởng theo tỷ lệ (log-tuyến tính)" if fit.kind == "log-linear" else "tuyến tính"
         sentence = (
             f"Giai đoạn {first_year}–{last_year}, xu hướng {model} của {name} là {slope}. Dự báo năm "
             f"{int(prediction[schema.YEAR])} (kỳ PII {int(prediction[schema.YEAR]) + DATA_YEAR_LAG}): "
-            f"{_value(prediction['predicted'])} {unit_label}, khoảng dự báo {percent(COVERAGE)} từ "
+            f"{with_unit(_value(prediction['predicted']), unit_label)}, khoảng dự báo {percent(COVERAGE)} từ "
             f"{_value(prediction['lower'])} đến {_value(prediction['upper'])}."
         )
     if history["harmonised"].any():
@@ -931,7 +993,7 @@ def _indicator_peers(data_path, edition, current, province, name, code, directio
     figure = plots.peer_chart(
         model.table, province, names, best_peer=best_peer, value_label=unit_label,
         title=f"{code}: giá trị thực tế so với mức dự kiến theo cơ cấu",
-        coverage=COVERAGE, log_scale=model.transform == "log1p",
+        coverage=COVERAGE,
     )
     own = model.table.loc[province]
     covariate_names = {"log_grdp_per_capita": "GRDP bình quân đầu người (log)", "log_population": "dân số (log)",
@@ -941,7 +1003,7 @@ def _indicator_peers(data_path, edition, current, province, name, code, directio
     inside = own["lower"] <= own["value"] <= own["upper"]
     sentence = (
         f"Mô hình hồi quy trên {model.n_obs} tỉnh, thành phố (biến giải thích: {covariates}; R² = "
-        f"{number(model.r_squared, 2)}) cho mức dự kiến của {name} là {_value(own['expected'])} {unit_label} "
+        f"{number(model.r_squared, 2)}) cho mức dự kiến của {name} là {with_unit(_value(own['expected']), unit_label)} "
         f"(khoảng dự báo {percent(COVERAGE)}: {_value(own['lower'])} – {_value(own['upper'])}). Giá trị thực tế "
         f"{_value(own['value'])} {position} so với mức dự kiến, "
         + ("nằm trong khoảng dự báo: đúng với đặc điểm cơ cấu." if inside
@@ -949,7 +1011,7 @@ def _indicator_peers(data_path, edition, current, province, name, code, directio
     )
     if best_peer is not None:
         sentence += (f" Địa phương tương đồng về cơ cấu có giá trị tốt nhất là {names.get(best_peer, best_peer)} "
-                     f"({_value(peer_rows['threshold_value'].iloc[0])} {unit_label}).")
+                     f"({with_unit(_value(peer_rows['threshold_value'].iloc[0]), unit_label)}).")
     return sentence, figure
 
 
@@ -977,10 +1039,10 @@ def _recommendation(table: pd.DataFrame, edition: int, name: str, unit_label: st
     evidence = EVIDENCE_LABELS.get(chosen["evidence_model"], "") if pd.notna(chosen["evidence_model"]) else ""
     lead = str(chosen["lead_agency"])
     if chosen["threshold"] == targets_module.MAINTAIN:
-        return (f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: giữ vững mức {_value(chosen['current_value'])} "
-                f"{unit_label}** ({rule}). Cơ quan chủ trì: {lead}.")
+        return (f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: giữ vững mức "
+                f"{with_unit(_value(chosen['current_value']), unit_label)}** ({rule}). Cơ quan chủ trì: {lead}.")
     text = (
-        f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: {_value(chosen['target_value'])} {unit_label}** "
+        f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: {with_unit(_value(chosen['target_value']), unit_label)}** "
         f"({chosen['increment_text']} so với hiện nay), tức mức “{chosen['threshold_label']}”. "
         f"Khi đạt, điểm PII của {name} thay đổi {signed(chosen['pii_change'], 2)} điểm và thứ hạng "
         f"{rank_change_phrase(chosen['current_pii_rank'], chosen['pii_rank'])}. "
@@ -1022,7 +1084,7 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
         frame = pd.DataFrame({
             "Mã": rows[schema.INDICATOR],
             "Chỉ số": rows["indicator_name"],
-            "Hiện nay": [f"{_value(v)} {u}" for v, u in zip(rows["current_value"], rows["unit_label"])],
+            "Hiện nay": [with_unit(_value(v), u) for v, u in zip(rows["current_value"], rows["unit_label"])],
             "Thứ hạng": [rank_phrase(r, n) for r, n in zip(rows["current_rank"], rows["n_units"])],
             f"Mục tiêu kỳ {edition + 1}": [_value(v) for v in rows["target_value"]],
             "Mức tăng": rows["increment_text"],
@@ -1048,10 +1110,10 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
 
 
 def _write_workbook(table: pd.DataFrame, path: Path) -> None:
-    writer = getattr(targets_module, "write_workbook", None)
-    if writer is None:
-        raise RuntimeError("piilib.analysis.targets.write_workbook is not available yet")
-    writer(table, path)
+    from piilib.analysis.workbook import write_workbook
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_workbook(table, path)
 
 
 # --------------------------------------------------------------------------- levers
@@ -1099,8 +1161,8 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
         f"Mỗi +10 điểm ở một chỉ số làm PII tăng từ {number(weights.min(), 3)} đến {number(weights.max(), 3)} điểm, "
         "tùy trọng số của chỉ số trong cây chỉ số (trụ cột có ít chỉ số thì mỗi chỉ số nặng hơn). "
         f"Nếu {name} đạt trung vị cả nước ở chỉ số {best['indicator']} ({meta.at[best['indicator'], 'name_vi']}), "
-        f"PII tăng {signed(best['median_gain'], 2)} điểm — nhiều nhất trong {len(table)} chỉ số; đạt mức tốt nhất "
-        f"vùng {region_name} ở chỉ số này, PII tăng {signed(best['region_best_gain'], 2)} điểm. "
+        f"PII tăng {number(best['median_gain'], 2)} điểm — nhiều nhất trong {len(table)} chỉ số; đạt mức tốt nhất "
+        f"vùng {region_name} ở chỉ số này, PII tăng {number(best['region_best_gain'], 2)} điểm. "
         f"Các mức tăng được tính lại bằng toàn bộ quy trình; mã in đậm là chỉ số của kế hoạch."
     )
     intro = (f"Chương này trả lời câu hỏi: cải thiện chỉ số nào thì PII của {name} tăng nhiều nhất? "
@@ -1111,13 +1173,46 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
                          robustness_sentence=robustness_sentence, robustness_figure=robustness_figure)
 
 
-def _short(text: str, limit: int = 48) -> str:
+def _short(text: str, limit: int = 40) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+ASSUMPTION_LABELS = {"weights": "trọng số", "normalisation": "cách chuẩn hóa", "aggregation": "cách tổng hợp",
+                     "treatment": "xử lý ngoại lai"}
+
+
 def _robustness(data_path, edition: int, province: str, name: str):
-    return ("Phân tích độ vững đang được hoàn thiện.", None)
+    """The rank interval under methodological uncertainty (COINr's uncertainty analysis)."""
+    from piilib.analysis.robustness import uncertainty_analysis
+
+    current = edition_result(data_path, edition)
+    analysis = uncertainty_analysis(current.idata, current.result.imeta, current.result.log,
+                                    n=ROBUSTNESS_REPLICATIONS, seed=ROBUSTNESS_SEED)
+    stats = analysis.rank_stats.set_index("uCode")
+    own = stats.loc[province]
+    column = list(analysis.units).index(province)
+    ranks = analysis.ranks[:, column]
+    ranks = ranks[~np.isnan(ranks)]
+    shares = pd.Series(ranks).value_counts(normalize=True).sort_index()
+    nominal = int(own["nominal_rank"])
+    noise = join_phrases(sorted({f"±{percent(f)}" for f in analysis.assumptions.weight_noise.values() if f}))
+    varied = join_phrases(ASSUMPTION_LABELS.get(a, a) for a in analysis.assumptions.varying())
+    sentence = (
+        f"Phương pháp tính có những lựa chọn mà kết quả phụ thuộc vào: {varied}. Theo cách làm của COINr "
+        f"(phân tích bất định), chỉ số được tính lại {integer(len(ranks))} lần, mỗi lần với một tổ hợp lựa chọn "
+        f"ngẫu nhiên (trọng số dao động {noise} quanh giá trị gốc; chuẩn hóa min–max hoặc z-score; trung bình cộng "
+        f"hoặc trung bình nhân; có hoặc không xử lý ngoại lai). Thứ hạng của {name} theo phương pháp chính thức là "
+        f"thứ {nominal}; qua các lần tính lại, trung vị là thứ {int(own['median_rank'])} và 90% số lần nằm trong "
+        f"khoảng **thứ {int(own['q05'])} đến thứ {int(own['q95'])}**. "
+        + ("Thứ hạng vì vậy khá vững với cách tính." if own["q95"] - own["q05"] <= 4
+           else "Khoảng này rộng: nên đọc thứ hạng như một khoảng, không phải một con số chính xác.")
+    )
+    figure = plots.rank_distribution_chart(
+        shares, current_rank=nominal, interval=(float(own["q05"]), float(own["q95"])),
+        title=f"Thứ hạng PII {edition} của {name} khi thay đổi phương pháp tính",
+    )
+    return sentence, figure
 
 
 # --------------------------------------------------------------------------- methodology

@@ -12,6 +12,7 @@ dark grey, the region in blue, so readers learn the colours once.
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 
 import numpy as np
@@ -20,7 +21,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 # A4 text block (about 16 cm wide) in inches; heights keep a figure and its caption on a page.
 PAGE_WIDTH = 6.3
@@ -63,10 +64,42 @@ def _style():
         yield
 
 
+class ReportFigure(Figure):
+    """A Figure that notebooks show as PNG through `display(figure)`, with no pyplot and no
+    inline backend involved; the PNG carries no date, so the bytes are reproducible."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        return buffer.getvalue()
+
+
+class VietnameseFormatter(ScalarFormatter):
+    """Tick labels with a decimal comma and "." between thousands (0,025; 1.500)."""
+
+    def __init__(self):
+        super().__init__(useOffset=False, useMathText=False)
+        self.set_scientific(False)
+
+    def __call__(self, value, position=None):
+        text = super().__call__(value, position)
+        if "." not in text and abs(value) >= 10000:
+            text = f"{value:,.0f}"
+        return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def _figure(height: float, ncols: int = 1, width: float = PAGE_WIDTH, **subplot_kw):
-    figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    figure = ReportFigure(figsize=(width, height), dpi=DPI, layout="constrained")
     axes = figure.subplots(1, ncols, **subplot_kw)
+    for single in np.atleast_1d(axes):
+        single.xaxis.set_major_formatter(VietnameseFormatter())
+        single.yaxis.set_major_formatter(VietnameseFormatter())
     return figure, axes
+
+
+def _title(figure: Figure, text: str) -> None:
+    """The title at the figure's left edge (an axes title would start after long tick labels)."""
+    figure.suptitle(text, x=0.01, ha="left", fontsize=10)
 
 
 def _legend_below(figure: Figure, handles, labels, ncol: int) -> None:
@@ -118,7 +151,7 @@ def trend_chart(
         labels.insert(0, province_label)
         axes.set_xlabel("Năm số liệu")
         axes.set_ylabel(value_label)
-        axes.set_title(title, loc="left")
+        _title(figure, title)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         _legend_below(figure, handles, labels, ncol=3)
     return figure
@@ -136,7 +169,6 @@ def peer_chart(
     value_label: str,
     title: str,
     coverage: float,
-    log_scale: bool = False,
 ) -> Figure:
     """Actual value against the value expected from each province's structure.
 
@@ -164,7 +196,7 @@ def peer_chart(
             axes.annotate(names.get(best_peer, best_peer), (peer["expected"], peer["value"]),
                           xytext=(6, 4), textcoords="offset points", color=REGION_COLOUR, fontsize=8)
             handles.append(Line2D([], [], marker="o", linestyle="", color=REGION_COLOUR, markersize=5))
-            labels.append("Đơn vị tham chiếu tốt nhất")
+            labels.append("Địa phương tương đồng tốt nhất")
         if province in rows.index:
             own = rows.loc[province]
             axes.vlines(own["expected"], own["lower"], own["upper"], color=PROVINCE_COLOUR, linewidth=4,
@@ -177,20 +209,11 @@ def peer_chart(
             handles += [Line2D([], [], marker="o", linestyle="", color=PROVINCE_COLOUR, markersize=6),
                         Line2D([], [], color=PROVINCE_COLOUR, linewidth=4, alpha=0.35)]
             labels += [names.get(province, province), f"Khoảng dự báo {round(coverage * 100)}%"]
-        if log_scale:
-            axes.set_xscale("symlog", linthresh=_linear_threshold(rows))
-            axes.set_yscale("symlog", linthresh=_linear_threshold(rows))
         axes.set_xlabel(f"Mức dự kiến theo đặc điểm cơ cấu ({value_label})")
         axes.set_ylabel(f"Giá trị thực tế ({value_label})")
-        axes.set_title(title, loc="left")
+        _title(figure, title)
         _legend_below(figure, handles, labels, ncol=3)
     return figure
-
-
-def _linear_threshold(rows: pd.DataFrame) -> float:
-    positive = rows[["value", "expected"]].to_numpy().ravel()
-    positive = positive[positive > 0]
-    return float(np.min(positive)) if len(positive) else 1.0
 
 
 # --------------------------------------------------------------------------- profile
@@ -216,14 +239,16 @@ def profile_chart(
         axes.scatter(profile["national_median"], positions, marker="|", s=260, linewidths=2.2,
                      color=NATIONAL_COLOUR, zorder=4)
         axes.scatter(profile["region"], positions, marker="D", s=28, color=REGION_COLOUR, zorder=5)
-        for position, score in zip(positions, profile["province"]):
-            axes.annotate(f"{score:.1f}".replace(".", ","), (score, position), xytext=(3, -3),
+        # The score label sits right of every mark of its row, so no marker covers it.
+        right_ends = profile[["province", "national_median", "region"]].max(axis=1)
+        for position, score, right in zip(positions, profile["province"], right_ends):
+            axes.annotate(f"{score:.1f}".replace(".", ","), (right, position), xytext=(6, -3),
                           textcoords="offset points", fontsize=7, color=PROVINCE_COLOUR)
         axes.set_yticks(positions, profile["label"])
         axes.set_xlim(0, max(100.0, float(np.nanmax(profile[["province", "national_median", "region"]]))))
         axes.set_xlabel("Điểm (0–100)")
         axes.grid(axis="y", visible=False)
-        axes.set_title(title, loc="left")
+        _title(figure, title)
         handles = [Patch(color=PROVINCE_COLOUR, alpha=0.85),
                    Line2D([], [], marker="|", linestyle="", color=NATIONAL_COLOUR, markersize=12, markeredgewidth=2.2),
                    Line2D([], [], marker="D", linestyle="", color=REGION_COLOUR, markersize=5)]
@@ -260,9 +285,12 @@ def trajectory_chart(trajectory: pd.DataFrame, *, title: str) -> Figure:
             axes.set_xlabel("Kỳ PII")
         score_axes.set_ylabel("Điểm PII")
         rank_axes.set_ylabel("Thứ hạng")
-        rank_axes.invert_yaxis()
+        # Rank 1 at the top, so a short move is not drawn as a fall off a cliff.
+        rank_axes.set_ylim(float(trajectory["rank"].max()) + 1.5, 0.5)
+        low, high = float(trajectory["score"].min()), float(trajectory["score"].max())
+        score_axes.set_ylim(max(0.0, low - 5), min(100.0, high + 5))
         rank_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        figure.suptitle(title, x=0.02, ha="left", fontsize=10)
+        _title(figure, title)
         _legend_below(figure, handles, labels, ncol=max(1, len(labels)))
     return figure
 
@@ -287,7 +315,7 @@ def lever_chart(levers: pd.DataFrame, *, title: str, highlight: set[str] = froze
                 tick.set_fontweight("bold")
         axes.set_xlabel("Điểm PII tăng thêm")
         axes.grid(axis="y", visible=False)
-        axes.set_title(title, loc="left")
+        _title(figure, title)
         handles = [Patch(color=REGION_COLOUR), Patch(color=NATIONAL_COLOUR)]
         _legend_below(figure, handles, ["Đạt mức tốt nhất vùng", "Đạt trung vị cả nước"], ncol=2)
     return figure
@@ -311,7 +339,7 @@ def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tu
         axes.set_xlabel("Thứ hạng PII")
         axes.set_ylabel("Tỷ lệ số lần mô phỏng (%)")
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(title, loc="left")
+        _title(figure, title)
         handles = [Patch(color=PROVINCE_COLOUR), Patch(color=BAND_COLOUR, alpha=0.3)]
         _legend_below(figure, handles, ["Thứ hạng theo phương pháp chính thức", "Khoảng 5–95%"], ncol=2)
     return figure

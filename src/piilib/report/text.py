@@ -90,9 +90,10 @@ def direction_phrase(direction: int) -> str:
     return "giá trị càng cao càng tốt" if int(direction) == 1 else "giá trị càng thấp càng tốt (chỉ số nghịch)"
 
 
-def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1) -> str:
+def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, unit: str = "") -> str:
     """Where `value` stands against `reference`, in the indicator's sense of better:
-    "cao hơn 2,5" / "thấp hơn 2,5" followed by "(tốt hơn)" or "(kém hơn)"; "bằng" when equal."""
+    "cao hơn 2,5 điểm (tốt hơn)" / "thấp hơn 2,5 điểm (kém hơn)"; "bằng" when equal at the
+    shown precision. The qualifier says which side is better for a lower-is-better indicator."""
     if _missing(value) or _missing(reference):
         return "chưa so sánh được"
     difference = float(value) - float(reference)
@@ -100,9 +101,23 @@ def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1) -
         return "bằng"
     side = "cao hơn" if difference > 0 else "thấp hơn"
     better = difference * int(direction) > 0
-    return f"{side} {number(abs(difference), decimals)} ({'tốt hơn' if better else 'kém hơn'})"
+    amount = f"{number(abs(difference), decimals)} {unit}".strip()
+    return f"{side} {amount} ({'tốt hơn' if better else 'kém hơn'})"
+
+
+def with_unit(value_text: str, unit: str) -> str:
+    """A formatted value and its unit: "4,55%" (no space before %), "0,0064 đơn/xã"."""
+    unit = str(unit or "").strip()
+    if not unit:
+        return value_text
+    return f"{value_text}{unit}" if unit.startswith("%") else f"{value_text} {unit}"
 
 
 def bullet_list(items: Iterable[str]) -> str:
-    """Markdown bullets, one item per line ("" when there is none)."""
-    return "\n".join(f"- {item}" for item in items)
+    """Markdown bullets, one item per line ("" when there is none). Items written as
+    sub-items ("+ ...", as in the plan's text) become nested bullets."""
+    lines = []
+    for item in items:
+        item = str(item).strip()
+        lines.append(f"  - {item[2:].strip()}" if item.startswith("+ ") else f"- {item}")
+    return "\n".join(lines)
