@@ -259,3 +259,18 @@ def test_to_imeta_layout():
     names = dict(zip(framework["code"], framework["name_vi"]))
     assert all(names[c] == n for c, n in zip(imeta["iCode"], imeta["iName"]))
     assert to_imeta(framework, language="en").set_index("iCode").at["7", "iName"] == "Impact"
+
+
+def test_a_new_edition_without_its_own_file_carries_the_newest_framework_over():
+    newest = max(available_editions())
+    carried = load_framework(newest + 1)
+    assert framework_path(newest + 1) == framework_path(newest)
+    assert (carried["edition"] == newest + 1).all()
+    own = load_framework(newest)
+    assert carried.drop(columns="edition").equals(own.drop(columns="edition"))
+
+
+def test_an_edition_before_every_framework_file_is_an_error():
+    oldest = min(available_editions())
+    with pytest.raises(FrameworkError, match="no framework for edition"):
+        load_framework(oldest - 1)

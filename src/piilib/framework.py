@@ -66,8 +66,14 @@ class FrameworkError(ValueError):
 
 
 def framework_path(edition: int) -> Path:
-    """Where the framework of an edition is stored."""
-    return FRAMEWORK_DIR / FILE_PATTERN.format(edition=int(edition))
+    """Where the framework of an edition is stored: its own file or, for a new edition that
+    has none yet, the newest earlier edition's (the framework carries over from year to
+    year until the Ministry publishes a change; add a file for the edition when it does)."""
+    own = FRAMEWORK_DIR / FILE_PATTERN.format(edition=int(edition))
+    earlier = [e for e in available_editions() if e < int(edition)]
+    if own.is_file() or not earlier:
+        return own
+    return FRAMEWORK_DIR / FILE_PATTERN.format(edition=max(earlier))
 
 
 def available_editions() -> list[int]:
@@ -97,10 +103,12 @@ def load_framework(edition: int, path: str | Path | None = None) -> pd.DataFrame
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise FrameworkError(f"file {path.name}: cannot be read as UTF-8 CSV ({error})") from error
-    problems = check_framework(table, path.name, int(edition))
+    file_edition = table["edition"].iloc[0] if "edition" in table and len(table) else str(edition)
+    problems = check_framework(table, path.name, int(file_edition))
     if problems:
         raise FrameworkError(problems)
-    return _typed(table)
+    # A framework carried over from an earlier edition describes this edition now.
+    return _typed(table.assign(edition=str(int(edition))))
 
 
 def check_framework(table: pd.DataFrame, file: str, edition: int | None = None) -> list[str]:

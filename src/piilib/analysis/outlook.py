@@ -54,7 +54,7 @@ from piilib.index.steps import treat_values
 DEFAULT_DRAWS = 10_000
 DEFAULT_TOP = 10
 # Draws handled at once: small enough to stay in cache, large enough for NumPy to pay off.
-CHUNK = 250
+CHUNK = 100
 # Even dfs up to this are drawn as sums of exponentials (see `standard_t`).
 MAX_EXPONENTIAL_SUM = 4
 
