@@ -244,8 +244,11 @@ class OutlookResult:
     projections: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def probability(self, scenario: str = TREND, event: str = "top") -> float:
-        column = "p_top" if event == "top" else "p_region_lead"
-        return float(self.summary.set_index("scenario").at[scenario, column])
+        """P(rank <= top) for event "top", P(leading the region) for event "region"."""
+        columns = {"top": "p_top", "region": "p_region_lead"}
+        if event not in columns:
+            raise ValueError(f"event must be 'top' or 'region'; got {event!r}")
+        return float(self.summary.set_index("scenario").at[scenario, columns[event]])
 
 
 def _apply_targets(values: np.ndarray, row: int, columns: np.ndarray, targets: np.ndarray,
