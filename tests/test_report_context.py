@@ -57,6 +57,7 @@ def test_numbers_are_written_the_vietnamese_way():
 def test_vietnamese_phrases():
     assert text.rank_phrase(7, 63) == "thứ 7/63"
     assert text.rank_phrase(None, 63) == "chưa xếp hạng"
+    assert text.rank_fraction(7, 63) == "7/63"
     assert text.rank_change_phrase(9, 7) == "tăng 2 bậc (từ thứ 9 lên thứ 7)"
     assert text.rank_change_phrase(7, 8) == "giảm 1 bậc (từ thứ 7 xuống thứ 8)"
     assert text.rank_change_phrase(7, 7) == "giữ nguyên thứ 7"
@@ -130,7 +131,7 @@ def test_trajectory_has_every_edition_with_the_engines_ranks(overview):
     for edition in (2023, 2024):
         pii = _pii_row(scores_for_edition(edition))
         row = overview.trajectory[overview.trajectory["Kỳ PII"] == str(edition)].iloc[0]
-        assert row["Thứ hạng"] == f"thứ {int(pii['rank'])}/{int(pii['n_units'])}"
+        assert row["Thứ hạng"] == f"{int(pii['rank'])}/{int(pii['n_units'])}"
 
 
 def test_goals_are_judged_against_the_rank(overview, scores):
@@ -139,7 +140,7 @@ def test_goals_are_judged_against_the_rank(overview, scores):
     goals = overview.goals.set_index("Mục tiêu")
     top = plan.goals[(plan.goals["target_kind"] == "rank_at_most") & (plan.goals["target_scope"] == "national")].iloc[0]
     assert goals.at[top["text_vi"].rstrip(";. "), "Đánh giá"] == ("Đạt" if rank <= top["target_value"] else "Chưa đạt")
-    assert f"Xác suất đạt ở kỳ {EDITION + 1}" in goals.columns
+    assert f"Xác suất kỳ {EDITION + 1}: theo xu hướng" in goals.columns
 
 
 def test_profile_has_every_pillar_and_the_national_median(overview, scores):
@@ -157,7 +158,8 @@ def test_indicator_context_for_an_inverse_indicator():
     inverse = next(code for code in load_plan().indicators["code"] if framework.at[code, "direction"] == -1)
     ctx = context.indicator_context(str(EDITION), PROVINCE, str(DEMO_DIR), inverse)
     assert "càng thấp càng tốt" in ctx.definition
-    assert len(ctx.thresholds) == len(targets_module.THRESHOLDS) * len(targets_module.BASES)
+    table_rows = [line for line in ctx.thresholds.splitlines() if line.startswith("| ") and "Ngưỡng" not in line]
+    assert len(table_rows) == len(targets_module.THRESHOLDS) * len(targets_module.BASES)
     assert ctx.recommendation.startswith(f"**Mục tiêu khuyến nghị cho kỳ PII {EDITION + 1}")
     assert ctx.trend_figure is not None and ctx.peer_figure is not None
     footnote = load_plan().footnotes.set_index("indicator").at[inverse, "text_vi"]

@@ -70,6 +70,7 @@ from piilib.report.text import (
     number,
     percent,
     rank_change_phrase,
+    rank_fraction,
     rank_phrase,
     signed,
     with_unit,
@@ -166,7 +167,7 @@ def _load_bundle(path_text: str) -> DataBundle:
         header = pd.read_csv(file, nrows=0).columns
         kind = _file_kind(header)
         name = file.name if file == path else file.relative_to(path).as_posix()
-        row = {"file": name, "kind": kind, "rows": 0}
+        row = {"file": name, "kind": kind, "rows": None}  # files not used are not read
         if kind != OTHER_KIND:
             frame = pd.read_csv(file, dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
             if kind != VALUES_KIND:
@@ -414,7 +415,7 @@ class OverviewContext:
     goals_intro: str
     goals: pd.DataFrame
     outlook_sentence: str
-    plan_indicators: pd.DataFrame
+    plan_indicators: str
     data_coverage: pd.DataFrame
 
 
@@ -442,15 +443,19 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     plan = load_plan()
     plan_rows = scores[(scores[schema.UNIT] == province) & scores["element"].isin(plan.indicators["code"])]
     plan_rows = plan_rows.set_index("element")
-    group_labels = plan.groups.set_index("key")["label_vi"]
-    plan_indicators = pd.DataFrame({
-        "Mã": plan.indicators["code"],
-        "Chỉ số": plan.indicators["name_vi"],
-        "Nhóm trong kế hoạch": plan.indicators["group"].map(group_labels),
-        f"Thứ hạng {edition}": [rank_phrase(plan_rows.at[c, "rank"], plan_rows.at[c, "n_units"])
-                                if c in plan_rows.index else "–" for c in plan.indicators["code"]],
-        "Cơ quan chủ trì": plan.indicators["lead_agency_key"].map(plan.agency_name),
-    })
+    blocks = []
+    for group in plan.groups.itertuples():
+        rows = plan.indicators[plan.indicators["group"] == group.key]
+        frame = pd.DataFrame({
+            "Mã": rows["code"],
+            "Chỉ số": rows["name_vi"],
+            f"Thứ hạng {edition}": [rank_fraction(plan_rows.at[c, "rank"], plan_rows.at[c, "n_units"])
+                                    if c in plan_rows.index else "–" for c in rows["code"]],
+            "Cơ quan chủ trì": rows["lead_agency_key"].map(plan.agency_name),
+        })
+        blocks.append(f"**{group.label_vi}** ({group.section} của kế hoạch, {len(rows)} chỉ số)\n\n"
+                      + markdown_table(frame))
+    plan_indicators = "\n\n".join(blocks)
     return OverviewContext(
         edition=edition, province=province, province_name=name, region_name=region_name,
         data_note=_data_note(data_path, edition), headline=headline,
@@ -514,10 +519,10 @@ def _sub_index_table(current: EditionResult, province: str, name: str) -> tuple[
     for code in codes:
         element = _element(scores, province, code)
         rows.append({"Nhóm": element["element_name"], "Điểm": number(element["score"], 2),
-                     "Thứ hạng": rank_phrase(element["rank"], n_units),
+                     "Thứ hạng": rank_fraction(element["rank"], n_units),
                      "Trung vị cả nước": number(wide[code].median(), 2)})
     rows.append({"Nhóm": "Hiệu quả (điểm đầu ra / điểm đầu vào)", "Điểm": number(efficiency[province], 2),
-                 "Thứ hạng": rank_phrase(efficiency_rank[province], n_units),
+                 "Thứ hạng": rank_fraction(efficiency_rank[province], n_units),
                  "Trung vị cả nước": number(efficiency.median(), 2)})
     ratio = float(efficiency[province])
     sentence = (
@@ -548,7 +553,7 @@ def _profile(current: EditionResult, province: str, name: str, region: str, regi
     table = pd.DataFrame({
         "Trụ cột": profile["label"],
         f"Điểm {name}": [number(v, 1) for v in profile["province"]],
-        "Thứ hạng": [rank_phrase(r, n_units) for r in profile["rank"]],
+        "Thứ hạng": [rank_fraction(r, n_units) for r in profile["rank"]],
         "Trung vị cả nước": [number(v, 1) for v in profile["national_median"]],
         "Trung vị vùng": [number(v, 1) for v in profile["region"]],
         "Tốt nhất vùng": [f"{number(v, 1)} ({n})" for v, n in zip(profile["region_best"], profile["region_best_name"])],
@@ -600,7 +605,7 @@ def _trajectory(data_path, edition: int, province: str, name: str):
         "Kỳ PII": trajectory["edition"].astype(str),
         "Chuỗi": trajectory["series"],
         "Điểm PII": [number(v, 2) for v in trajectory["score"]],
-        "Thứ hạng": [rank_phrase(r, n) for r, n in zip(trajectory["rank"], trajectory["n_units"])],
+        "Thứ hạng": [rank_fraction(r, n) for r, n in zip(trajectory["rank"], trajectory["n_units"])],
     })
     main = trajectory[trajectory["series"] == trajectory["series"].iloc[0]]
     sentence = ""
@@ -633,32 +638,34 @@ def _goals(data_path, edition: int, province: str, trajectory: pd.DataFrame) -> 
     rows = []
     for goal in plan.goals.itertuples():
         kind = goal.target_kind
-        result, verdict, probability = "–", "Mục tiêu định tính", "–"
+        result, verdict, probability = "–", "Định tính", ("–", "–")
         if kind == "rank_not_worse_than_edition":
             base = int(goal.target_edition)
             if base == edition:
-                result, verdict = rank_phrase(rank, n_units), "Mốc so sánh"
+                result, verdict = rank_fraction(rank, n_units), "Mốc so sánh"
             elif base in on_map.index:
                 base_rank = int(on_map.at[base, "rank"])
-                result = f"{rank_phrase(rank, n_units)} (kỳ {base}: thứ {base_rank})"
+                result = f"{rank_fraction(rank, n_units)} (kỳ {base}: {base_rank})"
                 verdict = "Đạt" if rank <= base_rank else "Chưa đạt"
-            probability = outlook.get(("not_worse", None), "–")
+            probability = outlook.get(("not_worse", None), probability)
         elif kind == "rank_at_most" and goal.target_scope == "national":
-            result = rank_phrase(rank, n_units)
+            result = rank_fraction(rank, n_units)
             verdict = "Đạt" if rank <= int(goal.target_value) else "Chưa đạt"
-            probability = outlook.get(("national", int(goal.target_value)), "–")
+            probability = outlook.get(("national", int(goal.target_value)), probability)
         elif kind == "rank_at_most" and goal.target_scope == "region":
             region_rank, region_size = _region_rank(scores, province, current.index_code, goal.target_region)
-            result = f"{rank_phrase(region_rank, region_size)} trong vùng"
+            result = f"{rank_fraction(region_rank, region_size)} trong vùng"
             verdict = "Đạt" if region_rank <= int(goal.target_value) else "Chưa đạt"
-            probability = outlook.get(("region", int(goal.target_value)), "–")
-        rows.append({"Mục tiêu": goal.text_vi.rstrip(";. "), f"Kết quả kỳ {edition}": result,
-                     "Đánh giá": verdict, f"Xác suất đạt ở kỳ {edition + 1}": probability})
+            probability = outlook.get(("region", int(goal.target_value)), probability)
+        rows.append({"Mục tiêu": goal.text_vi.rstrip(";. "), f"Kỳ {edition}": result,
+                     "Đánh giá": verdict, f"Xác suất kỳ {edition + 1}: theo xu hướng": probability[0],
+                     f"Xác suất kỳ {edition + 1}: nếu đạt mục tiêu": probability[1]})
     intro = (f"{plan.document['title_vi']} ({plan.document['number']}, {plan.document['issuer_vi']}) "
-             f"đặt các mục tiêu dưới đây; cột “Đánh giá” so kết quả kỳ PII {edition} với từng mục tiêu.")
+             f"đặt các mục tiêu dưới đây; cột “Đánh giá” so kết quả kỳ PII {edition} với từng mục tiêu, hai cột "
+             f"cuối là xác suất đạt mục tiêu ở kỳ {edition + 1} (xem đoạn dưới bảng).")
     goals = pd.DataFrame(rows)
     if not outlook:
-        goals = goals.drop(columns=[f"Xác suất đạt ở kỳ {edition + 1}"])
+        goals = goals.drop(columns=[c for c in goals.columns if c.startswith("Xác suất")])
     return intro, goals
 
 
@@ -700,8 +707,8 @@ def _goal_probabilities(data_path, edition: int, province: str) -> dict:
     if result is None:
         return {}
 
-    def both(trend: float, targets: float) -> str:
-        return f"{percent(trend)} (nếu đạt mục tiêu: {percent(targets)})"
+    def both(trend: float, targets: float) -> tuple[str, str]:
+        return percent(trend), percent(targets)
 
     distribution = result.rank_distribution.cumsum()
     return {
@@ -768,7 +775,7 @@ class IndicatorContext:
     gaps: pd.DataFrame
     peer_sentence: str
     peer_figure: object
-    thresholds: pd.DataFrame
+    thresholds: str
     thresholds_note: str
     recommendation: str
     solutions: str
@@ -850,7 +857,7 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
     table = _indicator_targets(data_path, edition, province, code)
     peer_sentence, peer_figure = _indicator_peers(data_path, edition, current, province, name, code, direction,
                                                   unit_label, table)
-    thresholds, thresholds_note = _threshold_table(table, edition, unit_label)
+    thresholds, thresholds_note = _threshold_table(table, edition, unit_label, code)
     recommendation = _recommendation(table, edition, name, unit_label, plan)
     solutions = bullet_list(item["solution_vi"])
     tasks = plan.solutions[plan.solutions["indicators"].map(lambda codes: code in codes)]
@@ -890,7 +897,7 @@ def _indicator_over_time(data_path, edition: int, province: str, code: str, unit
                      "Năm số liệu": str(data_year(other)),
                      f"Giá trị ({unit_label})": _value(element["raw_value"]),
                      "Điểm": number(element["score"], 1),
-                     "Thứ hạng": rank_phrase(element["rank"], element["n_units"])})
+                     "Thứ hạng": rank_fraction(element["rank"], element["n_units"])})
     note = ""
     if _merged_edition(edition) and any("hài hòa" in r["Kỳ PII"] for r in rows):
         note = ("“Hài hòa”: giá trị của kỳ trước được tính lại trên địa giới sau sáp nhập theo quy tắc gộp của "
@@ -942,7 +949,7 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
         sentence += " Các năm trước sáp nhập là số liệu đã hài hòa về địa giới hiện nay."
     figure = plots.trend_chart(
         observed, band, thresholds, province_label=name, value_label=unit_label,
-        title=f"{code} {indicator_name}", coverage=COVERAGE,
+        title=f"{code} {indicator_name}" + (" (thấp hơn là tốt hơn)" if direction < 0 else ""), coverage=COVERAGE,
     )
     gap_rows = []
     for key, label in labels.items():
@@ -992,7 +999,8 @@ def _indicator_peers(data_path, edition, current, province, name, code, directio
         peer_rows["reference_unit"].iloc[0]) else None
     figure = plots.peer_chart(
         model.table, province, names, best_peer=best_peer, value_label=unit_label,
-        title=f"{code}: giá trị thực tế so với mức dự kiến theo cơ cấu",
+        title=f"{code}: giá trị thực tế so với mức dự kiến theo cơ cấu"
+              + (" (thấp hơn là tốt hơn)" if direction < 0 else ""),
         coverage=COVERAGE,
     )
     own = model.table.loc[province]
@@ -1015,22 +1023,39 @@ def _indicator_peers(data_path, edition, current, province, name, code, directio
     return sentence, figure
 
 
-def _threshold_table(table: pd.DataFrame, edition: int, unit_label: str) -> tuple[pd.DataFrame, str]:
+def _increment(row) -> str:
+    """The increment as a whole count when the indicator counts something ("+2 đơn đăng ký …"),
+    else the targets module's text in the indicator's unit."""
+    if pd.notna(row["increment_count"]) and row["count_noun"]:
+        return f"{int(row['increment_count']):+d} {row['count_noun']}"
+    return str(row["increment_text"])
+
+
+def _threshold_table(table: pd.DataFrame, edition: int, unit_label: str, code: str) -> tuple[str, str]:
+    """One table per basis (current values of the others, their projections), in one Markdown block."""
     rows = table[table["threshold"].isin(targets_module.THRESHOLDS)]
-    frame = pd.DataFrame({
-        "Ngưỡng": rows["threshold_label"],
-        f"Giá trị cần đạt ({unit_label})": [("đã đạt" if reached else _value(v))
-                                            for v, reached in zip(rows["needed_value"], rows["reached"])],
-        "Mức tăng cần thiết": [("–" if reached else text) for text, reached in zip(rows["increment_text"], rows["reached"])],
-        "Điểm PII tăng": [signed(v, 2) for v in rows["pii_change"]],
-        f"Thứ hạng PII (hiện {int(rows['current_pii_rank'].iloc[0])})": [integer(v) for v in rows["pii_rank"]],
-        "Trong khoảng dự báo": [{True: "có", False: "không"}.get(v, "–") if pd.notna(v) else "–"
-                                for v in rows["within_evidence"]],
-    })
-    note = (f"Mỗi dòng: giá trị {unit_label} cần đạt để chạm ngưỡng, tính trên giá trị hiện tại của các địa phương "
-            f"khác hoặc trên giá trị dự báo của họ cho năm {edition}; “Điểm PII tăng” và “Thứ hạng PII” được tính "
-            "lại bằng toàn bộ quy trình tính chỉ số khi chỉ thay đổi giá trị chỉ số này.")
-    return frame.reset_index(drop=True), note
+    year = data_year(edition) + 1
+    current_rank = int(rows["current_pii_rank"].iloc[0])
+    blocks = []
+    for basis, label in ((targets_module.CURRENT, "so với giá trị hiện tại của các địa phương khác"),
+                         (targets_module.PROJECTED, f"so với giá trị dự báo năm {year} của các địa phương khác")):
+        part = rows[rows["basis"] == basis]
+        frame = pd.DataFrame({
+            # The label's parenthesis says the basis, which the table's caption says instead.
+            "Ngưỡng": [str(text).split(" (")[0] for text in part["threshold_label"]],
+            f"Cần đạt ({unit_label})": [("đã đạt" if reached else _value(v))
+                                        for v, reached in zip(part["needed_value"], part["reached"])],
+            "Mức tăng": [("–" if row["reached"] else _increment(row)) for _, row in part.iterrows()],
+            "PII tăng": [signed(v, 2) for v in part["pii_change"]],
+            f"Hạng PII (nay {current_rank})": [integer(v) for v in part["pii_rank"]],
+            "Có căn cứ": [{True: "có", False: "không"}.get(v, "–") if pd.notna(v) else "–"
+                          for v in part["within_evidence"]],
+        })
+        blocks.append(markdown_table(frame, caption=f"{code}: các ngưỡng {label}"))
+    note = (f"Mỗi dòng: giá trị cần đạt để chạm một ngưỡng; “PII tăng” và “Hạng PII” được tính lại bằng toàn bộ quy "
+            "trình tính chỉ số khi chỉ thay đổi giá trị chỉ số này. “Có căn cứ”: giá trị cần đạt nằm trong khoảng dự "
+            f"báo {percent(COVERAGE)} của xu hướng hoặc của mô hình so sánh.")
+    return "\n\n".join(blocks), note
 
 
 def _recommendation(table: pd.DataFrame, edition: int, name: str, unit_label: str, plan) -> str:
@@ -1043,7 +1068,7 @@ def _recommendation(table: pd.DataFrame, edition: int, name: str, unit_label: st
                 f"{with_unit(_value(chosen['current_value']), unit_label)}** ({rule}). Cơ quan chủ trì: {lead}.")
     text = (
         f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: {with_unit(_value(chosen['target_value']), unit_label)}** "
-        f"({chosen['increment_text']} so với hiện nay), tức mức “{chosen['threshold_label']}”. "
+        f"({_increment(chosen)} so với hiện nay), tức mức “{chosen['threshold_label']}”. "
         f"Khi đạt, điểm PII của {name} thay đổi {signed(chosen['pii_change'], 2)} điểm và thứ hạng "
         f"{rank_change_phrase(chosen['current_pii_rank'], chosen['pii_rank'])}. "
         f"Quy tắc chọn: {rule}"
@@ -1084,11 +1109,11 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
         frame = pd.DataFrame({
             "Mã": rows[schema.INDICATOR],
             "Chỉ số": rows["indicator_name"],
-            "Hiện nay": [with_unit(_value(v), u) for v, u in zip(rows["current_value"], rows["unit_label"])],
-            "Thứ hạng": [rank_phrase(r, n) for r, n in zip(rows["current_rank"], rows["n_units"])],
-            f"Mục tiêu kỳ {edition + 1}": [_value(v) for v in rows["target_value"]],
-            "Mức tăng": rows["increment_text"],
-            "Điểm PII tăng": [signed(v, 2) for v in rows["pii_change"]],
+            f"Hiện nay → mục tiêu kỳ {edition + 1}": [
+                with_unit(f"{_value(now)} → {_value(target)}", unit)
+                for now, target, unit in zip(rows["current_value"], rows["target_value"], rows["unit_label"])],
+            "Mức tăng": [_increment(row) for _, row in rows.iterrows()],
+            "PII tăng": [signed(v, 2) for v in rows["pii_change"]],
         })
         cooperating = join_phrases(dict.fromkeys(
             plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"] for k in codes))
@@ -1143,14 +1168,14 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     meta = framework_indicators(load_framework(edition)).set_index("code")
     plan_codes = set(load_plan().indicators["code"])
     n_units = len(current.units)
+    # 52 rows become a LaTeX longtable, whose columns do not wrap: short names, few columns.
     levers = pd.DataFrame({
         "Mã": [f"**{c}**" if c in plan_codes else c for c in table["indicator"]],
-        "Chỉ số": [meta.at[c, "name_vi"] for c in table["indicator"]],
-        "Thứ hạng": [rank_phrase(r, n_units) for r in table["rank"]],
-        "PII/+10 điểm": [number(v, 3) for v in table["points_per_score"]],
-        "Đạt trung vị: PII tăng": [signed(v, 2) for v in table["median_gain"]],
-        "Đạt tốt nhất vùng: PII tăng": [signed(v, 2) for v in table["region_best_gain"]],
-        "Thứ hạng mới (tốt nhất vùng)": [integer(v) for v in table["region_best_rank"]],
+        "Chỉ số": [_short(meta.at[c, "name_vi"], 30) for c in table["indicator"]],
+        "Hạng": [rank_fraction(r, n_units) for r in table["rank"]],
+        "+10 điểm": [number(v, 3) for v in table["points_per_score"]],
+        "Trung vị": [signed(v, 2) for v in table["median_gain"]],
+        "Vùng": [signed(v, 2) for v in table["region_best_gain"]],
     })
     top = table.head(15).assign(label=[f"{c} {_short(meta.at[c, 'name_vi'])}" for c in table["indicator"].head(15)])
     figure = plots.lever_chart(top, title="15 chỉ số có mức tăng PII lớn nhất khi đạt trung vị cả nước",
@@ -1163,7 +1188,9 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
         f"Nếu {name} đạt trung vị cả nước ở chỉ số {best['indicator']} ({meta.at[best['indicator'], 'name_vi']}), "
         f"PII tăng {number(best['median_gain'], 2)} điểm — nhiều nhất trong {len(table)} chỉ số; đạt mức tốt nhất "
         f"vùng {region_name} ở chỉ số này, PII tăng {number(best['region_best_gain'], 2)} điểm. "
-        f"Các mức tăng được tính lại bằng toàn bộ quy trình; mã in đậm là chỉ số của kế hoạch."
+        "Các mức tăng được tính lại bằng toàn bộ quy trình. Trong bảng: “+10 điểm” là số điểm PII tăng khi điểm "
+        "chỉ số tăng 10; “Trung vị” và “Vùng” là số điểm PII tăng khi giá trị chỉ số đạt trung vị cả nước "
+        "hoặc mức tốt nhất vùng; mã in đậm là chỉ số của kế hoạch."
     )
     intro = (f"Chương này trả lời câu hỏi: cải thiện chỉ số nào thì PII của {name} tăng nhiều nhất? "
              f"Bảng dưới đây xét cả {len(table)} chỉ số, không chỉ các chỉ số của kế hoạch.")
@@ -1239,6 +1266,9 @@ MERGE_RULE_LABELS = {
     "weighted_mean": "Bình quân gia quyền",
     "not_combinable": "Không gộp được",
 }
+TREATMENT_LABELS = {"winsorised": "chặn giá trị ngoại lai", "log": "lấy log", "none": "không xử lý"}
+NAME_SOURCE_LABELS = {"press": "báo chí", "plan88": "kế hoạch", "plan88_text": "văn bản kế hoạch",
+                      "assumed": "giả định"}
 STEP_LABELS = {
     "denominate": "Chia theo mẫu số",
     "impute": "Bổ sung giá trị thiếu",
@@ -1258,8 +1288,10 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
     files = pd.DataFrame({
         "Tệp": bundle.files["file"],
         "Nội dung": bundle.files["kind"].map(FILE_KIND_LABELS),
-        "Số dòng": bundle.files["rows"].astype(int),
-        **{f"Nguồn gốc: {PROVENANCE_LABELS[p]}": bundle.files[p].astype(int) for p in schema.PROVENANCES},
+        "Số dòng": [integer(v) if pd.notna(v) else "–" for v in bundle.files["rows"]],
+        "Nguồn gốc (số dòng)": [
+            "; ".join(f"{PROVENANCE_LABELS[p]}: {integer(row[p])}" for p in schema.PROVENANCES if row[p]) or "–"
+            for _, row in bundle.files.iterrows()],
     })
     editions = editions_available(data_path, 9999)
     files_sentence = (f"Dữ liệu đọc từ `{bundle.path.name}` ({len(bundle.files)} tệp CSV); có giá trị cho các kỳ PII "
@@ -1286,7 +1318,7 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
         earlier = [e for e in editions if e < edition and not _same_map(e, edition)]
         harmonisation = (
             f"Kỳ PII {edition} tính trên {_map_label(edition)} sau sắp xếp đơn vị hành chính. Số liệu các kỳ "
-            f"{join_phrases(str(e) for e in earlier)} và chuỗi số liệu theo năm được hài hòa về địa giới mới theo quy "
+            f"{join_phrases(str(e) for e in earlier)}, cùng chuỗi số liệu theo năm, được hài hòa về địa giới mới theo quy "
             "tắc gộp của từng chỉ số (bảng dưới); chỉ số không gộp được để trống ở các đơn vị hợp nhất."
         )
     else:
@@ -1296,13 +1328,15 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
         )
     treatment = current.result.treatment
     treated = treatment[treatment["treatment"].astype(str) != "none"]
+    names = dict(zip(current.units[schema.UNIT], current.units["name_vi"]))
     treatment_frame = pd.DataFrame({
         "Chỉ số": treated["iCode"].astype(str),
-        "Cách xử lý": treated["treatment"].astype(str),
+        "Cách xử lý": [TREATMENT_LABELS.get(t, t) for t in treated["treatment"].astype(str)],
         "Độ lệch trước": [number(v, 2) for v in treated["skew_before"]],
         "Độ nhọn trước": [number(v, 2) for v in treated["kurtosis_before"]],
         "Số giá trị bị chặn": [integer(v) for v in treated["n_winsorised"]],
-        "Đơn vị bị chặn": treated["treated_units"].astype(str),
+        "Đơn vị bị chặn": [join_phrases(names.get(u.strip(), u.strip()) for u in str(units).split(";") if u.strip())
+                           for units in treated["treated_units"]],
     })
     treatment_sentence = (
         f"Kỳ PII {edition}: {len(treated)}/{len(treatment)} chỉ số có phân phối lệch vượt ngưỡng và được xử lý "
@@ -1315,8 +1349,12 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
                     for entry in current.result.log],
     })
     provisional_rows = framework[framework["code_status"] == "provisional"]
-    provisional = pd.DataFrame({"Mã": provisional_rows["code"], "Tên chỉ số": provisional_rows["name_vi"],
-                                "Nguồn tên gọi": provisional_rows.get("name_source", "")})
+    # Up to 52 rows become a LaTeX longtable, whose columns do not wrap: short names.
+    provisional = pd.DataFrame({
+        "Mã": provisional_rows["code"],
+        "Tên chỉ số": [_short(n, 56) for n in provisional_rows["name_vi"]],
+        "Tên gọi lấy từ": [NAME_SOURCE_LABELS.get(v, v) for v in provisional_rows.get("name_source", "")],
+    })
     provisional_sentence = (
         f"{len(framework) - len(provisional_rows)}/{len(framework)} chỉ số mang mã chính thức (có trong kế hoạch); "
         f"{len(provisional_rows)} chỉ số còn lại mang mã tạm thời do dự án đặt theo tên gọi thấy trên báo chí. "

@@ -343,3 +343,12 @@ def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tu
         handles = [Patch(color=PROVINCE_COLOUR), Patch(color=BAND_COLOUR, alpha=0.3)]
         _legend_below(figure, handles, ["Thứ hạng theo phương pháp chính thức", "Khoảng 5–95%"], ncol=2)
     return figure
+
+
+def show_figure(figure: Figure | None) -> None:
+    """Display a report figure in a notebook; nothing when the chapter has none (None would
+    print as the text "None")."""
+    if figure is not None:
+        from IPython.display import display
+
+        display(figure)

@@ -62,6 +62,13 @@ def rank_phrase(rank, n_units) -> str:
     return f"thứ {int(rank)}/{int(n_units)}"
 
 
+def rank_fraction(rank, n_units) -> str:
+    """"7/63" for a table cell whose header already says "Thứ hạng"; missing rank -> "–"."""
+    if _missing(rank):
+        return MISSING
+    return f"{int(rank)}/{int(n_units)}"
+
+
 def rank_change_phrase(before, after) -> str:
     """How a rank moves (1 is best): 9 -> 7 "tăng 2 bậc (từ thứ 9 lên thứ 7)",
     7 -> 8 "giảm 1 bậc (từ thứ 7 xuống thứ 8)", 7 -> 7 "giữ nguyên thứ 7"."""
@@ -121,3 +128,16 @@ def bullet_list(items: Iterable[str]) -> str:
         item = str(item).strip()
         lines.append(f"  - {item[2:].strip()}" if item.startswith("+ ") else f"- {item}")
     return "\n".join(lines)
+
+
+def show_text(*paragraphs: str) -> None:
+    """Display each non-empty paragraph as Markdown in a notebook.
+
+    An empty Markdown output would reach the book as its plain-text fallback
+    ("<IPython.core.display.Markdown object>"), so empty paragraphs are skipped.
+    """
+    from IPython.display import Markdown, display
+
+    for paragraph in paragraphs:
+        if paragraph and str(paragraph).strip():
+            display(Markdown(str(paragraph)))
