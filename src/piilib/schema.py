@@ -33,3 +33,11 @@ PROVENANCES = (OFFICIAL, PUBLISHED, ILLUSTRATIVE)
 
 # First edition computed on the 34 provinces that exist from 1 July 2025.
 FIRST_MERGED_EDITION = 2025
+
+# An edition is computed from the data of the year before (PII 2024 uses 2023 data).
+DATA_YEAR_LAG = 1
+
+
+def data_year(edition: int) -> int:
+    """The data year behind an edition."""
+    return int(edition) - DATA_YEAR_LAG
