@@ -150,3 +150,48 @@ def test_values_look_real(values):
         if row["denominator"] != "none" or row["merge_rule"] != "ratio_sum":
             assert column.min() >= row["assumed_typical_low"] - 0.2 * span, code
             assert column.max() <= row["assumed_typical_high"] * 1.2 + 1e-9, code
+
+
+# Real indicators are persistent: a province's rank on an indicator correlates at about
+# 0.8–0.95 from one year to the next, and a value rarely changes by a factor of 3.
+MIN_EDITION_RANK_CORRELATION = 0.8
+MAX_FACT_SERIES_YEAR_RATIO = 2.0
+
+
+def _oriented_ranks(values, edition):
+    """COINr's rule by hand: rank = 1 + number of units strictly better."""
+    wide = values[values[schema.EDITION] == edition].pivot(index=schema.UNIT, columns=schema.INDICATOR,
+                                                          values=schema.VALUE)
+    oriented = wide * indicators(edition).set_index("code")["direction"].reindex(wide.columns).to_numpy()
+    return oriented.apply(lambda column: column.map(lambda v: 1 + int((column > v).sum())))
+
+
+def test_indicator_ranks_persist_between_the_2023_and_2024_editions(values):
+    from scipy.stats import spearmanr
+
+    first, second = _oriented_ranks(values, 2023), _oriented_ranks(values, 2024)
+    assert list(first.index) == list(second.index) and len(first) == 63
+    for code in first.columns:
+        rho = spearmanr(first[code], second[code]).statistic
+        assert rho >= MIN_EDITION_RANK_CORRELATION, (code, rho)
+
+
+def test_rank_fact_units_stay_near_their_rank_in_the_other_edition(values):
+    facts = demo.indicator_rank_facts()
+    assert facts
+    for fact in facts:
+        other = 2023 if fact.edition == 2024 else 2024
+        rank = _oriented_ranks(values, other).at[fact.unit, fact.element]
+        assert abs(rank - fact.rank) <= demo.PERSISTENT_RANK_BAND, (fact.element, rank, fact.rank)
+
+
+def test_rank_fact_series_have_no_cliff():
+    history = demo.load_demo_history()
+    for fact in demo.indicator_rank_facts():
+        series = history[(history[schema.UNIT] == fact.unit) & (history[schema.INDICATOR] == fact.element)]
+        series = series.set_index(schema.YEAR)[schema.VALUE].sort_index()
+        assert list(series.index) == list(demo.HISTORY_YEARS)
+        assert (series > 0).all(), fact.element
+        ratio = series.to_numpy()[1:] / series.to_numpy()[:-1]
+        worst = float(np.max(np.maximum(ratio, 1 / ratio)))
+        assert worst <= MAX_FACT_SERIES_YEAR_RATIO, (fact.element, series.round(4).to_dict())

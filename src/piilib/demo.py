@@ -22,20 +22,26 @@ How the values are made
    direction-aware map into the indicator's typical range (`assumed_typical_low/high` of the
    framework): linear for scores and percentages, convex (right-skewed) for count-like
    ratios, and shares of a national total summing to 100.
-3. Calibration. Per indicator one unit is fixed at the top (score 100) and one at the bottom
-   (0) — units with a published number of first places lead exactly that many — so that
-   every other unit's score depends on its own level only; each unit's input and output
-   levels are then solved by bisection. The engine runs on the raw values and the goals move
-   by `DAMPING × (target − achieved)` until every target is met within `TOLERANCE` (this
-   absorbs the engine's outlier treatment, e.g. on the GDP share). Indicator ranks fixed by a
-   fact (plan 88's 2024 ranks) are imposed by placing the unit's value between the units at
-   the required positions. The 2025 edition is designed on the 34 units, spread over the 63
-   former provinces (members keep their 2024 differences) and harmonised back with
+3. Calibration. Per indicator one unit leads and one trails, held at the top and the bottom
+   of the column's own values (units with a published number of first places lead exactly
+   that many; the 2024 edition keeps the 2023 leaders and laggards), so that every other
+   unit's score depends on its own level only; each unit's input and output levels are then
+   solved by bisection. The engine runs on the raw values and the goals move by
+   `DAMPING × (target − achieved)` until every target is met within `TOLERANCE`.
+   Indicator ranks fixed by a fact (plan 88's 2024 ranks) are imposed by placing the unit's
+   value between the units at the required positions; before that, the unit's persistent
+   deviation on the indicator is anchored so that its own value already sits at that rank
+   (twice: at the target levels, then at the calibrated ones), and in the other edition on
+   the same map its rank is held within `PERSISTENT_RANK_BAND` places of the fact. The 2025
+   edition is designed on the 34 units, spread over the 63 former provinces (each member
+   keeps its own year-2024 value, scaled or shifted with its group) and harmonised back with
    `piilib.harmonise.harmonise_to_merged`; not-combinable indicators are generated on the
    merged unit.
-4. History. Data year = edition − 1; years 2018–2024 exist for every indicator on the 63
-   former provinces, with history[E − 1] equal to edition E (E = 2023, 2024) and year 2024
-   the pre-merger data of edition 2025. Earlier years follow unit-specific trends.
+4. History. Data year = `schema.data_year(edition)`; years 2018–2024 exist for every
+   indicator on the 63 former provinces, with history[E − 1] equal to edition E
+   (E = 2023, 2024) and year 2024 the pre-merger data of edition 2025. Other years come
+   from the same profile along unit-specific trends, with the same leaders and laggards, so
+   indicator ranks persist from year to year (tests/test_demo.py checks it).
 5. Covariates (GRDP, GRDP per capita, population, urbanisation, enterprises, manufacturing
    enterprises, new enterprises, labour force, pupils, communes, industrial-zone land) are
    derived from the same values (GRDP from the GDP-share indicator, enterprises from the
@@ -400,8 +406,13 @@ NATIONAL_GDP_2022 = 9.5e6  # billion VND, order of magnitude of Viet Nam's GDP i
 GDP_GROWTH = 0.075
 POPULATION_GROWTH = 0.009
 POPULATION_YEAR = 2023    # the year of the population figures in data/units
-MEMBER_SPREAD = 0.015     # relative raw difference per score point between merged members
 TREND_SD = 0.8            # score points per year, unit-specific, for the history
+# A unit with an indicator rank fact in one edition stays within this many places of it in
+# the other edition on the same map: year-to-year rank correlations of real indicators are
+# about 0.8–0.95, so a province's place moves by a few ranks, not by tens.
+PERSISTENT_RANK_BAND = 5
+BAND_EDGE_INSET = 0.25    # where inside the gap to its neighbour a band-pinned value is put
+EXTREME_MARGIN = 0.01     # share of a column's range kept free below its leader and above its laggard
 
 
 @dataclass(frozen=True)
@@ -421,11 +432,6 @@ LEADER_FACTS = (
     LeaderFact(2025, "ho-chi-minh", 13, "https://cafef.vn/ha-noi-tp-ho-chi-minh-quang-ninh-hai-phong-va-thanh-pho-hue-co-tin-vui-188251001164357559.chn"),
     LeaderFact(2025, "quang-ninh", 7, "https://cafef.vn/ha-noi-tp-ho-chi-minh-quang-ninh-hai-phong-va-thanh-pho-hue-co-tin-vui-188251001164357559.chn"),
 )
-
-
-def data_year(edition: int) -> int:
-    """The year of the data an edition is computed from."""
-    return edition - 1
 
 
 def _decimals(high: float) -> int:
@@ -491,10 +497,16 @@ class _Indicators:
         return 100.0 * np.where(self.kind == "count", unit ** COUNT_EXPONENT,
                                 np.where(self.kind == "share", share, unit))
 
+    def engine_scores(self, designed: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """The engine's min-max score of each value when the column's designed scores run
+        from `bottom` to `top`."""
+        low, high = self.normalised(bottom[None, :]), self.normalised(top[None, :])
+        return 100.0 * (self.normalised(designed) - low) / (high - low)
+
     def raw(self, designed: np.ndarray, year: int) -> np.ndarray:
         """Raw values in the indicator's typical range (direction-aware), rounded."""
         good = self.normalised(designed) / 100.0
-        scale = (1.0 + self.growth) ** (year - data_year(2023))
+        scale = (1.0 + self.growth) ** (year - schema.data_year(2023))
         low, high = self.low * scale, self.high * scale
         linear = np.where(self.direction < 0, high - (high - low) * good, low + (high - low) * good)
         # Shares of a national total: the same shape, rescaled (min-max is scale-free) to sum to 100.
@@ -576,20 +588,92 @@ def _extremes(latent: np.ndarray, units: list[str], leaders: dict[str, int], blo
     return leader, lowest.argmin(axis=0)
 
 
+@dataclass(frozen=True)
+class _Pin:
+    """A unit's rank on one indicator held between `best` and `worst` (equal: a rank fact).
+
+    Both lie in 2..n−1: the leader and the laggard are other units."""
+
+    unit: int
+    column: int
+    best: int
+    worst: int
+
+    def place(self, column_scores: np.ndarray) -> float:
+        """The unit's designed score: between the units at the required rank (a fact), or its
+        own score moved just inside the nearer edge of the band when outside (continuous, so
+        the level solve converges)."""
+        others = np.sort(np.delete(column_scores, self.unit))[::-1]
+        if self.best == self.worst:
+            return float((others[self.best - 2] + others[self.best - 1]) / 2)
+        ceiling = others[self.best - 2] - BAND_EDGE_INSET * (others[self.best - 2] - others[self.best - 1])
+        floor = others[self.worst - 1] + BAND_EDGE_INSET * (others[self.worst - 2] - others[self.worst - 1])
+        return float(np.clip(column_scores[self.unit], floor, ceiling))
+
+
+def _rank_pins(edition: int, units: list[str], codes: list[str]) -> list[_Pin]:
+    """Indicator rank facts of `edition` as exact pins; a fact of another edition on the same
+    map becomes a band pin (`PERSISTENT_RANK_BAND` either side of its rank), because a real
+    indicator rank moves little from one year to the next."""
+    pins = []
+    for fact in indicator_rank_facts():
+        if fact.unit not in units or fact.element not in codes:
+            continue
+        if fact.edition == edition:
+            best = worst = fact.rank
+        elif _same_map(fact.edition, edition):
+            best = max(2, fact.rank - PERSISTENT_RANK_BAND)
+            worst = min(len(units) - 1, fact.rank + PERSISTENT_RANK_BAND)
+        else:
+            continue
+        pins.append(_Pin(units.index(fact.unit), codes.index(fact.element), best, worst))
+    return pins
+
+
+def _same_map(edition: int, other: int) -> bool:
+    return (edition < schema.FIRST_MERGED_EDITION) == (other < schema.FIRST_MERGED_EDITION)
+
+
+def _anchor_deviations(profile: "_Profile", ind: "_Indicators", levels: dict[int, np.ndarray]) -> "_Profile":
+    """The profile with each rank-fact cell's persistent deviation set so that the unit's own
+    latent value (at `levels[edition]`, in the fact's data year) already sits at the published
+    rank: every year then starts near it, and the pins only fine-tune."""
+    deviation = profile.deviation.copy()
+    for fact in indicator_rank_facts():
+        if not _same_map(fact.edition, 2024) or fact.unit not in profile.units:
+            continue
+        unit, column = profile.units.index(fact.unit), ind.codes.index(fact.element)
+        level = levels[fact.edition]
+        latent = level[:, ind.block[column]] + deviation[:, column] + profile.year_noise[schema.data_year(fact.edition)][:, column]
+        others = np.sort(np.delete(latent, unit))[::-1]
+        wanted = (others[fact.rank - 2] + others[fact.rank - 1]) / 2
+        deviation[unit, column] += wanted - latent[unit]
+    return _Profile(profile.units, deviation, profile.year_noise)
+
+
 @dataclass
 class _Design:
-    """Fixed choices of a calibration: leaders, laggards and rank pins."""
+    """Fixed choices of a calibration: leaders, laggards, their designed scores, rank pins.
+
+    The leader takes the top of its column's designed scores and the laggard the bottom, at
+    the units' own values (not at 100 and 0, which would make them jump from year to year);
+    the engine's min-max score of a value then depends on the unit's own level and these two
+    numbers only. `top`/`bottom` None: taken from the year's own values (history years)."""
 
     leader: np.ndarray
     laggard: np.ndarray
-    pins: list[tuple[int, int, int]]
+    pins: list[_Pin]
     exogenous: dict[int, np.ndarray] = field(default_factory=dict)  # column -> designed scores
+    top: np.ndarray | None = None
+    bottom: np.ndarray | None = None
 
     @classmethod
-    def choose(cls, latent, units, leaders, pins, block, exogenous=None) -> "_Design":
+    def choose(cls, latent, units, leaders, pins, block, exogenous=None, previous=None) -> "_Design":
+        """`previous`: a design of the year before whose leaders and laggards are kept where
+        allowed (the same unit leads from one year to the next)."""
         blocked = np.zeros(latent.shape, dtype=bool)
-        for unit, column, _ in pins:
-            blocked[unit, column] = True
+        for pin in pins:
+            blocked[pin.unit, pin.column] = True
         exogenous = dict(exogenous or {})
         leaders = dict(leaders)
         for column, designed in exogenous.items():
@@ -598,29 +682,54 @@ class _Design:
             if first in leaders:  # a first place the unit already has counts towards its quota
                 leaders[first] -= 1
         leader, laggard = _extremes(latent, units, leaders, blocked, block)
+        if previous is not None:
+            columns = np.arange(latent.shape[1])
+            leader = np.where(blocked[previous.leader, columns], leader, previous.leader)
+            keep = ~blocked[previous.laggard, columns] & (previous.laggard != leader)
+            laggard = np.where(keep, previous.laggard, laggard)
         for column, designed in exogenous.items():
             leader[column], laggard[column] = np.argmax(designed), np.argmin(designed)
-        return cls(leader, laggard, list(pins), exogenous)
+        design = cls(leader, laggard, list(pins), exogenous)
+        design.bottom, design.top = design.bounds(latent)
+        return design
 
-    def fixed(self, shape) -> tuple[np.ndarray, np.ndarray]:
+    def dynamic(self) -> "_Design":
+        """The same leaders and laggards, no pins, extremes from each year's own values."""
+        return _Design(self.leader, self.laggard, [], self.exogenous)
+
+    def bounds(self, latent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Designed scores of the laggard and the leader per column."""
+        natural = _squash(latent)
+        bottom = natural.min(axis=0) if self.bottom is None else self.bottom.copy()
+        top = natural.max(axis=0) if self.top is None else self.top.copy()
+        for column, designed in self.exogenous.items():
+            bottom[column], top[column] = designed.min(), designed.max()
+        return bottom, top
+
+    def free(self, latent: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """Squashed latent values, kept strictly between the laggard and the leader."""
+        margin = EXTREME_MARGIN * (top - bottom)
+        return np.clip(_squash(latent), bottom + margin, top - margin)
+
+    def fixed(self, shape, bottom, top) -> tuple[np.ndarray, np.ndarray]:
         """Mask and values of the designed scores that do not follow the unit's own level."""
         mask = np.zeros(shape, dtype=bool)
         values = np.zeros(shape)
         columns = np.arange(shape[1])
-        mask[self.leader, columns], values[self.leader, columns] = True, 100.0
-        mask[self.laggard, columns], values[self.laggard, columns] = True, 0.0
+        mask[self.leader, columns], values[self.leader, columns] = True, top
+        mask[self.laggard, columns], values[self.laggard, columns] = True, bottom
         for column, designed in self.exogenous.items():
             mask[:, column], values[:, column] = True, designed
         return mask, values
 
     def scores(self, latent: np.ndarray) -> np.ndarray:
-        """Squashed latent values, leader 100, laggard 0, pinned values between the units
-        at the required rank."""
-        mask, values = self.fixed(latent.shape)
-        scores = np.where(mask, values, _squash(latent))
-        for unit, column, rank in self.pins:
-            others = np.sort(np.delete(scores[:, column], unit))[::-1]
-            scores[unit, column] = (others[rank - 2] + others[rank - 1]) / 2
+        """Own values between the extremes, leader at the top, laggard at the bottom, pinned
+        values where their pins put them."""
+        bottom, top = self.bounds(latent)
+        mask, values = self.fixed(latent.shape, bottom, top)
+        scores = np.where(mask, values, self.free(latent, bottom, top))
+        for pin in self.pins:
+            scores[pin.unit, pin.column] = pin.place(scores[:, pin.column])
         return scores
 
 
@@ -628,20 +737,18 @@ def _solve_levels(profile, year, ind, target, design: _Design, level=None, sweep
     """Latent levels (units, 2) whose designed sub-index scores equal `target` (bisection;
     a few sweeps because a pinned value depends on the other units)."""
     level = target.copy() if level is None else level.copy()
-    mask, values = design.fixed((len(profile.units), len(ind.codes)))
-    for unit, column, _ in design.pins:
-        mask[unit, column] = True
+    bottom, top = design.bounds(profile.latent(year, level, ind.block))
+    mask, _ = design.fixed((len(profile.units), len(ind.codes)), bottom, top)
+    for pin in design.pins:
+        mask[pin.unit, pin.column] = True
     for _ in range(sweeps):
-        pinned = design.scores(profile.latent(year, level, ind.block))
-        fixed = np.where(mask, values, 0.0)
-        for unit, column, _ in design.pins:
-            fixed[unit, column] = pinned[unit, column]
+        fixed = np.where(mask, design.scores(profile.latent(year, level, ind.block)), 0.0)
         low = np.full(level.shape, -150.0)
         high = np.full(level.shape, 250.0)
         for _ in range(45):
             middle = (low + high) / 2
-            designed = np.where(mask, fixed, _squash(profile.latent(year, middle, ind.block)))
-            scores = ind.normalised(designed) * ind.weight
+            designed = np.where(mask, fixed, design.free(profile.latent(year, middle, ind.block), bottom, top))
+            scores = ind.engine_scores(designed, bottom, top) * ind.weight
             achieved = np.stack([scores[:, ind.block == b].sum(axis=1) for b in (0, 1)], axis=1)
             high = np.where(achieved > target, middle, high)
             low = np.where(achieved > target, low, middle)
@@ -678,7 +785,7 @@ class _StaticCovariates:
 
 
 def _static_covariates(seed: int, unit_keys: list[str], structure: np.ndarray) -> _StaticCovariates:
-    units = load_units(data_year(2024) + 1).set_index("unit").reindex(unit_keys)
+    units = load_units(schema.data_year(2024) + 1).set_index("unit").reindex(unit_keys)
     rng = _rng(seed, "covariates")
     n = len(unit_keys)
     population = units["population"].to_numpy(dtype=float)
@@ -702,7 +809,7 @@ def _covariates(ind: "_Indicators", unit_keys: list[str], static: _StaticCovaria
     fw = ind.framework
     column = {c: j for j, c in enumerate(ind.codes)}
     population = np.round(static.population_base * (1 + POPULATION_GROWTH) ** (year - POPULATION_YEAR))
-    gdp = NATIONAL_GDP_2022 * (1 + GDP_GROWTH) ** (year - data_year(2023))
+    gdp = NATIONAL_GDP_2022 * (1 + GDP_GROWTH) ** (year - schema.data_year(2023))
     share = raw[:, column[str(fw.loc[(fw["denominator"] == "none") & (fw["merge_rule"] == "ratio_sum"), "code"].iloc[0])]]
     grdp = np.round(share / 100.0 * gdp, 0)
     enterprises = np.round(raw[:, column[_find_code(fw, "enterprises per 1,000 people", "population")]] * population / 1000)
@@ -759,6 +866,7 @@ class _Calibrated:
     values: pd.DataFrame
     rounds: int
     max_error: float
+    design: _Design
 
 
 def _share_column(ind: _Indicators) -> int:
@@ -779,18 +887,18 @@ def _gdp_shares(seed: int, structure: np.ndarray, population: np.ndarray, centra
 
 
 def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rounds=MAX_ROUNDS,
-               shares=None) -> _Calibrated:
+               shares=None, previous: _Design | None = None) -> _Calibrated:
     """Solve the designed scores, then correct with the real engine until every target holds."""
     from piilib.pii import compute_pii
 
-    year = data_year(edition)
+    year = schema.data_year(edition)
     input_code, output_code = _sub_index_codes(edition)
     target = targets.set_index(schema.UNIT).reindex(profile.units)[["input", "output"]].to_numpy()
     goal = target.copy()
     share_column = _share_column(ind)
     shares = ind.rounded(np.tile(shares[:, None], (1, len(ind.codes))))[:, share_column]
     design = _Design.choose(profile.latent(year, target, ind.block), profile.units, leaders, pins, ind.block,
-                            {share_column: _designed_from_shares(shares)})
+                            {share_column: _designed_from_shares(shares)}, previous)
     level = None
     for rounds in range(1, max_rounds + 1):
         level = _solve_levels(profile, year, ind, goal, design, level)
@@ -803,15 +911,16 @@ def _calibrate(profile, edition, ind, targets, leaders, pins, to_values, max_rou
         if np.abs(error).max() < TOLERANCE:
             break
         goal = goal + DAMPING * error
-    return _Calibrated(edition, level, designed, raw, values, rounds, float(np.abs(error).max()))
+    return _Calibrated(edition, level, designed, raw, values, rounds, float(np.abs(error).max()), design)
 
 
-def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_strength, quantities_of,
+def _disaggregate(ind, raw_merged, merged_units, former_units, walk, own_raw, quantities_of,
                  member_shares) -> np.ndarray:
     """Values of the former provinces whose merge (the framework's rule) gives back `raw_merged`.
 
-    Members differ by `member_strength` (score points around their merged unit): multiplicative
-    for open-ended quantities, a small additive spread for bounded ones (scores, %)."""
+    Each member keeps its own value of the year (`own_raw`, from its own profile), moved as a
+    group: scaled for open-ended quantities, shifted for bounded ones (scores, %), so that the
+    members' year-to-year movement is their own and their differences persist."""
     groups = walk.set_index("former_unit")["merged_unit"].reindex(former_units).to_numpy()
     position = {m: i for i, m in enumerate(merged_units)}
     rows = np.array([position[g] for g in groups])
@@ -823,19 +932,17 @@ def _disaggregate(ind, raw_merged, merged_units, former_units, walk, member_stre
         weight_name = table.at[j, "merge_weight"] if rule == "weighted_mean" else table.at[j, "denominator"]
         weights = quantities_of(weight_name) if weight_name not in ("none", None) and isinstance(weight_name, str) \
             else np.ones(len(former_units))
-        strength = member_strength * ind.direction[j]
-        base = raw_merged[rows, j]
         for m in range(len(merged_units)):
             members = rows == m
-            w = weights[members]
+            own = own_raw[members, j]
+            merged = raw_merged[m, j]
+            own_mean = np.average(own, weights=weights[members])
             if ind.kind[j] == "share":
                 out[members, j] = member_shares[members]
-            elif bounded[j]:
-                spread = 0.01 * (ind.high[j] - ind.low[j]) * strength[members] / 10.0
-                out[members, j] = base[members] + spread - np.average(spread, weights=w)
+            elif bounded[j] or own_mean <= 0:
+                out[members, j] = own + (merged - own_mean)
             else:
-                factor = np.exp(MEMBER_SPREAD * strength[members])
-                out[members, j] = base[members] * factor / np.average(factor, weights=w)
+                out[members, j] = own * (merged / own_mean)
     return ind.rounded(out)
 
 
@@ -869,38 +976,46 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
     ind = _Indicators.from_framework(2024, seed)
     profile, structure = _former_profile(seed, units63, targets[2023], ind)
     static = _static_covariates(seed, former, structure)
-    pins = {e: [(former.index(f.unit), ind.codes.index(f.element), f.rank)
-                for f in indicator_rank_facts() if f.edition == e] for e in EDITIONS}
+    merged_units = load_units(schema.FIRST_MERGED_EDITION)["unit"].tolist()
+    pins = {e: _rank_pins(e, merged_units if e >= schema.FIRST_MERGED_EDITION else former, ind.codes)
+            for e in EDITIONS}
+    trend = _rng(seed, "trend").normal(TREND_SD, TREND_SD, (len(former), 1))
     leaders = {e: {f.unit: f.n_indicators for f in LEADER_FACTS if f.edition == e} for e in EDITIONS}
 
     central = units63["is_central_city"].to_numpy(dtype=float)
     shares = {year: _gdp_shares(seed, structure, static.population_base, central, year) for year in HISTORY_YEARS}
-    calibrated, rounds = {}, {}
-    for edition in (2023, 2024):
-        calibrated[edition] = _calibrate(
-            profile, edition, ind, targets[edition], leaders[edition], pins[edition],
-            lambda raw, e=edition: _long(e, former, ind.codes, raw, source), max_rounds,
-            shares[data_year(edition)])
-        rounds[edition] = calibrated[edition].rounds
+    # Rank-fact cells are anchored twice: at the target levels, then at the levels the
+    # calibration settled on (a unit low on a few indicators sits higher on the others).
+    levels = {e: targets[e].set_index(schema.UNIT).reindex(former)[["input", "output"]].to_numpy() for e in (2023, 2024)}
+    base_profile = profile
+    for _ in range(2):
+        profile = _anchor_deviations(base_profile, ind, levels)
+        calibrated, rounds = {}, {}
+        previous = None
+        for edition in (2023, 2024):
+            calibrated[edition] = _calibrate(
+                profile, edition, ind, targets[edition], leaders[edition], pins[edition],
+                lambda raw, e=edition: _long(e, former, ind.codes, raw, source), max_rounds,
+                shares[schema.data_year(edition)], previous)
+            rounds[edition] = calibrated[edition].rounds
+            previous = calibrated[edition].design
+        levels = {e: calibrated[e].level for e in (2023, 2024)}
 
     # 2025: designed on the 34 units, spread over the former provinces, harmonised back.
     merged_edition = schema.FIRST_MERGED_EDITION
-    year = data_year(merged_edition)
-    merged_units = load_units(merged_edition)["unit"].tolist()
+    year = schema.data_year(merged_edition)
     walk = crosswalk()
     population = pd.Series(static.population_base, index=former)
     merged_profile = _merged_profile(profile, walk, population, merged_units)
-    t2024 = targets[2024].set_index(schema.UNIT)["overall"].reindex(former)
     group_of = walk.set_index("former_unit")["merged_unit"].reindex(former)
-    group_mean = t2024.groupby(group_of).transform(lambda s: np.average(s, weights=population[s.index]))
-    member_strength = (t2024 - group_mean).to_numpy()
+    own_raw = _own_values(profile, ind, calibrated[2024], trend, year, shares[year])
     state = {"covariates": None, "former_raw": None}
 
     def merged_values(raw_merged):
         covariates = state["covariates"]
         if covariates is None:  # first pass: weights from the year before
             covariates = _covariates(ind, former, static, year - 1, calibrated[2024].raw)
-        former_raw = _disaggregate(ind, raw_merged, merged_units, former, walk, member_strength,
+        former_raw = _disaggregate(ind, raw_merged, merged_units, former, walk, own_raw,
                                    lambda name: covariates[name].to_numpy(dtype=float), shares[year])
         covariates = _covariates(ind, former, static, year, former_raw)
         state["covariates"], state["former_raw"] = covariates, former_raw
@@ -923,7 +1038,7 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
     rounds[merged_edition] = calibrated[merged_edition].rounds
     year_2024_raw = state["former_raw"]
 
-    history, covariates = _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source, shares)
+    history, covariates = _history(profile, ind, calibrated, former, static, year_2024_raw, source, shares, trend)
     covariates_merged = _merge_covariates(covariates[covariates[schema.YEAR] == year], walk)
     values = pd.concat([calibrated[e].values for e in EDITIONS], ignore_index=True)
     target_table = pd.concat([targets[e].assign(**{schema.EDITION: e}) for e in EDITIONS], ignore_index=True)
@@ -932,19 +1047,25 @@ def generate_demo(seed: int = DEFAULT_SEED, facts: pd.DataFrame | None = None,
     return demo
 
 
-def _history(seed, profile, ind, calibrated, former, static, year_2024_raw, source, shares):
-    """Years 2018–2024 on the 63 former provinces; 2022 and 2023 are editions 2023 and 2024."""
-    trend = _rng(seed, "trend").normal(TREND_SD, TREND_SD, (len(former), 1))
-    raw_by_year = {data_year(2023): calibrated[2023].raw, data_year(2024): calibrated[2024].raw,
-                   data_year(2025): year_2024_raw}
+def _own_values(profile, ind, calibrated: _Calibrated, trend, year, shares) -> np.ndarray:
+    """Raw values of the former provinces in `year`, from their own profile: the level of the
+    calibrated edition moved by each unit's trend, the same leaders and laggards, no pins
+    (the anchored deviations keep fact units near their ranks)."""
+    level = calibrated.level + trend * (year - schema.data_year(calibrated.edition))
+    latent = profile.latent(year, level, ind.block)
+    raw = ind.raw(calibrated.design.dynamic().scores(latent), year)
+    raw[:, _share_column(ind)] = ind.rounded(np.tile(shares[:, None], (1, len(ind.codes))))[:, _share_column(ind)]
+    return raw
+
+
+def _history(profile, ind, calibrated, former, static, year_2024_raw, source, shares, trend):
+    """Years 2018–2024 on the 63 former provinces; 2022 and 2023 are editions 2023 and 2024;
+    earlier years go backwards from edition 2023 along each unit's trend."""
+    raw_by_year = {schema.data_year(2023): calibrated[2023].raw, schema.data_year(2024): calibrated[2024].raw,
+                   schema.data_year(2025): year_2024_raw}
     for year in HISTORY_YEARS:
-        if year in raw_by_year:
-            continue
-        level = calibrated[2023].level - trend * (data_year(2023) - year)
-        latent = profile.latent(year, level, ind.block)
-        designed = _Design.choose(latent, former, {}, [], ind.block).scores(latent)
-        raw_by_year[year] = ind.raw(designed, year)
-        raw_by_year[year][:, _share_column(ind)] = ind.rounded(np.tile(shares[year][:, None], (1, len(ind.codes))))[:, _share_column(ind)]
+        if year not in raw_by_year:
+            raw_by_year[year] = _own_values(profile, ind, calibrated[2023], trend, year, shares[year])
     history = pd.concat([_long(y, former, ind.codes, raw_by_year[y], source, schema.YEAR) for y in HISTORY_YEARS],
                         ignore_index=True)
     covariates = []
