@@ -45,6 +45,8 @@ report: setup system-deps
 bench: setup
 	$(PY) benchmarks/bench_index.py
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_outlook.py
+	$(PY) benchmarks/bench_robustness.py
 
 clean:
 	rm -rf $(VENV) out build _build

@@ -16,7 +16,8 @@ import statistics
 import time
 
 from piilib.analysis.outlook import project_for_next_edition, recommended_target_values, simulate_outlook
-from piilib.analysis.targets import inputs_from_path, target_table
+from piilib.analysis.targets import target_table
+from piilib.bundle import load_bundle
 from piilib.pii import compute_pii, edition_values
 from piilib.units import load_units
 
@@ -43,7 +44,9 @@ def main() -> None:
     parser.add_argument("--province", default="can-tho")
     args = parser.parse_args()
 
-    values, history, covariates = inputs_from_path(args.edition)
+    bundle = load_bundle(None, args.edition)
+    values = bundle.values
+    history, covariates = bundle.history_on_map(args.edition), bundle.covariates_on_map(args.edition)
     units = load_units(args.edition)
     regions = dict(zip(units["unit"], units["region"]))
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from piilib import schema
+from piilib.bundle import load_bundle
 from piilib.report import book, chapters, data, execute, notice, tables
 from piilib.report.build import publish
 
@@ -154,16 +155,23 @@ def test_validate_data_requires_provenance(tmp_path):
 
 
 def test_notice_when_any_used_value_is_illustrative(tmp_path):
-    rows = long_frame([
+    long_frame([
         (2024, "can-tho", "6.2.4", 1.0, "official", "f"),
         (2024, "ha-noi", "6.2.4", 2.0, "published", "f"),
         (2025, "ha-noi", "6.2.4", 2.0, "illustrative", "f"),
-    ])
-    assert not notice.needs_notice(rows, 2024)  # the 2025 row is not used by 2024
-    assert notice.needs_notice(rows, 2025)
-    history = pd.DataFrame({"year": [2020, 2023], "provenance": ["official", "illustrative"]})
-    assert notice.needs_notice(history, 2024)
-    assert not notice.needs_notice(history, 2022)
+    ]).to_csv(tmp_path / "values.csv", index=False)
+    bundle = load_bundle(tmp_path)
+    assert not bundle.uses_illustrative(2024)  # the 2025 row is not used by 2024
+    assert bundle.uses_illustrative(2025)
+
+
+def test_notice_when_the_history_an_edition_uses_is_illustrative(tmp_path):
+    long_frame([(2024, "can-tho", "6.2.4", 1.0, "official", "f")]).to_csv(
+        tmp_path / "values.csv", index=False)
+    pd.DataFrame({"year": [2023], "unit": ["can-tho"], "indicator": ["6.2.4"], "value": [1.0],
+                  "provenance": ["illustrative"], "source": ["g"]}).to_csv(
+        tmp_path / "history.csv", index=False)
+    assert load_bundle(tmp_path).uses_illustrative(2024)
 
 
 def test_provenance_is_read_from_every_file_that_has_it(tmp_path):
@@ -175,7 +183,7 @@ def test_provenance_is_read_from_every_file_that_has_it(tmp_path):
     pd.DataFrame({"note": ["no provenance here"]}).to_csv(tmp_path / "readme.csv", index=False)
     rows = data.read_provenance(tmp_path)
     assert sorted(rows["file"]) == ["h.csv", "values.csv"]
-    assert notice.needs_notice(rows, 2024)
+    assert (rows["provenance"] == "illustrative").any()
 
 
 def test_book_config_carries_the_notice_only_when_needed():

@@ -10,12 +10,12 @@ import pytest
 
 from piilib import schema
 from piilib.analysis import targets as targets_module
+from piilib.bundle import load_bundle
 from piilib.demo import DEMO_DIR
 from piilib.framework import indicators, load_framework
 from piilib.pii import scores_for_edition
 from piilib.plan import load_plan
 from piilib.report import context, text
-from piilib.units import load_units
 
 PROVINCE = "can-tho"
 EDITION = 2024
@@ -70,42 +70,17 @@ def test_vietnamese_phrases():
     assert text.bullet_list(["Làm A", "+ chi tiết"]) == "- Làm A\n  - chi tiết"
 
 
-# --- data ----------------------------------------------------------------------------------
+# --- data note ----------------------------------------------------------------------------
 
-def test_bundle_recognises_the_files_by_their_columns():
-    bundle = context.load_bundle(DEMO_DIR)
-    kinds = dict(zip(bundle.files["file"], bundle.files["kind"]))
-    assert kinds["values.csv"] == context.VALUES_KIND
-    assert kinds["history.csv"] == context.HISTORY_KIND
-    assert kinds["covariates.csv"] == context.COVARIATES_KIND
-    assert kinds["targets.csv"] == context.OTHER_KIND
-    assert set(bundle.covariates.loc[bundle.covariates[schema.UNIT] == "hue", context.MAP]) == {"34"}
-    assert len(bundle.values) == len(pd.read_csv(DEMO_DIR / "values.csv"))
-
-
-def test_history_of_an_edition_ends_with_its_own_values():
-    history = context.history_on_map(DEMO_DIR, EDITION, "6.2.4")
-    assert history[schema.YEAR].max() == EDITION - 1
-    values = pd.read_csv(DEMO_DIR / "values.csv", dtype={schema.INDICATOR: str})
-    own = values[(values[schema.EDITION] == EDITION) & (values[schema.INDICATOR] == "6.2.4")].set_index(schema.UNIT)
-    last = history[history[schema.YEAR] == EDITION - 1].set_index(schema.UNIT)
-    pd.testing.assert_series_equal(last[schema.VALUE].sort_index(), own[schema.VALUE].sort_index(), check_names=False)
-
-
-def test_history_after_the_merger_is_on_the_34_units_and_harmonised():
-    history = context.history_on_map(DEMO_DIR, 2025, "6.2.4")
-    assert set(history[schema.UNIT]) <= set(load_units(2025)[schema.UNIT])
-    assert history.loc[history[schema.YEAR] < 2024, "harmonised"].all()
-    assert not history.loc[history[schema.YEAR] == 2024, "harmonised"].any()
-
-
-def test_illustrative_data_are_said_to_be_so(tmp_path):
-    assert context.uses_illustrative(DEMO_DIR, EDITION)
+def test_data_note_says_which_data_are_illustrative(tmp_path):
+    assert "minh họa" in context._data_note(load_bundle(DEMO_DIR), EDITION)
     values = pd.read_csv(DEMO_DIR / "values.csv").assign(provenance=schema.OFFICIAL)
     values.to_csv(tmp_path / "values.csv", index=False)
-    assert not context.uses_illustrative(tmp_path, EDITION)
-    assert context._data_note(tmp_path, EDITION) == ""
-    assert "minh họa" in context._data_note(DEMO_DIR, EDITION)
+    assert context._data_note(load_bundle(tmp_path), EDITION) == ""
+    # Official values with illustrative history: the note names the history, not the values.
+    shutil.copy(DEMO_DIR / "history.csv", tmp_path / "history.csv")
+    note = context._data_note(load_bundle(tmp_path), EDITION)
+    assert "chuỗi số liệu theo năm là số liệu minh họa" in note and "giá trị các chỉ số" not in note
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -197,6 +172,6 @@ def test_methodology_counts_official_and_provisional_codes():
     assert len(ctx.provisional) == int((framework["code_status"] == "provisional").sum())
     assert ctx.provisional_sentence.startswith(f"{len(framework) - len(ctx.provisional)}/{len(framework)} ")
     assert "values.csv" in set(ctx.files["Tệp"])
-    assert ctx.provenance["Số giá trị"].sum() == len(context.edition_result(DEMO_DIR, EDITION).values)
-    steps = [entry["step"] for entry in context.edition_result(DEMO_DIR, EDITION).result.log]
+    assert ctx.provenance["Số giá trị"].sum() == len(context.edition_result(load_bundle(DEMO_DIR), EDITION).values)
+    steps = [entry["step"] for entry in context.edition_result(load_bundle(DEMO_DIR), EDITION).result.log]
     assert list(ctx.method_log["Bước"]) == [context.STEP_LABELS[s] for s in steps]

@@ -169,21 +169,11 @@ def scores_table(result: IndexResult, values_long: pd.DataFrame,
     return pd.DataFrame.from_records(records, columns=SCORES_COLUMNS)
 
 
-def load_values(edition: int, data_path=None) -> pd.DataFrame:
-    """One edition's values: the official file at `data_path` (piilib.io.read_values), or the
-    bundled illustrative dataset (data/demo) when no path is given."""
-    if data_path is None:
-        from piilib.demo import load_demo_values
+def scores_for_edition(edition: int, data=None) -> pd.DataFrame:
+    """`scores_table` of an edition of the data at `data` (`piilib.bundle.load_bundle`;
+    None: the bundled illustrative dataset)."""
+    from piilib.bundle import load_bundle
 
-        return load_demo_values(edition=edition)
-    from piilib.io import read_values
-
-    values = read_values(data_path, edition)
-    return edition_values(values, edition).reset_index(drop=True)
-
-
-def scores_for_edition(edition: int, data_path=None) -> pd.DataFrame:
-    """`scores_table` of an edition computed from `load_values(edition, data_path)`."""
-    values = load_values(edition, data_path)
+    values = load_bundle(data, edition).values_of(edition)
     result = compute_pii(values, edition)
     return scores_table(result, values, load_units(edition))

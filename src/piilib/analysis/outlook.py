@@ -46,7 +46,6 @@ import numpy as np
 import pandas as pd
 
 from piilib import schema
-from piilib.analysis.targets import data_year
 from piilib.analysis.trend import IDENTITY, Predictive, inverse_transform, project_all
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
@@ -382,7 +381,7 @@ def project_for_next_edition(history: pd.DataFrame, edition: int, units: list[st
     Raises ValueError when the history has no series for some units of the edition (e.g. a
     history on the 63 former provinces against the 34 units of 2025).
     """
-    year = data_year(edition)
+    year = schema.data_year(edition)
     rows = history[history[schema.YEAR].astype(int) <= year]
     rows = rows[rows[schema.INDICATOR].astype(str).isin(indicator_codes)]
     if rows.empty:
@@ -437,11 +436,29 @@ def outlook(
         raise ValueError(f"unit {province!r} is not a province of edition {edition}")
     codes = list(result.structure.indicator_codes)
     projections = project_for_next_edition(history, edition, unit_keys, codes)
-    bounds = nonnegative_indicators(rows, history[history[schema.YEAR].astype(int) <= data_year(edition)])
+    bounds = nonnegative_indicators(rows, history[history[schema.YEAR].astype(int) <= schema.data_year(edition)])
     simulated = simulate_outlook(result, projections, province, regions, draws=draws, seed=seed,
                                  targets=targets, top=top, lower_bounds=bounds, edition=edition)
     own = projections[projections[schema.UNIT] == province].reset_index(drop=True)
     return replace(simulated, projections=own)
+
+
+def bundle_outlook(
+    bundle,
+    edition: int,
+    province: str,
+    draws: int = DEFAULT_DRAWS,
+    seed: int | None = None,
+    targets: Mapping[str, float] | None = None,
+    top: int = DEFAULT_TOP,
+) -> OutlookResult:
+    """`outlook` on a `piilib.bundle.DataBundle`: its values and its history on the edition's
+    map (harmonised after the merger). ValueError when the bundle has no history."""
+    history = bundle.history_on_map(edition)
+    if history.empty:
+        raise ValueError(f"{bundle.path}: no history, and the outlook projects every province's trend; "
+                         "give a data directory with a history file (like data/demo/history.csv)")
+    return outlook(bundle.values, history, edition, province, draws=draws, seed=seed, targets=targets, top=top)
 
 
 def recommended_target_values(target_table: pd.DataFrame) -> dict[str, float]:
@@ -457,6 +474,7 @@ __all__ = [
     "IndexReplay",
     "OutlookResult",
     "ProjectionGrid",
+    "bundle_outlook",
     "nonnegative_indicators",
     "outlook",
     "project_for_next_edition",

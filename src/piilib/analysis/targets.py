@@ -72,7 +72,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -109,8 +108,6 @@ PEER = "peer"
 
 DEFAULT_TOP = 10
 DEFAULT_PEERS = 5
-# PII edition E is computed from the data of year E − 1.
-DATA_YEAR_LAG = 1
 MAX_DECIMALS = 8
 SIGNIFICANT_DIGITS = 5
 UNIT_CODE = "uCode"
@@ -490,10 +487,6 @@ def increment_text(increment: float, unit_label: str, decimals: int, count: int 
 # --------------------------------------------------------------------------- the PII table
 
 
-def data_year(edition: int) -> int:
-    return int(edition) - DATA_YEAR_LAG
-
-
 def _for_year(frame: pd.DataFrame | None, year: int, units: set[str]) -> pd.DataFrame | None:
     """Rows up to `year` when every unit is on the edition's map (history of another map is unused)."""
     if frame is None or frame.empty:
@@ -531,10 +524,6 @@ def structural_covariates(covariates: pd.DataFrame | None, year: int, units: set
         ("log_" + name if transform else name): (transform(wide[name]) if transform else wide[name])
         for name, transform in standard.items()
     })
-
-
-# The name piilib.report.context calls; `structural_covariates` is the public one.
-_structural_covariates = structural_covariates
 
 
 def _provenance(*frames: pd.DataFrame | None) -> str:
@@ -586,7 +575,7 @@ def _threshold_label(name: str, basis: str, top: int, region_name: str, year: in
     if name in (EVIDENCE_CEILING, MAINTAIN):
         return labels[name]
     suffix = ("so với số liệu hiện tại" if basis == CURRENT
-              else f"so với dự báo số liệu năm {year}, kỳ PII {year + DATA_YEAR_LAG}")
+              else f"so với dự báo số liệu năm {year}, kỳ PII {year + schema.DATA_YEAR_LAG}")
     return f"{labels[name]} ({suffix})"
 
 
@@ -633,7 +622,7 @@ def target_table(
     region_name = str(units.set_index("unit").at[province, "region_name_vi"])
     region_members = [u for u, r in regions.items() if r == regions[province] and u != province]
     unit_set = set(units["unit"])
-    year = data_year(edition)
+    year = schema.data_year(edition)
     history_used = _for_year(history, year, unit_set)
     covariates_used = _covariates_of_year(covariates, year, unit_set)
     structure = structural_covariates(covariates, year, unit_set)
@@ -693,48 +682,21 @@ def target_table(
     return pd.concat(parts, ignore_index=True)
 
 
-def _read_tidy(path: Path, key: str, what: str) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype={schema.INDICATOR: "str"})
-    required = [schema.YEAR, schema.UNIT, key, schema.VALUE]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValueError(f"file {path}: {what} needs columns {', '.join(required)}; "
-                         f"missing {', '.join(missing)}; found {', '.join(map(str, frame.columns))}")
-    return frame
-
-
-def inputs_from_path(edition: int, data: str | Path | None = None, history: str | Path | None = None,
-                     covariates: str | Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame | None,
-                                                                     pd.DataFrame | None]:
-    """(values, history, covariates) for `target_table`.
-
-    data: None (the bundled illustrative dataset, data/demo), a directory laid out like
-    data/demo (values.csv, and history.csv, covariates.csv when present; the 34-province
-    covariates file from the merged editions on), or an official values file (CSV or .xlsx,
-    read and checked by `piilib.io.read_values`; no history or covariates unless given).
-    history, covariates: tidy CSV files that replace those of the directory.
-    """
-    from piilib.demo import DEMO_DIR, FILES, load_demo_covariates, load_demo_history, load_demo_values
-    from piilib.io import read_values
-
-    data = Path(DEMO_DIR if data is None else data)
-    found_history = found_covariates = None
-    if data.is_dir():
-        if not (data / FILES["values"]).is_file():
-            raise ValueError(f"directory {data}: no {FILES['values']}; expected a directory laid out like data/demo")
-        values = load_demo_values(data)
-        if (data / FILES["history"]).is_file():
-            found_history = load_demo_history(data)
-        merged = int(edition) >= schema.FIRST_MERGED_EDITION
-        if (data / FILES["covariates_merged" if merged else "covariates"]).is_file():
-            found_covariates = load_demo_covariates(data, merged_map=merged)
-    else:
-        values = read_values(data, edition)
-    if history is not None:
-        found_history = _read_tidy(Path(history), schema.INDICATOR, "a history file")
-    if covariates is not None:
-        found_covariates = _read_tidy(Path(covariates), schema.COVARIATE, "a covariates file")
-    return values, found_history, found_covariates
+def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DEFAULT_TOP,
+                   coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS) -> pd.DataFrame:
+    """`target_table` on a `piilib.bundle.DataBundle`: its values, its history and covariates
+    on the edition's map (harmonised after the merger)."""
+    indicator = None
+    if plan is not None and len(plan.indicators) == 1:
+        indicator = str(plan.indicators["code"].iloc[0])  # one indicator: harmonise only its history
+    history = bundle.history_on_map(edition, indicator)
+    covariates = bundle.covariates_on_map(edition)
+    return target_table(
+        bundle.values, edition, province,
+        history=None if history.empty else history,
+        covariates=None if covariates.empty else covariates,
+        plan=plan, top=top, coverage=coverage, peers=peers,
+    )
 
 
 def recommended_targets(table: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from piilib.bundle import DATA_HELP
 from piilib.report import build as report_build
 from piilib.report.book import BookBuildFailed
 from piilib.report.execute import ChapterFailed
@@ -26,12 +27,9 @@ def register(subparsers) -> None:
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
     parser.add_argument(
         "--province", default=report_build.DEFAULT_PROVINCE,
-        help=f"province key (default: {report_build.DEFAULT_PROVINCE})",
+        help=f"province name in any spelling, e.g. 'Cần Thơ' (default: {report_build.DEFAULT_PROVINCE})",
     )
-    parser.add_argument(
-        "--data", type=Path, default=report_build.DEFAULT_DATA_PATH,
-        help="data file or directory (default: the bundled data/demo)",
-    )
+    parser.add_argument("--data", type=Path, help=DATA_HELP)
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="build the HTML only")
     parser.add_argument(
         "--out", type=Path, default=None, help="publish here (default: out/<edition>-<province>)"
@@ -49,13 +47,22 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from piilib.bundle import data_path_problems, edition_problems
     from piilib.cli import InputError
+    from piilib.units import UnitNameError, resolve_unit
 
     if not args.templates.is_dir():
         raise InputError(f"templates directory {args.templates} does not exist")
+    problems = edition_problems(args.edition) + data_path_problems(args.data)
+    if problems:
+        raise InputError(problems)
+    try:
+        province = resolve_unit(args.province, args.edition)
+    except UnitNameError as error:
+        raise InputError(f"--province: {error}") from None
     options = report_build.BuildOptions(
         edition=args.edition,
-        province=args.province,
+        province=province,
         data_path=args.data,
         out_dir=args.out,
         pdf=args.pdf,

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 from piilib.report.tables import format_number
 
@@ -23,8 +24,8 @@ def register(subparsers) -> None:
             "Monte Carlo over every province's indicator projections (the predictive intervals of "
             "their trends), the whole index recomputed for every draw: the probability that the "
             "province is in the national top 10 and that it leads its region in the next edition, "
-            "following the trends and if the recommended targets (pii targets) are met. Without "
-            "--data it uses the bundled illustrative dataset (data/demo)."
+            "following the trends and if the recommended targets (pii targets) are met. The "
+            "trends are those of the data's history on the edition's map (harmonised after the merger)."
         ),
     )
     parser.add_argument("--edition", type=int, required=True, help="base PII edition, e.g. 2024")
@@ -34,35 +35,24 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"random seed, for reproducible figures (default {DEFAULT_SEED})")
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"national top k (default {DEFAULT_TOP})")
-    parser.add_argument("--data", type=Path,
-                        help="official values file (CSV or .xlsx), or a directory laid out like data/demo")
-    parser.add_argument("--history", type=Path,
-                        help="history CSV (year, unit, indicator, value, provenance) for the projections")
-    parser.add_argument("--covariates", type=Path,
-                        help="covariates CSV (year, unit, covariate, value, provenance) for the targets")
+    parser.add_argument("--data", type=Path, help=DATA_HELP)
     parser.add_argument("--no-targets", action="store_true",
                         help="skip the scenario in which the recommended targets are met")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from piilib.analysis.outlook import outlook, recommended_target_values
-    from piilib.analysis.targets import inputs_from_path, target_table
-    from piilib.framework import available_editions
+    from piilib.analysis.outlook import bundle_outlook, recommended_target_values
+    from piilib.analysis.targets import bundle_targets
+    from piilib.bundle import data_path_problems, edition_problems, load_bundle
     from piilib.units import UnitNameError, load_units, resolve_unit
 
-    if args.edition not in available_editions():
-        raise InputError(f"--edition {args.edition}: no framework for this edition; "
-                         f"expected one of {available_editions()}")
-    problems = []
+    problems = edition_problems(args.edition)
     if args.draws < 1:
         problems.append(f"--draws {args.draws}: expected a whole number >= 1")
     if args.top < 1:
         problems.append(f"--top {args.top}: expected a whole number >= 1")
-    for option in ("data", "history", "covariates"):
-        path = getattr(args, option)
-        if path is not None and not path.exists():
-            problems.append(f"--{option} {path}: no such file or directory")
+    problems += data_path_problems(args.data)
     if problems:
         raise InputError(problems)
     try:
@@ -71,20 +61,16 @@ def run(args) -> int:
         raise InputError(f"--province: {error}") from None
 
     try:
-        values, history, covariates = inputs_from_path(args.edition, args.data, args.history, args.covariates)
-        if history is None:
-            raise ValueError("no history: the outlook projects every province's trend; give --history "
-                             "or a --data directory with history.csv")
+        bundle = load_bundle(args.data, args.edition)
         targets = None
         if not args.no_targets:
-            targets = recommended_target_values(target_table(values, args.edition, province, history, covariates))
-        result = outlook(values, history, args.edition, province, draws=args.draws, seed=args.seed,
-                         targets=targets, top=args.top)
+            targets = recommended_target_values(bundle_targets(bundle, args.edition, province))
+        result = bundle_outlook(bundle, args.edition, province, draws=args.draws, seed=args.seed,
+                                targets=targets, top=args.top)
     except ValueError as error:
         raise InputError(str(error).splitlines()) from None
 
-    illustrative = "provenance" in values.columns and (values["provenance"] == "illustrative").any()
-    print(render(result, load_units(args.edition), illustrative))
+    print(render(result, load_units(args.edition), bundle.uses_illustrative(args.edition)))
     return 0
 
 
@@ -122,7 +108,8 @@ def render(result, units, illustrative: bool = False) -> str:
                       f"chỉ số nghịch thì hạ xuống): {shown}."]
     lines += ["", "± là sai số chuẩn Monte Carlo √(p(1 − p)/số lần mô phỏng)."]
     if illustrative:
-        lines.append("Lưu ý: tính trên số liệu minh họa, không phải số liệu chính thức.")
+        lines.append("Lưu ý: kết quả dựa trên số liệu minh họa (giá trị các chỉ số hoặc chuỗi số liệu theo năm), "
+                     "không phải số liệu chính thức.")
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 from piilib.report.tables import format_number
 
@@ -22,8 +23,7 @@ def register(subparsers) -> None:
             "each time with weights perturbed within ±25%, min-max (1-100) or z-score (10 ± 2) "
             "normalisation, arithmetic or geometric mean, treatment on or off; every province's "
             "nominal rank, median rank and 5th-95th percentile interval. With --province, also which "
-            "assumption moves that province's rank most (variance-based sensitivity indices). "
-            "Without --data it uses the bundled illustrative dataset (data/demo)."
+            "assumption moves that province's rank most (variance-based sensitivity indices)."
         ),
     )
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
@@ -32,23 +32,20 @@ def register(subparsers) -> None:
                         help=f"number of replications (default {DEFAULT_REPLICATIONS})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"random seed, for reproducible figures (default {DEFAULT_SEED})")
-    parser.add_argument("--data", type=Path, help="official values file (CSV or .xlsx) to use instead of data/demo")
+    parser.add_argument("--data", type=Path, help=DATA_HELP)
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from piilib.analysis.robustness import pii_sensitivity, pii_uncertainty
-    from piilib.framework import available_editions
-    from piilib.pii import load_values
+    from piilib.bundle import data_path_problems, edition_problems, load_bundle
     from piilib.units import UnitNameError, resolve_unit
 
-    if args.edition not in available_editions():
-        raise InputError(f"--edition {args.edition}: no framework for this edition; "
-                         f"expected one of {available_editions()}")
+    problems = edition_problems(args.edition) + data_path_problems(args.data)
     if args.replications < 3:
-        raise InputError(f"--replications {args.replications}: expected a whole number >= 3")
-    if args.data is not None and not args.data.is_file():
-        raise InputError(f"--data {args.data}: file not found")
+        problems.append(f"--replications {args.replications}: expected a whole number >= 3")
+    if problems:
+        raise InputError(problems)
     province = None
     if args.province is not None:
         try:
@@ -56,7 +53,7 @@ def run(args) -> int:
         except UnitNameError as error:
             raise InputError(f"--province: {error}") from None
     try:
-        values = load_values(args.edition, args.data)
+        values = load_bundle(args.data, args.edition).values_of(args.edition)
         result = pii_uncertainty(values, args.edition, n=args.replications, seed=args.seed)
         sensitivity = (pii_sensitivity(values, args.edition, unit=province, n=args.replications, seed=args.seed)
                        if province else None)

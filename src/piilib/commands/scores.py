@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
+from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 
 FORMATS = ("table", "csv")
@@ -16,27 +18,22 @@ def register(subparsers) -> None:
         help="scores and ranks of every province on every indicator and aggregate",
         description="Compute the PII of an edition and print one row per province × element "
                     "(indicator, sub-pillar, pillar, input, output, PII) with the raw value, "
-                    "score, rank and provenance. Without --data it uses the bundled "
-                    "illustrative dataset (data/demo).",
+                    "score, rank and provenance.",
     )
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
-    parser.add_argument("--data", help="official values file (CSV or .xlsx) to use instead of data/demo")
+    parser.add_argument("--data", type=Path, help=DATA_HELP)
     parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     parser.add_argument("--element", help="show only this element code (e.g. PII, 6.2.4)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from piilib.framework import available_editions
+    from piilib.bundle import data_path_problems, edition_problems
     from piilib.pii import scores_for_edition
 
-    if args.edition not in available_editions():
-        raise InputError(f"--edition {args.edition}: no framework for this edition; "
-                         f"expected one of {available_editions()}")
-    if args.data is not None and not Path(args.data).is_file():
-        raise InputError(f"--data {args.data}: file not found")
+    problems = edition_problems(args.edition) + data_path_problems(args.data)
+    if problems:
+        raise InputError(problems)
     try:
         table = scores_for_edition(args.edition, args.data)
     except ValueError as error:  # the importer and the bridge list every problem

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 
 FORMATS = ("csv", "xlsx")
@@ -20,18 +21,14 @@ def register(subparsers) -> None:
             "structural peer (against the other provinces' current and projected values), the "
             "indicator score, PII and rank each would give (the whole index recomputed), and a "
             "recommended target. CSV (one row per indicator x threshold) to stdout or --out, or "
-            "the departments' workbook (.xlsx, one sheet per lead agency). Without --data it uses "
-            "the bundled illustrative dataset (data/demo, with its history and covariates)."
+            "the departments' workbook (.xlsx, one sheet per lead agency). Projections and peers "
+            "use the history and covariates of the data on the edition's map (harmonised after "
+            "the merger)."
         ),
     )
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
     parser.add_argument("--province", required=True, help="province name in any spelling, e.g. 'Cần Thơ'")
-    parser.add_argument("--data", type=Path,
-                        help="official values file (CSV or .xlsx), or a directory laid out like data/demo")
-    parser.add_argument("--history", type=Path,
-                        help="history CSV (year, unit, indicator, value, provenance) for trends and projections")
-    parser.add_argument("--covariates", type=Path,
-                        help="covariates CSV (year, unit, covariate, value, provenance) for the peer model")
+    parser.add_argument("--data", type=Path, help=DATA_HELP)
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default: csv)")
     parser.add_argument("--out", type=Path,
                         help="output file (csv: default stdout; xlsx: default muc-tieu-pii-<edition>-<province>.xlsx)")
@@ -39,30 +36,28 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from piilib.analysis.targets import inputs_from_path, target_table
+    from piilib.analysis.targets import bundle_targets
     from piilib.analysis.workbook import write_workbook
-    from piilib.framework import available_editions
+    from piilib.bundle import data_path_problems, edition_problems, load_bundle
     from piilib.units import UnitNameError, resolve_unit
 
-    if args.edition not in available_editions():
-        raise InputError(f"--edition {args.edition}: no framework for this edition; "
-                         f"expected one of {available_editions()}")
+    problems = edition_problems(args.edition)
+    if problems:
+        raise InputError(problems)
     try:
         province = resolve_unit(args.province, args.edition)
     except UnitNameError as error:
         raise InputError(f"--province: {error}") from None
-    for option in ("data", "history", "covariates"):
-        path = getattr(args, option)
-        if path is not None and not path.exists():
-            raise InputError(f"--{option} {path}: no such file or directory")
+    problems = data_path_problems(args.data)
+    if problems:
+        raise InputError(problems)
     out = args.out
     if args.format == "xlsx":
         out = out or Path(f"muc-tieu-pii-{args.edition}-{province}.xlsx")
         if out.suffix.lower() != ".xlsx":
             raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
     try:
-        values, history, covariates = inputs_from_path(args.edition, args.data, args.history, args.covariates)
-        table = target_table(values, args.edition, province, history, covariates)
+        table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province)
     except ValueError as error:  # importer, bridge and analysis list every problem in plain words
         raise InputError(str(error).splitlines()) from None
 

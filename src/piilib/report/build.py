@@ -21,13 +21,14 @@ from tqdm import tqdm
 
 import piilib
 from piilib import schema, units
-from piilib.report import book, chapters, data, execute, notice
+from piilib.bundle import DEMO_DIR, load_bundle
+from piilib.report import book, chapters, data, execute
 
 # The project's own files are found from the package (like piilib.units finds data/units);
 # the published report and the cache go where the user runs the command.
 PROJECT_ROOT = Path(piilib.__file__).resolve().parents[2]
 DEFAULT_PROVINCE = "can-tho"
-DEFAULT_DATA_PATH = PROJECT_ROOT / "data" / "demo"
+DEFAULT_DATA_PATH = DEMO_DIR
 DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "notebooks"
 DEFAULT_STATIC_DIR = PROJECT_ROOT / "book"
 DEFAULT_BASE_CONFIG = PROJECT_ROOT / "_config.yml"
@@ -55,11 +56,12 @@ class BuildOptions:
     of piilib and the project's data/ directory (`library_inputs()`).
     extra_inputs: further files or directories the chapters read; their contents are part of
     every chapter's cache key too, as is the data.
+    data_path: anything `piilib.bundle.load_bundle` reads; None: the bundled data/demo.
     """
 
     edition: int
     province: str = DEFAULT_PROVINCE
-    data_path: Path = DEFAULT_DATA_PATH
+    data_path: Path | None = None
     out_dir: Path | None = None
     pdf: bool = True
     templates_dir: Path = DEFAULT_TEMPLATES_DIR
@@ -74,6 +76,7 @@ class BuildOptions:
 
     def __post_init__(self):
         slug = f"{self.edition}-{self.province}"
+        self.data_path = Path(DEFAULT_DATA_PATH if self.data_path is None else self.data_path)
         self.out_dir = Path(self.out_dir or Path("out") / slug)
         self.cache_dir = Path(self.cache_dir or Path("build") / "report" / slug)
 
@@ -141,7 +144,8 @@ def build_report(options: BuildOptions) -> BuildResult:
         problems += _province_problems(options.province, options.edition)
     if problems:
         raise DataProblems(problems)
-    show_notice = notice.needs_notice(data.read_provenance(data_path), options.edition)
+    # The notice follows what the chapters use: values, history and covariates of the edition.
+    show_notice = load_bundle(data_path, options.edition).uses_illustrative(options.edition)
     indicators = plan_indicators() if options.indicators is None else options.indicators
     chapter_list = chapters.report_chapters(options.templates_dir, indicators)
     library = library_inputs() if options.library is None else options.library

@@ -12,21 +12,16 @@ headers), figures and sentences (Vietnamese, numbers formatted):
 
 Parameters arrive as strings (papermill -r); editions are converted here.
 
-Data (`load_bundle`): `data_path` is a CSV file in the long layout of `piilib.schema`, or a
-directory whose CSV files are recognised by their header: the long layout (edition, unit,
-indicator, value, provenance, source) holds indicator values per edition; the history layout
-(year instead of edition) holds data years for trends; (year, unit, covariate, value) holds
-structural covariates. Other CSV files are listed but not used. A covariate or history file
-is taken to be on the 34-province map when every unit in it is a unit of that map and no year
-has more units than that map; otherwise it is on the 63-province map (column `map`).
+Data: `data_path` is anything `piilib.bundle.load_bundle` reads (a directory laid out like
+data/demo, a CSV file in the long layout, or an official values file whose history and
+covariates come from data/demo). The bundle gives each edition's values, history and
+covariates on the edition's map (harmonised after the merger); the report says so wherever it
+shows harmonised figures, and every chapter opens with the notice when the data it uses are
+illustrative (`_data_note`).
 
-Maps: an edition from `schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces. Its
-earlier editions and history are re-expressed on that map with `piilib.harmonise` (quantities
-of the data year from the covariates), so that trajectories and trends compare the same
-territory; the report says so wherever it shows them.
-
-Loading and computing the index are cached per process (`functools.lru_cache`), so a chapter
-computes each edition's index once however many of its parts use it.
+Bundles are cached per path and file times; computing the index, the targets and the outlook
+are cached per bundle (`functools.lru_cache`), so a chapter computes each edition's index once
+however many of its parts use it.
 """
 
 from __future__ import annotations
@@ -52,9 +47,17 @@ from piilib.analysis.trend import (
     analyse_thresholds,
     rank_threshold_name,
 )
+from piilib.bundle import (
+    COVARIATES_KIND,
+    HISTORY_KIND,
+    OFFICIAL_FILE,
+    OTHER_KIND,
+    VALUES_KIND,
+    DataBundle,
+    load_bundle,
+)
 from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
-from piilib.harmonise import harmonise_to_merged
 from piilib.pii import compute_pii, scores_table, to_idata
 from piilib.plan import load_plan
 from piilib.reference import trusted_facts
@@ -75,23 +78,21 @@ from piilib.report.text import (
     signed,
     with_unit,
 )
-from piilib.units import era, load_units, unit_quantities
+from piilib.paths import REPO_ROOT
+from piilib.units import era, load_units
 
 COVERAGE = DEFAULT_COVERAGE
 TOP = targets_module.DEFAULT_TOP
-DATA_YEAR_LAG = targets_module.DATA_YEAR_LAG
-COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
-MAP = "map"  # history and covariate rows: the map of their file ("63" or "34", see piilib.units.era)
-
-VALUES_KIND = "values"
-HISTORY_KIND = "history"
-COVARIATES_KIND = "covariates"
-OTHER_KIND = "other"
 FILE_KIND_LABELS = {
     VALUES_KIND: "Giá trị chỉ số theo kỳ PII",
     HISTORY_KIND: "Chuỗi số liệu theo năm (xu hướng)",
     COVARIATES_KIND: "Biến cơ cấu (mô hình so sánh)",
     OTHER_KIND: "Tệp khác (không dùng để tính)",
+}
+PART_LABELS = {
+    VALUES_KIND: "giá trị các chỉ số",
+    HISTORY_KIND: "chuỗi số liệu theo năm",
+    COVARIATES_KIND: "biến cơ cấu",
 }
 PROVENANCE_LABELS = {
     schema.OFFICIAL: "chính thức",
@@ -103,137 +104,6 @@ ILLUSTRATIVE_SENTENCE = (
     "phần mềm (dựng sao cho khớp với các kết quả đã công bố), chỉ dùng để trình bày phương pháp; "
     "không trích dẫn chúng như kết quả PII."
 )
-
-
-# --------------------------------------------------------------------------- data bundle
-
-
-@dataclass(frozen=True)
-class DataBundle:
-    """The data behind a report. Frames are empty (with their columns) when absent.
-
-    values: long frame, every edition; history: data years (63- or 34-province map);
-    covariates: (year, unit, covariate, value[, provenance]) of every map; files: one row per
-    CSV file with its kind, rows and rows per provenance.
-    """
-
-    path: Path
-    values: pd.DataFrame
-    history: pd.DataFrame
-    covariates: pd.DataFrame
-    files: pd.DataFrame
-
-
-def _csv_files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return sorted(p for p in path.rglob("*.csv") if p.is_file())
-
-
-def _file_kind(columns) -> str:
-    columns = set(columns)
-    if set(schema.LONG_COLUMNS) <= columns:
-        return VALUES_KIND
-    if set(schema.HISTORY_COLUMNS) <= columns:
-        return HISTORY_KIND
-    if set(COVARIATE_COLUMNS) <= columns:
-        return COVARIATES_KIND
-    return OTHER_KIND
-
-
-def _file_map(frame: pd.DataFrame) -> str:
-    """The map ("63" or "34") of a history or covariate file (rule in the module docstring)."""
-    merged = load_units(schema.FIRST_MERGED_EDITION)[schema.UNIT]
-    per_year = frame.groupby(schema.YEAR)[schema.UNIT].nunique()
-    if set(frame[schema.UNIT]) <= set(merged) and per_year.max() <= len(merged):
-        return era(schema.FIRST_MERGED_EDITION)
-    return era(schema.FIRST_MERGED_EDITION - 1)
-
-
-def load_bundle(data_path) -> DataBundle:
-    """The data under `data_path` (cached per resolved path)."""
-    path = Path(data_path).resolve()
-    if not path.exists():
-        raise FileNotFoundError(f"data path {path} does not exist; expected a CSV file or a directory")
-    return _load_bundle(str(path))
-
-
-@functools.lru_cache(maxsize=4)
-def _load_bundle(path_text: str) -> DataBundle:
-    path = Path(path_text)
-    frames = {VALUES_KIND: [], HISTORY_KIND: [], COVARIATES_KIND: []}
-    listing = []
-    for file in _csv_files(path):
-        header = pd.read_csv(file, nrows=0).columns
-        kind = _file_kind(header)
-        name = file.name if file == path else file.relative_to(path).as_posix()
-        row = {"file": name, "kind": kind, "rows": None}  # files not used are not read
-        if kind != OTHER_KIND:
-            frame = pd.read_csv(file, dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
-            if kind != VALUES_KIND:
-                frame = frame.assign(**{MAP: _file_map(frame)})
-            frames[kind].append(frame)
-            row["rows"] = len(frame)
-            if schema.PROVENANCE in frame.columns:
-                row.update(frame[schema.PROVENANCE].astype(str).value_counts().to_dict())
-        listing.append(row)
-    files = pd.DataFrame(listing, columns=["file", "kind", "rows", *schema.PROVENANCES])
-    files[list(schema.PROVENANCES)] = files[list(schema.PROVENANCES)].fillna(0).astype(int)
-
-    def combined(kind: str, columns: list[str]) -> pd.DataFrame:
-        if not frames[kind]:
-            return pd.DataFrame({c: pd.Series(dtype="float64" if c == schema.VALUE else "object") for c in columns})
-        return pd.concat(frames[kind], ignore_index=True)
-
-    return DataBundle(
-        path=path,
-        values=combined(VALUES_KIND, schema.LONG_COLUMNS),
-        history=combined(HISTORY_KIND, schema.HISTORY_COLUMNS + [MAP]),
-        covariates=combined(COVARIATES_KIND, COVARIATE_COLUMNS + [schema.PROVENANCE, MAP]),
-        files=files,
-    )
-
-
-def data_year(edition: int) -> int:
-    """PII edition E is computed from the data of year E − 1."""
-    return int(edition) - DATA_YEAR_LAG
-
-
-def _same_map(edition: int, other: int) -> bool:
-    return era(edition) == era(other)
-
-
-def _merged_edition(edition: int) -> bool:
-    return era(edition) == era(schema.FIRST_MERGED_EDITION)
-
-
-def _covariates_of_year(bundle: DataBundle, year: int, map_edition: int) -> pd.DataFrame:
-    """The covariates of one data year on the map of `map_edition` (empty when absent)."""
-    rows = bundle.covariates
-    if rows.empty:
-        return rows
-    return rows[(rows[schema.YEAR].astype(int) == int(year)) & (rows[MAP] == era(map_edition))]
-
-
-def _quantities(bundle: DataBundle, year: int, former_edition: int) -> pd.DataFrame:
-    """Quantities (unit, quantity, value, provenance) of the former map for harmonisation."""
-    rows = bundle.covariates
-    if not rows.empty:
-        rows = _covariates_of_year(bundle, year, former_edition)
-        if not rows.empty:
-            provenance = rows[schema.PROVENANCE] if schema.PROVENANCE in rows.columns else schema.OFFICIAL
-            return pd.DataFrame({
-                "unit": rows[schema.UNIT], "quantity": rows[schema.COVARIATE],
-                "value": rows[schema.VALUE].astype(float), "provenance": provenance,
-            })
-    return unit_quantities(former_edition)
-
-
-def _harmonise(bundle: DataBundle, rows: pd.DataFrame, year: int, former_edition: int,
-               map_edition: int) -> pd.DataFrame:
-    """Rows (tidy, column `edition`) of the 63-province map on the 34-province map."""
-    framework = framework_indicators(load_framework(map_edition))
-    return harmonise_to_merged(rows, framework, _quantities(bundle, year, former_edition))
 
 
 # --------------------------------------------------------------------------- editions
@@ -261,101 +131,45 @@ class EditionResult:
         return top_code(self.result.imeta)
 
 
-def edition_result(data_path, edition, map_edition=None) -> EditionResult:
+def edition_result(bundle: DataBundle, edition, map_edition=None) -> EditionResult:
     """The index of `edition` on the map of `map_edition` (default: its own), cached."""
     edition = int(edition)
-    map_edition = edition if map_edition is None else int(map_edition)
-    return _edition_result(str(load_bundle(data_path).path), edition, map_edition)
+    return _edition_result(bundle, edition, edition if map_edition is None else int(map_edition))
 
 
 @functools.lru_cache(maxsize=8)
-def _edition_result(path_text: str, edition: int, map_edition: int) -> EditionResult:
-    bundle = _load_bundle(path_text)
-    values = bundle.values[bundle.values[schema.EDITION].astype(int) == edition]
-    if values.empty:
-        found = sorted(bundle.values[schema.EDITION].dropna().astype(int).unique().tolist())
-        raise ValueError(f"{bundle.path} holds no values for edition {edition}; editions found: {found}")
-    framework = load_framework(edition)
-    harmonised = not _same_map(edition, map_edition)
-    if harmonised:
-        values = _harmonise(bundle, values, data_year(edition), edition, map_edition)[schema.LONG_COLUMNS]
+def _edition_result(bundle: DataBundle, edition: int, map_edition: int) -> EditionResult:
+    values, harmonised = bundle.values_on_map(edition, map_edition)
     # Computed on the map edition's units with the framework of the data's own edition.
+    framework = load_framework(edition)
     on_map = values.assign(**{schema.EDITION: map_edition})
     result = compute_pii(on_map, map_edition, framework)
     idata = to_idata(on_map, map_edition, framework)
     units = load_units(map_edition)
     scores = scores_table(result, on_map, units).assign(**{schema.EDITION: edition})
-    return EditionResult(edition, map_edition, harmonised, values.reset_index(drop=True), result, idata,
-                         scores, units)
+    return EditionResult(edition, map_edition, harmonised, values, result, idata, scores, units)
 
 
-def editions_available(data_path, up_to) -> list[int]:
-    """Editions with values, up to and including `up_to`."""
-    values = load_bundle(data_path).values
-    editions = sorted(int(e) for e in values[schema.EDITION].dropna().astype(int).unique())
-    return [e for e in editions if e <= int(up_to)]
+def _same_map(edition: int, other: int) -> bool:
+    return era(edition) == era(other)
 
 
-def history_on_map(data_path, edition, indicator: str | None = None) -> pd.DataFrame:
-    """Data years up to `data_year(edition)` on the edition's map (columns of the history
-    layout plus `harmonised`): the history files, with the years of the edition's own map
-    taken from the values files (edition e = data year e − 1), and years of the 63-province
-    map harmonised when the edition is on the 34-province map."""
-    edition = int(edition)
-    bundle = load_bundle(data_path)
-    columns = schema.HISTORY_COLUMNS
-    parts = []
-    history = bundle.history
-    if indicator is not None and not history.empty:
-        history = history[history[schema.INDICATOR].astype(str) == str(indicator)]
-    values = bundle.values
-    if indicator is not None:
-        values = values[values[schema.INDICATOR].astype(str) == str(indicator)]
-    from_values = {}
-    for other in editions_available(data_path, edition):
-        if _same_map(other, edition):
-            rows = values[values[schema.EDITION].astype(int) == other]
-            from_values[data_year(other)] = rows.assign(**{schema.YEAR: data_year(other)})[columns]
-    own_map = set() if history.empty else set(history.loc[history[MAP] == era(edition), schema.YEAR].astype(int))
-    for (year, file_map), rows in (history.groupby([schema.YEAR, MAP], sort=True) if not history.empty else []):
-        year = int(year)
-        if year > data_year(edition) or year in from_values:
-            continue
-        if file_map == era(edition):
-            parts.append(rows[columns].assign(harmonised=False))
-        elif _merged_edition(edition) and year not in own_map:
-            former = schema.FIRST_MERGED_EDITION - 1
-            try:
-                merged = _harmonise(bundle, rows.rename(columns={schema.YEAR: schema.EDITION}), year, former, edition)
-            except ValueError:  # no quantities to combine with: the year is left out
-                continue
-            parts.append(merged.rename(columns={schema.EDITION: schema.YEAR})[columns].assign(harmonised=True))
-    parts += [rows.assign(harmonised=False) for rows in from_values.values()]
-    if not parts:
-        return pd.DataFrame(columns=columns + ["harmonised"])
-    combined = pd.concat(parts, ignore_index=True)
-    combined[schema.YEAR] = combined[schema.YEAR].astype(int)
-    combined[schema.INDICATOR] = combined[schema.INDICATOR].astype(str)
-    return combined.sort_values([schema.YEAR, schema.UNIT, schema.INDICATOR]).reset_index(drop=True)
+def _merged_edition(edition: int) -> bool:
+    return era(edition) == era(schema.FIRST_MERGED_EDITION)
 
 
-def covariates_on_map(data_path, edition) -> pd.DataFrame:
-    """The structural covariates of the edition's data year on its map (may be empty)."""
-    bundle = load_bundle(data_path)
-    return _covariates_of_year(bundle, data_year(edition), int(edition))
-
-
-def uses_illustrative(data_path, edition) -> bool:
-    """True when a value the edition's report uses is illustrative."""
-    bundle = load_bundle(data_path)
-    used = [bundle.values[bundle.values[schema.EDITION].astype(int) <= int(edition)]]
-    if not bundle.history.empty:
-        used.append(bundle.history[bundle.history[schema.YEAR].astype(int) <= data_year(edition)])
-    return any((frame[schema.PROVENANCE] == schema.ILLUSTRATIVE).any() for frame in used if not frame.empty)
-
-
-def _data_note(data_path, edition) -> str:
-    return ILLUSTRATIVE_SENTENCE if uses_illustrative(data_path, edition) else ""
+def _data_note(bundle: DataBundle, edition: int) -> str:
+    """The notice sentence of a chapter: which data are illustrative (empty when none)."""
+    parts = bundle.parts(edition)
+    illustrative = [part for part, provenances in parts.items() if schema.ILLUSTRATIVE in provenances]
+    if not illustrative:
+        return ""
+    if VALUES_KIND in illustrative:
+        return ILLUSTRATIVE_SENTENCE
+    return (f"**{NOTICE_TEXT}.** Giá trị các chỉ số của kỳ PII {edition} không phải số liệu minh họa, nhưng "
+            f"{join_phrases(PART_LABELS[p] for p in illustrative)} là số liệu minh họa đi kèm phần mềm; "
+            "xu hướng, dự báo, mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên chúng chỉ dùng "
+            "để trình bày phương pháp, không trích dẫn như kết quả.")
 
 
 # --------------------------------------------------------------------------- common facts
@@ -423,7 +237,8 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     """The overview chapter: result and rank, published facts, input/output/efficiency,
     pillar profile, trajectory over editions, the plan's goals and their outlook."""
     edition = int(edition)
-    current = edition_result(data_path, edition)
+    bundle = load_bundle(data_path, edition)
+    current = edition_result(bundle, edition)
     scores = current.scores
     unit = _unit_row(current.units, province)
     name, region, region_name = str(unit["name_vi"]), str(unit["region"]), str(unit["region_name_vi"])
@@ -438,8 +253,8 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     published, published_note = _published_comparison(current, province, name)
     sub_indices, efficiency_sentence = _sub_index_table(current, province, name)
     profile, profile_sentence, profile_figure = _profile(current, province, name, region, region_name)
-    series, trajectory, trajectory_sentence, trajectory_figure = _trajectory(data_path, edition, province, name)
-    goals_intro, goals = _goals(data_path, edition, province, series)
+    series, trajectory, trajectory_sentence, trajectory_figure = _trajectory(bundle, edition, province, name)
+    goals_intro, goals = _goals(bundle, edition, province, series)
     plan = load_plan()
     plan_rows = scores[(scores[schema.UNIT] == province) & scores["element"].isin(plan.indicators["code"])]
     plan_rows = plan_rows.set_index("element")
@@ -458,12 +273,12 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     plan_indicators = "\n\n".join(blocks)
     return OverviewContext(
         edition=edition, province=province, province_name=name, region_name=region_name,
-        data_note=_data_note(data_path, edition), headline=headline,
+        data_note=_data_note(bundle, edition), headline=headline,
         published=published, published_note=published_note,
         sub_indices=sub_indices, efficiency_sentence=efficiency_sentence,
         profile=profile, profile_sentence=profile_sentence, profile_figure=profile_figure,
         trajectory=trajectory, trajectory_sentence=trajectory_sentence, trajectory_figure=trajectory_figure,
-        goals_intro=goals_intro, goals=goals, outlook_sentence=_outlook_sentence(data_path, edition, province, name),
+        goals_intro=goals_intro, goals=goals, outlook_sentence=_outlook_sentence(bundle, edition, province, name),
         plan_indicators=plan_indicators, data_coverage=_coverage(current, province),
     )
 
@@ -575,13 +390,13 @@ def _profile(current: EditionResult, province: str, name: str, region: str, regi
     return table, sentence, figure
 
 
-def _trajectory(data_path, edition: int, province: str, name: str):
+def _trajectory(bundle, edition: int, province: str, name: str):
     """Score and rank over editions on the edition's map (harmonised where needed) and, for an
     edition after the merger, the former province on the old map."""
     rows = []
     merged = _merged_edition(edition)
-    for other in editions_available(data_path, edition):
-        computed = edition_result(data_path, other, edition)
+    for other in bundle.editions(edition):
+        computed = edition_result(bundle, other, edition)
         if province not in set(computed.scores[schema.UNIT]):
             continue
         own = _element(computed.scores, province, computed.index_code)
@@ -590,10 +405,10 @@ def _trajectory(data_path, edition: int, province: str, name: str):
         rows.append({"edition": other, "score": float(own["score"]), "rank": int(own["rank"]),
                      "n_units": int(own["n_units"]), "series": label, "harmonised": computed.harmonised})
     if merged:
-        for other in editions_available(data_path, edition):
+        for other in bundle.editions(edition):
             if _same_map(other, edition):
                 continue
-            computed = edition_result(data_path, other)
+            computed = edition_result(bundle, other)
             if province not in set(computed.scores[schema.UNIT]):
                 continue
             own = _element(computed.scores, province, computed.index_code)
@@ -626,15 +441,15 @@ def _trajectory(data_path, edition: int, province: str, name: str):
     return trajectory, table, sentence.strip(), figure
 
 
-def _goals(data_path, edition: int, province: str, trajectory: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+def _goals(bundle, edition: int, province: str, trajectory: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     plan = load_plan()
-    current = edition_result(data_path, edition)
+    current = edition_result(bundle, edition)
     scores = current.scores
     index_row = _element(scores, province, current.index_code)
     rank, n_units = int(index_row["rank"]), int(index_row["n_units"])
     main_series = trajectory["series"].iloc[0]
     on_map = trajectory[trajectory["series"] == main_series].set_index("edition")
-    outlook = _goal_probabilities(data_path, edition, province)
+    outlook = _goal_probabilities(bundle, edition, province)
     rows = []
     for goal in plan.goals.itertuples():
         kind = goal.target_kind
@@ -681,29 +496,28 @@ def _national_goal_rank(plan) -> int:
     return int(goals["target_value"].iloc[0]) if not goals.empty else TOP
 
 
-def province_outlook(data_path, edition, province: str):
-    """`piilib.analysis.outlook.outlook` for the next edition, with the recommended targets as
-    the second scenario (seeded, OUTLOOK_DRAWS draws), cached; None without a history."""
-    return _cached_outlook(str(load_bundle(data_path).path), int(edition), province)
+def province_outlook(bundle: DataBundle, edition, province: str):
+    """`piilib.analysis.outlook.bundle_outlook` for the next edition, with the recommended
+    targets as the second scenario (seeded, OUTLOOK_DRAWS draws), cached; None without a history."""
+    return _cached_outlook(bundle, int(edition), province)
 
 
 @functools.lru_cache(maxsize=2)
-def _cached_outlook(path_text: str, edition: int, province: str):
-    from piilib.analysis.outlook import outlook, recommended_target_values
+def _cached_outlook(bundle: DataBundle, edition: int, province: str):
+    from piilib.analysis.outlook import bundle_outlook, recommended_target_values
 
-    history = history_on_map(path_text, edition)
-    if history.empty:
+    if bundle.history_on_map(edition).empty:
         return None
-    table = _indicator_targets(path_text, edition, province, None)
-    return outlook(_load_bundle(path_text).values, history, edition, province, draws=OUTLOOK_DRAWS,
-                   seed=OUTLOOK_SEED, targets=recommended_target_values(table), top=_national_goal_rank(load_plan()))
+    table = _indicator_targets(bundle, edition, province, None)
+    return bundle_outlook(bundle, edition, province, draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED,
+                          targets=recommended_target_values(table), top=_national_goal_rank(load_plan()))
 
 
-def _goal_probabilities(data_path, edition: int, province: str) -> dict:
+def _goal_probabilities(bundle, edition: int, province: str) -> dict:
     """Outlook probabilities (both scenarios, formatted) by goal kind; empty without an outlook."""
     from piilib.analysis.outlook import TARGETS_MET, TREND
 
-    result = province_outlook(data_path, edition, province)
+    result = province_outlook(bundle, edition, province)
     if result is None:
         return {}
 
@@ -719,10 +533,10 @@ def _goal_probabilities(data_path, edition: int, province: str) -> dict:
     }
 
 
-def _outlook_sentence(data_path, edition: int, province: str, name: str) -> str:
+def _outlook_sentence(bundle, edition: int, province: str, name: str) -> str:
     from piilib.analysis.outlook import TARGETS_MET, TREND
 
-    result = province_outlook(data_path, edition, province)
+    result = province_outlook(bundle, edition, province)
     if result is None:
         return (f"Bộ dữ liệu không có chuỗi số liệu theo năm, nên chưa ước lượng được triển vọng kỳ "
                 f"{edition + 1}.")
@@ -789,34 +603,27 @@ def _plan_row(plan, code: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def _indicator_targets(data_path, edition: int, province: str, code: str | None) -> pd.DataFrame:
-    """`target_table` for one plan indicator (or all with code None), cached."""
-    return _cached_targets(str(load_bundle(data_path).path), int(edition), province, code)
+def _indicator_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
+    """`bundle_targets` for one plan indicator (or all with code None), cached."""
+    return _cached_targets(bundle, int(edition), province, code)
 
 
 @functools.lru_cache(maxsize=4)
-def _cached_targets(path_text: str, edition: int, province: str, code: str | None) -> pd.DataFrame:
+def _cached_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
     plan = load_plan()
     if code is not None:
         plan = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == code])
-    bundle = _load_bundle(path_text)
-    history = history_on_map(path_text, edition, code)
-    covariates = _covariates_of_year(bundle, data_year(edition), edition)
-    return targets_module.target_table(
-        bundle.values, edition, province,
-        history=history if not history.empty else None,
-        covariates=covariates if not covariates.empty else None,
-        plan=plan, top=TOP, coverage=COVERAGE,
-    )
+    return targets_module.bundle_targets(bundle, edition, province, plan=plan, top=TOP, coverage=COVERAGE)
 
 
 def indicator_context(edition, province: str, data_path, indicator: str) -> IndicatorContext:
     """One plan indicator: definition, agencies, value/score/rank now and over time, trend
     with thresholds, peer comparison, the threshold table, the recommended target, solutions."""
     edition, code = int(edition), str(indicator)
+    bundle = load_bundle(data_path, edition)
     plan = load_plan()
     item = _plan_row(plan, code)
-    current = edition_result(data_path, edition)
+    current = edition_result(bundle, edition)
     unit = _unit_row(current.units, province)
     name = str(unit["name_vi"])
     region, region_name = str(unit["region"]), str(unit["region_name_vi"])
@@ -847,15 +654,15 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
 
     own = _element(current.scores, province, code)
     now_sentence = (
-        f"Kỳ PII {edition} (số liệu năm {data_year(edition)}): {name} đạt **{with_unit(_value(own['raw_value']), unit_label)}**, "
+        f"Kỳ PII {edition} (số liệu năm {schema.data_year(edition)}): {name} đạt **{with_unit(_value(own['raw_value']), unit_label)}**, "
         f"điểm chỉ số {number(own['score'], 1)}/100, xếp **{rank_phrase(own['rank'], own['n_units'])}**."
     )
-    over_time, over_time_note = _indicator_over_time(data_path, edition, province, code, unit_label)
-    history = history_on_map(data_path, edition, code)
+    over_time, over_time_note = _indicator_over_time(bundle, edition, province, code, unit_label)
+    history = bundle.history_on_map(edition, code)
     trend_sentence, trend_figure, gaps = _indicator_trend(history, province, name, region, region_name,
                                                           current.units, direction, code, indicator_name, unit_label)
-    table = _indicator_targets(data_path, edition, province, code)
-    peer_sentence, peer_figure = _indicator_peers(data_path, edition, current, province, name, code, direction,
+    table = _indicator_targets(bundle, edition, province, code)
+    peer_sentence, peer_figure = _indicator_peers(bundle, edition, current, province, name, code, direction,
                                                   unit_label, table)
     thresholds, thresholds_note = _threshold_table(table, edition, unit_label, code)
     recommendation = _recommendation(table, edition, name, unit_label, plan)
@@ -867,7 +674,7 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
     )
     return IndicatorContext(
         edition=edition, province=province, province_name=name, code=code, name=indicator_name,
-        data_note=_data_note(data_path, edition), definition=definition, footnote=footnote,
+        data_note=_data_note(bundle, edition), definition=definition, footnote=footnote,
         provisional_note=provisional_note, agencies=agencies, now_sentence=now_sentence,
         over_time=over_time, over_time_note=over_time_note, trend_sentence=trend_sentence,
         trend_figure=trend_figure, gaps=gaps, peer_sentence=peer_sentence, peer_figure=peer_figure,
@@ -885,16 +692,16 @@ def _value(value) -> str:
     return number(value, decimals)
 
 
-def _indicator_over_time(data_path, edition: int, province: str, code: str, unit_label: str):
+def _indicator_over_time(bundle, edition: int, province: str, code: str, unit_label: str):
     rows = []
-    for other in editions_available(data_path, edition):
-        computed = edition_result(data_path, other, edition)
+    for other in bundle.editions(edition):
+        computed = edition_result(bundle, other, edition)
         element = computed.scores[(computed.scores[schema.UNIT] == province) & (computed.scores["element"] == code)]
         if element.empty:
             continue
         element = element.iloc[0]
         rows.append({"Kỳ PII": f"{other}" + (" (hài hòa)" if computed.harmonised else ""),
-                     "Năm số liệu": str(data_year(other)),
+                     "Năm số liệu": str(schema.data_year(other)),
                      f"Giá trị ({unit_label})": _value(element["raw_value"]),
                      "Điểm": number(element["score"], 1),
                      "Thứ hạng": rank_fraction(element["rank"], element["n_units"])})
@@ -941,7 +748,7 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
         model = "tăng trưởng theo tỷ lệ (log-tuyến tính)" if fit.kind == "log-linear" else "tuyến tính"
         sentence = (
             f"Giai đoạn {first_year}–{last_year}, xu hướng {model} của {name} là {slope}. Dự báo năm "
-            f"{int(prediction[schema.YEAR])} (kỳ PII {int(prediction[schema.YEAR]) + DATA_YEAR_LAG}): "
+            f"{int(prediction[schema.YEAR])} (kỳ PII {int(prediction[schema.YEAR]) + schema.DATA_YEAR_LAG}): "
             f"{with_unit(_value(prediction['predicted']), unit_label)}, khoảng dự báo {percent(COVERAGE)} từ "
             f"{_value(prediction['lower'])} đến {_value(prediction['upper'])}."
         )
@@ -983,9 +790,9 @@ def _gap_trend(gap) -> str:
     return "lợi thế đang tăng" + certainty
 
 
-def _indicator_peers(data_path, edition, current, province, name, code, direction, unit_label, table):
-    structure = targets_module._structural_covariates(
-        covariates_on_map(data_path, edition), data_year(edition), set(current.units[schema.UNIT]))
+def _indicator_peers(bundle, edition, current, province, name, code, direction, unit_label, table):
+    structure = targets_module.structural_covariates(
+        bundle.covariates_on_map(edition), schema.data_year(edition), set(current.units[schema.UNIT]))
     if structure is None:
         return ("Bộ dữ liệu không có biến cơ cấu của năm số liệu này, nên chưa có mô hình so sánh.", None)
     raw = current.result.stages["Raw"].set_index("uCode")[code]
@@ -1034,7 +841,7 @@ def _increment(row) -> str:
 def _threshold_table(table: pd.DataFrame, edition: int, unit_label: str, code: str) -> tuple[str, str]:
     """One table per basis (current values of the others, their projections), in one Markdown block."""
     rows = table[table["threshold"].isin(targets_module.THRESHOLDS)]
-    year = data_year(edition) + 1
+    year = schema.data_year(edition) + 1
     current_rank = int(rows["current_pii_rank"].iloc[0])
     blocks = []
     for basis, label in ((targets_module.CURRENT, "so với giá trị hiện tại của các địa phương khác"),
@@ -1098,10 +905,11 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
     """One table per lead agency (under a bold label, in one Markdown block, since headings
     printed from code do not render), and the departments' workbook written to `out_dir`."""
     edition = int(edition)
+    bundle = load_bundle(data_path, edition)
     plan = load_plan()
-    current = edition_result(data_path, edition)
+    current = edition_result(bundle, edition)
     name = str(_unit_row(current.units, province)["name_vi"])
-    table = _indicator_targets(data_path, edition, province, None)
+    table = _indicator_targets(bundle, edition, province, None)
     chosen = targets_module.recommended_targets(table)
     blocks = []
     for key in dict.fromkeys(plan.indicators["lead_agency_key"]):
@@ -1129,7 +937,7 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
     intro = (f"Mỗi bảng dưới đây liệt kê các chỉ số mà một cơ quan chủ trì theo {plan.document['number']}, "
              f"giá trị và thứ hạng của {name} ở kỳ PII {edition}, mục tiêu khuyến nghị cho kỳ {edition + 1} "
              "(xem quy tắc chọn trong từng chương chỉ số) và mức điểm PII tăng thêm khi đạt mục tiêu.")
-    return AgenciesContext(edition=edition, province_name=name, data_note=_data_note(data_path, edition),
+    return AgenciesContext(edition=edition, province_name=name, data_note=_data_note(bundle, edition),
                            intro=intro, sections="\n\n".join(blocks), deadline=deadline,
                            workbook=f"Tải bảng tính cho các cơ quan: {{download}}`{workbook}`")
 
@@ -1161,7 +969,8 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     """All indicators' points per +10 score and the gains from reaching the national median and
     the regional best (recomputed), and the rank interval under methodological uncertainty."""
     edition = int(edition)
-    current = edition_result(data_path, edition)
+    bundle = load_bundle(data_path, edition)
+    current = edition_result(bundle, edition)
     name = str(_unit_row(current.units, province)["name_vi"])
     region_name = str(_unit_row(current.units, province)["region_name_vi"])
     table = lever_table(current.result, current.idata, province, "Region")
@@ -1194,8 +1003,8 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     )
     intro = (f"Chương này trả lời câu hỏi: cải thiện chỉ số nào thì PII của {name} tăng nhiều nhất? "
              f"Bảng dưới đây xét cả {len(table)} chỉ số, không chỉ các chỉ số của kế hoạch.")
-    robustness_sentence, robustness_figure = _robustness(data_path, edition, province, name)
-    return LeversContext(edition=edition, province_name=name, data_note=_data_note(data_path, edition),
+    robustness_sentence, robustness_figure = _robustness(bundle, edition, province, name)
+    return LeversContext(edition=edition, province_name=name, data_note=_data_note(bundle, edition),
                          intro=intro, levers=levers, levers_sentence=sentence, levers_figure=figure,
                          robustness_sentence=robustness_sentence, robustness_figure=robustness_figure)
 
@@ -1209,11 +1018,11 @@ ASSUMPTION_LABELS = {"weights": "trọng số", "normalisation": "cách chuẩn 
                      "treatment": "xử lý ngoại lai"}
 
 
-def _robustness(data_path, edition: int, province: str, name: str):
+def _robustness(bundle, edition: int, province: str, name: str):
     """The rank interval under methodological uncertainty (COINr's uncertainty analysis)."""
     from piilib.analysis.robustness import uncertainty_analysis
 
-    current = edition_result(data_path, edition)
+    current = edition_result(bundle, edition)
     analysis = uncertainty_analysis(current.idata, current.result.imeta, current.result.log,
                                     n=ROBUSTNESS_REPLICATIONS, seed=ROBUSTNESS_SEED)
     stats = analysis.rank_stats.set_index("uCode")
@@ -1279,23 +1088,42 @@ STEP_LABELS = {
 }
 
 
+SUPPLEMENT_LABEL = " — bổ sung từ bộ dữ liệu minh họa"
+
+
+def _files_phrase(bundle: DataBundle) -> str:
+    if bundle.origin == OFFICIAL_FILE:
+        return (f"tệp số liệu chính thức; chuỗi số liệu theo năm và biến cơ cấu lấy từ bộ dữ liệu minh họa "
+                f"`{bundle.supplement.relative_to(REPO_ROOT).as_posix()}`")
+    return f"{len(bundle.files)} tệp CSV"
+
+
+def _parts_sentence(bundle: DataBundle, edition: int) -> str:
+    """Which parts of the data the edition uses are official, published or illustrative."""
+    phrases = [f"{PART_LABELS[part]}: {join_phrases(PROVENANCE_LABELS.get(p, p) for p in sorted(provenances))}"
+               for part, provenances in bundle.parts(edition).items()]
+    return f"Nguồn gốc số liệu mà kỳ PII {edition} dùng — {'; '.join(phrases)}." if phrases else ""
+
+
 def methodology_context(edition, province: str, data_path) -> MethodologyContext:
     """Which files, which provenance, what was harmonised, what was treated, the method log,
     and the framework's provisional codes."""
     edition = int(edition)
-    bundle = load_bundle(data_path)
-    current = edition_result(data_path, edition)
+    bundle = load_bundle(data_path, edition)
+    current = edition_result(bundle, edition)
     files = pd.DataFrame({
         "Tệp": bundle.files["file"],
-        "Nội dung": bundle.files["kind"].map(FILE_KIND_LABELS),
+        "Nội dung": [FILE_KIND_LABELS[kind] + (SUPPLEMENT_LABEL if supplement else "")
+                     for kind, supplement in zip(bundle.files["kind"], bundle.files["supplement"])],
         "Số dòng": [integer(v) if pd.notna(v) else "–" for v in bundle.files["rows"]],
         "Nguồn gốc (số dòng)": [
             "; ".join(f"{PROVENANCE_LABELS[p]}: {integer(row[p])}" for p in schema.PROVENANCES if row[p]) or "–"
             for _, row in bundle.files.iterrows()],
     })
-    editions = editions_available(data_path, 9999)
-    files_sentence = (f"Dữ liệu đọc từ `{bundle.path.name}` ({len(bundle.files)} tệp CSV); có giá trị cho các kỳ PII "
-                      f"{join_phrases(str(e) for e in editions)}. Kỳ PII E dùng số liệu năm E − {DATA_YEAR_LAG}.")
+    editions = bundle.editions()
+    files_sentence = (f"Dữ liệu đọc từ `{bundle.path.name}` ({_files_phrase(bundle)}); có giá trị cho các kỳ PII "
+                      f"{join_phrases(str(e) for e in editions)}. Kỳ PII E dùng số liệu năm E − {schema.DATA_YEAR_LAG}. "
+                      + _parts_sentence(bundle, edition))
     values = current.values
     provenance = (values.groupby(schema.PROVENANCE).agg(rows=(schema.VALUE, "size"),
                                                         units=(schema.UNIT, "nunique"),
@@ -1316,10 +1144,12 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
     })
     if _merged_edition(edition):
         earlier = [e for e in editions if e < edition and not _same_map(e, edition)]
+        harmonised = (f"Số liệu các kỳ {join_phrases(str(e) for e in earlier)}, cùng chuỗi số liệu theo năm trước "
+                      "sáp nhập, được" if earlier else "Chuỗi số liệu theo năm trước sáp nhập được")
         harmonisation = (
-            f"Kỳ PII {edition} tính trên {_map_label(edition)} sau sắp xếp đơn vị hành chính. Số liệu các kỳ "
-            f"{join_phrases(str(e) for e in earlier)}, cùng chuỗi số liệu theo năm, được hài hòa về địa giới mới theo quy "
-            "tắc gộp của từng chỉ số (bảng dưới); chỉ số không gộp được để trống ở các đơn vị hợp nhất."
+            f"Kỳ PII {edition} tính trên {_map_label(edition)} sau sắp xếp đơn vị hành chính. {harmonised} hài hòa "
+            "về địa giới mới theo quy tắc gộp của từng chỉ số (bảng dưới); chỉ số không gộp được để trống ở các "
+            "đơn vị hợp nhất."
         )
     else:
         harmonisation = (
@@ -1361,7 +1191,7 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
         "Khi Bộ Khoa học và Công nghệ công bố khung chỉ số chính thức, chỉ cần sửa tệp khung chỉ số."
     )
     return MethodologyContext(
-        edition=edition, data_note=_data_note(data_path, edition), files=files, files_sentence=files_sentence,
+        edition=edition, data_note=_data_note(bundle, edition), files=files, files_sentence=files_sentence,
         provenance=provenance, harmonisation=harmonisation, harmonisation_rules=harmonisation_rules,
         treatment=treatment_frame, treatment_sentence=treatment_sentence, method_log=method_log,
         provisional=provisional, provisional_sentence=provisional_sentence,

@@ -1,8 +1,10 @@
 """The report's view of its input data: which files, their fingerprint, their provenance.
 
-`--data PATH` is a CSV file in the long layout of `piilib.schema`, or a directory whose CSV
-files (searched recursively) are read when they carry a `provenance` column. Full validation
-belongs to `piilib.io`; `validate_data` here only checks what the build itself relies on.
+`--data PATH` is anything `piilib.bundle.load_bundle` reads: a directory laid out like
+data/demo or a CSV file in the long layout of `piilib.schema` (their CSV files, searched
+recursively, are checked here when they carry a `provenance` column), or an official values
+file (CSV or .xlsx), which `piilib.io.read_values` checks in full. `validate_data` here only
+checks what the build itself relies on.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from piilib import schema
+from piilib.bundle import is_tidy_file, load_bundle
 
 
 def data_files(path: Path) -> list[Path]:
@@ -64,12 +67,15 @@ def read_provenance(path: Path) -> pd.DataFrame:
 def validate_data(path: Path, edition: int) -> list[str]:
     """Problems that stop the build, in plain words; an empty list means the data can be used.
 
-    Checks: the path exists; at least one CSV file carries a provenance column; every
-    provenance is one of `schema.PROVENANCES`; some row belongs to `edition`.
+    Checks: the path exists; an official values file reads without problems and holds the
+    edition; otherwise at least one CSV file carries a provenance column, every provenance is
+    one of `schema.PROVENANCES`, some row belongs to `edition` and a directory has a values file.
     """
     path = Path(path)
     if not path.exists():
         return [f"data path {path} does not exist; expected a CSV file or a directory of CSV files"]
+    if path.is_file() and not is_tidy_file(path):
+        return _official_file_problems(path, edition)
     files = data_files(path)
     if not files:
         return [f"data path {path} holds no CSV file"]
@@ -93,4 +99,22 @@ def validate_data(path: Path, edition: int) -> list[str]:
         problems.append(
             f"no row of {path} belongs to edition {edition}; editions found: {found}"
         )
+    if path.is_dir() and not problems and not _has_values_file(path):
+        problems.append(
+            f"directory {path}: no values file (a CSV with columns {', '.join(schema.LONG_COLUMNS)}, "
+            "like data/demo/values.csv)"
+        )
     return problems
+
+
+def _has_values_file(path: Path) -> bool:
+    return any(is_tidy_file(file) for file in data_files(path))
+
+
+def _official_file_problems(path: Path, edition: int) -> list[str]:
+    """Every problem `piilib.io.read_values` finds, or the edition missing from the file."""
+    try:
+        load_bundle(path, edition).values_of(edition)
+    except ValueError as error:
+        return str(error).splitlines()
+    return []

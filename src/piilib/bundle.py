@@ -1,0 +1,425 @@
+"""The data behind every command and every report chapter, loaded one way.
+
+`load_bundle(data, edition=None)` reads `data`, which is one of:
+
+- None: the bundled illustrative dataset, data/demo (`DEMO_DIR`);
+- a directory laid out like data/demo. Every CSV file under it (searched recursively) is
+  recognised by its header: the long layout of `piilib.schema` (edition, unit, indicator,
+  value, provenance, source) holds indicator values per edition; the history layout (year
+  instead of edition) holds data years for trends; (year, unit, covariate, value) holds
+  structural covariates. Other CSV files are listed but not used;
+- a CSV file in that long layout, with its own provenance column: values only;
+- any other file: an official values file (CSV or .xlsx, e.g. the workbook of `pii template`
+  filled in), read and checked by `piilib.io.read_values` (provenance "official"). Such a file
+  holds no history and no covariates, so those come from data/demo: they are illustrative,
+  their files are listed with `supplement` True, and `uses_illustrative` / `parts` say so,
+  so that the report shows the notice and says which parts are official.
+
+`edition` helps only an official file that does not state its edition (no edition column,
+no "Kỳ PII" title cell): it is then read as that edition.
+
+Maps. A history or covariate file is taken to be on the 34-province map when every unit in
+it is a unit of that map and no year has more units than that map; otherwise it is on the
+63-province map (column `map`, see `piilib.units.era`). An edition from
+`schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces: its earlier editions and
+its history are re-expressed on that map with `piilib.harmonise` (quantities of the data year
+from the covariates, or the unit table), so that trajectories and trends compare the same
+territory.
+
+Data years. Edition E is computed from the data of year `schema.data_year(E)`. The history
+of an edition is its history files up to that year, with the years of its own map taken from
+the values (edition e gives data year data_year(e)): the edition's own values are always the
+last point of its trends, whatever year the history files end in (an official 2026 file on
+top of a history ending in 2024 gives a history ending in 2025). Covariates of the data year
+are used when present; otherwise those of the latest earlier year on the same map are
+carried forward (structural covariates move slowly), which their `source` says.
+
+Bundles are cached per path, modification times and sizes of the files read; a bundle caches
+its harmonised histories.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from piilib import schema
+from piilib.paths import DATA_DIR, REPO_ROOT
+from piilib.units import era, load_units, unit_quantities
+
+DEMO_DIR = DATA_DIR / "demo"
+
+# One meaning and one help text of --data for every command.
+DATA_HELP = (
+    "the data: a directory laid out like data/demo (values.csv; history.csv and covariates*.csv "
+    "for trends and peers), or an official values file (CSV or .xlsx, e.g. filled in from "
+    "`pii template`), whose trends and peers then use the illustrative history and covariates of "
+    "data/demo (default: the bundled illustrative dataset, data/demo)"
+)
+
+COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
+MAP = "map"  # history and covariate rows: the map of their file ("63" or "34")
+HARMONISED = "harmonised"  # history rows re-expressed on a later map
+
+VALUES_KIND = "values"
+HISTORY_KIND = "history"
+COVARIATES_KIND = "covariates"
+OTHER_KIND = "other"
+
+# Where the data come from.
+DIRECTORY = "directory"
+TIDY_FILE = "tidy file"
+OFFICIAL_FILE = "official file"
+
+FILES_COLUMNS = ["file", "kind", "rows", *schema.PROVENANCES, "supplement"]
+PARTS = (VALUES_KIND, HISTORY_KIND, COVARIATES_KIND)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == schema.VALUE else "object") for c in columns})
+
+
+def _file_kind(columns) -> str:
+    columns = set(columns)
+    if set(schema.LONG_COLUMNS) <= columns:
+        return VALUES_KIND
+    if set(schema.HISTORY_COLUMNS) <= columns:
+        return HISTORY_KIND
+    if set(COVARIATE_COLUMNS) <= columns:
+        return COVARIATES_KIND
+    return OTHER_KIND
+
+
+def _file_map(frame: pd.DataFrame) -> str:
+    """The map ("63" or "34") of a history or covariate file (rule in the module docstring)."""
+    merged = load_units(schema.FIRST_MERGED_EDITION)[schema.UNIT]
+    per_year = frame.groupby(schema.YEAR)[schema.UNIT].nunique()
+    if set(frame[schema.UNIT]) <= set(merged) and per_year.max() <= len(merged):
+        return era(schema.FIRST_MERGED_EDITION)
+    return era(schema.FIRST_MERGED_EDITION - 1)
+
+
+def _same_map(edition: int, other: int) -> bool:
+    return era(edition) == era(other)
+
+
+def is_tidy_file(path: Path) -> bool:
+    """A CSV file whose header is the long layout with provenance (read as it is)."""
+    path = Path(path)
+    if not (path.is_file() and path.suffix.lower() == ".csv"):
+        return False
+    try:
+        header = pd.read_csv(path, nrows=0).columns
+    except ValueError:  # not UTF-8, not comma-separated: the official reader copes with it
+        return False
+    return _file_kind(header) == VALUES_KIND
+
+
+@dataclass(frozen=True, eq=False)
+class DataBundle:
+    """The data of one path. Frames are empty (with their columns) when absent.
+
+    values: long frame, every edition; history: data years (with `map`); covariates: (year,
+    unit, covariate, value, provenance, map) of every map; files: one row per file read
+    (FILES_COLUMNS: kind, rows, rows per provenance, whether it supplements an official file).
+    origin: DIRECTORY, TIDY_FILE or OFFICIAL_FILE; supplement: the directory the history and
+    covariates of an official file come from (None otherwise).
+    """
+
+    path: Path
+    origin: str
+    values: pd.DataFrame
+    history: pd.DataFrame
+    covariates: pd.DataFrame
+    files: pd.DataFrame
+    supplement: Path | None = None
+    _cache: dict = field(default_factory=dict, init=False, repr=False)
+
+    # ----------------------------------------------------------------------- values
+
+    def editions(self, up_to: int | None = None) -> list[int]:
+        """Editions with values (up to and including `up_to`)."""
+        editions = sorted(int(e) for e in self.values[schema.EDITION].dropna().astype(int).unique())
+        return [e for e in editions if up_to is None or e <= int(up_to)]
+
+    def values_of(self, edition: int) -> pd.DataFrame:
+        """The values of one edition (long frame); ValueError naming the editions found."""
+        rows = self.values[self.values[schema.EDITION].astype(int) == int(edition)]
+        if rows.empty:
+            raise ValueError(f"{self.path} holds no values for edition {edition}; "
+                             f"editions found: {self.editions()}")
+        return rows.reset_index(drop=True)
+
+    def values_on_map(self, edition: int, map_edition: int) -> tuple[pd.DataFrame, bool]:
+        """The values of `edition` on the map of `map_edition` (harmonised when the maps
+        differ, the edition column unchanged) and whether they were harmonised."""
+        values = self.values_of(edition)
+        if _same_map(edition, map_edition):
+            return values, False
+        harmonised = self._harmonise(values, schema.data_year(edition), int(edition), int(map_edition))
+        return harmonised[schema.LONG_COLUMNS].reset_index(drop=True), True
+
+    # ----------------------------------------------------------------------- history
+
+    def history_on_map(self, edition: int, indicator: str | None = None) -> pd.DataFrame:
+        """Data years up to `data_year(edition)` on the edition's map (the history layout plus
+        `harmonised`), built as the module docstring says; cached per edition."""
+        edition = int(edition)
+        key = ("history", edition, None if indicator is None else str(indicator))
+        if key not in self._cache:
+            full = self._cache.get(("history", edition, None))
+            if full is not None:
+                self._cache[key] = full[full[schema.INDICATOR] == str(indicator)].reset_index(drop=True)
+            else:
+                self._cache[key] = self._history_on_map(edition, indicator)
+        return self._cache[key].copy()
+
+    def _history_on_map(self, edition: int, indicator: str | None) -> pd.DataFrame:
+        columns = schema.HISTORY_COLUMNS
+        year_of_edition = schema.data_year(edition)
+        history, values = self.history, self.values
+        if indicator is not None:
+            if not history.empty:
+                history = history[history[schema.INDICATOR].astype(str) == str(indicator)]
+            values = values[values[schema.INDICATOR].astype(str) == str(indicator)]
+        from_values = {}
+        for other in self.editions(edition):
+            if _same_map(other, edition):
+                rows = values[values[schema.EDITION].astype(int) == other]
+                from_values[schema.data_year(other)] = rows.assign(**{schema.YEAR: schema.data_year(other)})[columns]
+        parts = []
+        if not history.empty:
+            own_map = set(history.loc[history[MAP] == era(edition), schema.YEAR].astype(int))
+            for (year, file_map), rows in history.groupby([schema.YEAR, MAP], sort=True):
+                year = int(year)
+                if year > year_of_edition or year in from_values:
+                    continue
+                if file_map == era(edition):
+                    parts.append(rows[columns].assign(**{HARMONISED: False}))
+                elif era(edition) == era(schema.FIRST_MERGED_EDITION) and year not in own_map:
+                    former = schema.FIRST_MERGED_EDITION - 1
+                    try:
+                        merged = self._harmonise(rows.rename(columns={schema.YEAR: schema.EDITION}), year, former,
+                                                 edition)
+                    except ValueError:  # no quantities to combine with: the year is left out
+                        continue
+                    parts.append(merged.rename(columns={schema.EDITION: schema.YEAR})[columns]
+                                 .assign(**{HARMONISED: True}))
+        parts += [rows.assign(**{HARMONISED: False}) for rows in from_values.values()]
+        if not parts:
+            return pd.DataFrame(columns=columns + [HARMONISED])
+        combined = pd.concat(parts, ignore_index=True)
+        combined[schema.YEAR] = combined[schema.YEAR].astype(int)
+        combined[schema.INDICATOR] = combined[schema.INDICATOR].astype(str)
+        return combined.sort_values([schema.YEAR, schema.UNIT, schema.INDICATOR]).reset_index(drop=True)
+
+    # ----------------------------------------------------------------------- covariates
+
+    def _covariates_of_year(self, year: int, map_edition: int) -> pd.DataFrame:
+        rows = self.covariates
+        if rows.empty:
+            return rows
+        return rows[(rows[schema.YEAR].astype(int) == int(year)) & (rows[MAP] == era(map_edition))]
+
+    def covariates_on_map(self, edition: int) -> pd.DataFrame:
+        """The structural covariates of the edition's data year on its map; without any for
+        that year, the latest earlier year's on that map, carried forward (year set to the
+        data year, source noting it). Empty when the map has none up to that year."""
+        year = schema.data_year(edition)
+        rows = self._covariates_of_year(year, edition)
+        if not rows.empty or self.covariates.empty:
+            return rows.reset_index(drop=True)
+        on_map = self.covariates[(self.covariates[MAP] == era(edition))
+                                 & (self.covariates[schema.YEAR].astype(int) < year)]
+        if on_map.empty:
+            return on_map.reset_index(drop=True)
+        latest = int(on_map[schema.YEAR].astype(int).max())
+        carried = self._covariates_of_year(latest, edition)
+        source = carried[schema.SOURCE].astype(str) if schema.SOURCE in carried.columns else ""
+        return carried.assign(**{
+            schema.YEAR: year,
+            schema.SOURCE: source + f" (năm {latest}, dùng cho năm {year})",
+        }).reset_index(drop=True)
+
+    def _quantities(self, year: int, former_edition: int) -> pd.DataFrame:
+        """Quantities (unit, quantity, value, provenance) of the former map for harmonisation:
+        the covariates of the year, else the unit table's."""
+        rows = self._covariates_of_year(year, former_edition)
+        if not rows.empty:
+            provenance = rows[schema.PROVENANCE] if schema.PROVENANCE in rows.columns else schema.OFFICIAL
+            return pd.DataFrame({
+                "unit": rows[schema.UNIT], "quantity": rows[schema.COVARIATE],
+                "value": rows[schema.VALUE].astype(float), "provenance": provenance,
+            })
+        return unit_quantities(former_edition)
+
+    def _harmonise(self, rows: pd.DataFrame, year: int, former_edition: int, map_edition: int) -> pd.DataFrame:
+        """Rows (tidy, column `edition`) of the 63-province map on the 34-province map."""
+        from piilib.framework import indicators as framework_indicators
+        from piilib.framework import load_framework
+        from piilib.harmonise import harmonise_to_merged
+
+        framework = framework_indicators(load_framework(map_edition))
+        return harmonise_to_merged(rows, framework, self._quantities(year, former_edition))
+
+    # ----------------------------------------------------------------------- provenance
+
+    def _used(self, edition: int) -> dict[str, pd.DataFrame]:
+        """The rows a report of `edition` can use, per part: values of it and earlier
+        editions, history and covariates up to its data year."""
+        year = schema.data_year(edition)
+        used = {VALUES_KIND: self.values[self.values[schema.EDITION].astype(int) <= int(edition)]}
+        for part, frame in ((HISTORY_KIND, self.history), (COVARIATES_KIND, self.covariates)):
+            used[part] = frame if frame.empty else frame[frame[schema.YEAR].astype(int) <= year]
+        return used
+
+    def parts(self, edition: int) -> dict[str, set[str]]:
+        """Part (values, history, covariates) -> the provenances of the rows the edition uses
+        (parts with no row left out)."""
+        found = {}
+        for part, rows in self._used(edition).items():
+            if not rows.empty and schema.PROVENANCE in rows.columns:
+                found[part] = set(rows[schema.PROVENANCE].dropna().astype(str))
+        return found
+
+    def uses_illustrative(self, edition: int) -> bool:
+        """True when any value, history year or covariate the edition uses is illustrative."""
+        return any(schema.ILLUSTRATIVE in provenances for provenances in self.parts(edition).values())
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _csv_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*.csv") if p.is_file())
+
+
+def _signature(paths: list[Path]) -> tuple:
+    """What identifies the contents for the cache: names, modification times and sizes."""
+    signature = []
+    for path in paths:
+        for file in _csv_files(path) if path.is_dir() else [path]:
+            stat = file.stat()
+            signature.append((str(file), stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+def load_bundle(data: str | Path | None = None, edition: int | None = None) -> DataBundle:
+    """The data at `data` (None: data/demo), as the module docstring says; cached.
+
+    Raises FileNotFoundError for a path that does not exist, ValueError (e.g.
+    `piilib.io.OfficialFileError`, listing every problem) for data that cannot be used.
+    """
+    path = Path(DEMO_DIR if data is None else data).resolve()
+    if not path.exists():
+        raise FileNotFoundError(f"data path {path} does not exist; expected a data directory laid out like "
+                                "data/demo or an official values file (CSV or .xlsx)")
+    if path.is_dir():
+        origin = DIRECTORY
+    else:
+        origin = TIDY_FILE if is_tidy_file(path) else OFFICIAL_FILE
+    watched = [path] + ([DEMO_DIR] if origin == OFFICIAL_FILE else [])
+    hint = int(edition) if origin == OFFICIAL_FILE and edition is not None else None
+    return _load(str(path), origin, _signature(watched), hint)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path_text: str, origin: str, signature: tuple, edition: int | None) -> DataBundle:
+    path = Path(path_text)
+    if origin == OFFICIAL_FILE:
+        return _official(path, edition)
+    frames, files = _read_csv_files(path)
+    if origin == DIRECTORY and not frames[VALUES_KIND]:
+        raise ValueError(
+            f"directory {path}: no values file (a CSV with columns {', '.join(schema.LONG_COLUMNS)}, like "
+            f"data/demo/values.csv); expected a directory laid out like data/demo")
+    return DataBundle(
+        path=path, origin=origin,
+        values=_combined(frames[VALUES_KIND], schema.LONG_COLUMNS),
+        history=_combined(frames[HISTORY_KIND], schema.HISTORY_COLUMNS + [MAP]),
+        covariates=_combined(frames[COVARIATES_KIND], COVARIATE_COLUMNS + [schema.PROVENANCE, MAP]),
+        files=files,
+    )
+
+
+def _combined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    return pd.concat(frames, ignore_index=True) if frames else _empty(columns)
+
+
+def _read_csv_files(path: Path) -> tuple[dict[str, list[pd.DataFrame]], pd.DataFrame]:
+    """The recognised frames under `path` by kind, and the listing of every CSV file."""
+    frames = {VALUES_KIND: [], HISTORY_KIND: [], COVARIATES_KIND: []}
+    listing = []
+    for file in _csv_files(path):
+        kind = _file_kind(pd.read_csv(file, nrows=0).columns)
+        name = file.name if file == path else file.relative_to(path).as_posix()
+        row = {"file": name, "kind": kind, "rows": None, "supplement": False}  # files not used are not read
+        if kind != OTHER_KIND:
+            frame = pd.read_csv(file, dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+            if kind != VALUES_KIND:
+                frame = frame.assign(**{MAP: _file_map(frame)})
+            frames[kind].append(frame)
+            row["rows"] = len(frame)
+            row.update(_provenance_counts(frame))
+        listing.append(row)
+    return frames, _files_table(listing)
+
+
+def _provenance_counts(frame: pd.DataFrame) -> dict[str, int]:
+    if schema.PROVENANCE not in frame.columns:
+        return {}
+    return frame[schema.PROVENANCE].astype(str).value_counts().to_dict()
+
+
+def _files_table(listing: list[dict]) -> pd.DataFrame:
+    files = pd.DataFrame(listing, columns=FILES_COLUMNS)
+    files[list(schema.PROVENANCES)] = files[list(schema.PROVENANCES)].fillna(0).astype(int)
+    files["supplement"] = files["supplement"].astype(bool)
+    return files
+
+
+def _official(path: Path, edition: int | None) -> DataBundle:
+    """An official values file with the history and covariates of data/demo."""
+    from piilib.io import OfficialFileError, read_values
+
+    try:
+        values = read_values(path)
+    except OfficialFileError:
+        if edition is None:
+            raise
+        values = read_values(path, edition)  # a file that does not state its edition
+    demo = load_bundle(DEMO_DIR)
+    supplement = demo.files[demo.files["kind"].isin([HISTORY_KIND, COVARIATES_KIND])].assign(
+        file=lambda f: [(DEMO_DIR / name).relative_to(REPO_ROOT).as_posix() for name in f["file"]],
+        supplement=True,
+    )
+    own = {"file": path.name, "kind": VALUES_KIND, "rows": len(values), "supplement": False,
+           **_provenance_counts(values)}
+    files = _files_table([own, *supplement.to_dict("records")])
+    return DataBundle(path=path, origin=OFFICIAL_FILE, values=values.reset_index(drop=True),
+                      history=demo.history, covariates=demo.covariates, files=files, supplement=DEMO_DIR)
+
+
+def data_path_problems(data: str | Path | None) -> list[str]:
+    """The plain-language problem with a --data path that does not exist (empty when fine)."""
+    if data is None or Path(data).exists():
+        return []
+    return [f"--data {data}: file not found (no such file or directory); expected a data directory laid out "
+            "like data/demo or an official values file (CSV or .xlsx)"]
+
+
+def edition_problems(edition: int) -> list[str]:
+    """The plain-language problem with an --edition that has no framework: neither its own
+    file nor an earlier edition's to carry over (empty when fine)."""
+    from piilib.framework import available_editions, framework_path
+
+    if framework_path(edition).is_file():
+        return []
+    editions = available_editions()
+    return [f"--edition {edition}: no framework for this edition; expected {editions[0]} or later "
+            f"(editions with their own framework file: {editions}; a later edition uses the newest)"]
