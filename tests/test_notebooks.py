@@ -1,0 +1,222 @@
+"""The report's chapter templates (notebooks/): stored clean, and reproducible under nbval.
+
+The nbval test executes the real templates the way `pii build` does (papermill through
+piilib.report.execute) on a copy of the bundled data — overview, the plan's first indicator,
+agencies, levers, methodology — then has nbval re-run every executed notebook and compare
+each cell's outputs with the stored ones. The comparison is strict (`--nbval`): on the same
+data a chapter must print the same tables, sentences and figures every time (seeded
+randomness, stable ordering); tests/fixtures/nbval/sanitize.cfg masks only what legitimately
+differs between two runs (memory addresses, temporary paths, timings). A small notebook whose
+stored markdown output is wrong runs in the same nbval session and must fail, so a green run
+means outputs were compared.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbval.plugin import get_sanitize_patterns
+
+from piilib.report import chapters, execute
+from piilib.report.build import plan_indicators
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "notebooks"
+DEMO_DATA = ROOT / "data" / "demo"
+SANITIZE = Path(__file__).parent / "fixtures" / "nbval" / "sanitize.cfg"
+TEMPLATE_PATHS = sorted(TEMPLATES.glob("*.ipynb"))
+WRONG = "wrong-output"
+
+
+def sanitized(text: str) -> str:
+    """`text` as nbval sees it when comparing: the sanitize file's regexes applied in order."""
+    for regex, replacement in get_sanitize_patterns(SANITIZE.read_text(encoding="utf-8")):
+        text = re.sub(regex, replacement, text)
+    return text
+
+
+# --- the templates as stored -------------------------------------------------------------
+
+def test_there_are_templates():
+    assert {path.stem for path in TEMPLATE_PATHS} >= {chapters.OVERVIEW, chapters.INDICATOR}
+
+
+@pytest.mark.parametrize("template", TEMPLATE_PATHS, ids=lambda path: path.name)
+def test_template_is_stored_without_outputs(template):
+    notebook = nbformat.read(template, as_version=4)
+    dirty = [
+        f"cell {index}: {len(cell.outputs)} output(s), execution_count {cell.execution_count}"
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None)
+    ]
+    assert not dirty, (
+        f"{template.name} was saved with outputs (clear them before committing):\n"
+        + "\n".join(dirty)
+    )
+
+
+@pytest.mark.parametrize("template", TEMPLATE_PATHS, ids=lambda path: path.name)
+def test_template_parameters_cell_declares_what_the_build_passes(template):
+    notebook = nbformat.read(template, as_version=4)
+    tagged = [
+        cell for cell in notebook.cells
+        if "parameters" in cell.get("metadata", {}).get("tags", [])
+    ]
+    assert len(tagged) == 1, f"{template.name}: {len(tagged)} cells tagged 'parameters'"
+    assert tagged[0].cell_type == "code"
+    declared = {
+        target.id
+        for statement in ast.parse(tagged[0].source).body
+        if isinstance(statement, ast.Assign)
+        for target in statement.targets
+        if isinstance(target, ast.Name)
+    }
+    # What `pii build` passes to a chapter made from this template.
+    indicators = plan_indicators()[:1]
+    chapter = next(
+        chapter for chapter in chapters.report_chapters(TEMPLATES, indicators)
+        if chapter.template == template.name
+    )
+    passed = set(chapters.common_parameters(2024, "can-tho", DEMO_DATA)) | set(chapter.parameters)
+    assert declared == passed, (
+        f"{template.name}: the parameters cell declares {sorted(declared)}, "
+        f"the build passes {sorted(passed)}"
+    )
+
+
+# --- the sanitize file ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("<Foo object at 0x7f3a1c2b9d50>", "<Foo object at 0x55d0c0ffee00>"),
+        (
+            "/tmp/ipykernel_4242/1234567.py:3: UserWarning: x",
+            "/tmp/ipykernel_77/99.py:3: UserWarning: x",
+        ),
+        (
+            "đọc /tmp/pytest-of-root/pytest-7/test_a0/data/values.csv",
+            "đọc /tmp/pytest-of-root/pytest-8/test_a0/data/values.csv",
+        ),
+        ("Wall time: 1.23 s", "Wall time: 870 ms"),
+        (
+            "100%|##########| 5/5 [00:01<00:00, 3.21it/s]",
+            "100%|##########| 5/5 [00:03<00:00, 1.52it/s]",
+        ),
+        ("lúc 2026-11-26 07:47:45.123456", "lúc 2026-11-27 18:02:09.5"),
+    ],
+    ids=["address", "kernel-file", "temp-path", "timing", "progress-bar", "timestamp"],
+)
+def test_sanitize_masks_what_differs_between_runs(first, second):
+    assert first != second
+    assert sanitized(first) == sanitized(second)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("PII 2024: 45,98 điểm, hạng 7/63", "PII 2024: 45,99 điểm, hạng 7/63"),
+        ("hạn gửi số liệu: 15/07/2025", "hạn gửi số liệu: 15/07/2026"),
+        ("tệp data/demo/values.csv", "tệp data/demo/history.csv"),
+        ("6.2.4 Đơn đăng ký chỉ dẫn địa lý", "6.2.3 Đơn đăng ký chỉ dẫn địa lý"),
+    ],
+    ids=["values", "plan-date", "project-path", "indicator-code"],
+)
+def test_sanitize_keeps_data_driven_text(first, second):
+    assert sanitized(first) != sanitized(second)
+
+
+# --- executed chapters under nbval -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def executed_chapters(tmp_path_factory) -> dict[str, Path]:
+    """Chapter key -> notebook executed by papermill, as `pii build` executes it, on a copy of
+    the bundled data (the executions and nbval's re-runs must read the same bytes)."""
+    work = tmp_path_factory.mktemp("chapters")
+    data = work / "data"
+    shutil.copytree(DEMO_DATA, data)
+    first_indicator = plan_indicators()[:1]
+    common = chapters.common_parameters(2024, "can-tho", data)
+    executed = {}
+    for chapter in chapters.report_chapters(TEMPLATES, first_indicator):
+        entry, _ = execute.execute_chapter(
+            chapter, TEMPLATES / chapter.template, {**common, **chapter.parameters},
+            work / "cache", chapter.key,
+        )
+        executed[chapter.key] = entry / execute.NOTEBOOK_NAME
+    return executed
+
+
+def wrong_output_notebook(target: Path) -> None:
+    """A notebook whose stored output differs from what its code displays (nbval must fail)."""
+    cell = nbformat.v4.new_code_cell(
+        'from IPython.display import Markdown, display\ndisplay(Markdown("PII: 45,98 điểm"))'
+    )
+    cell.outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/markdown": "PII: 45,99 điểm", "text/plain": "<Markdown>"}
+    )]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, target)
+
+
+def nbval_results(report: Path) -> dict[tuple[str, int], str]:
+    """(notebook stem, code cell number) -> 'passed' | 'failed' | 'skipped' from nbval's JUnit
+    report (nbval numbers a notebook's code cells from 0: "Cell 3" is the fourth)."""
+    results = {}
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        stem = case.get("classname", "").removesuffix(".ipynb")
+        cell = re.search(r"Cell (\d+)", case.get("name", ""))
+        assert cell, f"unexpected nbval test name {case.get('name')!r}"
+        outcome = "passed"
+        if case.find("failure") is not None or case.find("error") is not None:
+            outcome = "failed"
+        elif case.find("skipped") is not None:
+            outcome = "skipped"
+        results[(stem, int(cell.group(1)))] = outcome
+    return results
+
+
+@pytest.mark.slow
+def test_executed_chapters_reproduce_under_nbval(executed_chapters, tmp_path):
+    expected_keys = {chapters.OVERVIEW, chapters.indicator_key(plan_indicators()[0][0]),
+                     "agencies", "levers", "methodology"}
+    assert set(executed_chapters) == expected_keys
+
+    # nbval runs in its own directory: no project pytest configuration, its own rootdir.
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    code_cells = {}
+    for key, notebook in executed_chapters.items():
+        shutil.copy2(notebook, tmp_path / f"{key}.ipynb")
+        cells = nbformat.read(notebook, as_version=4).cells
+        code_cells[key] = range(sum(cell.cell_type == "code" for cell in cells))
+    wrong_output_notebook(tmp_path / f"{WRONG}.ipynb")
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
+         f"--nbval-sanitize-with={SANITIZE}", "-p", "no:cacheprovider", "-q",
+         f"--junitxml={tmp_path / 'nbval.xml'}", *sorted(p.name for p in tmp_path.glob("*.ipynb"))],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )
+    log = (completed.stdout + completed.stderr)[-6000:]
+    assert (tmp_path / "nbval.xml").is_file(), f"nbval did not run:\n{log}"
+    results = nbval_results(tmp_path / "nbval.xml")
+
+    for key, cells in code_cells.items():
+        checked = {cell: results.get((key, cell)) for cell in cells}
+        assert all(outcome == "passed" for outcome in checked.values()), (
+            f"chapter '{key}' did not reproduce its outputs under nbval "
+            f"(cell -> outcome: {checked}):\n{log}"
+        )
+    assert results.get((WRONG, 0)) == "failed", (
+        f"nbval accepted a wrong stored output; outputs were not compared:\n{log}"
+    )
