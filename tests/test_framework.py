@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from piilib.framework import (
-    FrameworkError, available_editions, framework_path, indicators, load_framework, to_imeta,
+    FrameworkError, available_editions, framework_path, indicators, load_framework, to_imeta, whole_counts,
 )
 
 EDITIONS = [2023, 2024, 2025]
@@ -125,6 +125,29 @@ def test_indicator_metadata_is_complete(edition):
     weighted = table[table["merge_rule"] == "weighted_mean"]
     assert (weighted["merge_weight"] != "").all()
     assert (table.loc[table["merge_rule"] == "not_combinable", "note"] != "").all()
+
+
+def test_whole_counts_rule_on_hand_made_indicators():
+    table = pd.DataFrame({
+        "level": "indicator",
+        "code": ["a", "b", "c", "d", "e", "f", "g"],
+        "denominator": ["none", "none", "none", "none", "none", "population", "none"],
+        "unit_en": ["policy fields covered (0–13)", "score (0–10)", "%", "percentage points",
+                    "index (0–1)", "enterprises per 1,000 people", "points (out of 10)"],
+    })
+    got = whole_counts(table)
+    assert got.to_dict() == {"a": True, "b": False, "c": False, "d": False, "e": False, "f": False, "g": False}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_whole_counts_are_the_policy_field_count_with_whole_typical_bounds(edition):
+    whole = whole_counts(edition)
+    assert list(whole.index) == list(indicators(edition)["code"])
+    table = indicators(edition).set_index("code")
+    assert whole["1.1.1"]  # "số lĩnh vực có văn bản (0–13)": a count of policy fields
+    for code in whole[whole].index:
+        low, high = table.at[code, "assumed_typical_low"], table.at[code, "assumed_typical_high"]
+        assert low == round(low) and high == round(high), code
 
 
 def test_editions_differ_where_the_press_says_so():

@@ -249,6 +249,36 @@ def synthetic_table():
     return target_table(synthetic_values(2024, schema.OFFICIAL), 2024, "can-tho")
 
 
+@pytest.mark.parametrize("direction", [1, -1])
+def test_whole_count_targets_are_whole_numbers_rounded_towards_better(direction):
+    """1.1.1 counts policy fields (a whole count): with fractional values for the others (as
+    projections or a careless file give), every needed value, target and increment is whole, and
+    the needed value is the threshold rounded in the improving direction."""
+    import dataclasses
+
+    from piilib.framework import load_framework, whole_counts
+
+    code = "1.1.1"
+    assert whole_counts(2024)[code]
+    framework = load_framework(2024)
+    framework = framework.assign(direction=framework["direction"].where(framework["code"] != code, direction))
+    values = synthetic_values(2024, schema.OFFICIAL)
+    own = (values[schema.UNIT] == "can-tho") & (values[schema.INDICATOR] == code)
+    values.loc[own, schema.VALUE] = 8.0
+    plan = load_plan()
+    plan = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == code])
+    table = target_table(values, 2024, "can-tho", plan=plan, framework=framework)
+    others = values.loc[(values[schema.INDICATOR] == code) & ~own, schema.VALUE]
+    assert (others != others.round()).any()  # the thresholds themselves are fractional
+    assert (table["decimals"] == 0).all()
+    for column in ("needed_value", "target_value", "increment"):
+        finite = table[column].dropna()
+        assert len(finite) and (finite == np.round(finite)).all(), column
+    found = table.dropna(subset=["threshold_value"])
+    oriented_gap = direction * (found["needed_value"] - found["threshold_value"])
+    assert ((oriented_gap >= 0) & (oriented_gap < 1)).all()
+
+
 def test_one_row_per_plan_indicator_is_recommended(synthetic_table):
     plan = load_plan()
     chosen = recommended_targets(synthetic_table)

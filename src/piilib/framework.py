@@ -268,6 +268,19 @@ def indicators(edition_or_framework: int | pd.DataFrame) -> pd.DataFrame:
     return framework[framework["level"] == INDICATOR].reset_index(drop=True)
 
 
+# A unit that names a measurement scale (a score, an index, points, a percentage), not a count.
+_SCALE_UNIT = re.compile(r"score|index|point|%|percent", re.IGNORECASE)
+
+
+def whole_counts(edition_or_framework: int | pd.DataFrame) -> pd.Series:
+    """Per indicator code, whether its values are whole numbers: a count with no denominator
+    (`denominator` none) whose `unit_en` is not a score, an index, points or a percentage,
+    e.g. 1.1.1 "policy fields covered (0–13)". Ratios to a denominator are fractional."""
+    table = indicators(edition_or_framework)
+    whole = (table["denominator"].astype(str) == "none") & ~table["unit_en"].astype(str).str.contains(_SCALE_UNIT)
+    return pd.Series(whole.to_numpy(dtype=bool), index=table["code"].astype(str).to_numpy(), name="whole_count")
+
+
 def to_imeta(framework: pd.DataFrame, language: str = "vi") -> pd.DataFrame:
     """COINr's iMeta for the engine: indicators (Level 1) first, then aggregates up to the PII.
 

@@ -29,7 +29,9 @@ indicator's precision (the decimals of its data) in the direction of improvement
 rounded figure a department is given never falls short. A threshold the province already
 meets is `reached`; its target value is then the current value (nothing to change). The
 precision is the fewest decimals that write the data exactly, capped at five significant
-digits at the median magnitude (`value_decimals`).
+digits at the median magnitude (`value_decimals`); a whole count (`piilib.framework.whole_counts`,
+e.g. 1.1.1, policy fields 0–13) has precision 0 whatever the data carry, so its needed
+values, targets and increments are whole numbers.
 
 What a target buys is recomputed, never approximated: the whole index is rebuilt with the
 engine's replay (`build_index(new_idata, result.imeta, result.log)`, the same treatment,
@@ -600,7 +602,7 @@ def target_table(
     the 2025 edition) are not used. plan: a `piilib.plan.Plan` (default plan 88).
     """
     from piilib.framework import indicators as framework_indicators
-    from piilib.framework import load_framework
+    from piilib.framework import load_framework, whole_counts
     from piilib.pii import compute_pii, edition_values, to_idata
     from piilib.plan import load_plan
     from piilib.units import load_units
@@ -612,6 +614,7 @@ def target_table(
     if province not in set(units["unit"]):
         raise ValueError(f"unit {province!r} is not a province of edition {edition}")
     meta = framework_indicators(framework).set_index("code")
+    whole = whole_counts(framework)
     missing = [code for code in plan.indicators["code"] if code not in meta.index]
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
@@ -656,7 +659,7 @@ def target_table(
             peer=_peer_evidence(raw[code], structure, province, direction, coverage),
         )
         rows = indicator_targets(recomputer, code, direction, region_members, peer_members, projected,
-                                 evidence, top)
+                                 evidence, top, decimals=0 if whole[code] else None)
         noun_unit = count_unit(info["unit_vi"])
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]

@@ -24,6 +24,9 @@ def run(args) -> int:
 
     demo = generate_demo(seed=args.seed)
     paths = write_demo(demo, Path(args.out))
-    held = int(demo.facts["ok"].sum())
-    print(f"wrote {len(paths)} files to {args.out}; facts reproduced: {held} of {len(demo.facts)}")
-    return 0 if held == len(demo.facts) else 1
+    published = demo.facts["basis"] == "published"
+    readings = demo.facts.loc[~published]
+    print(f"wrote {len(paths)} files to {args.out}; "
+          f"published facts reproduced: {int(demo.facts.loc[published, 'ok'].sum())} of {int(published.sum())}; "
+          f"plan readings held: {int(readings['ok'].sum())} of {len(readings)}")
+    return 0 if demo.facts["ok"].all() else 1
