@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 from piilib.analysis.outlook import project_for_next_edition, recommended_target_values, simulate_outlook
 from piilib.analysis.targets import target_table
@@ -21,21 +20,9 @@ from piilib.bundle import load_bundle
 from piilib.pii import compute_pii, edition_values
 from piilib.units import load_units
 
+from timing import report, timed
+
 DRAWS = 10_000
-REPEATS = 3
-
-
-def timed(function, repeats: int = REPEATS):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return times, value
-
-
-def report(label: str, times: list[float]) -> None:
-    print(f"{label}: median {statistics.median(times):.2f} s, best {min(times):.2f} s ({len(times)} runs)")
 
 
 def main() -> None:

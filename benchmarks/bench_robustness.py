@@ -16,8 +16,6 @@ Goal on the 2-core machine: 1,000 replications <= 10 s.
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -32,22 +30,10 @@ from piilib.analysis.robustness import (
 from piilib.demo import load_demo_values
 from piilib.index import read_method
 
+from timing import report, timed
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 REPLICATIONS = 1000
-REPEATS = 3
-
-
-def timed(function, repeats: int = REPEATS):
-    times, value = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        value = function()
-        times.append(time.perf_counter() - start)
-    return times, value
-
-
-def report(label: str, times: list[float]) -> None:
-    print(f"{label}: median {statistics.median(times):.3f} s, best {min(times):.3f} s ({len(times)} runs)")
 
 
 def main() -> None:
