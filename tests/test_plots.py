@@ -117,3 +117,16 @@ def test_png_is_the_same_picture_twice_and_fits_an_a4_page():
     assert png == second._repr_png_()
     width, _ = first.get_size_inches()
     assert width <= plots.PAGE_WIDTH
+
+
+def test_a_shown_figure_is_a_numbered_figure_captioned_with_its_title(tmp_path):
+    shares = pd.Series([0.2, 0.5, 0.3], index=[6, 7, 8])
+    figure = plots.rank_distribution_chart(shares, current_rank=7, interval=(6, 8), title="Thứ hạng PII")
+    markdown = plots.figure_markdown(figure, tmp_path)
+    written = list(tmp_path.glob("*.png"))
+    assert len(written) == 1
+    assert markdown.splitlines()[0] == "```{figure} " + written[0].name
+    assert markdown.splitlines()[-2:] == ["Thứ hạng PII", "```"]
+    assert not figure.get_suptitle() or not figure._suptitle.get_visible()  # not printed twice
+    again = plots.rank_distribution_chart(shares, current_rank=7, interval=(6, 8), title="Thứ hạng PII")
+    assert plots.figure_markdown(again, tmp_path) == markdown  # same data, same file name

@@ -12,8 +12,10 @@ dark grey, the region in blue, so readers learn the colours once.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -345,10 +347,27 @@ def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tu
     return figure
 
 
-def show_figure(figure: Figure | None) -> None:
-    """Display a report figure in a notebook; nothing when the chapter has none (None would
-    print as the text "None")."""
-    if figure is not None:
-        from IPython.display import display
+def figure_markdown(figure: Figure, directory: Path) -> str:
+    """Save `figure` as PNG in `directory` and return the MyST figure directive that shows it,
+    numbered ("Hình 2.1") with its title as the caption.
 
-        display(figure)
+    The title leaves the image so that it is not printed twice. The file is named by the
+    PNG's hash: chapters never collide, and a rerun on the same data writes the same name.
+    """
+    title = figure.get_suptitle()
+    if title:
+        figure._suptitle.set_visible(False)  # matplotlib has no public setter for this
+    png = figure._repr_png_()
+    name = f"hinh-{hashlib.sha256(png).hexdigest()[:16]}.png"
+    (Path(directory) / name).write_bytes(png)
+    return f"```{{figure}} {name}\n:width: 100%\n\n{title}\n```"
+
+
+def show_figure(figure: Figure | None) -> None:
+    """Display a report figure in a chapter as a numbered, captioned figure (see
+    `figure_markdown`; the PNG goes to the working directory, which the build publishes beside
+    the page); nothing when the chapter has none (None would print as the text "None")."""
+    if figure is not None:
+        from IPython.display import Markdown, display
+
+        display(Markdown(figure_markdown(figure, Path.cwd())))
