@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from piilib import schema
-from piilib.harmonise import HARMONISED_COLUMNS, harmonise_to_merged, weakest_provenance
+from piilib.harmonise import HARMONISED_COLUMNS, harmonise_to_merged
+from piilib.schema import weakest_provenance
 from piilib.units import crosswalk, load_units
 
 EDITION = 2024

@@ -44,21 +44,6 @@ HARMONISED_COLUMNS = schema.LONG_COLUMNS + [METHOD, FORMER_UNITS, NOTE]
 
 QUANTITY = "quantity"
 
-# Weakest first: a value is no stronger than the weakest thing it was computed from.
-PROVENANCE_ORDER = (schema.ILLUSTRATIVE, schema.PUBLISHED, schema.OFFICIAL)
-
-
-def weakest_provenance(provenances) -> str:
-    """The weakest of several provenances (illustrative < published < official)."""
-    found = set(provenances)
-    unknown = found - set(PROVENANCE_ORDER)
-    if unknown:
-        raise ValueError(
-            f"unknown provenance {sorted(unknown)}; expected one of {list(PROVENANCE_ORDER)}"
-        )
-    return next(level for level in PROVENANCE_ORDER if level in found)
-
-
 def _framework_rules(framework: pd.DataFrame, codes: set[str]) -> dict[str, dict]:
     code_column = schema.INDICATOR if schema.INDICATOR in framework.columns else "code"
     table = framework.set_index(code_column)
@@ -186,7 +171,7 @@ def _combine(rows: pd.DataFrame, formers: list[str], rule: dict, quantity_table)
             if quantity_table[(former, needed)][1] is not None
         ]
     result = {
-        schema.PROVENANCE: weakest_provenance(provenances),
+        schema.PROVENANCE: schema.weakest_provenance(provenances),
         schema.SOURCE: f"harmonised to the 2025 map from: {sources}",
         METHOD: method,
         FORMER_UNITS: ", ".join(formers),

@@ -31,10 +31,6 @@ SCORES_COLUMNS = [
     "parent", "raw_value", "score", "rank", "n_units", schema.PROVENANCE, schema.SOURCE,
 ]
 
-# When an aggregate mixes provenances, it is only as authoritative as its weakest input.
-_PROVENANCE_STRENGTH = {schema.OFFICIAL: 0, schema.PUBLISHED: 1, schema.ILLUSTRATIVE: 2}
-
-
 def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
     """Rows of one edition; a frame without an edition column is taken as that edition."""
     if schema.EDITION not in values_long.columns:
@@ -102,10 +98,6 @@ def element_kinds(imeta: pd.DataFrame) -> dict[str, str]:
     return kinds
 
 
-def _weakest(provenances: pd.Series) -> str:
-    return max(provenances, key=lambda p: _PROVENANCE_STRENGTH.get(p, len(_PROVENANCE_STRENGTH)))
-
-
 def scores_table(result: IndexResult, values_long: pd.DataFrame,
                  units: pd.DataFrame) -> pd.DataFrame:
     """One row per unit × element: raw value (indicators), score, rank, provenance.
@@ -126,7 +118,7 @@ def scores_table(result: IndexResult, values_long: pd.DataFrame,
         raise ValueError(f"scores_table needs one edition; the values hold {sorted(editions)}")
     values = values_long.assign(**{schema.INDICATOR: values_long[schema.INDICATOR].astype(str)})
     indexed = values.set_index([schema.UNIT, schema.INDICATOR])
-    unit_provenance = values.groupby(schema.UNIT)[schema.PROVENANCE].agg(_weakest)
+    unit_provenance = values.groupby(schema.UNIT)[schema.PROVENANCE].agg(schema.weakest_provenance)
     unit_sources = values.groupby(schema.UNIT)[schema.SOURCE].agg(
         lambda s: "; ".join(sorted(set(s.dropna().astype(str)))))
 

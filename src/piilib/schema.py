@@ -30,6 +30,8 @@ OFFICIAL = "official"
 PUBLISHED = "published"
 ILLUSTRATIVE = "illustrative"
 PROVENANCES = (OFFICIAL, PUBLISHED, ILLUSTRATIVE)
+# Weakest first: a value is no stronger than the weakest thing it was computed from.
+PROVENANCE_ORDER = (ILLUSTRATIVE, PUBLISHED, OFFICIAL)
 
 # First edition computed on the 34 provinces that exist from 1 July 2025.
 FIRST_MERGED_EDITION = 2025
@@ -41,3 +43,14 @@ DATA_YEAR_LAG = 1
 def data_year(edition: int) -> int:
     """The data year behind an edition."""
     return int(edition) - DATA_YEAR_LAG
+
+
+def weakest_provenance(provenances) -> str:
+    """The weakest of several provenances (illustrative < published < official)."""
+    found = set(provenances)
+    unknown = found - set(PROVENANCE_ORDER)
+    if unknown:
+        raise ValueError(
+            f"unknown provenance {sorted(unknown)}; expected one of {list(PROVENANCE_ORDER)}"
+        )
+    return next(level for level in PROVENANCE_ORDER if level in found)

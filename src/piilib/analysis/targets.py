@@ -534,10 +534,7 @@ def _provenance(*frames: pd.DataFrame | None) -> str:
     for frame in frames:
         if frame is not None and schema.PROVENANCE in frame.columns:
             found |= set(frame[schema.PROVENANCE].dropna().astype(str))
-    for provenance in (schema.ILLUSTRATIVE, schema.PUBLISHED, schema.OFFICIAL):
-        if provenance in found:
-            return provenance
-    return schema.OFFICIAL if not found else sorted(found)[0]
+    return schema.weakest_provenance(found) if found else schema.OFFICIAL
 
 
 def _trend_evidence(projections: pd.DataFrame | None, province: str) -> dict | None:
