@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from piilib.bundle import DATA_HELP
+from piilib.cli import InputError
 from piilib.report import build as report_build
 from piilib.report.book import BookBuildFailed
 from piilib.report.execute import ChapterFailed
@@ -47,19 +48,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from piilib.bundle import data_path_problems, edition_problems
-    from piilib.cli import InputError
-    from piilib.units import UnitNameError, resolve_unit
+    from piilib.commands.common import checked_request
 
-    if not args.templates.is_dir():
-        raise InputError(f"templates directory {args.templates} does not exist")
-    problems = edition_problems(args.edition) + data_path_problems(args.data)
-    if problems:
-        raise InputError(problems)
-    try:
-        province = resolve_unit(args.province, args.edition)
-    except UnitNameError as error:
-        raise InputError(f"--province: {error}") from None
+    problems = [] if args.templates.is_dir() else [f"templates directory {args.templates} does not exist"]
+    province = checked_request(args.edition, args.data, args.province, problems)
     options = report_build.BuildOptions(
         edition=args.edition,
         province=province,

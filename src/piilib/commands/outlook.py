@@ -44,21 +44,16 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from piilib.analysis.outlook import bundle_outlook, recommended_target_values
     from piilib.analysis.targets import bundle_targets
-    from piilib.bundle import data_path_problems, edition_problems, load_bundle
-    from piilib.units import UnitNameError, load_units, resolve_unit
+    from piilib.bundle import load_bundle
+    from piilib.commands.common import checked_request
+    from piilib.units import load_units
 
-    problems = edition_problems(args.edition)
+    problems = []
     if args.draws < 1:
         problems.append(f"--draws {args.draws}: expected a whole number >= 1")
     if args.top < 1:
         problems.append(f"--top {args.top}: expected a whole number >= 1")
-    problems += data_path_problems(args.data)
-    if problems:
-        raise InputError(problems)
-    try:
-        province = resolve_unit(args.province, args.edition)
-    except UnitNameError as error:
-        raise InputError(f"--province: {error}") from None
+    province = checked_request(args.edition, args.data, args.province, problems)
 
     try:
         bundle = load_bundle(args.data, args.edition)

@@ -38,20 +38,13 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from piilib.analysis.robustness import pii_sensitivity, pii_uncertainty
-    from piilib.bundle import data_path_problems, edition_problems, load_bundle
-    from piilib.units import UnitNameError, resolve_unit
+    from piilib.bundle import load_bundle
+    from piilib.commands.common import checked_request
 
-    problems = edition_problems(args.edition) + data_path_problems(args.data)
+    problems = []
     if args.replications < 3:
         problems.append(f"--replications {args.replications}: expected a whole number >= 3")
-    if problems:
-        raise InputError(problems)
-    province = None
-    if args.province is not None:
-        try:
-            province = resolve_unit(args.province, args.edition)
-        except UnitNameError as error:
-            raise InputError(f"--province: {error}") from None
+    province = checked_request(args.edition, args.data, args.province, problems)
     try:
         values = load_bundle(args.data, args.edition).values_of(args.edition)
         result = pii_uncertainty(values, args.edition, n=args.replications, seed=args.seed)

@@ -28,12 +28,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from piilib.bundle import data_path_problems, edition_problems
+    from piilib.commands.common import checked_request
     from piilib.pii import scores_for_edition
 
-    problems = edition_problems(args.edition) + data_path_problems(args.data)
-    if problems:
-        raise InputError(problems)
+    checked_request(args.edition, args.data)
     try:
         table = scores_for_edition(args.edition, args.data)
     except ValueError as error:  # the importer and the bridge list every problem

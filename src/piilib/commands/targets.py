@@ -38,19 +38,10 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from piilib.analysis.targets import bundle_targets
     from piilib.analysis.workbook import write_workbook
-    from piilib.bundle import data_path_problems, edition_problems, load_bundle
-    from piilib.units import UnitNameError, resolve_unit
+    from piilib.bundle import load_bundle
+    from piilib.commands.common import checked_request
 
-    problems = edition_problems(args.edition)
-    if problems:
-        raise InputError(problems)
-    try:
-        province = resolve_unit(args.province, args.edition)
-    except UnitNameError as error:
-        raise InputError(f"--province: {error}") from None
-    problems = data_path_problems(args.data)
-    if problems:
-        raise InputError(problems)
+    province = checked_request(args.edition, args.data, args.province)
     out = args.out
     if args.format == "xlsx":
         out = out or Path(f"muc-tieu-pii-{args.edition}-{province}.xlsx")
