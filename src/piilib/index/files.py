@@ -14,7 +14,7 @@ from .meta_checks import IndexInputError, check_idata, check_imeta
 from .pipeline import IndexResult, build_index
 from .results import results_table
 from .spec import method_document, read_method
-from .steps import IMPUTE_GROUP_MEAN
+from .steps import GROUPED_IMPUTE_METHODS
 
 TREAT_DETAILS_FILE = "treat_details.csv"
 RESULTS_FILE = "results.csv"
@@ -49,7 +49,7 @@ def read_index_inputs(idata_path, imeta_path, spec_path) -> tuple[pd.DataFrame, 
     if imeta is not None:
         problems += check_imeta(imeta, imeta_name)
     if idata is not None and imeta is not None:
-        groups = [s["group"] for s in steps if s["step"] == "impute" and s["method"] == IMPUTE_GROUP_MEAN]
+        groups = [s["group"] for s in steps if s["step"] == "impute" and s["method"] in GROUPED_IMPUTE_METHODS]
         problems += check_idata(idata, imeta, idata_name, imeta_name, groups)
     if problems:
         raise IndexInputError(problems)

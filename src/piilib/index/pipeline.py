@@ -90,7 +90,7 @@ def build_index(
     completed, problems = complete_steps(steps)
     if problems:
         raise IndexInputError(problems)
-    groups_needed = [s["group"] for s in completed if s["step"] == "impute" and s["method"] == st.IMPUTE_GROUP_MEAN]
+    groups_needed = [s["group"] for s in completed if s["step"] == "impute" and s["method"] in st.GROUPED_IMPUTE_METHODS]
     if validate:
         validate_inputs(idata, imeta, required_columns=groups_needed)
 

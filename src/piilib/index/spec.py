@@ -7,8 +7,8 @@ replayed)::
     steps:                        # required, run in this order
       - step: denominate          # each indicator / its iMeta Denominator column
       - step: impute
-        method: group_mean        # "mean" (default) or "group_mean"
-        group: EurAsia_group      # iData column with the groups (group_mean only)
+        method: group_mean        # "mean" (default), "group_mean", "median" or "group_median"
+        group: EurAsia_group      # iData column with the groups (group_mean / group_median only)
       - step: screen
         min_availability: 0.9     # keep units with >= this share of indicators (default 2/3)
       - step: treat               # COINr defaults shown
@@ -37,7 +37,7 @@ import numbers
 
 import yaml
 
-from .steps import IMPUTE_GROUP_MEAN, IMPUTE_METHODS
+from .steps import GROUPED_IMPUTE_METHODS, IMPUTE_METHODS
 from .structure import AGGREGATION_METHODS, MINMAX, NORMALISATION_METHODS
 
 STAGE_OF_STEP = {
@@ -75,8 +75,8 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
     if step == "impute":
         if params["method"] not in IMPUTE_METHODS:
             problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(IMPUTE_METHODS)}")
-        if params["method"] == IMPUTE_GROUP_MEAN and not params["group"]:
-            problems.append(f"{where}: method group_mean needs 'group', the iData column holding each unit's group")
+        if params["method"] in GROUPED_IMPUTE_METHODS and not params["group"]:
+            problems.append(f"{where}: method {params['method']} needs 'group', the iData column holding each unit's group")
     elif step == "screen":
         value = params["min_availability"]
         if not _is_number(value) or not 0 <= value <= 1:

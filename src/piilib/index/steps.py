@@ -180,7 +180,11 @@ def denominator_map(imeta: pd.DataFrame) -> dict[str, str]:
 
 IMPUTE_MEAN = "mean"
 IMPUTE_GROUP_MEAN = "group_mean"
-IMPUTE_METHODS = (IMPUTE_MEAN, IMPUTE_GROUP_MEAN)
+IMPUTE_MEDIAN = "median"
+IMPUTE_GROUP_MEDIAN = "group_median"
+IMPUTE_METHODS = (IMPUTE_MEAN, IMPUTE_GROUP_MEAN, IMPUTE_MEDIAN, IMPUTE_GROUP_MEDIAN)
+# Methods that need one group label per unit (iData column named by the step's `group`).
+GROUPED_IMPUTE_METHODS = (IMPUTE_GROUP_MEAN, IMPUTE_GROUP_MEDIAN)
 
 
 def impute_values(values, method: str = IMPUTE_MEAN, groups=None) -> np.ndarray:
@@ -188,6 +192,8 @@ def impute_values(values, method: str = IMPUTE_MEAN, groups=None) -> np.ndarray:
     (COINr i_mean_grp). A unit without a group, or a group with no values, stays missing."""
     if method not in IMPUTE_METHODS:
         raise ValueError(f"imputation method must be one of {IMPUTE_METHODS}, got {method!r}")
+    if method in (IMPUTE_MEDIAN, IMPUTE_GROUP_MEDIAN):
+        return impute_median_values(values, groups if method == IMPUTE_GROUP_MEDIAN else None)
     values = np.array(values, dtype=float)
     if method == IMPUTE_MEAN:
         blocks = [np.ones(values.shape[0], dtype=bool)]
@@ -209,14 +215,50 @@ def impute(data: pd.DataFrame, method: str = IMPUTE_MEAN, groups=None) -> pd.Dat
     """Impute missing values column by column.
 
     Args:
-        method: "mean" (overall mean of the indicator) or "group_mean".
-        groups: for "group_mean", one group label per row of `data` (same order).
+        method: "mean" (overall mean of the indicator), "group_mean", "median" or
+            "group_median" (COINr's i_mean, i_mean_grp, i_median, i_median_grp).
+        groups: for the group methods, one group label per row of `data` (same order).
     """
-    if method == IMPUTE_GROUP_MEAN and groups is None:
-        raise ValueError("group_mean imputation needs `groups`, one label per unit")
+    if method in GROUPED_IMPUTE_METHODS and groups is None:
+        raise ValueError(f"{method} imputation needs `groups`, one label per unit")
     units, columns, values = split_frame(data)
     labels = None if groups is None else np.asarray(groups, dtype=object)
     return make_frame(units, columns, impute_values(values, method, labels))
+
+
+def impute_median_values(values, groups=None) -> np.ndarray:
+    """Replace missing values by the indicator's median (COINr i_median) or, with `groups`
+    (one label per row), by the median of the unit's group (COINr i_median_grp).
+
+    As R's `stats::median(x, na.rm = TRUE)`: the middle value of the present values, or
+    the mean of the two middle values when their number is even (R computes that mean in
+    long double and rounds once; (a + b) / 2 in double rounds the same way, since halving
+    is exact); ties need no rule, and equal values give exactly that value. A column (or
+    a group's column) with no value at all stays missing (R's median of no values is NA;
+    COINr's Impute stops on an all-missing column: we take the missing side, as `treat`).
+    A unit without a group keeps its values and its gaps: COINr's i_median_grp has no
+    `skip_f_na` (unlike i_mean_grp) and its `unsplit` would erase that unit's values, which
+    COINr's Impute then refuses with an error; we leave the unit alone, as group_mean does.
+    """
+    values = np.array(values, dtype=float)
+    if groups is None:
+        blocks = [np.ones(values.shape[0], dtype=bool)]
+    else:
+        labels = pd.Series(np.asarray(groups, dtype=object))
+        if len(labels) != values.shape[0]:
+            raise ValueError(f"groups has {len(labels)} labels for {values.shape[0]} units; expected one per unit")
+        blocks = [(labels == g).to_numpy() for g in labels.dropna().unique()]
+    for rows in blocks:
+        block = values[rows]
+        missing = np.isnan(block)
+        if not missing.any():
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # columns with no values: NaN
+            medians = np.nanmedian(block, axis=0)
+        block[missing] = np.broadcast_to(medians, block.shape)[missing]
+        values[rows] = block
+    return values
 
 
 # --------------------------------------------------------------------------- screen
