@@ -12,15 +12,30 @@ percentiles. This module does the same, with the same sampling, but on NumPy arr
                    first and each replication picks one of them;
     normalisation  a list of alternative normalise steps (e.g. min–max 1–100, z-score 10 ± 2);
     aggregation    a list of alternative methods ("arithmetic", "geometric");
-    treatment      a list of alternative treat steps, `None` meaning no treatment.
+    treatment      a list of alternative treat steps, `None` meaning no treatment;
+    imputation     a list of alternative impute steps (e.g. group mean or group median, as
+                   COINr's get_sensitivity varies `f_i`), `None` meaning no imputation;
+    exclusion      the framework's membership: alternatives that leave out an indicator
+                   (or a set of them), `None` meaning every indicator counts
+                   (`leave_one_out` lists "none or one of these");
+    placement      the framework's tree: alternatives that move indicators to another
+                   aggregate of the parent's level (`moves` lists "none, or one of these
+                   indicators to another sub-pillar of its pillar").
   A replication draws one uniform number per dimension and maps it onto the alternatives in
   equal-width bins (COINr's `sample_2_para`, discrete type), or onto a weight set of the pool.
-- The steps before treatment (denominate, impute, screen) are not varied: they run once.
-  Each treatment alternative is applied once (`treat_values`), each treatment ×
-  normalisation pair is normalised once, and the replications that share a treatment,
-  normalisation and aggregation are aggregated together with one weight vector each
-  (`IndexStructure.aggregate` over a stack of weight sets). Results equal `build_index` run
-  with the same steps and weights, replication by replication.
+- The steps before treatment (denominate, impute, screen) run once per imputation
+  alternative (once when imputation does not vary). Each imputation × treatment pair is
+  treated once (`treat_values`) and normalised once per normalisation, and the
+  replications that share them and an aggregation are aggregated together with one weight
+  vector each (`IndexStructure.aggregate` over a stack of weight sets). Results equal
+  `build_index` run with the same steps and weights, replication by replication.
+- The framework assumptions are weights too, so they cost no extra pass: a left-out
+  indicator weighs 0 (a weighted mean over the others, exactly the index built without
+  it; an aggregate left with no children is missing and ignored by its parent, as if it
+  were deleted). A moved indicator has a copy under each aggregate it may move to
+  ("code@parent" in `codes`); the copy in use carries the indicator's weight and the
+  others 0. Treatment and normalisation are per indicator, so neither changes; a screen
+  step still counts every indicator of the full framework.
 - A replication whose aggregation fails (the geometric mean meets a value <= 0) gives
   missing scores and ranks, as COINr's failed regeneration does; it is counted in
   `n_failed` and left out of the statistics.
@@ -32,19 +47,29 @@ analysis (SA_type "SA"): the N(d + 2) design of `SA_sample` (matrices A, B and A
 i taken from B) and the estimators of `SA_estimate`, first order
 S_i = mean(y_B (y_ABi − y_A)) / Var(y) and total T_i = Σ (y_A − y_ABi)² / (2 N Var(y)). The
 output y of a replication is the mean absolute rank change against the nominal ranks
-(COINr's choice), or one unit's rank.
+(COINr's choice), or one unit's rank. Monte Carlo error is large at usual sizes (an index can
+swing from 0.6 to 0.3 between N = 200 and N = 1,000), so every index comes with a bootstrap
+interval (`bootstrap_sensitivity`; `sensitivity_intervals` gives them as a tidy frame).
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from piilib.index import AggregationError, IndexResult, IndexStructure, build_index, normalise_array, rank_array
+from piilib.index import (
+    AggregationError,
+    IndexInputError,
+    IndexResult,
+    IndexStructure,
+    build_index,
+    normalise_array,
+    rank_array,
+)
 from piilib.index.spec import STAGE_OF_STEP, complete_steps
 from piilib.index.steps import treat_values
 
@@ -55,7 +80,16 @@ WEIGHTS = "weights"
 NORMALISATION = "normalisation"
 AGGREGATION = "aggregation"
 TREATMENT = "treatment"
-ASSUMPTION_ORDER = (WEIGHTS, NORMALISATION, AGGREGATION, TREATMENT)
+IMPUTATION = "imputation"
+EXCLUSION = "exclusion"
+PLACEMENT = "placement"
+# New assumptions come last: a sample that does not vary them is drawn exactly as before.
+ASSUMPTION_ORDER = (WEIGHTS, NORMALISATION, AGGREGATION, TREATMENT, IMPUTATION, EXCLUSION, PLACEMENT)
+# Separates an indicator's code from the aggregate a copy of it is placed under.
+COPY_SEPARATOR = "@"
+# COINr's bootstrap (SA_estimate with Nboot): 5th and 95th percentiles of the replicates.
+DEFAULT_BOOTSTRAP = 1000
+DEFAULT_CI_LEVEL = 0.90
 
 # COINr's sensitivity vignette: noise ±25 %, min–max onto 1–100 (so that the geometric mean
 # is defined), z-score with mean 10 and sd 2, arithmetic or geometric mean.
@@ -86,6 +120,13 @@ class Assumptions:
         in the list means "no treatment".
     n_weight_sets: size of the pool of noisy weight sets (COINr's `Nrep`); None: as many as
         the base sample size `n`.
+    imputations: alternative impute steps (parameters as in method.yml, e.g.
+        {"method": "group_median", "group": "Region"}); None in the list means "no
+        imputation". None (the default): the method's own impute step, not varied.
+    exclusions: alternative sets of indicators left out: None (none), an indicator code,
+        or a tuple of codes. See `leave_one_out`.
+    placements: alternative trees: None (iMeta's), or a mapping indicator code -> the
+        aggregate it moves to (an aggregate of its parent's level). See `moves`.
     """
 
     weight_noise: Mapping[int, float] = field(default_factory=dict)
@@ -93,6 +134,9 @@ class Assumptions:
     aggregations: tuple = DEFAULT_AGGREGATIONS
     treatments: tuple = ({},)
     n_weight_sets: int | None = None
+    imputations: tuple | None = None
+    exclusions: tuple = (None,)
+    placements: tuple = (None,)
 
     def varying(self) -> list[str]:
         """The assumptions with more than one alternative, in ASSUMPTION_ORDER."""
@@ -101,6 +145,9 @@ class Assumptions:
             NORMALISATION: len(self.normalisations),
             AGGREGATION: len(self.aggregations),
             TREATMENT: len(self.treatments),
+            IMPUTATION: 1 if self.imputations is None else len(self.imputations),
+            EXCLUSION: len(self.exclusions),
+            PLACEMENT: len(self.placements),
         }
         return [name for name in ASSUMPTION_ORDER if counts[name] > 1]
 
@@ -143,6 +190,34 @@ def nominal_assumptions(steps: list[dict] | None) -> Assumptions:
     )
 
 
+def leave_one_out(imeta: pd.DataFrame, codes=None) -> tuple:
+    """Exclusion alternatives "none, or one of `codes`" (default: every indicator), each
+    equally likely: the leave-one-indicator-out check of composite-indicator audits."""
+    structure = IndexStructure.from_imeta(imeta)
+    codes = list(structure.indicator_codes) if codes is None else [str(c) for c in codes]
+    unknown = [c for c in codes if c not in structure.indicator_codes]
+    if unknown:
+        raise ValueError(f"leave-one-out: {', '.join(unknown)} not indicators of iMeta")
+    return (None, *codes)
+
+
+def moves(imeta: pd.DataFrame, codes) -> tuple:
+    """Placement alternatives "none, or one of `codes` moved to another child of its
+    grandparent" (another sub-pillar of its pillar), every such move equally likely."""
+    structure = IndexStructure.from_imeta(imeta)
+    parent_of = dict(zip(structure.codes, structure.parents))
+    alternatives: list = [None]
+    for code in (str(c) for c in codes):
+        if code not in structure.indicator_codes:
+            raise ValueError(f"moves: {code!r} is not an indicator of iMeta")
+        parent = parent_of[code]
+        grandparent = parent_of.get(parent, "")
+        siblings = [c for c in structure.aggregate_codes
+                    if parent_of[c] == grandparent and c != parent and grandparent]
+        alternatives += [{code: destination} for destination in siblings]
+    return tuple(alternatives)
+
+
 def _params(step: dict) -> dict:
     return {k: copy.deepcopy(v) for k, v in step.items() if k != "step"}
 
@@ -167,6 +242,99 @@ def treatment_label(params: dict | None) -> str:
             f"max winsorised {params['max_winsorised']})")
 
 
+def imputation_label(params: dict | None) -> str:
+    if params is None:
+        return "none"
+    return params["method"] + (f" by {params['group']}" if params.get("group") else "")
+
+
+def exclusion_label(codes: tuple[str, ...]) -> str:
+    return ", ".join(codes) if codes else "none"
+
+
+def placement_label(mapping: dict[str, str]) -> str:
+    return "; ".join(f"{code}→{parent}" for code, parent in mapping.items()) if mapping else "none"
+
+
+# --------------------------------------------------------------------------- the framework
+
+
+@dataclass(frozen=True)
+class _Framework:
+    """The tree extended with a copy of each movable indicator under each aggregate it may
+    move to, and, per alternative, which nodes count (1) or weigh nothing (0)."""
+
+    structure: IndexStructure  # the extended tree (the original when nothing moves)
+    indicator_source: np.ndarray  # extended indicator -> column of the original indicators
+    node_source: np.ndarray  # extended node -> node of the original tree
+    kept: np.ndarray  # (exclusion alternatives, extended nodes)
+    placed: np.ndarray  # (placement alternatives, extended nodes)
+    exclusions: list[tuple[str, ...]]
+    placements: list[dict[str, str]]
+
+
+def _framework(imeta: pd.DataFrame, structure: IndexStructure, exclusions, placements) -> _Framework:
+    indicators = structure.indicator_codes
+    parent_of = dict(zip(structure.codes, structure.parents))
+    level_of = dict(zip(structure.codes, structure.levels.tolist()))
+
+    excluded_sets = []
+    for alternative in exclusions:
+        codes = () if alternative is None else ((alternative,) if isinstance(alternative, str) else tuple(alternative))
+        unknown = [c for c in codes if c not in indicators]
+        if unknown:
+            raise ValueError(f"exclusion alternative {alternative!r}: {', '.join(map(str, unknown))} "
+                             "not indicators of iMeta")
+        excluded_sets.append(tuple(str(c) for c in codes))
+
+    placement_maps, copies = [], []
+    for alternative in placements:
+        mapping = {} if alternative is None else dict(alternative)
+        for code, destination in mapping.items():
+            if code not in indicators:
+                raise ValueError(f"placement alternative {alternative!r}: {code!r} is not an indicator of iMeta")
+            parent = parent_of[code]
+            if level_of.get(destination) != level_of[parent] or destination not in structure.aggregate_codes:
+                raise ValueError(f"placement alternative {alternative!r}: {destination!r} is not an aggregate "
+                                 f"of the level of {code!r}'s parent {parent!r}")
+        mapping = {c: d for c, d in mapping.items() if d != parent_of[c]}  # staying put is no move
+        placement_maps.append(mapping)
+        copies += [(c, d) for c, d in mapping.items() if (c, d) not in copies]
+
+    extended = structure
+    if copies:
+        rows = imeta[imeta["Type"].isin(["Indicator", "Aggregate"])]
+        by_code = rows.set_index(rows["iCode"].astype(str))
+        added = pd.DataFrame([{
+            "Level": 1, "iCode": f"{code}{COPY_SEPARATOR}{destination}", "Direction": by_code.at[code, "Direction"],
+            "Weight": by_code.at[code, "Weight"], "Parent": destination, "Type": "Indicator",
+        } for code, destination in copies])
+        clash = set(added["iCode"]) & set(structure.codes)
+        if clash:
+            raise ValueError(f"placement: the code(s) {', '.join(sorted(clash))} of a moved copy already exist in iMeta")
+        base = rows[["Level", "iCode", "Direction", "Weight", "Parent", "Type"]]
+        extended = IndexStructure.from_imeta(pd.concat([base, added], ignore_index=True))
+    position = {code: i for i, code in enumerate(structure.codes)}
+    node_source = np.array([position[c.split(COPY_SEPARATOR)[0]] if COPY_SEPARATOR in c and c not in position
+                            else position[c] for c in extended.codes])
+    n_ext = extended.n_indicators
+    ext_position = {code: i for i, code in enumerate(extended.codes)}
+    copy_nodes = [ext_position[f"{c}{COPY_SEPARATOR}{d}"] for c, d in copies]
+
+    kept = np.ones((len(excluded_sets), extended.n_nodes))
+    for row, codes in enumerate(excluded_sets):
+        out = np.isin(node_source, [position[c] for c in codes])
+        out[n_ext:] = False  # only indicators (and their copies) are left out
+        kept[row, out] = 0.0
+    placed = np.ones((len(placement_maps), extended.n_nodes))
+    placed[:, copy_nodes] = 0.0
+    for row, mapping in enumerate(placement_maps):
+        for code, destination in mapping.items():
+            placed[row, ext_position[code]] = 0.0
+            placed[row, ext_position[f"{code}{COPY_SEPARATOR}{destination}"]] = 1.0
+    return _Framework(extended, node_source[:n_ext], node_source, kept, placed, excluded_sets, placement_maps)
+
+
 # --------------------------------------------------------------------------- the replicator
 
 
@@ -174,36 +342,44 @@ def treatment_label(params: dict | None) -> str:
 class _Context:
     """Everything computed once: the data before the varied steps, the alternatives."""
 
-    structure: IndexStructure
+    original: IndexStructure  # iMeta's tree
+    framework: _Framework  # the extended tree and the framework alternatives
     units: np.ndarray
-    target: int  # position in structure.codes
-    nominal_weights: np.ndarray
-    treated: list[np.ndarray]  # one (units, indicators) array per treatment alternative
+    target: int  # position in framework.structure.codes
+    nominal_weights: np.ndarray  # of the original tree's nodes
+    treated: dict  # (imputation, treatment) -> (units, original indicators) array
     normalisations: list[dict]
     aggregations: list[str]
     treatments: list[dict | None]
+    imputations: list[dict | None]
     weight_noise: dict[int, float]
     varying: list[str]
     _normalised: dict = field(default_factory=dict)
 
-    def normalised(self, t: int, m: int) -> np.ndarray:
-        key = (t, m)
+    @property
+    def structure(self) -> IndexStructure:
+        return self.framework.structure
+
+    def normalised(self, i: int, t: int, m: int) -> np.ndarray:
+        """Data of imputation i, treatment t, normalisation m, in the columns of the
+        extended tree (a copy of a moved indicator repeats its original's column)."""
+        key = (i, t, m)
         if key not in self._normalised:
             p = self.normalisations[m]
-            self._normalised[key] = normalise_array(
-                self.treated[t], self.structure.directions, p["method"], p["lower"], p["upper"], p["mean"], p["sd"]
-            )
+            values = normalise_array(self.treated[i, t], self.original.directions,
+                                     p["method"], p["lower"], p["upper"], p["mean"], p["sd"])
+            self._normalised[key] = values[:, self.framework.indicator_source]
         return self._normalised[key]
 
     def weight_pool(self, size: int, rng: np.random.Generator) -> np.ndarray:
-        """(size, nodes) noisy weight sets, COINr's get_noisy_weights (uniform ±f); just
-        the nominal weights when the weights do not vary."""
+        """(size, nodes of the original tree) noisy weight sets, COINr's get_noisy_weights
+        (uniform ±f); just the nominal weights when the weights do not vary."""
         if WEIGHTS not in self.varying:
             return self.nominal_weights[np.newaxis, :]
-        factor = np.zeros(self.structure.n_nodes)
+        factor = np.zeros(self.original.n_nodes)
         for level, noise in self.weight_noise.items():
-            factor[self.structure.levels == int(level)] = float(noise)
-        u = rng.random((size, self.structure.n_nodes))
+            factor[self.original.levels == int(level)] = float(noise)
+        u = rng.random((size, self.original.n_nodes))
         return self.nominal_weights * (1.0 + (2.0 * u - 1.0) * factor)
 
     def choices(self, sample: np.ndarray, pool_size: int) -> dict[str, np.ndarray]:
@@ -212,7 +388,9 @@ class _Context:
         A fixed assumption takes its only alternative; fixed weights are the nominal (-1)."""
         runs = sample.shape[0]
         counts = {WEIGHTS: pool_size, NORMALISATION: len(self.normalisations),
-                  AGGREGATION: len(self.aggregations), TREATMENT: len(self.treatments)}
+                  AGGREGATION: len(self.aggregations), TREATMENT: len(self.treatments),
+                  IMPUTATION: len(self.imputations), EXCLUSION: len(self.framework.exclusions),
+                  PLACEMENT: len(self.framework.placements)}
         picked = {}
         for name, count in counts.items():
             if name in self.varying:
@@ -223,18 +401,22 @@ class _Context:
         return picked
 
     def weights_of(self, picked: dict[str, np.ndarray], pool: np.ndarray) -> np.ndarray:
-        """(runs, nodes): the weight set of each run."""
+        """(runs, nodes of the extended tree): the weight set of each run, with the
+        indicators its framework leaves out, and the copies it does not use, at 0."""
         w = picked[WEIGHTS]
-        return np.where((w >= 0)[:, np.newaxis], pool[np.maximum(w, 0)], self.nominal_weights)
+        base = np.where((w >= 0)[:, np.newaxis], pool[np.maximum(w, 0)], self.nominal_weights)
+        framework = self.framework
+        return (base[:, framework.node_source] * framework.kept[picked[EXCLUSION]]
+                * framework.placed[picked[PLACEMENT]])
 
     def run(self, picked: dict[str, np.ndarray], pool: np.ndarray) -> np.ndarray:
         """Target scores (runs, units) of the runs described by `choices`."""
-        t, m, a = picked[TREATMENT], picked[NORMALISATION], picked[AGGREGATION]
+        i, t, m, a = picked[IMPUTATION], picked[TREATMENT], picked[NORMALISATION], picked[AGGREGATION]
         weights = self.weights_of(picked, pool)
         scores = np.full((len(t), len(self.units)), np.nan)
-        for ti, mi, ai in np.unique(np.column_stack([t, m, a]), axis=0):
-            rows = np.flatnonzero((t == ti) & (m == mi) & (a == ai))
-            data = self.normalised(ti, mi)
+        for ii, ti, mi, ai in np.unique(np.column_stack([i, t, m, a]), axis=0):
+            rows = np.flatnonzero((i == ii) & (t == ti) & (m == mi) & (a == ai))
+            data = self.normalised(ii, ti, mi)
             for start in range(0, len(rows), BATCH):
                 batch = rows[start:start + BATCH]
                 try:
@@ -263,10 +445,13 @@ def _context(idata: pd.DataFrame, imeta: pd.DataFrame, steps: list[dict] | None,
     stage = nominal.stages[before]
     values = stage[list(structure.indicator_codes)].to_numpy(dtype=float, na_value=np.nan)
 
+    units = stage[UNIT_CODE].astype(str).to_numpy()
+
     target = structure.index_code if target is None else str(target)
     if target not in structure.codes:
         raise ValueError(f"target {target!r} is not an indicator or aggregate of iMeta")
-    if not assumptions.normalisations or not assumptions.aggregations or not assumptions.treatments:
+    if not (assumptions.normalisations and assumptions.aggregations and assumptions.treatments
+            and assumptions.exclusions and assumptions.placements and assumptions.imputations != ()):
         raise ValueError("every assumption needs at least one alternative")
     normalisations = [_complete("normalise", dict(p), "normalisation alternative") for p in assumptions.normalisations]
     aggregations = [_complete("aggregate", {"method": a}, "aggregation alternative")["method"]
@@ -276,22 +461,65 @@ def _context(idata: pd.DataFrame, imeta: pd.DataFrame, steps: list[dict] | None,
     for level, noise in assumptions.weight_noise.items():
         if not 0 <= float(noise) < 1:
             raise ValueError(f"weight noise of level {level} is {noise}; expected a fraction from 0 to below 1")
-    treated = [values if p is None else
-               treat_values(values, p["skew_threshold"], p["kurtosis_threshold"], p["max_winsorised"])[0]
-               for p in treatments]
+
+    before_varied = log[:first_varied]
+    own_impute = next((_params(s) for s in before_varied if s["step"] == "impute"), None)
+    if assumptions.imputations is None:
+        imputations, imputed = [own_impute], [values]
+    else:
+        imputations = [None if p is None else _complete("impute", dict(p), "imputation alternative")
+                       for p in assumptions.imputations]
+        imputed = [values if p == own_impute else
+                   _imputed_stage(idata, imeta, before_varied, p, nominal, units) for p in imputations]
+    treated = {}
+    for i, data in enumerate(imputed):
+        for t, p in enumerate(treatments):
+            treated[i, t] = (data if p is None else
+                             treat_values(data, p["skew_threshold"], p["kurtosis_threshold"], p["max_winsorised"])[0])
+
+    framework = _framework(nominal.imeta, structure, assumptions.exclusions, assumptions.placements)
     context = _Context(
-        structure=structure,
-        units=stage[UNIT_CODE].astype(str).to_numpy(),
-        target=structure.codes.index(target),
+        original=structure,
+        framework=framework,
+        units=units,
+        target=framework.structure.codes.index(target),
         nominal_weights=structure.weight_vector(log[-1]["weights"]),
         treated=treated,
         normalisations=normalisations,
         aggregations=aggregations,
         treatments=treatments,
+        imputations=imputations,
         weight_noise={int(k): float(v) for k, v in assumptions.weight_noise.items()},
         varying=assumptions.varying(),
     )
     return context, nominal
+
+
+def _imputed_stage(idata, imeta, before_varied: list[dict], impute: dict | None, nominal: IndexResult,
+                   units: np.ndarray) -> np.ndarray:
+    """The data before treatment when the method imputes with `impute` (None: not at all),
+    i.e. the steps before treatment with the impute step replaced, removed or added (after
+    denominate). The units must stay those of the nominal method (a screen step after
+    imputation could keep others: the ranks would not be comparable)."""
+    steps = [s for s in before_varied if s["step"] != "impute"]
+    if impute is not None:
+        own = [k for k, s in enumerate(before_varied) if s["step"] == "impute"]
+        position = own[0] if own else int(bool(steps) and steps[0]["step"] == "denominate")
+        steps.insert(position, {"step": "impute", **impute})
+    codes = list(nominal.structure.indicator_codes)
+    if not steps:
+        stage = nominal.stages["Raw"]
+    else:
+        try:
+            stage = list(build_index(idata, imeta, steps).stages.values())[-1]
+        except IndexInputError as error:
+            raise ValueError(f"imputation alternative {imputation_label(impute)}: {error}") from None
+    kept = stage[UNIT_CODE].astype(str).to_numpy()
+    if not np.array_equal(kept, units):
+        changed = sorted(set(kept) ^ set(units))
+        raise ValueError(f"imputation alternative {imputation_label(impute)} changes the units the screen step "
+                         f"keeps ({', '.join(changed)}); ranks over other units cannot be compared")
+    return stage[codes].to_numpy(dtype=float, na_value=np.nan)
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
@@ -308,9 +536,12 @@ class UncertaintyResult:
 
     scores / ranks: (replications, units) of the target, units in `units` order; rows of
     failed replications are missing. parameters: one row per replication with the
-    alternative used for each assumption (weight_set = position in the pool, -1 = nominal).
+    alternative used for each assumption (weight_set = position in the pool, -1 = nominal;
+    exclusion = the indicators left out; placement = the moves, "code→parent").
     weights: (replications, nodes) the weights each replication used, columns `codes`
-    (`IndexStructure.codes`). rank_stats: per unit, see RANK_STATS_COLUMNS.
+    (`IndexStructure.codes`, plus "code@parent" for each copy of a movable indicator; a
+    left-out indicator and an unused copy weigh 0). rank_stats: per unit, see
+    RANK_STATS_COLUMNS.
     """
 
     target: str
@@ -394,11 +625,17 @@ def _rank_stats(units, nominal: IndexResult, code: str, ranks: np.ndarray, idata
 def _parameters(context: _Context, picked: dict[str, np.ndarray]) -> pd.DataFrame:
     labels_t = [treatment_label(p) for p in context.treatments]
     labels_m = [normalisation_label(p) for p in context.normalisations]
+    labels_i = [imputation_label(p) for p in context.imputations]
+    labels_e = [exclusion_label(codes) for codes in context.framework.exclusions]
+    labels_p = [placement_label(mapping) for mapping in context.framework.placements]
     return pd.DataFrame({
         TREATMENT: [labels_t[i] for i in picked[TREATMENT]],
         NORMALISATION: [labels_m[i] for i in picked[NORMALISATION]],
         AGGREGATION: [context.aggregations[i] for i in picked[AGGREGATION]],
         "weight_set": picked[WEIGHTS],
+        IMPUTATION: [labels_i[i] for i in picked[IMPUTATION]],
+        EXCLUSION: [labels_e[i] for i in picked[EXCLUSION]],
+        PLACEMENT: [labels_p[i] for i in picked[PLACEMENT]],
     })
 
 
