@@ -251,8 +251,10 @@ def test_command_prints_the_library_rank_interval_for_can_tho():
     import io
     from contextlib import redirect_stdout
 
+    from piilib.analysis.robustness import framework_assumptions
     from piilib.cli import main
     from piilib.demo import load_demo_values
+    from piilib.framework import load_framework, to_imeta
 
     buffer = io.StringIO()
     with redirect_stdout(buffer):
@@ -260,7 +262,15 @@ def test_command_prints_the_library_rank_interval_for_can_tho():
                      "--seed", "9"])
     out = buffer.getvalue()
     assert code == 0
-    row = pii_uncertainty(load_demo_values(), 2024, n=60, seed=9).rank_stats.set_index("uCode").loc["can-tho"]
-    assert (f"Cần Thơ: hạng danh nghĩa {row['nominal_rank']:g}, hạng trung vị {row['median_rank']:g}, "
-            f"khoảng 5%–95%: {row['q05']:g}–{row['q95']:g}.") in out
-    assert sum(line.startswith("|") for line in out.splitlines()) == 2 + 63 + 2 + 4  # two tables
+    # The command varies the framework too (every indicator may be left out, every provisional
+    # one moved), and prints the interval with the method alone beside it.
+    framework = load_framework(2024)
+    method = default_assumptions(to_imeta(framework))
+    with_framework = framework_assumptions(framework, method)
+    for assumptions, text in ((with_framework, "Cần Thơ: hạng danh nghĩa {nominal_rank:g}, hạng trung vị "
+                                               "{median_rank:g}, khoảng 5%–95%: {q05:g}–{q95:g}."),
+                              (method, "chỉ thay đổi phương pháp tính): hạng trung vị {median_rank:g}, "
+                                       "khoảng 5%–95%: {q05:g}–{q95:g}.")):
+        row = pii_uncertainty(load_demo_values(), 2024, n=60, seed=9, assumptions=assumptions)
+        assert text.format(**row.rank_stats.set_index("uCode").loc["can-tho"]) in out
+    assert sum(line.startswith("|") for line in out.splitlines()) == 2 + 63 + 2 + 6  # two tables
