@@ -311,7 +311,8 @@ def _framework(imeta: pd.DataFrame, structure: IndexStructure, exclusions, place
         } for code, destination in copies])
         clash = set(added["iCode"]) & set(structure.codes)
         if clash:
-            raise ValueError(f"placement: the code(s) {', '.join(sorted(clash))} of a moved copy already exist in iMeta")
+            raise ValueError(f"placement: the code(s) {', '.join(sorted(clash))} of a moved copy "
+                             "already exist in iMeta")
         base = rows[["Level", "iCode", "Direction", "Weight", "Parent", "Type"]]
         extended = IndexStructure.from_imeta(pd.concat([base, added], ignore_index=True))
     position = {code: i for i, code in enumerate(structure.codes)}
@@ -857,11 +858,11 @@ __all__ = [
     "nominal_assumptions",
     "pii_sensitivity",
     "pii_uncertainty",
+    "provisional_indicators",
     "rank_intervals",
     "saltelli_sample",
     "sensitivity_estimates",
     "sensitivity_indices",
     "sensitivity_intervals",
-    "provisional_indicators",
     "uncertainty_analysis",
 ]

@@ -90,7 +90,8 @@ def build_index(
     completed, problems = complete_steps(steps)
     if problems:
         raise IndexInputError(problems)
-    groups_needed = [s["group"] for s in completed if s["step"] == "impute" and s["method"] in st.GROUPED_IMPUTE_METHODS]
+    groups_needed = [s["group"] for s in completed
+                     if s["step"] == "impute" and s["method"] in st.GROUPED_IMPUTE_METHODS]
     if validate:
         validate_inputs(idata, imeta, required_columns=groups_needed)
 

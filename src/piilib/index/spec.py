@@ -76,7 +76,8 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
         if params["method"] not in IMPUTE_METHODS:
             problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(IMPUTE_METHODS)}")
         if params["method"] in GROUPED_IMPUTE_METHODS and not params["group"]:
-            problems.append(f"{where}: method {params['method']} needs 'group', the iData column holding each unit's group")
+            problems.append(f"{where}: method {params['method']} needs 'group', "
+                            "the iData column holding each unit's group")
     elif step == "screen":
         value = params["min_availability"]
         if not _is_number(value) or not 0 <= value <= 1:
