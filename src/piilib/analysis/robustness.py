@@ -35,7 +35,8 @@ percentiles. This module does the same, with the same sampling, but on NumPy arr
   were deleted). A moved indicator has a copy under each aggregate it may move to
   ("code@parent" in `codes`); the copy in use carries the indicator's weight and the
   others 0. Treatment and normalisation are per indicator, so neither changes; a screen
-  step still counts every indicator of the full framework.
+  step still counts every indicator of the full framework, and the geometric mean still
+  needs a left-out indicator's values to be > 0 (the engine checks every value).
 - A replication whose aggregation fails (the geometric mean meets a value <= 0) gives
   missing scores and ranks, as COINr's failed regeneration does; it is counted in
   `n_failed` and left out of the statistics.
@@ -301,26 +302,27 @@ def _framework(imeta: pd.DataFrame, structure: IndexStructure, exclusions, place
         placement_maps.append(mapping)
         copies += [(c, d) for c, d in mapping.items() if (c, d) not in copies]
 
+    copy_code = {(code, destination): f"{code}{COPY_SEPARATOR}{destination}" for code, destination in copies}
+    original_of = {copy: code for (code, _), copy in copy_code.items()}
+    clash = set(original_of) & set(structure.codes)
+    if clash:
+        raise ValueError(f"placement: the code(s) {', '.join(sorted(clash))} of a moved copy already exist in iMeta")
     extended = structure
     if copies:
         rows = imeta[imeta["Type"].isin(["Indicator", "Aggregate"])]
         by_code = rows.set_index(rows["iCode"].astype(str))
+        # A copy's own iMeta weight is never used: weights_of gives it its original's.
         added = pd.DataFrame([{
-            "Level": 1, "iCode": f"{code}{COPY_SEPARATOR}{destination}", "Direction": by_code.at[code, "Direction"],
+            "Level": 1, "iCode": copy_code[code, destination], "Direction": by_code.at[code, "Direction"],
             "Weight": by_code.at[code, "Weight"], "Parent": destination, "Type": "Indicator",
         } for code, destination in copies])
-        clash = set(added["iCode"]) & set(structure.codes)
-        if clash:
-            raise ValueError(f"placement: the code(s) {', '.join(sorted(clash))} of a moved copy "
-                             "already exist in iMeta")
         base = rows[["Level", "iCode", "Direction", "Weight", "Parent", "Type"]]
         extended = IndexStructure.from_imeta(pd.concat([base, added], ignore_index=True))
     position = {code: i for i, code in enumerate(structure.codes)}
-    node_source = np.array([position[c.split(COPY_SEPARATOR)[0]] if COPY_SEPARATOR in c and c not in position
-                            else position[c] for c in extended.codes])
+    node_source = np.array([position[original_of.get(code, code)] for code in extended.codes])
     n_ext = extended.n_indicators
     ext_position = {code: i for i, code in enumerate(extended.codes)}
-    copy_nodes = [ext_position[f"{c}{COPY_SEPARATOR}{d}"] for c, d in copies]
+    copy_nodes = [ext_position[copy] for copy in copy_code.values()]
 
     kept = np.ones((len(excluded_sets), extended.n_nodes))
     for row, codes in enumerate(excluded_sets):
@@ -332,7 +334,7 @@ def _framework(imeta: pd.DataFrame, structure: IndexStructure, exclusions, place
     for row, mapping in enumerate(placement_maps):
         for code, destination in mapping.items():
             placed[row, ext_position[code]] = 0.0
-            placed[row, ext_position[f"{code}{COPY_SEPARATOR}{destination}"]] = 1.0
+            placed[row, ext_position[copy_code[code, destination]]] = 1.0
     return _Framework(extended, node_source[:n_ext], node_source, kept, placed, excluded_sets, placement_maps)
 
 
