@@ -165,6 +165,7 @@ def render(result, province: str | None, sensitivity, method_only=None) -> str:
                   "S_i: phần phương sai của hạng do riêng giả định đó; S_Ti: kể cả tương tác với các giả định "
                   "khác. Đây là ước lượng Monte Carlo: khoảng trong ngoặc (bootstrap, "
                   f"{format_number(sensitivity.attrs['n_boot'])} lần lấy mẫu lại) cho biết sai số của nó; "
-                  "hai giả định có khoảng chồng lên nhau thì chưa phân biệt được giả định nào quan trọng hơn; "
-                  "giá trị âm nghĩa là ≈ 0."]
+                  "hai giả định có khoảng chồng lên nhau thì chưa phân biệt được giả định nào quan trọng hơn. "
+                  "Giá trị thật nằm trong khoảng 0–1; ước lượng âm hoặc lớn hơn 1 là do sai số Monte Carlo "
+                  "(tăng --replications để thu hẹp)."]
     return "\n".join(lines)
