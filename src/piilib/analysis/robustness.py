@@ -103,8 +103,10 @@ DEFAULT_AGGREGATIONS = ("arithmetic", "geometric")
 
 # Steps that the analysis varies; every other step runs once, before them.
 VARIED_STEPS = ("treat", "normalise", "aggregate")
-# Replications aggregated in one call (bounds memory: runs × units × nodes floats).
-BATCH = 500
+# Replications aggregated in one call. Small batches keep the (runs, units, indicators)
+# temporaries in cache: on the PII with its framework varied (107 indicator columns), 50 ran the
+# N = 1,000 sensitivity analysis in ~1.7 s against ~2.6 s with 500, and ASEM no slower.
+BATCH = 50
 
 RANK_STATS_COLUMNS = ["nominal_score", "nominal_rank", "mean_rank", "median_rank", "q05", "q95"]
 
