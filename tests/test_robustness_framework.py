@@ -318,3 +318,15 @@ def test_command_refuses_a_bad_imputation_list(option, message, capsys):
     code = main(["robustness", "--edition", "2024", "--replications", "5", "--imputation", option])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_command_choices_are_the_library_choices():
+    # The command keeps its own copy so that `pii --help` does not import the analysis.
+    from piilib.analysis import robustness as library
+    from piilib.commands import robustness as command
+
+    assert command.LEAVE_OUT_CHOICES == library.LEAVE_OUT_CHOICES
+    assert command.MOVE_CHOICES == library.MOVE_CHOICES
+    assert command.DEFAULT_BOOTSTRAP == library.DEFAULT_BOOTSTRAP
+    from piilib.index.steps import IMPUTE_METHODS
+    assert set(command.IMPUTATION_CHOICES) == {"none", *IMPUTE_METHODS}
