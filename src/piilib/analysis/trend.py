@@ -600,8 +600,13 @@ def trend_residuals(history: pd.DataFrame, multiplicative: Mapping[str, bool] | 
         if linear is None:
             continue
         residuals = linear.studentised()
+        scatter = np.sqrt(linear.s2)
         if log_fit is not None and chosen_log.any():
             residuals = np.where(chosen_log[None, :], log_fit.studentised(), residuals)
+            scatter = np.where(chosen_log, np.sqrt(log_fit.s2) * np.max(np.abs(values), axis=0), scatter)
+        # A series on an exact line has residuals of rounding size only: no scatter to correlate.
+        exact = scatter <= 1e-9 * np.maximum(np.max(np.abs(values), axis=0), 1e-300)
+        residuals[:, exact] = np.nan
         n_years, n_series = residuals.shape
         parts.append(pd.DataFrame({
             YEAR: np.repeat(observed.astype(int), n_series),
