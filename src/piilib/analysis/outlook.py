@@ -57,8 +57,8 @@ import pandas as pd
 from scipy import stats
 
 from piilib import schema
-from piilib.analysis.trend import (IDENTITY, LOG, LOG1P, Predictive, bounds_mapping, indicator_bounds,
-                                   inverse_transform, project_all, trend_residuals)
+from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, bounds_mapping,
+                                   indicator_bounds, inverse_transform, project_all, trend_residuals)
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
 
@@ -70,7 +70,7 @@ DEFAULT_EFFORT_STEP = 0.5
 DEFAULT_SEARCH_DRAWS = 2_000
 SWEEP_CORRELATIONS = (0.0, 0.1, 0.2, 0.3)
 # Draws handled at once: small enough to stay in cache, large enough for NumPy to pay off.
-CHUNK = 100
+CHUNK = 250
 # Even dfs up to this are drawn as sums of exponentials (see `standard_t`).
 MAX_EXPONENTIAL_SUM = 4
 # Largest estimated correlation used as a default (keeps every series its own noise).
@@ -263,12 +263,16 @@ class UnitMap:
             return values
         weights = self.weights if columns is None else self.weights[:, columns]
         weighted = values * weights
-        out = np.zeros(values.shape[:-2] + (self.n_units, values.shape[-1]))
-        # Each base unit adds into its next unit (np.add.at is slow; loop over the few merged units).
-        for target in range(self.n_units):
-            members = np.flatnonzero(self.next_of_base == target)
-            out[..., target, :] = weighted[..., members, :].sum(axis=-2) if len(members) > 1 \
-                else weighted[..., members[0], :]
+        # Each next unit is the sum of its members: gather the k-th member of every unit that
+        # has one, k = 0, 1, ... (units have 1 to 4 members); a NaN member gives NaN.
+        order = np.argsort(self.next_of_base, kind="stable")
+        sorted_next = self.next_of_base[order]
+        first = np.searchsorted(sorted_next, np.arange(self.n_units))
+        sizes = np.bincount(sorted_next, minlength=self.n_units)
+        out = weighted[..., order[first], :]
+        for k in range(1, int(sizes.max())):
+            has = np.flatnonzero(sizes > k)
+            out[..., has, :] += weighted[..., order[first[has] + k], :]
         return out
 
 
@@ -425,8 +429,10 @@ class ProjectionGrid:
         """(draws, units, indicators) raw values back_transform(loc + scale · (T + shift)),
         censored; `shift` (units × indicators,) in standard deviations of each predictive."""
         location = self.predictive.loc if shift is None else self.predictive.loc + self.predictive.scale * shift
-        values = location + self.predictive.scale * standard
-        values = inverse_transform(values, self.predictive.transform)
+        values = standard.astype(np.float64)  # computed in place from here
+        values *= self.predictive.scale
+        values += location
+        values = _inverse_transform_inplace(values, self.predictive.transform)
         return self.censor(values.reshape((standard.shape[0],) + self.shape))
 
     def sample(self, draws: int, rng: np.random.Generator, province_correlation: float = 0.0,
@@ -861,11 +867,11 @@ class CheapestPath:
     search_draws: int
 
 
-def _goal_shortfall(scores: np.ndarray, column: int, rivals: np.ndarray, top: int, goal: float):
-    own = scores[:, column:column + 1]
-    higher = scores > own
-    p_top = float(np.mean(higher.sum(axis=1) < top))
-    p_lead = float(np.mean(~np.any(higher & rivals, axis=1)))
+def _goal_shortfall(scores: np.ndarray, column: int, rival_columns: np.ndarray, top: int, goal: float):
+    """(shortfall, p_top, p_lead) of a (draws, units) score array."""
+    higher = scores > scores[:, column:column + 1]
+    p_top = float(np.mean(np.count_nonzero(higher, axis=1) < top))
+    p_lead = 1.0 - float(np.mean(higher[:, rival_columns].any(axis=1))) if len(rival_columns) else 1.0
     return max(0.0, goal - p_top) + max(0.0, goal - p_lead), p_top, p_lead
 
 
@@ -926,11 +932,13 @@ def cheapest_path(
             column[:, model.row, 0] = np.clip(shifted, grid.lower_bounds[j],
                                               np.inf if grid.upper_bounds is None else grid.upper_bounds[j])
             new = np.nan_to_num(model.normalised(column, np.array([j]))[..., 0])
-            deltas[(j, level_index)] = ((new - old) * weights[:, j]).astype(np.float64)
+            # Single precision: the search compares many candidates; the check uses doubles.
+            deltas[(j, level_index)] = ((new - old) * weights[:, j]).astype(np.float32)
 
     level_of = {j: 0 for j in candidates}
-    scores = base_scores.copy()
-    shortfall, p_top, p_lead = _goal_shortfall(scores, model.column, model.rivals, top, goal)
+    scores = base_scores.astype(np.float32)
+    rival_columns = np.flatnonzero(model.rivals)
+    shortfall, p_top, p_lead = _goal_shortfall(scores, model.column, rival_columns, top, goal)
     steps = []
     while shortfall > 0:
         best = None
@@ -938,7 +946,7 @@ def cheapest_path(
             current = deltas.get((j, level_of[j]), 0.0)
             for level_index in range(level_of[j] + 1, len(levels) + 1):
                 trial = scores + deltas[(j, level_index)] - current
-                trial_shortfall, t_top, t_lead = _goal_shortfall(trial, model.column, model.rivals, top, goal)
+                trial_shortfall, t_top, t_lead = _goal_shortfall(trial, model.column, rival_columns, top, goal)
                 gain = (shortfall - trial_shortfall) / ((level_index - level_of[j]) * effort_step)
                 if gain > 0 and (best is None or gain > best[0]):
                     best = (gain, j, level_index, trial, trial_shortfall, t_top, t_lead)
