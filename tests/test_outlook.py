@@ -524,9 +524,25 @@ def test_grid_back_transforms_log_series_clips_at_bounds_and_keeps_unfitted_valu
         "df": [4.0, 4.0, np.nan],
         "transform": ["log", "none", "none"],
     })
-    grid = ProjectionGrid.build(projections, base, lower_bounds={"I1": 0.0})
+    grid = ProjectionGrid.build(projections, base, lower_bounds={"I1": 0.0}, borrow_spread=False)
     draws = grid.sample(3, np.random.default_rng(0))
     assert grid.n_without_fit == 2  # U1 / I0 (NaN) and U1 / I1 (absent)
     np.testing.assert_allclose(draws[:, 0, 0], 50.0)
     assert (draws[:, 0, 1] == 0.0).all()  # -5 clipped at the bound
     assert (draws[:, 1, 0] == 8.0).all() and (draws[:, 1, 1] == 4.0).all()
+
+
+def test_a_series_too_short_for_a_trend_borrows_the_indicators_typical_spread():
+    from piilib.analysis.outlook import ProjectionGrid
+
+    base = pd.DataFrame({"I0": [7.0, 8.0, 9.0, 10.0]}, index=["U0", "U1", "U2", "U3"])
+    projections = pd.DataFrame({
+        schema.UNIT: ["U0", "U1", "U2"], schema.INDICATOR: "I0",
+        "loc": [7.0, 8.0, np.log(9.0)], "scale": [1.0, 3.0, 0.5], "df": [2.0, 4.0, 6.0],
+        "transform": ["none", "none", "log"],
+    })
+    grid = ProjectionGrid.build(projections, base)
+    # U3 has no fit: centred on its value, sd = median of 1, 3 and 0.5 × 9 = 4.5 → 3, df median 4.
+    assert grid.predictive.loc[3] == 10.0
+    assert grid.predictive.scale[3] == pytest.approx(3.0)
+    assert grid.predictive.df[3] == 4.0

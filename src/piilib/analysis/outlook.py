@@ -9,7 +9,9 @@ Model
    chosen by its leave-one-out rule) and predicted for the next data year: a Student-t
    predictive distribution (statsmodels' obs interval), censored at the indicator's bounds
    (`trend.indicator_bounds`: 0–100 for shares, the range of a score). A series without a
-   fit (fewer than `trend.MIN_YEARS` values) keeps the base edition's value in every draw.
+   fit (fewer than `trend.MIN_YEARS` values) is centred on the base edition's value with the
+   typical spread of the indicator's fitted series (median predictive sd and df): too short
+   a history is not certainty (`ProjectionGrid.build`, borrow_spread).
 2. Correlated draws. A draw of series (province p, indicator j) is
    loc + scale · T, T = Z / sqrt(chi2_df / df), with the Gaussian part
        Z = sqrt(1 − ρp − ρi) E_pj + sqrt(ρp) d_j F_p + sqrt(ρi) G_j,
@@ -349,9 +351,12 @@ class ProjectionGrid:
     @classmethod
     def build(cls, projections: pd.DataFrame, base: pd.DataFrame,
               lower_bounds: Mapping[str, float] | None = None,
-              upper_bounds: Mapping[str, float] | None = None) -> "ProjectionGrid":
+              upper_bounds: Mapping[str, float] | None = None,
+              borrow_spread: bool = True) -> "ProjectionGrid":
         """projections: columns unit, indicator, loc, scale, df, transform (`project_all`);
-        base: raw values, index = units, columns = indicators (the base edition)."""
+        base: raw values, index = units, columns = indicators (the base edition).
+        borrow_spread: series without a fit get the indicator's typical spread (see the code);
+        False keeps them at the base value (zero spread)."""
         units = tuple(str(u) for u in base.index)
         indicators = tuple(str(c) for c in base.columns)
         shape = (len(units), len(indicators))
@@ -372,6 +377,19 @@ class ProjectionGrid:
         grid["scale"][without] = 0.0
         grid["df"][without] = np.inf
         transform[without] = IDENTITY
+        if borrow_spread and without.any():
+            # A series too short for a trend is not certain: it keeps its base value as centre
+            # and borrows the typical spread of the indicator's fitted series (their median
+            # predictive sd in the indicator's unit; sd × median for a log-linear series) and
+            # their median df.
+            with np.errstate(invalid="ignore"):
+                raw_scale = np.where(transform == IDENTITY, grid["scale"], grid["scale"] * np.exp(grid["loc"]))
+            for j in np.flatnonzero(without.any(axis=0)):
+                donors = ~without[:, j] & (grid["scale"][:, j] > 0)
+                if donors.any():
+                    rows_without = without[:, j]
+                    grid["scale"][rows_without, j] = np.median(raw_scale[donors, j])
+                    grid["df"][rows_without, j] = np.median(grid["df"][donors, j])
         lower = np.full(len(indicators), -np.inf)
         upper = np.full(len(indicators), np.inf)
         for bound, given in ((lower, lower_bounds), (upper, upper_bounds)):
