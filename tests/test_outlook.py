@@ -503,6 +503,18 @@ def test_command_prints_the_library_outlook_for_can_tho():
     assert "Nếu đạt" not in out  # --no-targets
 
 
+def test_command_sweep_shows_one_row_per_assumed_correlation():
+    code, out = _run(["outlook", "--edition", "2025", "--province", "Cần Thơ", "--draws", "200", "--no-targets",
+                      "--sweep", "--correlation", "0.2"])
+    assert code == 0
+    assert "tương quan giả định giữa các chỉ số của một tỉnh 0,20" in out
+    sweep_rows = [line for line in out.splitlines() if line.startswith("| 0,")]
+    assert [row.split("|")[1].strip() for row in sweep_rows] == ["0,00", "0,10", "0,20", "0,30"]
+    # the sweep's 0.20 row is the main outlook (same seed, same draws)
+    main_row = next(line for line in out.splitlines() if line.startswith("| Theo xu hướng"))
+    assert main_row.split("|")[2:] == sweep_rows[2].split("|")[2:]
+
+
 def test_command_bad_input_exits_2_with_every_problem(capsys):
     code, _ = _run(["outlook", "--edition", "2024", "--province", "Cần Thơ", "--draws", "0", "--top", "0"])
     assert code == 2

@@ -696,6 +696,8 @@ class OutlookResult:
     merged: bool = False
     province_correlation: float = 0.0
     indicator_correlation: float = 0.0
+    # Indicators given no merged value for lack of the quantities their merge rule needs.
+    not_merged: tuple[str, ...] = ()
 
     def probability(self, scenario: str = TREND, event: str = "top") -> float:
         """P(rank <= top) for event "top", P(leading the region) for event "region"."""
@@ -784,6 +786,7 @@ def simulate_outlook(
         merged=model.unit_map.merged,
         province_correlation=float(province_correlation),
         indicator_correlation=float(indicator_correlation),
+        not_merged=tuple(model.unit_map.without_quantities),
     )
 
 
@@ -883,6 +886,7 @@ class CheapestPath:
     max_effort: float
     total_effort_sd: float
     search_draws: int
+    check_draws: int = 0
 
 
 def _goal_shortfall(scores: np.ndarray, column: int, rival_columns: np.ndarray, top: int, goal: float):
@@ -1005,7 +1009,7 @@ def cheapest_path(
         steps=pd.DataFrame(steps, columns=[schema.INDICATOR, "effort_sd", "total_effort_sd", "p_top",
                                            "p_region_lead"]),
         check=check, reached=bool(reached), goal=float(goal), max_effort=float(max_effort),
-        total_effort_sd=float(sum(chosen.values())), search_draws=int(draws),
+        total_effort_sd=float(sum(chosen.values())), search_draws=int(draws), check_draws=int(check_draws),
     )
 
 

@@ -112,6 +112,9 @@ def render(result, units, illustrative: bool = False, sweep: pd.DataFrame | None
     else:
         lines.append(f"PII {result.next_edition} xếp hạng {on_map}; vùng {result.region_name} có "
                      f"{result.n_region} địa phương; PII {result.edition} {lead} vùng.")
+    if result.not_merged:
+        lines.append(f"Thiếu số liệu quy mô để gộp các chỉ số {', '.join(result.not_merged)}: các đơn vị hợp nhất "
+                     "không có giá trị ở các chỉ số này.")
     lines += [
         f"Triển vọng PII {result.next_edition} {on_map}: {format_number(result.draws)} lần mô phỏng "
         f"(seed {result.seed}), mỗi lần tính lại toàn bộ chỉ số từ dự báo xu hướng của mọi địa phương; "
@@ -170,7 +173,7 @@ def _render_path(path, result) -> str:
     check = path.check.set_index("scenario")
     if "improved" in check.index:
         row = check.loc["improved"]
-        lines.append(f"Kiểm tra trên {format_number(path.check_draws if hasattr(path, 'check_draws') else result.draws)} "
+        lines.append(f"Kiểm tra trên {format_number(path.check_draws)} "
                      f"lần mô phỏng độc lập: xác suất top {result.top} {_percent(row['p_top'], row['se_top'])}, "
                      f"dẫn đầu vùng {_percent(row['p_region_lead'], row['se_region_lead'])}, hạng "
                      f"{row['rank_q05']:g}–{row['rank_q95']:g}; tổng nỗ lực "
