@@ -569,7 +569,6 @@ def project_all(
     bounds = bounds or {}
     parts = []
     for index, observed, values, linear, log_fit, chosen_log in _fitted_series(history, multiplicative):
-        count = len(index)
         part = pd.DataFrame({
             UNIT: index.get_level_values(UNIT), INDICATOR: index.get_level_values(INDICATOR).astype(str),
             "n_years": len(observed), "last_year": int(observed[-1]) if len(observed) else -1,
