@@ -300,3 +300,154 @@ def test_project_all_matches_single_fits():
     lower, upper = Predictive.from_frame(modelled).interval(0.8)
     np.testing.assert_allclose(lower, modelled["lower"])
     np.testing.assert_allclose(upper, modelled["upper"])
+
+
+# --------------------------------------------------------------------------- batched fits
+
+
+def random_history(seed=0, n_units=15, codes=("a", "b", "c")):
+    """Series with different year designs (gaps, short series), some exponential, one constant."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(n_units):
+        for code in codes:
+            years = np.arange(2016, 2024)
+            keep = rng.random(len(years)) > 0.2
+            for year in years[keep]:
+                t = year - 2016
+                if code == "a":
+                    value = 10 + rng.normal(0.5, 0.4) * t + rng.normal(0, 1)
+                elif code == "b":
+                    value = 5 * np.exp(0.15 * t + rng.normal(0, 0.1))
+                else:
+                    value = 3.0 if u == 0 else 20 + rng.normal(0, 2)
+                rows.append({"year": int(year), "unit": f"u{u:02d}", "indicator": code, "value": float(value)})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_batched_projections_equal_statsmodels_series_by_series(seed):
+    import statsmodels.api as sm
+
+    history = random_history(seed)
+    projected = project_all(history, 2025, multiplicative=["b", "c"], coverage=0.9).set_index(["unit", "indicator"])
+    checked = 0
+    for (unit, code), group in history.groupby(["unit", "indicator"]):
+        row = projected.loc[(unit, code)]
+        if len(group) < 3:
+            assert row["kind"] == INSUFFICIENT
+            continue
+        fit = fit_trend(group[["year", "value"]], multiplicative=code in ("b", "c"))
+        assert row["kind"] == fit.kind
+        # statsmodels directly, on the chosen scale
+        y = np.log(group["value"]) if fit.kind == LOG_LINEAR else group["value"]
+        x = sm.add_constant(group["year"].to_numpy(float) - group["year"].min(), has_constant="add")
+        frame = sm.OLS(y.to_numpy(), x).fit().get_prediction(np.array([[1.0, 2025 - group["year"].min()]]))
+        summary = frame.summary_frame(alpha=0.1).iloc[0]
+        assert row["loc"] == pytest.approx(summary["mean"], rel=1e-9, abs=1e-9)
+        assert row["scale"] == pytest.approx(float(frame.se_obs[0]), rel=1e-9, abs=1e-12)
+        assert row["df"] == len(group) - 2
+        back = np.exp if fit.kind == LOG_LINEAR else (lambda v: v)
+        assert row["lower"] == pytest.approx(back(summary["obs_ci_lower"]), rel=1e-9, abs=1e-9)
+        assert row["upper"] == pytest.approx(back(summary["obs_ci_upper"]), rel=1e-9, abs=1e-9)
+        assert row["slope"] == pytest.approx(fit.slope, rel=1e-9, abs=1e-12)
+        assert row["growth_unit"] == fit.growth_unit
+        checked += 1
+    assert checked > 30
+
+
+def test_fit_batch_press_and_slope_interval_equal_statsmodels():
+    import statsmodels.api as sm
+
+    from piilib.analysis.trend import fit_batch
+
+    rng = np.random.default_rng(5)
+    offsets = np.array([0.0, 1, 2, 4, 5])
+    responses = rng.normal(size=(5, 7)) + offsets[:, None] * rng.normal(size=7)
+    batch = fit_batch(offsets, responses)
+    low, high = batch.slope_ci(0.95)
+    for j in range(7):
+        results = sm.OLS(responses[:, j], sm.add_constant(offsets)).fit()
+        np.testing.assert_allclose(batch.params[:, j], results.params, rtol=1e-10)
+        np.testing.assert_allclose(batch.press[:, j], results.get_influence().resid_press, rtol=1e-9)
+        np.testing.assert_allclose(batch.studentised()[:, j], results.get_influence().resid_studentized_internal,
+                                   rtol=1e-9)
+        np.testing.assert_allclose([low[j], high[j]], results.conf_int(0.05)[1], rtol=1e-9)
+
+
+def test_growth_unit_is_percent_only_for_log_linear():
+    years = np.arange(2016, 2024)
+    exponential = fit_trend(series(years, 2 * 1.1 ** (years - 2016)), multiplicative=True)
+    assert exponential.growth_unit == "percent"
+    assert exponential.growth == pytest.approx(10.0)
+    share = fit_trend(series(years, 40 + 1.5 * (years - 2016) + np.sin(years)))
+    assert share.growth_unit == "points"
+    assert share.growth == pytest.approx(share.slope)
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_bounds_read_from_the_unit_text():
+    from piilib.analysis.trend import indicator_bounds
+
+    framework = pd.DataFrame({
+        "code": ["s", "r", "k", "p", "t", "m", "d"],
+        "unit_vi": ["điểm (0–10)", "%", "%", "số lĩnh vực (0–13)", "điểm (thang 10)", "đơn/10.000 dân",
+                    "điểm phần trăm"],
+        "unit_en": ["score (0–10)", "%", "%", "fields (0–13)", "points (out of 10)", "per 10,000", "pp"],
+    })
+    history = pd.DataFrame({"indicator": ["r", "k", "m", "d"], "value": [55.0, 140.0, 3.0, -0.5]})
+    bounds = indicator_bounds(framework, history).set_index("indicator")
+    assert tuple(bounds.loc["s", ["lower", "upper"]]) == (0, 10)
+    assert tuple(bounds.loc["r", ["lower", "upper"]]) == (0, 100)
+    assert bounds.loc["k", "upper"] == np.inf and bounds.loc["k", "bound_kind"] == "ratio"
+    assert tuple(bounds.loc["p", ["lower", "upper"]]) == (0, 13)
+    assert tuple(bounds.loc["t", ["lower", "upper"]]) == (0, 10)
+    assert bounds.loc["m", "lower"] == 0 and bounds.loc["m", "upper"] == np.inf
+    assert bounds.loc["d", "lower"] == -np.inf
+
+
+def test_bounded_projections_stay_in_bounds():
+    years = np.arange(2018, 2024)
+    rows = [{"year": y, "unit": "p", "indicator": "share", "value": v}
+            for y, v in zip(years, [80.0, 86, 91, 95, 98, 99.5])]
+    rows += [{"year": y, "unit": "p", "indicator": "score", "value": v}
+             for y, v in zip(years, [1.5, 1.1, 0.8, 0.6, 0.3, 0.2])]
+    history = pd.DataFrame(rows)
+    bounds = {"share": (0.0, 100.0), "score": (0.0, 10.0)}
+    unbounded = project_all(history, 2026, coverage=0.95).set_index("indicator")
+    assert unbounded.loc["share", "upper"] > 100 and unbounded.loc["score", "lower"] < 0  # the case is real
+    projected = project_all(history, 2026, coverage=0.95, bounds=bounds).set_index("indicator")
+    for code, (low, high) in bounds.items():
+        row = projected.loc[code]
+        assert low <= row["lower"] <= row["predicted"] <= row["upper"] <= high
+    draws = Predictive.from_frame(projected.reset_index()).sample(5000, np.random.default_rng(0))
+    assert draws[:, 0].min() >= 0 and draws[:, 0].max() <= 10  # score (sorted first)
+    assert draws[:, 1].min() >= 0 and draws[:, 1].max() <= 100
+    # Censoring keeps the probabilities of values inside the bounds.
+    assert np.mean(draws[:, 1] < 99) == pytest.approx(
+        stats.t.cdf((99 - unbounded.loc["share", "loc"]) / unbounded.loc["share", "scale"], 4), abs=0.02)
+    single = fit_trend(history[history["indicator"] == "share"][["year", "value"]], bounds=(0, 100))
+    assert single.predict(2026, coverage=0.95)["upper"].iloc[0] == 100
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_years", [3, 5, 7])
+def test_trend_interval_coverage_by_simulation(n_years):
+    """80 % intervals of the batched fit cover the next value ~80 % of the time under the model."""
+    rng = np.random.default_rng(n_years)
+    n_series = 4000
+    years = np.arange(2020, 2020 + n_years)
+    slopes = rng.normal(0, 2, n_series)
+    noise = rng.gamma(2, 1, n_series)
+    rows = 10 + slopes[None, :] * (years - 2020)[:, None] + rng.normal(size=(n_years, n_series)) * noise
+    future = 10 + slopes * n_years + rng.normal(size=n_series) * noise
+    history = pd.DataFrame({
+        "year": np.repeat(years, n_series), "unit": np.tile([f"s{i:04d}" for i in range(n_series)], n_years),
+        "indicator": "x", "value": rows.ravel(),
+    })
+    projected = project_all(history, 2020 + n_years, coverage=0.8)
+    covered = (projected["lower"].to_numpy() <= future) & (future <= projected["upper"].to_numpy())
+    # binomial 4-sigma band around 0.8
+    assert abs(covered.mean() - 0.8) < 4 * np.sqrt(0.8 * 0.2 / n_series)

@@ -187,16 +187,57 @@ def _combine(rows: pd.DataFrame, formers: list[str], rule: dict, quantity_table)
         result[NOTE] = f"no value for former province(s) {', '.join(absent)}, so no merged value"
         return result
     values = [float(by_former.at[f, schema.VALUE]) for f in formers]
-    if needed is None:
-        result[schema.VALUE] = math.fsum(values)
-        return result
-    weights = [quantity_table[(f, needed)][0] for f in formers]
-    total = math.fsum(weights)
-    if total == 0:
+    weights = _former_weights(formers, rule, quantity_table)
+    if weights is None:
         result[NOTE] = f"{needed} of the former provinces sums to zero, so no merged value"
         return result
-    result[schema.VALUE] = math.fsum(v * w for v, w in zip(values, weights)) / total
+    result[schema.VALUE] = math.fsum(v * w for v, w in zip(values, weights))
     return result
+
+
+def _former_weights(formers: list[str], rule: dict, quantity_table) -> list[float] | None:
+    """The merged value is sum(weight_i * value_i): 1 each for totals, else the quantity's
+    shares (None when they sum to zero). The one statement of the arithmetic of the rules,
+    used for values (`_combine`) and for Monte Carlo draws (`merge_weights`)."""
+    needed = _weights_needed(rule)
+    if needed is None:
+        return [1.0] * len(formers)
+    quantities = [quantity_table[(f, needed)][0] for f in formers]
+    total = math.fsum(quantities)
+    if total == 0:
+        return None
+    return [q / total for q in quantities]
+
+
+def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> pd.DataFrame:
+    """The merge of every indicator in `codes` as weights: merged value = sum over the former
+    provinces of weight × former value (the rules of `harmonise_to_merged`, which are linear).
+
+    Returns columns indicator, merged_unit, former_unit, weight; one row per indicator ×
+    former province (all 63), weight NaN where no merged value exists (not_combinable, or
+    quantities summing to zero). Lets Monte Carlo code merge many draws with one product.
+    """
+    codes = [str(c) for c in codes]
+    rules = _framework_rules(framework, set(codes))
+    walk = crosswalk()
+    groups = {
+        merged: sorted(walk.loc[walk["merged_unit"] == merged, "former_unit"])
+        for merged in walk["merged_unit"].unique()
+    }
+    quantity_table = _quantity_table(quantities)
+    _check_quantities(rules, groups, quantity_table)
+    records = []
+    for code in codes:
+        rule = rules[code]
+        for merged, formers in groups.items():
+            if len(formers) == 1:
+                weights = [1.0]
+            elif rule["rule"] == NOT_COMBINABLE:
+                weights = [math.nan] * len(formers)
+            else:
+                weights = _former_weights(formers, rule, quantity_table) or [math.nan] * len(formers)
+            records += [(code, merged, former, weight) for former, weight in zip(formers, weights)]
+    return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
 
 
 def harmonise_to_merged(

@@ -526,8 +526,8 @@ def _goal_probabilities(bundle, edition: int, province: str) -> dict:
 
     distribution = result.rank_distribution.cumsum()
     return {
-        ("not_worse", None): both(distribution.at[result.base_rank, TREND],
-                                  distribution.at[result.base_rank, TARGETS_MET]),
+        ("not_worse", None): both(distribution.at[result.base_rank_on_map, TREND],
+                                  distribution.at[result.base_rank_on_map, TARGETS_MET]),
         ("national", result.top): both(result.probability(TREND, "top"), result.probability(TARGETS_MET, "top")),
         ("region", 1): both(result.probability(TREND, "region"), result.probability(TARGETS_MET, "region")),
     }
