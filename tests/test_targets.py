@@ -21,7 +21,7 @@ from piilib.analysis.targets import (
     PROJECTED,
     REGION_LEAD,
     RULE_CEILING,
-    RULE_MAINTAIN,
+    RULE_EVIDENCE_MAINTAIN,
     RULE_NO_EVIDENCE,
     RULE_REACHED,
     RULE_WITHIN,
@@ -198,7 +198,7 @@ def trend_evidence(median: float, ceiling: float, oos: float = 0.5, df: float = 
 @pytest.mark.parametrize("ceiling, threshold, rule", [
     (4.5, ONE_RANK_UP, RULE_WITHIN),  # one up, top 2 and the peer all need 4: the first listed wins
     (3.5, EVIDENCE_CEILING, RULE_CEILING),
-    (2.9, MAINTAIN, RULE_MAINTAIN),  # the evidence supports no step: maintain, one up is the breakthrough
+    (2.9, MAINTAIN, RULE_EVIDENCE_MAINTAIN),  # the evidence supports no step: maintain, one up is the breakthrough
 ])
 def test_recommendation_rule(tiny, ceiling, threshold, rule):
     evidence = Evidence.choose(1, trend=trend_evidence(2.5, ceiling))

@@ -130,9 +130,13 @@ TIER_LABELS = {TIER_MAINTAIN: "Giữ vững", TIER_FEASIBLE: "Khả thi", TIER_B
 
 RULE_WITHIN = "most ambitious threshold within the evidence"
 RULE_CEILING = "no threshold within the evidence: the evidence ceiling"
-RULE_MAINTAIN = "the evidence supports no step beyond maintaining"
+RULE_EVIDENCE_MAINTAIN = "the evidence supports no step beyond maintaining"
 RULE_NO_EVIDENCE = "not enough evidence: maintain"
-RULE_REACHED = "every threshold already reached or delivered by the trend: maintain"
+RULE_MAINTAIN = "every threshold already reached or delivered by the trend: maintain"
+RULE_REACHED = RULE_MAINTAIN
+# No longer produced (a step beyond the evidence is now the breakthrough tier, not a
+# recommendation); kept so that callers' label tables still import.
+RULE_BEYOND = "no threshold within the evidence: the smallest step, beyond the evidence"
 
 TREND = "trend"
 PEER = "peer"
@@ -587,7 +591,7 @@ def _tiers(rows: pd.DataFrame, basis: str, own: float, direction: int, evidence:
                               "tier": TIER_FEASIBLE, "recommended": True, "rule": RULE_CEILING})
                 feasible_value = ceiling
             else:
-                rule = RULE_MAINTAIN if len(candidates) else RULE_REACHED
+                rule = RULE_EVIDENCE_MAINTAIN if len(candidates) else RULE_REACHED
     if feasible_value is None:
         extra[0].update(recommended=True, rule=rule)
     beyond = candidates[candidates["_ambition"] > direction * (maintain if feasible_value is None else feasible_value)]

@@ -16,14 +16,17 @@ def register(subparsers) -> None:
         "targets",
         help="targets for the plan's indicators: value needed per threshold, PII recomputed",
         description=(
-            "For every indicator of the plan: the raw value the province needs to go one rank up, "
-            "reach the national median, the national top 10, the lead of its region and its best "
-            "structural peer (against the other provinces' current and projected values), the "
-            "indicator score, PII and rank each would give (the whole index recomputed), and a "
-            "recommended target. CSV (one row per indicator x threshold) to stdout or --out, or "
-            "the departments' workbook (.xlsx, one sheet per lead agency). Projections and peers "
-            "use the history and covariates of the data on the edition's map (harmonised after "
-            "the merger)."
+            "For every indicator of the plan: the raw value the province needs to hold its rank, go one "
+            "rank up, reach the national median, the national top 10, the lead of its region and its best "
+            "structural peer, against the other provinces' current values and against their projected "
+            "values on the map the next edition ranks (for base 2024: the 34 units after the merger, the "
+            "province's value merged with its partners' by the framework's merge rules); the indicator "
+            "rank (national and regional), score, PII and PII rank each gives on that map (the whole index "
+            "recomputed); the probability of reaching it on the trend; and tiers (maintain / feasible / "
+            "breakthrough) with the recommended target, chosen with the evidence (trend or peer model) of "
+            "lower out-of-sample error and never below the trend's median forecast. CSV (one row per "
+            "indicator x threshold) to stdout or --out, or the departments' workbook (.xlsx, one sheet per "
+            "lead agency)."
         ),
     )
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
