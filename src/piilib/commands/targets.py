@@ -32,6 +32,9 @@ def register(subparsers) -> None:
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
     parser.add_argument("--province", required=True, help="province name in any spelling, e.g. 'Cần Thơ'")
     parser.add_argument("--data", type=Path, help=DATA_HELP)
+    parser.add_argument("--peer-formula", default=None,
+                        help="the peer model as a formula over the covariates' names (default: "
+                             "'value ~ np.log(grdp_per_capita) + np.log(population) + urbanisation')")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default: csv)")
     parser.add_argument("--out", type=Path,
                         help="output file (csv: default stdout; xlsx: default muc-tieu-pii-<edition>-<province>.xlsx)")
@@ -39,7 +42,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from piilib.analysis.targets import bundle_targets
+    from piilib.analysis.targets import DEFAULT_PEER_FORMULA, bundle_targets
     from piilib.analysis.workbook import write_workbook
     from piilib.bundle import load_bundle
     from piilib.commands.common import checked_request
@@ -51,7 +54,8 @@ def run(args) -> int:
         if out.suffix.lower() != ".xlsx":
             raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
     try:
-        table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province)
+        table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province,
+                               peer_formula=args.peer_formula or DEFAULT_PEER_FORMULA)
     except ValueError as error:  # importer, bridge and analysis list every problem in plain words
         raise InputError(str(error).splitlines()) from None
 
