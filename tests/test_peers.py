@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import statsmodels.api as sm
 from scipy import stats
 from scipy.spatial.distance import cdist
 
@@ -49,7 +50,8 @@ def test_coefficients_recovered_from_known_linear_model():
 
 def test_hc3_standard_errors_match_closed_form():
     values, covariates = linear_world(n=25, noise=0.3, seed=1)
-    model = fit_peer_model(values, covariates, transform="none")
+    # With constant variance (variance_model "none") the fit is OLS with HC3 errors.
+    model = fit_peer_model(values, covariates, transform="none", variance_model="none")
     x = np.column_stack([np.ones(len(values)), covariates.to_numpy()])
     y = values.to_numpy()
     xtx_inv = np.linalg.inv(x.T @ x)
@@ -85,7 +87,7 @@ def test_log1p_transform_for_skewed_counts_and_back_transformed_interval():
     assert choose_transform(counts) == "log1p"
     model = fit_peer_model(counts, covariates, coverage=0.8)
     assert model.transform == "log1p"
-    assert model.formula.startswith("log1p(value)")
+    assert model.formula.startswith("np.log1p(value) ~")
     direct = fit_peer_model(np.log1p(counts), covariates, coverage=0.8, transform="none")
     np.testing.assert_allclose(model.table["expected"], np.expm1(direct.table["expected"]))
     np.testing.assert_allclose(model.table["lower"], np.expm1(direct.table["lower"]))
@@ -168,3 +170,109 @@ def test_best_peer_follows_direction():
     lower = best_peers("a", values, -1, groups).set_index("group")
     assert lower.loc["region", "best_unit"] == "c" and lower.loc["region", "gap_to_best"] == 4.0
     assert lower.loc["cities", "gap_to_best"] == -2.0  # d (7) is worse than a (5)
+
+
+# --------------------------------------------------------------------------- done properly (issue 8)
+
+
+def test_leave_one_out_benchmark_equals_an_explicit_refit():
+    values, covariates = linear_world(n=40, noise=0.3, seed=5)
+    boosted = values.copy()
+    boosted["u07"] += 3.0  # an outlier pulls an in-sample fit towards itself
+    model = fit_peer_model(boosted, covariates)
+    benchmark = model.benchmark("u07")
+    # The explicit refit: the same model on the other provinces, predicting u07.
+    refit = fit_peer_model(boosted.drop("u07"), covariates)
+    assert benchmark.expected == pytest.approx(refit.table.loc["u07", "expected"], rel=1e-12)
+    assert benchmark.lower == pytest.approx(refit.table.loc["u07", "lower"], rel=1e-12)
+    assert benchmark.upper == pytest.approx(refit.table.loc["u07", "upper"], rel=1e-12)
+    assert not refit.table.loc["u07", "in_fit"]
+    # In-sample the outlier drags its own expected value up; left out it does not.
+    assert model.table.loc["u07", "expected"] > benchmark.expected
+    # With constant variance the leave-one-out value is the PRESS prediction, by hand.
+    plain = fit_peer_model(boosted, covariates, variance_model="none")
+    x = np.column_stack([np.ones(len(boosted)), covariates.to_numpy()])
+    keep = boosted.index != "u07"
+    beta = np.linalg.lstsq(x[keep], boosted.to_numpy()[keep], rcond=None)[0]
+    by_hand = float((x[~keep] @ beta)[0])
+    assert plain.benchmark("u07").expected == pytest.approx(by_hand, rel=1e-10)
+    assert plain.table.loc["u07", "expected_loo"] == pytest.approx(by_hand, rel=1e-10)
+
+
+def test_benchmark_reports_r_squared_leverage_and_cooks_distance():
+    values, covariates = linear_world(n=30, noise=0.3, seed=3)
+    covariates = covariates.copy()
+    covariates.loc["u00", "urban"] = 12.0  # far from the others: high leverage
+    model = fit_peer_model(values, covariates, variance_model="none")
+    benchmark = model.benchmark("u00")
+    influence = sm.OLS(values.to_numpy(), sm.add_constant(covariates.to_numpy())).fit().get_influence()
+    assert benchmark.leverage == pytest.approx(influence.hat_matrix_diag[0])
+    assert benchmark.cooks_distance == pytest.approx(influence.cooks_distance[0][0])
+    assert benchmark.leverage == model.table["leverage"].max()
+    assert benchmark.r_squared == model.r_squared and not benchmark.explains_little
+
+
+def test_explains_little_flag():
+    rng = np.random.default_rng(11)
+    covariates = pd.DataFrame({"x": rng.normal(size=60)}, index=[f"p{i}" for i in range(60)])
+    noise = pd.Series(rng.normal(size=60), index=covariates.index)
+    model = fit_peer_model(noise, covariates)
+    assert model.r_squared < 0.2 and model.explains_little and model.benchmark("p3").explains_little
+    strong = fit_peer_model(3 * covariates["x"] + 0.1 * noise, covariates)
+    assert not strong.explains_little
+
+
+def test_formula_is_a_parameter_and_a_missing_covariate_is_named():
+    rng = np.random.default_rng(2)
+    n = 50
+    covariates = pd.DataFrame({"grdp_per_capita": np.exp(rng.normal(4, 0.5, n)),
+                               "population": np.exp(rng.normal(14, 0.5, n)),
+                               "urbanisation": rng.uniform(10, 80, n)}, index=[f"p{i}" for i in range(n)])
+    values = 1 + 2 * np.log(covariates["grdp_per_capita"]) + rng.normal(0, 0.2, n)
+    formula = "value ~ np.log(grdp_per_capita) + urbanisation"
+    model = fit_peer_model(values, covariates, formula=formula)
+    assert model.formula == formula and model.covariates == ["grdp_per_capita", "urbanisation"]
+    assert model.coefficients.loc["np.log(grdp_per_capita)", "estimate"] == pytest.approx(2, abs=0.15)
+    assert "population" not in " ".join(model.coefficients.index)
+    with pytest.raises(ValueError, match="urban_share"):
+        fit_peer_model(values, covariates, formula="value ~ np.log(grdp_per_capita) + urban_share")
+
+
+def test_interval_respects_the_bounds():
+    rng = np.random.default_rng(4)
+    covariates = pd.DataFrame({"x": rng.uniform(0, 1, 50)}, index=[f"p{i}" for i in range(50)])
+    share = (100 * covariates["x"] + rng.normal(0, 8, 50)).clip(0, 100)
+    model = fit_peer_model(share, covariates, bounds=(0, 100))
+    assert (model.table["lower"] >= 0).all() and (model.table["upper"] <= 100).all()
+    assert (fit_peer_model(share, covariates).table["lower"] < 0).any()  # without bounds: below 0
+
+
+def heteroskedastic_world(rng, n=63):
+    """Spread proportional to the level: sd = 0.25 · mean."""
+    x = rng.uniform(0, 3, n)
+    mean = 2 + 3 * x
+    return pd.Series(mean + rng.normal(0, 0.25 * mean), index=[f"p{i}" for i in range(n)]), \
+        pd.DataFrame({"x": x}, index=[f"p{i}" for i in range(n)]), mean
+
+
+@pytest.mark.slow
+def test_peer_interval_coverage_under_heteroskedasticity():
+    """Left-out 80 % intervals cover about 80 % in the low- AND the high-variance half; the
+    constant-variance interval over-covers the small and under-covers the large provinces."""
+    rng = np.random.default_rng(2026)
+    hits = {("fitted", "low"): [], ("fitted", "high"): [], ("none", "low"): [], ("none", "high"): []}
+    for _ in range(150):
+        values, covariates, mean = heteroskedastic_world(rng)
+        # A new province at a low and one at a high level, predicted from the 63.
+        for half, x_new in (("low", 0.2), ("high", 2.8)):
+            new_mean = 2 + 3 * x_new
+            new_value = new_mean + rng.normal(0, 0.25 * new_mean)
+            frame = pd.concat([covariates, pd.DataFrame({"x": [x_new]}, index=["new"])])
+            for variance in ("fitted", "none"):
+                model = fit_peer_model(values, frame, variance_model=variance, transform="none")
+                row = model.table.loc["new"]
+                hits[(variance, half)].append(row["lower"] <= new_value <= row["upper"])
+    coverage = {key: np.mean(found) for key, found in hits.items()}
+    assert 0.72 <= coverage[("fitted", "low")] <= 0.88
+    assert 0.72 <= coverage[("fitted", "high")] <= 0.88
+    assert coverage[("none", "low")] > 0.9 and coverage[("none", "high")] < 0.72

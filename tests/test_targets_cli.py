@@ -28,6 +28,11 @@ def test_csv_for_can_tho_2024(capsys):
     assert chosen["indicator"].tolist() == plan.indicators["code"].tolist()
     assert set(table["unit"]) == {"can-tho"} and set(table["provenance"]) == {"illustrative"}
     assert set(table["basis"]) == {"current", "projected"}  # the bundled history gives projections
+    # The next edition (2025) ranks 34 units; indicators that cannot be merged stay on the 63.
+    projected = table[table["basis"] == "projected"]
+    assert set(projected["rank_map_units"]) == {34, 63} and set(table.loc[table["basis"] == "current", "rank_map_units"]) == {63}
+    # The peer model's formula is in the result (its left side names the transform when one is used).
+    assert chosen["peer_formula"].str.endswith("~ np.log(grdp_per_capita) + np.log(population) + urbanisation").all()
     # Plan 88's 2024 ranks of the weak indicators are what the bundled data reproduce.
     weak = plan.indicators[plan.indicators["group"] == "weak"]
     ranks = chosen.set_index("indicator")["current_rank"]
@@ -53,6 +58,8 @@ def test_xlsx_workbook_for_can_tho_2024(tmp_path, capsys):
     (["--edition", "1999", "--province", "Cần Thơ"], "no framework for this edition"),
     (["--edition", "2024", "--province", "Cần Thơ", "--data", "no/such/file.csv"], "no such file"),
     (["--edition", "2024", "--province", "Cần Thơ", "--format", "xlsx", "--out", "t.csv"], "an .xlsx file"),
+    (["--edition", "2024", "--province", "Cần Thơ", "--peer-formula", "value ~ np.log(grdp_per_capita) + urban_share"],
+     "urban_share"),
 ])
 def test_bad_input_exits_2_with_a_plain_message(argv, message, capsys):
     assert cli.main(["targets", *argv]) == cli.EXIT_BAD_INPUT

@@ -1,24 +1,44 @@
 """Peer regressions and peer groups: what a province's structure predicts, and who to learn from.
 
-Model (statsmodels OLS with HC3 heteroskedasticity-robust standard errors, Student t tests
-with n − p degrees of freedom), one indicator, one edition, provinces i:
+Model, one indicator, one edition, provinces i (statsmodels; the formula is a parameter):
 
-    g(value_i) = b0 + b1·c1_i + … + bm·cm_i + e_i
+    g(value_i) = x_i'b + e_i,      Var(e_i) = s² · exp(c0 + c1 · m_i)
 
-where c1 … cm are the structural covariates as given (e.g. log GRDP per capita, log
-population, urbanisation rate, log enterprises — transform them before passing them in) and
-g is the indicator transform chosen by this rule ("auto"):
+x_i is the right-hand side of a patsy formula over the structural covariates, e.g.
+``"value ~ np.log(grdp_per_capita) + np.log(population) + urbanisation"`` (the default, when
+no formula is given, is every covariate column as it is, and the formula used is always in
+the result). A covariate the formula names that is not in the data is an error naming it.
+g is the indicator transform: log1p for strongly right-skewed non-negative values (sample
+skewness > 1 and log1p reduces it), identity otherwise ("auto"); the formula's left-hand
+side shows it.
 
-    g = log1p  when every value is ≥ 0, the sample skewness (scipy, bias-corrected) exceeds 1
-               and log1p reduces its absolute value;
-    g = identity otherwise.
+Heteroskedasticity. Provinces differ in scale (a count per 10,000 people spreads more where
+it is high), so a constant-variance interval is too wide for small provinces and too narrow
+for large ones. The variance model is Harvey's multiplicative one on the fitted level m_i of
+a first OLS fit: log(e_i²) regressed on [1, m_i] (two parameters, so 34–63 provinces can
+estimate it), then feasible WLS with weights 1 / exp(c0 + c1 m_i). Why not conformal or
+jackknife+: they give MARGINAL coverage, i.e. over all provinces, and under heteroskedasticity
+that is exactly the failure (over-covering small provinces, under-covering large ones); a
+variance model gives intervals whose width follows the province's level. Standard errors of
+the coefficients are HC3 (robust if the variance model is wrong). `variance_model="none"`
+fits OLS with constant variance (for comparison).
 
-Per province: expected value = g⁻¹(fitted value), i.e. the median-type prediction in the
-indicator's unit; residual = value − expected (indicator's unit); studentized residual =
-externally studentised residual on the model scale (statsmodels OLSInfluence), which is what
-"how unusual is this province" should be judged by; prediction interval = statsmodels obs_ci
-at the coverage, back-transformed. Provinces missing a covariate are left out of the fit and
-get no prediction; provinces missing only the indicator get a prediction but no residual.
+Prediction interval: statsmodels' WLS obs interval (Student t with n − p degrees of freedom)
+with the province's own variance weight, back-transformed, then clipped to the indicator's
+bounds (`bounds`, e.g. 0–100 for a share; clipping to where the value must lie does not
+change coverage).
+
+Per province (`table`): expected value in-sample, expected_loo = the prediction from the
+fit without it (PRESS residual of the weighted fit: exact for the mean model with the
+variance weights held fixed), leverage (hat value of the weighted fit), Cook's distance,
+studentized residual (externally studentised), relative = direction × studentized (> 0:
+better than its structure predicts). `benchmark(unit)` refits the whole procedure (first
+fit, variance model, WLS) without the province and gives its expected value and interval
+from that refit, beside R², leverage and Cook's distance from the full fit.
+
+R² is the OLS R² of the first fit on the model scale: the share of the differences between
+provinces the structure explains. `explains_little` is R² < EXPLAINS_LITTLE (0.2): the
+structure explains too little for a comparison with it to conclude anything.
 
 Peer groups of a province (the province itself excluded): its region, the centrally-run cities,
 and the k structurally nearest provinces (Euclidean distance on covariates standardised to
@@ -28,11 +48,13 @@ best peer of a group follows the indicator's direction.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import patsy
 import statsmodels.api as sm
 from scipy import stats
 
@@ -45,14 +67,30 @@ from piilib.analysis.trend import (
     _check_direction,
     best_value,
     inverse_transform,
-    predictive_from_statsmodels,
 )
 from piilib.schema import COVARIATE, UNIT, VALUE
 
 SKEW_THRESHOLD = 1.0
+EXPLAINS_LITTLE = 0.2
 REGION = "region"
 CENTRALLY_RUN = "centrally_run"
 NEAREST = "nearest"
+
+RESPONSE = "value"
+VARIANCE_FITTED = "fitted"  # Harvey's model on the first fit's level
+VARIANCE_NONE = "none"
+VARIANCE_MODELS = (VARIANCE_FITTED, VARIANCE_NONE)
+# The variance model may not make one province's variance more than this many times the
+# median's (nor less than its inverse): a guard against a slope fitted to a few outliers.
+MAX_VARIANCE_RATIO = 100.0
+# Names a formula may use that are not covariates (patsy's and NumPy's).
+FORMULA_BUILTINS = {"np", "numpy", "I", "C", "Q", "center", "standardize", "scale", "bs", "cr", "cc", "te",
+                    "log", "exp", "sqrt", "abs"}
+
+TABLE_COLUMNS = [VALUE, "expected", "residual", "studentized", "relative", "lower", "upper", "in_fit",
+                 "expected_loo", "leverage", "cooks_distance"]
+BENCHMARK_FIELDS = ["expected", "lower", "upper", "r_squared", "explains_little", "leverage", "cooks_distance",
+                    "loo_rmse", "n_obs", "formula"]
 
 
 def covariates_wide(covariates: pd.DataFrame) -> pd.DataFrame:
@@ -110,6 +148,132 @@ def _forward(values: np.ndarray, transform: str) -> np.ndarray:
     return np.log1p(values) if transform == LOG1P else values
 
 
+# --------------------------------------------------------------------------- formula
+
+
+def default_formula(columns: Iterable[str]) -> str:
+    """Every covariate column as it is: 'value ~ a + b + c'."""
+    columns = list(columns)
+    if not columns:
+        raise ValueError("no covariates given")
+    return f"{RESPONSE} ~ " + " + ".join(columns)
+
+
+def formula_covariates(formula: str) -> list[str]:
+    """The covariate names a patsy formula's right-hand side uses, in order of appearance."""
+    if "~" not in formula:
+        raise ValueError(f"peer formula {formula!r} has no '~'; expected e.g. 'value ~ np.log(population)'")
+    description = patsy.ModelDesc.from_formula(formula)
+    names: list[str] = []
+    for term in description.rhs_termlist:
+        for factor in term.factors:
+            for node in ast.walk(ast.parse(factor.code, mode="eval")):
+                if isinstance(node, ast.Name) and node.id not in FORMULA_BUILTINS and node.id not in names:
+                    names.append(node.id)
+    return names
+
+
+def _right_hand_side(formula: str) -> str:
+    return formula.split("~", 1)[1].strip()
+
+
+def design_matrix(formula: str, covariates: pd.DataFrame) -> pd.DataFrame:
+    """The right-hand side of `formula` evaluated on the covariates (wide, by unit); rows
+    with a missing or non-finite term (e.g. log of 0) are dropped. ValueError naming every
+    covariate the formula uses that the data lack (never a silent switch to other covariates)."""
+    wide = covariates_wide(covariates)
+    missing = [name for name in formula_covariates(formula) if name not in wide.columns]
+    if missing:
+        raise ValueError(
+            f"peer formula {formula!r} uses covariate(s) {', '.join(missing)} not in the data; "
+            f"covariates available: {', '.join(map(str, wide.columns)) or 'none'}"
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        design = patsy.dmatrix(_right_hand_side(formula), wide, return_type="dataframe",
+                               NA_action=patsy.NAAction(NA_types=[]))
+    design.index = wide.index
+    finite = np.isfinite(design.to_numpy(dtype=float)).all(axis=1)
+    return design[finite]
+
+
+# --------------------------------------------------------------------------- the fit
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """One run of the procedure: first OLS, variance model, final (weighted) fit."""
+
+    first: object
+    variance_params: np.ndarray  # (c0, c1) or zeros
+    variance_bounds: tuple[float, float]
+    final: object  # WLS (or OLS) results, HC3
+    weights: np.ndarray
+    whitened: object  # OLS on the whitened data: same estimates, gives the influence measures
+
+
+def _log_variance(params: np.ndarray, level: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    return np.clip(params[0] + params[1] * level, *bounds)
+
+
+def _run(response: np.ndarray, exog: np.ndarray, variance_model: str) -> _Fit:
+    first = sm.OLS(response, exog).fit()
+    params, bounds = np.zeros(2), (0.0, 0.0)
+    weights = np.ones(len(response))
+    if variance_model == VARIANCE_FITTED:
+        squared = np.square(np.asarray(first.resid, dtype=float))
+        floor = 1e-8 * max(float(np.mean(squared)), 1e-300)  # an exact fit has log(0) residuals
+        level = np.asarray(first.fittedvalues, dtype=float)
+        auxiliary = sm.OLS(np.log(squared + floor), sm.add_constant(level, has_constant="add")).fit()
+        params = np.asarray(auxiliary.params, dtype=float)
+        centre, spread = float(np.median(auxiliary.fittedvalues)), float(np.log(MAX_VARIANCE_RATIO))
+        bounds = (centre - spread, centre + spread)
+        weights = np.exp(-_log_variance(params, level, bounds))
+    final = sm.WLS(response, exog, weights=weights).fit(cov_type="HC3", use_t=True)
+    root = np.sqrt(weights)
+    whitened = sm.OLS(response * root, exog * root[:, None]).fit()
+    return _Fit(first, params, bounds, final, weights, whitened)
+
+
+def _predict(fit: _Fit, exog: np.ndarray, coverage: float, transform: str):
+    """(Predictive, summary frame) for rows of `exog`, each with its own variance weight."""
+    exog = np.atleast_2d(np.asarray(exog, dtype=float))
+    level = exog @ np.asarray(fit.first.params, dtype=float)
+    weights = np.exp(-_log_variance(fit.variance_params, level, fit.variance_bounds))
+    prediction = fit.final.get_prediction(exog, weights=weights)
+    df = prediction.dist_args[0] if prediction.dist_args else np.inf
+    predictive = Predictive(loc=np.asarray(prediction.predicted_mean, dtype=float),
+                            scale=np.asarray(prediction.se_obs, dtype=float), df=df, transform=transform)
+    return predictive, prediction.summary_frame(alpha=1 - coverage)
+
+
+def _clip(values, bounds: tuple[float, float]) -> np.ndarray:
+    return np.clip(np.asarray(values, dtype=float), bounds[0], bounds[1])
+
+
+@dataclass(frozen=True)
+class PeerBenchmark:
+    """What the province's structure predicts for it, from a fit that leaves it out."""
+
+    unit: str
+    value: float
+    expected: float
+    lower: float
+    upper: float
+    coverage: float
+    r_squared: float
+    explains_little: bool
+    leverage: float
+    cooks_distance: float
+    loo_rmse: float
+    n_obs: int
+    formula: str
+    predictive: Predictive = field(repr=False)
+
+    def as_dict(self, prefix: str = "peer_") -> dict:
+        """The fields as a flat dict with `prefix` (the predictive left out)."""
+        return {prefix + name: getattr(self, name) for name in BENCHMARK_FIELDS}
+
+
 @dataclass(frozen=True)
 class PeerModel:
     """A fitted peer regression. `table` has one row per province with complete covariates."""
@@ -118,18 +282,50 @@ class PeerModel:
     formula: str
     covariates: list[str]
     coefficients: pd.DataFrame  # index term: estimate, std_error_hc3, ci_lower, ci_upper, p_value
-    table: pd.DataFrame  # index unit: value, expected, residual, studentized, lower, upper, in_fit, relative
+    table: pd.DataFrame  # index unit: TABLE_COLUMNS
     coverage: float
     direction: int
     n_obs: int
     r_squared: float
+    explains_little: bool
+    loo_rmse: float  # leave-one-province-out RMSE in the indicator's unit
+    variance_model: str
+    bounds: tuple[float, float]
     results: object = field(repr=False)
-    exog: pd.DataFrame = field(repr=False)  # unit × [const + covariates] for every predicted unit
+    exog: pd.DataFrame = field(repr=False)  # unit × design columns for every predicted unit
+    _fit: _Fit = field(repr=False, default=None)
+    _response: pd.Series = field(repr=False, default=None)  # model scale, units in the fit
 
     def predictive(self, units: Iterable[str] | None = None) -> Predictive:
-        """Predictive distribution of the indicator for the given units (default: all)."""
+        """Predictive distribution of the indicator for the given units (default: all), from
+        the full fit (in-sample for the units in it)."""
         exog = self.exog if units is None else self.exog.loc[list(units)]
-        return predictive_from_statsmodels(self.results.get_prediction(exog.to_numpy()), self.transform)
+        return _predict(self._fit, exog.to_numpy(dtype=float), self.coverage, self.transform)[0]
+
+    def benchmark(self, unit: str) -> PeerBenchmark:
+        """The province's expected value and interval from the whole procedure refitted
+        without it, beside R², its leverage and Cook's distance in the full fit."""
+        if unit not in self.exog.index:
+            raise ValueError(f"unit {unit!r} has no complete row of covariates for the peer formula")
+        others = self._response.drop(unit, errors="ignore")
+        n_params = self.exog.shape[1]
+        if len(others) <= n_params + 1:
+            raise ValueError(f"the peer regression without {unit!r} has {len(others)} provinces for "
+                             f"{n_params} parameters")
+        refit = _run(others.to_numpy(dtype=float), self.exog.loc[others.index].to_numpy(dtype=float),
+                     self.variance_model)
+        predictive, frame = _predict(refit, self.exog.loc[[unit]].to_numpy(dtype=float), self.coverage,
+                                     self.transform)
+        row = self.table.loc[unit]
+        return PeerBenchmark(
+            unit=unit, value=float(row[VALUE]),
+            expected=float(_clip(inverse_transform(frame["mean"].to_numpy(), self.transform), self.bounds)[0]),
+            lower=float(_clip(inverse_transform(frame["obs_ci_lower"].to_numpy(), self.transform), self.bounds)[0]),
+            upper=float(_clip(inverse_transform(frame["obs_ci_upper"].to_numpy(), self.transform), self.bounds)[0]),
+            coverage=self.coverage, r_squared=self.r_squared, explains_little=self.explains_little,
+            leverage=float(row["leverage"]), cooks_distance=float(row["cooks_distance"]),
+            loo_rmse=self.loo_rmse, n_obs=self.n_obs, formula=self.formula, predictive=predictive,
+        )
 
 
 def fit_peer_model(
@@ -138,26 +334,33 @@ def fit_peer_model(
     direction: int = 1,
     coverage: float = DEFAULT_COVERAGE,
     transform: str = "auto",
+    formula: str | None = None,
+    bounds: tuple[float, float] = (-np.inf, np.inf),
+    variance_model: str = VARIANCE_FITTED,
 ) -> PeerModel:
-    """Regress one indicator's cross-section on structural covariates.
+    """Regress one indicator's cross-section on structural covariates (module docstring).
 
     values: Series indexed by unit, or a frame with columns unit, value. covariates: see
-    `covariates_wide`. `relative` in the table is direction × studentized residual (> 0: the
-    province does better than its structure predicts, also for a lower-is-better indicator).
+    `covariates_wide`. formula: a patsy formula whose left-hand side is `value` (default:
+    every covariate column as it is). bounds: (lower, upper) where the indicator's values
+    must lie (e.g. (0, 100) for a share); expected values and intervals are clipped to them.
     """
     direction = _check_direction(direction)
     _check_coverage(coverage)
+    if variance_model not in VARIANCE_MODELS:
+        raise ValueError(f"variance_model must be one of {VARIANCE_MODELS}; got {variance_model!r}")
     values = _values_by_unit(values)
     wide = covariates_wide(covariates)
-    names = list(wide.columns)
-    if not names:
-        raise ValueError("no covariates given")
+    formula = default_formula(wide.columns) if formula is None else str(formula)
+    left = formula.split("~", 1)[0].strip() if "~" in formula else ""
+    if left != RESPONSE:
+        raise ValueError(f"peer formula {formula!r}: the left-hand side must be {RESPONSE!r} (the transform is "
+                         f"chosen by `transform`); found {left!r}")
     unknown = sorted(set(values.index) - set(wide.index))
     if unknown:
         raise ValueError(f"indicator values for unit(s) {unknown} have no row in the covariates")
-    complete = wide.dropna()
-    exog = sm.add_constant(complete, has_constant="add")
-    observed = values.reindex(complete.index)
+    exog = design_matrix(formula, wide)
+    observed = values.reindex(exog.index)
     in_fit = observed.notna()
     if transform == "auto":
         transform = choose_transform(observed[in_fit])
@@ -166,33 +369,46 @@ def fit_peer_model(
     if transform == LOG1P and (observed[in_fit] < 0).any():
         raise ValueError("log1p transform needs values ≥ 0")
     n_params = exog.shape[1]
-    if in_fit.sum() <= n_params:
+    if in_fit.sum() <= n_params + 1:
         raise ValueError(
             f"the peer regression needs more provinces with values and covariates ({int(in_fit.sum())}) "
-            f"than parameters ({n_params})"
+            f"than parameters plus one ({n_params + 1})"
         )
+    bounds = (float(bounds[0]), float(bounds[1]))
 
-    response = _forward(observed[in_fit].to_numpy(dtype=float), transform)
-    results = sm.OLS(response, exog[in_fit].to_numpy(dtype=float)).fit(cov_type="HC3", use_t=True)
-    frame = results.get_prediction(exog.to_numpy(dtype=float)).summary_frame(alpha=1 - coverage)
-    expected = inverse_transform(frame["mean"].to_numpy(), transform)
-    studentized = pd.Series(np.nan, index=complete.index)
-    studentized[in_fit] = results.get_influence().resid_studentized_external
+    response = pd.Series(_forward(observed[in_fit].to_numpy(dtype=float), transform), index=exog.index[in_fit])
+    fit = _run(response.to_numpy(), exog[in_fit].to_numpy(dtype=float), variance_model)
+    results = fit.final
+    _, frame = _predict(fit, exog.to_numpy(dtype=float), coverage, transform)
+    expected = _clip(inverse_transform(frame["mean"].to_numpy(), transform), bounds)
+    influence = fit.whitened.get_influence()
+    per_fit = pd.DataFrame(index=exog.index, columns=["studentized", "leverage", "cooks_distance", "loo"],
+                           dtype=float)
+    press = np.asarray(influence.resid_press, dtype=float) / np.sqrt(fit.weights)  # back to the model scale
+    per_fit.loc[in_fit, "studentized"] = influence.resid_studentized_external
+    per_fit.loc[in_fit, "leverage"] = influence.hat_matrix_diag
+    per_fit.loc[in_fit, "cooks_distance"] = influence.cooks_distance[0]
+    per_fit.loc[in_fit, "loo"] = response.to_numpy() - press
+    expected_loo = pd.Series(np.nan, index=exog.index)
+    expected_loo[in_fit] = _clip(inverse_transform(per_fit.loc[in_fit, "loo"].to_numpy(), transform), bounds)
+    loo_errors = observed[in_fit] - expected_loo[in_fit]
     table = pd.DataFrame(
         {
             VALUE: observed,
             "expected": expected,
             "residual": observed - expected,
-            "studentized": studentized,
-            "relative": direction * studentized,
-            "lower": inverse_transform(frame["obs_ci_lower"].to_numpy(), transform),
-            "upper": inverse_transform(frame["obs_ci_upper"].to_numpy(), transform),
+            "studentized": per_fit["studentized"],
+            "relative": direction * per_fit["studentized"],
+            "lower": _clip(inverse_transform(frame["obs_ci_lower"].to_numpy(), transform), bounds),
+            "upper": _clip(inverse_transform(frame["obs_ci_upper"].to_numpy(), transform), bounds),
             "in_fit": in_fit,
+            "expected_loo": expected_loo,
+            "leverage": per_fit["leverage"],
+            "cooks_distance": per_fit["cooks_distance"],
         },
-        index=pd.Index(complete.index, name=UNIT),
+        index=pd.Index(exog.index, name=UNIT),
     )
-    ci = results.conf_int(alpha=0.05)
-    terms = ["const", *names]
+    ci = np.asarray(results.conf_int(alpha=0.05))
     coefficients = pd.DataFrame(
         {
             "estimate": results.params,
@@ -201,22 +417,28 @@ def fit_peer_model(
             "ci_upper": ci[:, 1],
             "p_value": results.pvalues,
         },
-        index=pd.Index(terms, name="term"),
+        index=pd.Index(["const" if c == "Intercept" else c for c in exog.columns], name="term"),
     )
-    left = "log1p(value)" if transform == LOG1P else "value"
-    formula = f"{left} ~ 1 + " + " + ".join(names) + "   [OLS, HC3 standard errors]"
+    shown = formula if transform == IDENTITY else f"np.log1p({RESPONSE}) ~ {_right_hand_side(formula)}"
+    r_squared = float(fit.first.rsquared)
     return PeerModel(
         transform=transform,
-        formula=formula,
-        covariates=names,
+        formula=shown,
+        covariates=formula_covariates(formula),
         coefficients=coefficients,
         table=table,
         coverage=coverage,
         direction=direction,
         n_obs=int(results.nobs),
-        r_squared=float(results.rsquared),
+        r_squared=r_squared,
+        explains_little=bool(r_squared < EXPLAINS_LITTLE),
+        loo_rmse=float(np.sqrt(np.mean(np.square(loo_errors)))),
+        variance_model=variance_model,
+        bounds=bounds,
         results=results,
         exog=exog,
+        _fit=fit,
+        _response=response,
     )
 
 

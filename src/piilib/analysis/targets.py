@@ -1,15 +1,14 @@
 """Targets: the raw value each plan indicator needs to reach a threshold, and what it buys.
 
-For one province and one indicator, five thresholds, each computed over the OTHER provinces
-(so a threshold does not move when the province's own value changes):
+Thresholds. For one province and one indicator, over the OTHER units (so a threshold does not
+move when the province's own value changes), on a ranking map:
 
-    one_rank_up      the value of the province just ahead (the (r − 1)-th best of the others,
-                     r = the province's current rank); none when the province is first;
+    hold_rank        the value that keeps today's rank r (the r-th best of the others);
+    one_rank_up      one place better than today: the (r − 1)-th best of the others; none
+                     when the province is first;
     national_median  the median of the others' values;
-    national_top     the value at national rank `top` (default 10) among the others, i.e. the
-                     value of the province currently 10th (11th when the province itself is in
-                     the top 10: what it needs to stay there);
-    region_lead      the best value among the other provinces of its region;
+    national_top     the value at national rank `top` (default 10) among the others;
+    region_lead      the best value among the other units of its region;
     best_peer        the best value among its structural peers (`piilib.analysis.peers`: the k
                      nearest provinces in standardised covariates; the centrally-run cities when
                      no covariates are given).
@@ -17,119 +16,165 @@ For one province and one indicator, five thresholds, each computed over the OTHE
 "Best" follows the indicator's direction: for an inverse indicator (direction −1, e.g. 4.1.2
 microfinance loans / GRDP) a lower value is better and "needed" means AT MOST that value.
 
-Two bases. `current`: the others' values in the edition. `projected`: the others' values
-predicted for the next data year by their own trends (`piilib.analysis.trend.project_all`,
-the median prediction), so the target accounts for competitors that keep moving. The
-province's own value stays the current one in both: the increment is from where it stands.
+Two bases, each on its own map:
 
-Tie rule (COINr ranks ties with the smallest rank, `ties.method = "min"`): a value EQUAL to
-a threshold reaches it. A province equal to the 10th shares rank 10; equal to the one just
-ahead, it shares that rank. So the needed value is the threshold itself, rounded to the
-indicator's precision (the decimals of its data) in the direction of improvement, so that the
-rounded figure a department is given never falls short. A threshold the province already
-meets is `reached`; its target value is then the current value (nothing to change). The
-precision is the fewest decimals that write the data exactly, capped at five significant
-digits at the median magnitude (`value_decimals`); a whole count (`piilib.framework.whole_counts`,
-e.g. 1.1.1, policy fields 0–13) has precision 0 whatever the data carry, so its needed
-values, targets and increments are whole numbers.
+- `current`: the others' values in the base edition, on the base edition's map; r is the
+  province's rank there. "What this value would give in the edition at hand."
+- `projected`: the ranking the NEXT edition will produce: the others' values predicted for
+  the next data year by their own trends (`piilib.analysis.trend.project_all`, the median; a
+  series without a fit keeps its current value), on the next edition's map
+  (`piilib.analysis.ranking_map`). For base 2024 (63 provinces) the 2025 edition ranks 34
+  units: the 63 projections are merged with the framework's merge rules, and the province's
+  value counts as part of its merged unit with its partners' projections, an affine function
+  of its own value that is inverted to give the value it needs. Today's rank r is the merged
+  unit's rank among today's values carried onto that map. An indicator that cannot be merged
+  (`not_combinable`) is ranked on the base map, and the row says so (`rank_map`). So a target
+  labelled one_rank_up gives a projected indicator rank ≤ r − 1 on the stated map.
+
+Tie rule (COINr ranks ties with the smallest rank): a value EQUAL to a threshold reaches it.
+The needed value is the threshold carried back to the province's own value and rounded to the
+indicator's precision in the direction of improvement (so the rounded figure never falls
+short; a whole count, `piilib.framework.whole_counts`, has precision 0). A threshold the
+province already meets is `reached` (target = current value). A threshold the province's own
+business-as-usual median forecast already meets is `delivered_by_trend` ("đạt theo xu hướng"):
+shown, never recommended.
 
 What a target buys is recomputed, never approximated: the whole index is rebuilt with the
-engine's replay (`build_index(new_idata, result.imeta, result.log)`, the same treatment,
-normalisation and aggregation) with only the province's value of that indicator changed; the
-other provinces keep their CURRENT values in every row, also on the projected basis (the
-recomputation answers "what would this value give in the edition at hand"). Reported: the
-indicator's score, the PII, its national rank and its rank in the region; and the indicator's
-rank by raw value against the others' current and projected values.
+engine's replay (`build_index(new_idata, result.imeta, result.log)`) with only the province's
+value of that indicator changed, every other value as in the base edition (carried onto the
+ranking map for the projected basis: the merged unit's value is the merge of the target with
+its partners' current values). Reported per row, on the row's map (`rank_map`, with
+`rank_map_units` units and `rank_map_region_size` in the province's region): the indicator's
+rank and regional rank by raw value, the indicator score, the PII, its national and regional
+rank, today's ranks on that map, and `leaves_pii_rank_unchanged` (the PII rank with the target
+equals today's PII rank on that map: the target alone does not move the province).
 
-Recommended target (one per indicator), balancing ambition with evidence:
+Evidence (`Evidence.choose`): the province's own trend (its predictive distribution,
+`trend.Predictive`) and the peer model (`peers.fit_peer_model`, the province LEFT OUT,
+heteroskedastic interval within the indicator's bounds). The model used is the one with the
+lower out-of-sample error on the same scale (RMSE in the indicator's unit over the provinces:
+leave-one-year-out for the trends, `trend_loo_rmse`; leave-one-province-out for the peer
+model), not the narrower interval. A trend of fewer than `trend.MIN_YEARS` years, or of a
+constant history (zero residual scale), is "not enough evidence", never certainty. The
+`ceiling` is the favourable end of the chosen model's 80 % interval. Every row carries
+`p_reach_trend`, the probability that the trend alone reaches the target value (from the
+predictive distribution; NaN without a usable trend), and `p_reach_evidence` under the chosen
+model.
 
-1. Evidence: the province's 80 % prediction interval from its own trend (next data year) and
-   from the peer regression (what its structure predicts, `fit_peer_model`). The "better"
-   model is the one with the NARROWER interval (in the indicator's unit): the sharper
-   evidence. (Taking the wider one would reward the vaguer model: a cross-section with three
-   covariates often spans several times the province's value.) Its favourable end (upper
-   end; lower end for an inverse indicator) is the `ceiling`: the most a department can be
-   asked for with evidence that it is attainable.
-2. Candidates: the thresholds of the projected basis (the current basis when there is no
-   projection) that the province has not reached yet.
-3. No candidate (every threshold met): keep the current value (`maintain`).
-4. Otherwise the most ambitious candidate whose needed value is within the ceiling.
-5. None within the ceiling: the ceiling itself when it improves on the current value
-   (`evidence_ceiling`: progress the evidence supports, rounded to the indicator's precision
-   towards the current value so it stays inside the interval); else the least ambitious
-   candidate (normally one rank up), flagged `within_evidence = False`.
-6. No evidence at all (no history and no covariates): the least ambitious candidate, flagged
-   `within_evidence` = NA.
+Tiers (one row each, `tier`):
 
-`target_table` returns ONE long frame: a row per plan indicator × threshold × basis, plus a
-row for the recommendation when it is not one of those (`evidence_ceiling`, `maintain`);
-exactly one row per indicator has `recommended` True. `recommended_targets(table)` selects
-those rows. The increment is stated in the indicator's unit and, for counts per denominator
-(e.g. đơn/xã), as a whole count using the province's denominator (e.g. "+3 đơn đăng ký chỉ
-dẫn địa lý").
+    maintain      (giữ vững) the better of today's value, the business-as-usual median and
+                  the value that holds today's rank on the projected basis;
+    feasible      (khả thi) the most ambitious projected threshold beyond `maintain` within
+                  the evidence ceiling; else the ceiling itself when it goes beyond `maintain`;
+    breakthrough  (bứt phá) the least ambitious projected threshold beyond `feasible` (beyond
+                  `maintain` when there is no feasible tier): beyond the evidence.
+
+The recommended target is `feasible` when there is one, else `maintain` (the evidence supports
+no more, or there is not enough evidence). So no recommendation lies below the business-as-usual
+median. `target_table` returns ONE long frame: a row per plan indicator × threshold × basis,
+plus the tier rows that are not thresholds (`maintain`, `evidence_ceiling`); exactly one row per
+indicator has `recommended` True. `recommended_targets(table)` selects those rows.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from piilib import schema
+from piilib.analysis.bounds import indicator_bounds
 from piilib.analysis.levers import replay_with_values, top_code
-from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, covariates_wide, fit_peer_model, peer_groups
-from piilib.analysis.trend import DEFAULT_COVERAGE, best_value, project_all, value_at_rank
+from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups
+from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map
+from piilib.analysis.trend import (
+    DEFAULT_COVERAGE,
+    IDENTITY,
+    INSUFFICIENT,
+    LOG,
+    LOG1P,
+    Predictive,
+    best_value,
+    project_all,
+    value_at_rank,
+)
 from piilib.report.tables import format_number
 
 CURRENT = "current"
 PROJECTED = "projected"
 BASES = (CURRENT, PROJECTED)
 
+HOLD_RANK = "hold_rank"
 ONE_RANK_UP = "one_rank_up"
 NATIONAL_MEDIAN = "national_median"
 NATIONAL_TOP = "national_top"
 REGION_LEAD = "region_lead"
 BEST_PEER = "best_peer"
-THRESHOLDS = (ONE_RANK_UP, NATIONAL_MEDIAN, NATIONAL_TOP, REGION_LEAD, BEST_PEER)
-# Recommendation rows that are not thresholds.
+THRESHOLDS = (HOLD_RANK, ONE_RANK_UP, NATIONAL_MEDIAN, NATIONAL_TOP, REGION_LEAD, BEST_PEER)
+AMBITIONS = (ONE_RANK_UP, NATIONAL_MEDIAN, NATIONAL_TOP, REGION_LEAD, BEST_PEER)  # may be recommended
+# Tier rows that are not thresholds.
 EVIDENCE_CEILING = "evidence_ceiling"
 MAINTAIN = "maintain"
 
+TIER_MAINTAIN = "maintain"
+TIER_FEASIBLE = "feasible"
+TIER_BREAKTHROUGH = "breakthrough"
+TIERS = (TIER_MAINTAIN, TIER_FEASIBLE, TIER_BREAKTHROUGH)
+TIER_LABELS = {TIER_MAINTAIN: "Giữ vững", TIER_FEASIBLE: "Khả thi", TIER_BREAKTHROUGH: "Bứt phá"}
+
 RULE_WITHIN = "most ambitious threshold within the evidence"
 RULE_CEILING = "no threshold within the evidence: the evidence ceiling"
+RULE_EVIDENCE_MAINTAIN = "the evidence supports no step beyond maintaining"
+RULE_NO_EVIDENCE = "not enough evidence: maintain"
+RULE_MAINTAIN = "every threshold already reached or delivered by the trend: maintain"
+RULE_REACHED = RULE_MAINTAIN
+# No longer produced (a step beyond the evidence is now the breakthrough tier, not a
+# recommendation); kept so that callers' label tables still import.
 RULE_BEYOND = "no threshold within the evidence: the smallest step, beyond the evidence"
-RULE_NO_EVIDENCE = "no evidence: the smallest step"
-RULE_MAINTAIN = "every threshold already reached: keep the current value"
 
 TREND = "trend"
 PEER = "peer"
+NOT_ENOUGH_EVIDENCE = "not enough evidence"
+TREND_FITTED = "fitted"
+TREND_CONSTANT = "constant"
 
 DEFAULT_TOP = 10
 DEFAULT_PEERS = 5
+DEFAULT_PEER_FORMULA = "value ~ np.log(grdp_per_capita) + np.log(population) + urbanisation"
 MAX_DECIMALS = 8
 SIGNIFICANT_DIGITS = 5
 UNIT_CODE = "uCode"
+DEGENERATE_SCALE = 1e-9  # relative: a trend's predictive scale below this is a constant history
+RANK_TOLERANCE = 1e-9  # relative: a merged value equal to a threshold up to rounding error ties with it
 
-THRESHOLD_COLUMNS = ["threshold", "basis", "reference_unit", "threshold_value", "needed_value", "reached",
-                     "target_value", "increment", "indicator_rank", "indicator_rank_projected"]
-OUTCOME_COLUMNS = ["score", "score_change", "pii", "pii_change", "pii_rank", "pii_rank_gain", "pii_region_rank"]
-EVIDENCE_COLUMNS = ["trend_kind", "trend_predicted", "trend_lower", "trend_upper", "peer_expected",
-                    "peer_lower", "peer_upper", "evidence_model", "ceiling"]
+MAP_COLUMNS = ["rank_map", "rank_map_units", "rank_map_region_size", "ranked_unit", "today_rank",
+               "today_region_rank", "today_pii_rank", "today_pii_region_rank"]
+THRESHOLD_COLUMNS = ["threshold", "basis", *MAP_COLUMNS, "reference_unit", "threshold_value", "needed_value",
+                     "reached", "delivered_by_trend", "target_value", "increment", "indicator_rank",
+                     "indicator_region_rank"]
+OUTCOME_COLUMNS = ["score", "score_change", "pii", "pii_change", "pii_rank", "pii_rank_gain", "pii_region_rank",
+                   "leaves_pii_rank_unchanged"]
+EVIDENCE_COLUMNS = ["trend_kind", "trend_status", "trend_predicted", "trend_lower", "trend_upper", "trend_oos_rmse",
+                    "peer_expected", "peer_lower", "peer_upper", "peer_r_squared", "peer_explains_little",
+                    "peer_leverage", "peer_cooks_distance", "peer_oos_rmse", "peer_n_obs", "peer_formula",
+                    "evidence_model", "evidence_oos_rmse", "ceiling"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
-     "cooperating", "unit_label", "direction", "decimals", "current_value", "current_rank", "n_units",
-     "current_score", "current_pii", "current_pii_rank", "current_pii_region_rank"]
+     "cooperating", "unit_label", "direction", "decimals", "lower_bound", "upper_bound", "current_value",
+     "current_rank", "n_units", "current_score", "current_pii", "current_pii_rank", "current_pii_region_rank"]
     + THRESHOLD_COLUMNS + ["threshold_label", "increment_count", "count_noun", "increment_text"]
-    + OUTCOME_COLUMNS + ["within_evidence", "recommended", "rule"] + EVIDENCE_COLUMNS + [schema.PROVENANCE]
+    + OUTCOME_COLUMNS + ["p_reach_trend", "p_reach_evidence", "tier", "tier_label", "within_evidence",
+                         "recommended", "rule"] + EVIDENCE_COLUMNS + [schema.PROVENANCE]
 )
 
 
 # --------------------------------------------------------------------------- precision
-
 
 def value_decimals(values: Iterable[float], significant: int = SIGNIFICANT_DIGITS) -> int:
     """The precision of the data: the fewest decimals that write every value exactly, but no
@@ -157,10 +202,14 @@ def round_towards(value: float, decimals: int, direction: int) -> float:
     return round(rounded + direction * 10.0 ** -decimals, decimals)
 
 
-def rank_among(others: pd.Series, value: float, direction: int) -> int:
-    """Rank `value` would have among `others` (1 + number strictly better; COINr's min ties)."""
-    others = others.dropna().to_numpy(dtype=float)
-    return int(1 + np.sum(direction * (others - value) > 0))
+def rank_among(others: pd.Series, value: float, direction: int, tolerance: float = 0.0) -> int:
+    """Rank `value` would have among `others` (1 + number strictly better; COINr's min ties).
+
+    tolerance (relative): an other better by no more than tolerance × max(1, |value|) ties
+    (for values carried onto another map, equal up to rounding error)."""
+    others = pd.Series(others, dtype=float).dropna().to_numpy(dtype=float)
+    slack = tolerance * max(1.0, abs(float(value)))
+    return int(1 + np.sum(direction * (others - value) > slack))
 
 
 # --------------------------------------------------------------------------- thresholds
@@ -175,31 +224,43 @@ def thresholds(
     top: int = DEFAULT_TOP,
     decimals: int | None = None,
     comparison: pd.Series | None = None,
+    today_rank: int | None = None,
+    to_map: tuple[float, float] = (0.0, 1.0),
 ) -> pd.DataFrame:
     """The value the province needs for each threshold (rule in the module docstring).
 
     values: one indicator, unit -> current raw value (the province included). comparison:
-    the other provinces' values to compare with (default: their current values); pass their
-    projections for the projected basis. decimals: precision of the needed values (default:
-    that of `values`). Columns: threshold, reference_unit (who holds the threshold value, when
-    one province does), threshold_value, needed_value, reached, target_value (the value the
-    province would hold: needed, or its current value when reached), increment.
+    the other units' values on the ranking map (default: the others' current values); pass
+    their projections for the projected basis. today_rank: the province's rank today on the
+    ranking map (default: its current value's rank among `comparison`). to_map: (intercept,
+    slope) of the province's value on the ranking map as a function of its own value
+    (identity on the same map). decimals: precision of the needed values (default: that of
+    `values`). Columns: threshold, reference_unit (who holds the threshold value, when one
+    unit does), threshold_value (on the ranking map), needed_value (the province's own value
+    that reaches it), reached, target_value (needed, or the current value when reached),
+    increment.
     """
     if direction not in (1, -1):
         raise ValueError(f"direction must be +1 or -1; got {direction!r}")
+    intercept, slope = (float(v) for v in to_map)
+    if not slope > 0:
+        raise ValueError(f"to_map slope must be > 0 (a merged value grows with the province's own); got {slope!r}")
     values = values.astype(float)
     if province not in values.index or not np.isfinite(values[province]):
         raise ValueError(f"province {province!r} has no value for this indicator")
     own = float(values[province])
     decimals = value_decimals(values.to_numpy()) if decimals is None else decimals
     others = (values if comparison is None else comparison.astype(float)).drop(province, errors="ignore").dropna()
-    rank = rank_among(others, own, direction)
+    mapped_own = intercept + slope * own
+    rank = rank_among(others, mapped_own, direction, RANK_TOLERANCE) if today_rank is None else int(today_rank)
 
     def holder(value: float) -> str | None:
         """Who holds `value` (the first by name when several do)."""
         return min(others.index[others == value]) if np.isfinite(value) else None
 
     found = {}
+    hold = value_at_rank(others, rank, direction)
+    found[HOLD_RANK] = (holder(hold), hold)
     ahead = value_at_rank(others, rank - 1, direction) if rank > 1 else float("nan")
     found[ONE_RANK_UP] = (holder(ahead), ahead)
     found[NATIONAL_MEDIAN] = (None, float(np.median(others.to_numpy())) if len(others) else float("nan"))
@@ -211,9 +272,10 @@ def thresholds(
     rows = []
     for name in THRESHOLDS:
         reference, threshold_value = found[name]
-        needed = round_towards(threshold_value, decimals, direction)
-        # No province ahead: the province is first, nothing to reach.
-        reached = (not np.isfinite(needed)) or direction * (own - needed) >= 0
+        needed = _needed_value(threshold_value, intercept, slope, decimals, direction)
+        # No unit ahead: the province is first, nothing to reach.
+        reached = (not np.isfinite(needed)) or direction * (own - needed) >= 0 or \
+            direction * (mapped_own - threshold_value) >= -RANK_TOLERANCE * max(1.0, abs(threshold_value))
         target = own if reached else needed
         rows.append({
             "threshold": name,
@@ -223,8 +285,23 @@ def thresholds(
             "reached": bool(reached),
             "target_value": target,
             "increment": target - own,
+            "today_rank": rank,
         })
     return pd.DataFrame(rows)
+
+
+def _needed_value(threshold: float, intercept: float, slope: float, decimals: int, direction: int) -> float:
+    """The province's own value, at the data's precision, whose value on the ranking map
+    reaches `threshold` (the affine map inverted, rounded towards better, checked)."""
+    if not np.isfinite(threshold):
+        return float("nan")
+    needed = round_towards((threshold - intercept) / slope, decimals, direction)
+    slack = RANK_TOLERANCE * max(1.0, abs(threshold))
+    for _ in range(3):  # rounding error of the inversion: at most a step or two
+        if direction * (intercept + slope * needed - threshold) >= -slack:
+            break
+        needed = round(needed + direction * 10.0 ** -decimals, decimals)
+    return needed
 
 
 # --------------------------------------------------------------------------- recomputation
@@ -277,39 +354,163 @@ class Recomputer:
 # --------------------------------------------------------------------------- evidence
 
 
+def reach_probability(predictive: Predictive | None, value: float, direction: int,
+                      bounds: tuple[float, float] = (-np.inf, np.inf)) -> float:
+    """P(the predicted value is at least `value`; at most, for direction −1), from a
+    one-element predictive distribution whose draws are clipped to `bounds`. NaN without one."""
+    if predictive is None or not np.isfinite(value):
+        return float("nan")
+    low, high = bounds
+    if direction > 0:
+        if value <= low:
+            return 1.0
+        if value > high:
+            return 0.0
+    else:
+        if value >= high:
+            return 1.0
+        if value < low:
+            return 0.0
+    loc, scale, df = float(predictive.loc[0]), float(predictive.scale[0]), float(predictive.df[0])
+    transform = predictive.transform[0]
+    if transform == LOG:
+        if value <= 0:
+            return 1.0 if direction > 0 else 0.0
+        model_value = math.log(value)
+    elif transform == LOG1P:
+        if value <= -1:
+            return 1.0 if direction > 0 else 0.0
+        model_value = math.log1p(value)
+    else:
+        model_value = float(value)
+    if not (np.isfinite(scale) and scale > 0):
+        return float("nan")
+    z = (model_value - loc) / scale
+    return float(stats.t.sf(z, df) if direction > 0 else stats.t.cdf(z, df))
+
+
+def trend_loo_rmse(history: pd.DataFrame, kinds: Mapping[str, str]) -> float:
+    """Leave-one-year-out RMSE of the trends of one indicator, pooled over the units, in the
+    indicator's unit. history: columns year, unit, value; kinds: unit -> the kind its trend
+    was fitted with (`project_all`'s `kind`; units without a fit are left out). The left-out
+    prediction of a log-linear trend is exp(log y − PRESS residual), as `trend.fit_trend`
+    compares kinds."""
+    errors = []
+    for unit, rows in history.dropna(subset=[schema.VALUE]).groupby(schema.UNIT, sort=False):
+        kind = kinds.get(unit)
+        if kind not in ("linear", "log-linear"):
+            continue
+        rows = rows.sort_values(schema.YEAR)
+        years = rows[schema.YEAR].to_numpy(dtype=float)
+        observed = rows[schema.VALUE].to_numpy(dtype=float)
+        response = np.log(observed) if kind == "log-linear" else observed
+        design = np.column_stack([np.ones(len(years)), years - years[0]])
+        hat = design @ np.linalg.pinv(design.T @ design) @ design.T
+        press = (response - hat @ response) / (1.0 - np.diag(hat))
+        left_out = response - press
+        errors.append(observed - (np.exp(left_out) if kind == "log-linear" else left_out))
+    if not errors:
+        return float("nan")
+    pooled = np.concatenate(errors)
+    return float(np.sqrt(np.mean(np.square(pooled))))
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """The province's 80 % prediction intervals from its trend and from the peer model."""
+    """The province's trend and peer evidence, and which one is used (module docstring)."""
 
     trend_kind: str | None = None
+    trend_status: str | None = None
     trend_predicted: float = np.nan
     trend_lower: float = np.nan
     trend_upper: float = np.nan
+    trend_oos_rmse: float = np.nan
     peer_expected: float = np.nan
     peer_lower: float = np.nan
     peer_upper: float = np.nan
+    peer_r_squared: float = np.nan
+    peer_explains_little: object = None
+    peer_leverage: float = np.nan
+    peer_cooks_distance: float = np.nan
+    peer_oos_rmse: float = np.nan
+    peer_n_obs: float = np.nan
+    peer_formula: str | None = None
     evidence_model: str | None = None
+    evidence_oos_rmse: float = np.nan
     ceiling: float = np.nan
+    bounds: tuple[float, float] = (-np.inf, np.inf)
+    trend_predictive: Predictive | None = field(default=None, repr=False, compare=False)
+    peer_predictive: Predictive | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_intervals(cls, direction: int, trend: dict | None = None, peer: dict | None = None) -> Evidence:
-        """The better model is the one with the narrower interval; the ceiling is its favourable end."""
-        fields = {}
-        intervals = {}
+    def choose(
+        cls,
+        direction: int,
+        trend: Mapping | None = None,
+        peer: PeerBenchmark | None = None,
+        coverage: float = DEFAULT_COVERAGE,
+        bounds: tuple[float, float] = (-np.inf, np.inf),
+    ) -> Evidence:
+        """trend: {"kind", "predictive" (one-element `Predictive`), "oos_rmse"} or None (no
+        history); peer: the province's `PeerBenchmark` or None. The model used is the usable
+        one with the lower out-of-sample RMSE (ties: the trend, the province's own history);
+        a trend of kind INSUFFICIENT or with zero scale is not usable."""
+        low, high = (float(b) for b in bounds)
+        fields: dict = {"bounds": (low, high)}
+        errors = {}
         if trend is not None:
-            fields.update(trend_kind=trend["kind"], trend_predicted=trend["predicted"],
-                          trend_lower=trend["lower"], trend_upper=trend["upper"])
-            intervals[TREND] = (trend["lower"], trend["upper"])
+            predictive = trend.get("predictive")
+            kind = trend.get("kind")
+            fields["trend_kind"] = kind
+            if kind == INSUFFICIENT or predictive is None:
+                fields["trend_status"] = INSUFFICIENT
+            else:
+                median = float(np.clip(predictive.median[0], low, high))
+                fields.update(trend_predicted=median, trend_oos_rmse=float(trend.get("oos_rmse", np.nan)))
+                scale = float(predictive.scale[0])
+                # A constant (or exactly linear) history fits with zero scale up to rounding
+                # error: that is no evidence of certainty.
+                if not (np.isfinite(scale) and scale > DEGENERATE_SCALE * max(1.0, abs(float(predictive.loc[0])))):
+                    fields["trend_status"] = TREND_CONSTANT
+                else:
+                    lower, upper = predictive.interval(coverage)
+                    fields.update(trend_status=TREND_FITTED, trend_predictive=predictive,
+                                  trend_lower=float(np.clip(lower[0], low, high)),
+                                  trend_upper=float(np.clip(upper[0], low, high)))
+                    if np.isfinite(fields["trend_oos_rmse"]):
+                        errors[TREND] = fields["trend_oos_rmse"]
         if peer is not None:
-            fields.update(peer_expected=peer["expected"], peer_lower=peer["lower"], peer_upper=peer["upper"])
-            intervals[PEER] = (peer["lower"], peer["upper"])
-        intervals = {k: v for k, v in intervals.items() if np.all(np.isfinite(v))}
-        if intervals:
-            # Ties in width go to the trend (listed first): the province's own history.
-            model = min(intervals, key=lambda k: intervals[k][1] - intervals[k][0])
-            lower, upper = intervals[model]
-            fields.update(evidence_model=model, ceiling=float(upper if direction > 0 else lower))
+            fields.update(peer.as_dict())
+            fields["peer_oos_rmse"] = fields.pop("peer_loo_rmse")
+            fields["peer_predictive"] = peer.predictive
+            if np.isfinite(peer.loo_rmse):
+                errors[PEER] = float(peer.loo_rmse)
+        if errors:
+            model = min(errors, key=lambda k: (errors[k], k != TREND))
+            lower, upper = ((fields["trend_lower"], fields["trend_upper"]) if model == TREND
+                            else (fields["peer_lower"], fields["peer_upper"]))
+            fields.update(evidence_model=model, evidence_oos_rmse=errors[model],
+                          ceiling=float(upper if direction > 0 else lower))
         return cls(**fields)
+
+    @property
+    def usable(self) -> bool:
+        return self.evidence_model is not None
+
+    @property
+    def business_as_usual(self) -> float:
+        """The trend's median forecast (a constant history's constant); NaN without a trend."""
+        return float(self.trend_predicted)
+
+    def p_reach(self, value: float, direction: int, model: str = TREND) -> float:
+        """P(reach `value`) under the trend (default) or the evidence model; NaN without it."""
+        if model == TREND:
+            predictive = self.trend_predictive
+        elif model == PEER:
+            predictive = self.peer_predictive
+        else:
+            predictive = None
+        return reach_probability(predictive, value, direction, self.bounds)
 
     def as_dict(self) -> dict:
         return {name: getattr(self, name) for name in EVIDENCE_COLUMNS}
@@ -318,32 +519,86 @@ class Evidence:
 # --------------------------------------------------------------------------- one indicator
 
 
-def _recommend(rows: pd.DataFrame, own: float, direction: int, evidence: Evidence, decimals: int) -> tuple[int | None, dict | None]:
-    """(index of the recommended row, or None with the extra row to add) — module docstring rule."""
-    basis = PROJECTED if (rows["basis"] == PROJECTED).any() and \
-        rows.loc[rows["basis"] == PROJECTED, "threshold_value"].notna().any() else CURRENT
-    candidates = rows[(rows["basis"] == basis) & ~rows["reached"]]
-    if candidates.empty:
-        return None, {"threshold": MAINTAIN, "basis": basis, "target_value": own, "rule": RULE_MAINTAIN}
-    ambition = direction * candidates["needed_value"]
+@dataclass(frozen=True)
+class Basis:
+    """One basis of comparison on one map (module docstring).
+
+    others: the other units' values on the map (the province's unit left out); today_others:
+    their values today; to_map / today_to_map: (intercept, slope) of the province's value on
+    the map as a function of its own, with the partners' compared / today's values;
+    recomputer: the index of today on that map (province = the ranked unit).
+    """
+
+    name: str
+    others: pd.Series
+    today_others: pd.Series
+    recomputer: "Recomputer"
+    map_label: str
+    n_units: int
+    region_size: int
+    region_members: tuple = ()
+    peer_members: tuple = ()
+    to_map: tuple[float, float] = (0.0, 1.0)
+    today_to_map: tuple[float, float] = (0.0, 1.0)
+
+    def mapped(self, own: float, today: bool = False) -> float:
+        intercept, slope = self.today_to_map if today else self.to_map
+        return float(intercept + slope * own)
+
+
+def _same_map_basis(name: str, recomputer: Recomputer, indicator: str, others: pd.Series,
+                    region_members: Iterable[str], peer_members: Iterable[str], map_label: str | None) -> Basis:
+    raw = recomputer.result.stages["Raw"].set_index(UNIT_CODE)[indicator].astype(float)
+    today_others = raw.drop(recomputer.province)
+    members = tuple(region_members)
+    return Basis(name=name, others=others, today_others=today_others, recomputer=recomputer,
+                 map_label=map_label or "", n_units=len(raw.dropna()), region_size=len(members) + 1,
+                 region_members=members, peer_members=tuple(peer_members))
+
+
+def _ambition_order(rows: pd.DataFrame, direction: int) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(THRESHOLDS)}
-    ranked = candidates.assign(_ambition=ambition, _order=candidates["threshold"].map(order))
-    if not np.isfinite(evidence.ceiling):
-        least = ranked.sort_values(["_ambition", "_order"]).index[0]
-        rows.loc[least, "rule"] = RULE_NO_EVIDENCE
-        return least, None
-    within = ranked[ranked["_ambition"] <= direction * evidence.ceiling]
-    if not within.empty:
-        best = within.sort_values(["_ambition", "_order"], ascending=[False, True]).index[0]
-        rows.loc[best, "rule"] = RULE_WITHIN
-        return best, None
-    ceiling = round_towards(evidence.ceiling, decimals, -direction)
-    if direction * (ceiling - own) > 0:
-        return None, {"threshold": EVIDENCE_CEILING, "basis": basis, "target_value": ceiling,
-                      "rule": RULE_CEILING}
-    least = ranked.sort_values(["_ambition", "_order"]).index[0]
-    rows.loc[least, "rule"] = RULE_BEYOND
-    return least, None
+    return rows.assign(_ambition=direction * rows["needed_value"], _order=rows["threshold"].map(order))
+
+
+def _tiers(rows: pd.DataFrame, basis: str, own: float, direction: int, evidence: Evidence, decimals: int) -> list[dict]:
+    """Mark the tiers and the recommendation in `rows` (in place); return the extra rows."""
+    part = rows[rows["basis"] == basis]
+    maintain = own
+    for candidate in (evidence.business_as_usual,
+                      part.loc[part["threshold"] == HOLD_RANK, "needed_value"].squeeze() if (
+                          part["threshold"] == HOLD_RANK).any() else np.nan):
+        if np.isfinite(candidate) and direction * (candidate - maintain) > 0:
+            maintain = float(candidate)
+    maintain = round_towards(maintain, decimals, direction)
+    extra = [{"threshold": MAINTAIN, "basis": basis, "target_value": maintain, "tier": TIER_MAINTAIN}]
+    candidates = _ambition_order(part[part["threshold"].isin(AMBITIONS) & ~part["reached"]
+                                      & ~part["delivered_by_trend"]], direction)
+    candidates = candidates[candidates["_ambition"] > direction * maintain]
+    feasible_value, rule = None, None
+    if not evidence.usable:
+        rule = RULE_NO_EVIDENCE if len(candidates) else RULE_REACHED
+    else:
+        within = candidates[candidates["_ambition"] <= direction * evidence.ceiling]
+        if not within.empty:
+            best = within.sort_values(["_ambition", "_order"], ascending=[False, True]).index[0]
+            rows.loc[best, ["tier", "recommended", "rule"]] = [TIER_FEASIBLE, True, RULE_WITHIN]
+            feasible_value = float(rows.loc[best, "needed_value"])
+        else:
+            ceiling = round_towards(evidence.ceiling, decimals, -direction)
+            if direction * (ceiling - maintain) > 0:
+                extra.append({"threshold": EVIDENCE_CEILING, "basis": basis, "target_value": ceiling,
+                              "tier": TIER_FEASIBLE, "recommended": True, "rule": RULE_CEILING})
+                feasible_value = ceiling
+            else:
+                rule = RULE_EVIDENCE_MAINTAIN if len(candidates) else RULE_REACHED
+    if feasible_value is None:
+        extra[0].update(recommended=True, rule=rule)
+    beyond = candidates[candidates["_ambition"] > direction * (maintain if feasible_value is None else feasible_value)]
+    if not beyond.empty:
+        least = beyond.sort_values(["_ambition", "_order"]).index[0]
+        rows.loc[least, "tier"] = TIER_BREAKTHROUGH
+    return extra
 
 
 def indicator_targets(
@@ -356,14 +611,20 @@ def indicator_targets(
     evidence: Evidence | None = None,
     top: int = DEFAULT_TOP,
     decimals: int | None = None,
+    projection: Basis | None = None,
+    map_label: str | None = None,
 ) -> pd.DataFrame:
-    """Every threshold of one indicator on both bases, recomputed, with the recommended row.
+    """Every threshold of one indicator on both bases, recomputed, with the tiers and the
+    recommended row (module docstring).
 
-    The current values are the raw stage of `recomputer.result`. projected: the other
-    provinces' projected values (unit -> value); without it only the current basis is given.
-    Columns: THRESHOLD_COLUMNS, OUTCOME_COLUMNS, within_evidence, recommended, rule,
-    EVIDENCE_COLUMNS, plus current_value, current_rank, n_units, current_score, current_pii,
-    current_pii_rank, current_pii_region_rank, decimals and direction.
+    The current values are the raw stage of `recomputer.result` (its map: `map_label`).
+    projection: the projected basis (`Basis`, e.g. on the next edition's map); or, on the same
+    map, `projected`: the other units' projected values (unit -> value; a unit without one
+    keeps its current value). Without either only the current basis is given.
+    Columns: THRESHOLD_COLUMNS, OUTCOME_COLUMNS, p_reach_trend, p_reach_evidence, tier,
+    within_evidence, recommended, rule, EVIDENCE_COLUMNS, plus current_value, current_rank,
+    n_units, current_score, current_pii, current_pii_rank, current_pii_region_rank, decimals
+    and direction.
     """
     province = recomputer.province
     evidence = evidence or Evidence()
@@ -371,56 +632,82 @@ def indicator_targets(
     decimals = value_decimals(raw.to_numpy()) if decimals is None else decimals
     own = float(raw[province])
     others_current = raw.drop(province)
-    others_projected = None
-    if projected is not None:
-        others_projected = projected.astype(float).drop(province, errors="ignore").reindex(others_current.index)
-        if others_projected.isna().all():
-            others_projected = None
+    bases = {CURRENT: _same_map_basis(CURRENT, recomputer, indicator, others_current, region_members, peer_members,
+                                      map_label)}
+    if projection is None and projected is not None:
+        comparison = projected.astype(float).drop(province, errors="ignore").reindex(others_current.index)
+        if comparison.notna().any():
+            projection = _same_map_basis(PROJECTED, recomputer, indicator, comparison.fillna(others_current),
+                                         region_members, peer_members, map_label)
+    if projection is not None:
+        bases[PROJECTED] = projection
 
     parts = []
-    for basis, comparison in ((CURRENT, None), (PROJECTED, others_projected)):
-        if basis == PROJECTED and comparison is None:
-            continue
-        part = thresholds(raw, province, direction, region_members, peer_members, top, decimals, comparison)
-        parts.append(part.assign(basis=basis))
-    rows = pd.concat(parts, ignore_index=True).assign(rule=pd.NA, recommended=False, within_evidence=pd.NA)
-    chosen, extra = _recommend(rows, own, direction, evidence, decimals)
-    if extra is not None:
-        extra = {"reference_unit": None, "threshold_value": np.nan, "needed_value": extra["target_value"],
-                 "reached": extra["threshold"] == MAINTAIN, "increment": extra["target_value"] - own, **extra}
-        rows = pd.concat([rows, pd.DataFrame([extra])], ignore_index=True)
-        chosen = rows.index[-1]
-    rows.loc[chosen, "recommended"] = True
+    for name, basis in bases.items():
+        today = rank_among(basis.today_others, basis.mapped(own, today=True), direction, RANK_TOLERANCE)
+        part = thresholds(raw, province, direction, basis.region_members, basis.peer_members, top, decimals,
+                          basis.others, today_rank=today, to_map=basis.to_map)
+        parts.append(part.assign(basis=name))
+    rows = pd.concat(parts, ignore_index=True).drop(columns="today_rank")
+    bau = evidence.business_as_usual
+    rows["delivered_by_trend"] = (~rows["reached"]) & np.isfinite(bau) & \
+        (direction * (bau - rows["needed_value"]) >= 0)
+    rows = rows.assign(rule=None, recommended=False, tier=None, within_evidence=pd.NA)
+    tier_basis = PROJECTED if PROJECTED in bases else CURRENT
+    extra = _tiers(rows, tier_basis, own, direction, evidence, decimals)
+    extra_rows = pd.DataFrame([{"reference_unit": None, "threshold_value": np.nan, "needed_value": e["target_value"],
+                                "reached": e["target_value"] == own, "delivered_by_trend": False,
+                                "increment": e["target_value"] - own, "recommended": False, "rule": None, **e}
+                               for e in extra])
+    rows = pd.concat([rows, extra_rows], ignore_index=True)
+    rows["recommended"] = rows["recommended"].fillna(False).astype(bool)
     if np.isfinite(evidence.ceiling):
-        inside = direction * (rows["target_value"] - evidence.ceiling) <= 0
-        rows["within_evidence"] = inside.astype(object)
+        rows["within_evidence"] = (direction * (rows["target_value"] - evidence.ceiling) <= 0).astype(object)
 
-    outcomes = pd.DataFrame([recomputer.outcome(indicator, v) for v in rows["target_value"]], index=rows.index)
+    outcome_rows = []
+    for row in rows.itertuples():
+        basis = bases[row.basis]
+        solver = basis.recomputer
+        region = [u for u in basis.region_members if u in basis.others.index]
+        mapped = basis.mapped(row.target_value)
+        outcome = solver.outcome(indicator, basis.mapped(row.target_value, today=True))
+        today_raw = basis.mapped(own, today=True)
+        outcome_rows.append({
+            "rank_map": basis.map_label, "rank_map_units": basis.n_units,
+            "rank_map_region_size": basis.region_size, "ranked_unit": solver.province,
+            "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
+            "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction, RANK_TOLERANCE),
+            "today_pii_rank": solver.current["pii_rank"], "today_pii_region_rank": solver.current["pii_region_rank"],
+            "indicator_rank": rank_among(basis.others, mapped, direction, RANK_TOLERANCE),
+            "indicator_region_rank": rank_among(basis.others.reindex(region), mapped, direction, RANK_TOLERANCE),
+            "score": outcome["score"], "score_change": outcome["score"] - solver.score(indicator),
+            "pii": outcome["pii"], "pii_change": outcome["pii"] - solver.current["pii"],
+            "pii_rank": outcome["pii_rank"], "pii_rank_gain": solver.current["pii_rank"] - outcome["pii_rank"],
+            "pii_region_rank": outcome["pii_region_rank"],
+            "leaves_pii_rank_unchanged": outcome["pii_rank"] == solver.current["pii_rank"],
+            "p_reach_trend": evidence.p_reach(row.target_value, direction, TREND),
+            "p_reach_evidence": (evidence.p_reach(row.target_value, direction, evidence.evidence_model)
+                                 if evidence.usable else np.nan),
+        })
+    outcomes = pd.DataFrame(outcome_rows, index=rows.index)
     current = recomputer.current
-    current_score = recomputer.score(indicator)
-    rows = rows.assign(
-        indicator_rank=[rank_among(others_current, v, direction) for v in rows["target_value"]],
-        indicator_rank_projected=[rank_among(others_projected, v, direction) if others_projected is not None
-                                  else np.nan for v in rows["target_value"]],
-        score=outcomes["score"],
-        score_change=outcomes["score"] - current_score,
-        pii=outcomes["pii"],
-        pii_change=outcomes["pii"] - current["pii"],
-        pii_rank=outcomes["pii_rank"],
-        pii_rank_gain=current["pii_rank"] - outcomes["pii_rank"],
-        pii_region_rank=outcomes["pii_region_rank"],
+    rows = pd.concat([rows, outcomes], axis=1).assign(
+        tier_label=[TIER_LABELS.get(t) for t in rows["tier"]],
         current_value=own,
         current_rank=rank_among(others_current, own, direction),
         n_units=len(raw.dropna()),
-        current_score=current_score,
+        current_score=recomputer.score(indicator),
         current_pii=current["pii"],
         current_pii_rank=current["pii_rank"],
         current_pii_region_rank=current["pii_region_rank"],
         decimals=decimals,
         direction=direction,
+        lower_bound=evidence.bounds[0],
+        upper_bound=evidence.bounds[1],
         **evidence.as_dict(),
     )
     return rows
+
 
 
 # --------------------------------------------------------------------------- increments in words
@@ -508,12 +795,13 @@ def _covariates_of_year(covariates: pd.DataFrame | None, year: int, units: set[s
 
 
 def structural_covariates(covariates: pd.DataFrame | None, year: int, units: set[str]) -> pd.DataFrame | None:
-    """The peer model's covariates of the data year, wide by unit: log GRDP per capita, log
-    population and urbanisation (None when there are none for that year on the units' map).
+    """Log GRDP per capita, log population and urbanisation of the data year, wide by unit
+    (None when there are none for that year on the units' map): the space in which the
+    nearest peers are found (and the peer chart's default model). Covariates named
+    differently are used as given (all of them).
 
     Three covariates for 34–63 provinces: structure without over-fitting; the logs because
-    both quantities spread over orders of magnitude. Covariates named differently are used as
-    given (all of them).
+    both quantities spread over orders of magnitude.
     """
     rows = _covariates_of_year(covariates, year, units)
     if rows is None:
@@ -537,45 +825,80 @@ def _provenance(*frames: pd.DataFrame | None) -> str:
     return schema.weakest_provenance(found) if found else schema.OFFICIAL
 
 
-def _trend_evidence(projections: pd.DataFrame | None, province: str) -> dict | None:
+def _trend_evidence(projections: pd.DataFrame | None, series: pd.DataFrame | None, province: str) -> dict | None:
+    """The province's trend: kind, one-element predictive and the pooled out-of-sample RMSE."""
     if projections is None or projections.empty:
         return None
     own = projections[projections[schema.UNIT] == province]
-    if own.empty or not np.isfinite(own["predicted"].iloc[0]):
+    if own.empty:
         return None
     row = own.iloc[0]
-    return {"kind": row["kind"], "predicted": row["predicted"], "lower": row["lower"], "upper": row["upper"]}
+    if row["kind"] == INSUFFICIENT:
+        return {"kind": INSUFFICIENT}
+    kinds = dict(zip(projections[schema.UNIT], projections["kind"]))
+    return {"kind": row["kind"], "predictive": Predictive.from_frame(own.iloc[:1]),
+            "oos_rmse": trend_loo_rmse(series, kinds)}
 
 
-def _peer_evidence(values: pd.Series, structure: pd.DataFrame | None, province: str, direction: int,
-                   coverage: float) -> dict | None:
-    if structure is None:
+def _peer_benchmark(values: pd.Series, covariates: pd.DataFrame | None, province: str, direction: int,
+                    coverage: float, formula: str, bounds: tuple[float, float]) -> PeerBenchmark | None:
+    """The province's leave-one-out peer benchmark; None without covariates or with too few
+    provinces. A covariate the formula names that the data lack is an error (never a switch)."""
+    if covariates is None:
         return None
     try:
-        model = fit_peer_model(values, structure, direction=direction, coverage=coverage)
-    except ValueError:  # too few provinces, a unit without covariates: no peer evidence
-        return None
-    if province not in model.table.index:
-        return None
-    row = model.table.loc[province]
-    return {"expected": row["expected"], "lower": row["lower"], "upper": row["upper"]}
+        model = fit_peer_model(values, covariates, direction=direction, coverage=coverage, formula=formula,
+                               bounds=bounds)
+        return model.benchmark(province)
+    except ValueError as error:
+        if "not in the data" in str(error):
+            raise
+        return None  # too few provinces, the province without covariates: no peer evidence
 
 
-def _threshold_label(name: str, basis: str, top: int, region_name: str, year: int) -> str:
+def _threshold_label(name: str, basis: str, top: int, region_name: str, year: int, map_units: int) -> str:
     labels = {
+        HOLD_RANK: "Giữ thứ hạng hiện nay",
         ONE_RANK_UP: "Lên 1 bậc xếp hạng",
         NATIONAL_MEDIAN: "Bằng trung vị cả nước",
         NATIONAL_TOP: f"Vào top {top} cả nước",
         REGION_LEAD: f"Dẫn đầu vùng {region_name}".strip(),
         BEST_PEER: "Bằng địa phương tương đồng tốt nhất",
         EVIDENCE_CEILING: "Mức tốt nhất có căn cứ (khoảng dự báo 80%)",
-        MAINTAIN: "Giữ vững (đã đạt mọi ngưỡng)",
+        MAINTAIN: "Giữ vững (không thấp hơn hiện nay, xu hướng và thứ hạng)",
     }
     if name in (EVIDENCE_CEILING, MAINTAIN):
         return labels[name]
-    suffix = ("so với số liệu hiện tại" if basis == CURRENT
-              else f"so với dự báo số liệu năm {year}, kỳ PII {year + schema.DATA_YEAR_LAG}")
+    suffix = (f"so với số liệu hiện tại, trên {map_units} tỉnh, thành phố" if basis == CURRENT
+              else f"so với dự báo số liệu năm {year}, kỳ PII {year + schema.DATA_YEAR_LAG}, "
+                   f"trên {map_units} tỉnh, thành phố")
     return f"{labels[name]} ({suffix})"
+
+
+@dataclass
+class _MapIndex:
+    """The base edition's index carried onto the ranking map, for the projected basis."""
+
+    ranking: RankingMap
+    recomputer: Recomputer
+    today: pd.DataFrame  # ranking-map unit × indicator, today's values
+    today_affine: pd.DataFrame  # indicator: intercept, slope (partners today)
+
+
+def _map_index(ranking: RankingMap, raw: pd.DataFrame, framework: pd.DataFrame) -> _MapIndex:
+    """Today's values on the ranking map, the index computed there (base framework, as the
+    report computes a harmonised edition), and the province's affine map with today's partners."""
+    from piilib.pii import compute_pii, to_idata
+
+    today = ranking.carry(raw)
+    long = today.rename_axis(schema.UNIT).reset_index().melt(id_vars=schema.UNIT, var_name=schema.INDICATOR,
+                                                             value_name=schema.VALUE)
+    long = long.assign(**{schema.EDITION: ranking.map_edition, schema.PROVENANCE: schema.ILLUSTRATIVE,
+                          schema.SOURCE: ""})[schema.LONG_COLUMNS]
+    result = compute_pii(long, ranking.map_edition, framework)
+    idata = to_idata(long, ranking.map_edition, framework)
+    recomputer = Recomputer(result, idata, ranking.unit, ranking.regions)
+    return _MapIndex(ranking, recomputer, today, ranking.affine(raw))
 
 
 def target_table(
@@ -589,20 +912,24 @@ def target_table(
     top: int = DEFAULT_TOP,
     coverage: float = DEFAULT_COVERAGE,
     peers: int = DEFAULT_PEERS,
+    peer_formula: str = DEFAULT_PEER_FORMULA,
+    map_edition: int | None = None,
 ) -> pd.DataFrame:
     """Targets for every indicator of the plan (one long frame; columns TARGET_COLUMNS).
 
     values_long: the tidy long frame (one or more editions); history: tidy history (year,
     unit, indicator, value, provenance) for trends and projections; covariates: tidy
-    structural covariates (year, unit, covariate, value) for the peer model and peer group.
-    History or covariates on another map than the edition's (e.g. the 63 former provinces for
-    the 2025 edition) are not used. plan: a `piilib.plan.Plan` (default plan 88).
+    structural covariates (year, unit, covariate, value) for the peer model, the peer group
+    and the quantities that merge values onto the next edition's map. History or covariates
+    on another map than the edition's are not used. plan: a `piilib.plan.Plan` (default plan
+    88). peer_formula: the peer model (a patsy formula over the covariates' names).
+    map_edition: the edition whose ranking the projected basis builds (default: the next).
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
     from piilib.pii import compute_pii, edition_values, to_idata
     from piilib.plan import load_plan
-    from piilib.units import load_units
+    from piilib.units import era, load_units
 
     plan = load_plan() if plan is None else plan
     framework = load_framework(edition) if framework is None else framework
@@ -610,8 +937,10 @@ def target_table(
     units = load_units(edition)
     if province not in set(units["unit"]):
         raise ValueError(f"unit {province!r} is not a province of edition {edition}")
-    meta = framework_indicators(framework).set_index("code")
+    indicator_rows = framework_indicators(framework)
+    meta = indicator_rows.set_index("code")
     whole = whole_counts(framework)
+    bounds_of = indicator_bounds(indicator_rows)
     missing = [code for code in plan.indicators["code"] if code not in meta.index]
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
@@ -625,6 +954,8 @@ def target_table(
     year = schema.data_year(edition)
     history_used = _for_year(history, year, unit_set)
     covariates_used = _covariates_of_year(covariates, year, unit_set)
+    covariates_by_unit = (None if covariates_used is None
+                          else covariates_wide(covariates_used[[schema.UNIT, schema.COVARIATE, schema.VALUE]]))
     structure = structural_covariates(covariates, year, unit_set)
     groups = peer_groups(province, regions, units.loc[units["is_central_city"].astype(bool), "unit"],
                          structure, k=peers)
@@ -637,26 +968,71 @@ def target_table(
 
     recomputer = Recomputer(result, idata, province, regions)
     raw = result.stages["Raw"].set_index(UNIT_CODE)
+    codes = [str(c) for c in plan.indicators["code"]]
+    base_map = era(edition)
+
+    projections = {}
+    if history_used is not None:
+        for code in codes:
+            series = history_used[history_used[schema.INDICATOR].astype(str) == code]
+            if not series.empty:
+                projections[code] = (project_all(series, year + 1, multiplicative=[code], coverage=coverage),
+                                     series[[schema.YEAR, schema.UNIT, schema.VALUE]])
+    # The projected basis: the next edition's ranking on its map.
+    map_index, projected_on_map, projected_affine = None, None, None
+    if projections:
+        quantities = quantities_from_covariates(covariates_used, edition)
+        try:
+            ranking = ranking_map(edition, province, indicator_rows, quantities, map_edition)
+        except ValueError:
+            ranking = None
+        if ranking is not None and ranking.merged:
+            try:
+                map_index = _map_index(ranking, raw[list(meta.index)], framework)
+                projected_wide = pd.DataFrame({
+                    code: projections[code][0].set_index(schema.UNIT)["predicted"].astype(float)
+                    .reindex(raw.index).fillna(raw[code]) for code in projections})
+                projected_on_map = ranking.carry(projected_wide)
+                projected_affine = ranking.affine(projected_wide)
+            except ValueError:  # no quantities to merge with: ranked on the base map
+                map_index = None
+
     parts = []
     for item in plan.indicators.itertuples():
         code = item.code
         info = meta.loc[code]
         direction = int(info["direction"])
-        projections = None
-        if history_used is not None:
-            series = history_used[history_used[schema.INDICATOR].astype(str) == code]
-            if not series.empty:
-                projections = project_all(series, year + 1, multiplicative=[code], coverage=coverage)
+        bounds = (float(bounds_of.at[code, "lower"]), float(bounds_of.at[code, "upper"]))
+        projection_frame, series = projections.get(code, (None, None))
         projected = None
-        if projections is not None:
-            projected = projections.set_index(schema.UNIT)["predicted"].astype(float)
-        evidence = Evidence.from_intervals(
+        if projection_frame is not None:
+            projected = projection_frame.set_index(schema.UNIT)["predicted"].astype(float)
+        evidence = Evidence.choose(
             direction,
-            trend=_trend_evidence(projections, province),
-            peer=_peer_evidence(raw[code], structure, province, direction, coverage),
+            trend=_trend_evidence(projection_frame, series, province),
+            peer=_peer_benchmark(raw[code], covariates_by_unit, province, direction, coverage, peer_formula, bounds),
+            coverage=coverage, bounds=bounds,
         )
+        projection = None
+        if map_index is not None and code in projected_on_map.columns:
+            affine, today_affine = projected_affine.loc[code], map_index.today_affine.loc[code]
+            mergeable = np.isfinite(affine.to_numpy(dtype=float)).all() and affine["slope"] > 0 and \
+                np.isfinite(today_affine.to_numpy(dtype=float)).all() and today_affine["slope"] > 0
+            if mergeable:
+                ranking = map_index.ranking
+                projection = Basis(
+                    name=PROJECTED,
+                    others=projected_on_map[code].drop(ranking.unit),
+                    today_others=map_index.today[code].drop(ranking.unit),
+                    recomputer=map_index.recomputer, map_label=ranking.label, n_units=ranking.n_units,
+                    region_size=ranking.region_size, region_members=tuple(ranking.region_members()),
+                    peer_members=tuple(ranking.units_of(peer_members)),
+                    to_map=(float(affine["intercept"]), float(affine["slope"])),
+                    today_to_map=(float(today_affine["intercept"]), float(today_affine["slope"])),
+                )
         rows = indicator_targets(recomputer, code, direction, region_members, peer_members, projected,
-                                 evidence, top, decimals=0 if whole[code] else None)
+                                 evidence, top, decimals=0 if whole[code] else None, projection=projection,
+                                 map_label=base_map)
         noun_unit = count_unit(info["unit_vi"])
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
@@ -669,8 +1045,8 @@ def target_table(
             lead_agency=plan.agency_name(item.lead_agency_key),
             cooperating="; ".join(item.cooperating),
             unit_label=info["unit_vi"],
-            threshold_label=[_threshold_label(t, b, top, region_name, year + 1)
-                             for t, b in zip(rows["threshold"], rows["basis"])],
+            threshold_label=[_threshold_label(t, b, top, region_name, year + 1, int(n))
+                             for t, b, n in zip(rows["threshold"], rows["basis"], rows["rank_map_units"])],
             increment_count=pd.array(counts, dtype="Int64"),
             count_noun=noun if noun_unit and np.isfinite(denominator) else None,
             increment_text=[increment_text(d, info["unit_vi"], int(rows["decimals"].iloc[0]), c,
@@ -683,7 +1059,8 @@ def target_table(
 
 
 def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DEFAULT_TOP,
-                   coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS) -> pd.DataFrame:
+                   coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS,
+                   peer_formula: str = DEFAULT_PEER_FORMULA) -> pd.DataFrame:
     """`target_table` on a `piilib.bundle.DataBundle`: its values, its history and covariates
     on the edition's map (harmonised after the merger)."""
     indicator = None
@@ -695,7 +1072,7 @@ def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DE
         bundle.values, edition, province,
         history=None if history.empty else history,
         covariates=None if covariates.empty else covariates,
-        plan=plan, top=top, coverage=coverage, peers=peers,
+        plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula,
     )
 
 

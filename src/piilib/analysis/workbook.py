@@ -40,24 +40,27 @@ GROUP_LABELS_VI = {"weak": "Cần cải thiện", "maintain": "Duy trì"}
 DIRECTION_VI = {1: "Thuận (cao hơn là tốt hơn)", -1: "Nghịch (thấp hơn là tốt hơn)"}
 MODEL_VI = {TREND: "xu hướng của địa phương", PEER: "mô hình theo đặc điểm cấu trúc"}
 
-# (header, width, how to fill the cell from a recommended row)
+# (header, width) of the recommended rows; the cells come from `_main_cells`.
 MAIN_COLUMNS = [
     ("Mã chỉ số", 9), ("Tên chỉ số", 40), ("Nhóm theo kế hoạch", 13), ("Đơn vị tính", 16), ("Chiều", 14),
-    ("Giá trị hiện tại", 13), ("Hạng hiện tại", 10), ("Mục tiêu đề xuất", 13), ("Mức thay đổi cần đạt", 34),
-    ("Ngưỡng tương ứng", 30), ("Hạng chỉ số khi đạt mục tiêu (so với số liệu hiện tại)", 15),
-    ("Hạng chỉ số khi đạt mục tiêu (so với dự báo năm tới)", 15), ("Điểm chỉ số hiện tại (0–100)", 12),
-    ("Điểm chỉ số khi đạt (0–100)", 12), ("PII tăng thêm (điểm)", 11), ("Hạng PII hiện tại", 10),
-    ("Hạng PII khi đạt mục tiêu", 11), ("Căn cứ (khoảng dự báo 80%)", 44), ("Cơ quan phối hợp", 30),
+    ("Giá trị hiện tại", 13), ("Hạng hiện tại (kỳ này)", 10), ("Mục tiêu đề xuất", 13), ("Mức độ", 11),
+    ("Mức thay đổi cần đạt", 34), ("Ngưỡng tương ứng", 30), ("Bản đồ xếp hạng", 16),
+    ("Hạng chỉ số hiện nay (cùng bản đồ)", 12), ("Hạng chỉ số khi đạt — cả nước", 12),
+    ("Hạng chỉ số khi đạt — trong vùng", 12), ("Xác suất đạt theo xu hướng", 12),
+    ("Điểm chỉ số khi đạt (0–100)", 12), ("PII tăng thêm (điểm)", 11), ("Hạng PII hiện nay (cùng bản đồ)", 11),
+    ("Hạng PII khi đạt — cả nước", 11), ("Hạng PII khi đạt — trong vùng", 11), ("Hạng PII không đổi", 10),
+    ("Căn cứ dùng và sai số ngoài mẫu", 56), ("Cơ quan phối hợp", 30),
 ]
 SUMMARY_EXTRA = ("Cơ quan chủ trì", 28)  # inserted as the third column of the summary
 # 1-based positions of raw-value cells (current value, target; threshold, needed value).
 MAIN_VALUE_COLUMNS = (6, 8)
-DETAIL_VALUE_COLUMNS = (4, 5)
+DETAIL_VALUE_COLUMNS = (5, 6)
 DETAIL_COLUMNS = [
-    ("Mã chỉ số", 9), ("Ngưỡng", 40), ("Địa phương tham chiếu", 16), ("Giá trị ngưỡng", 13),
-    ("Giá trị cần đạt", 13), ("Đã đạt", 10), ("Mức thay đổi cần đạt", 34),
-    ("Hạng chỉ số khi đạt (so với số liệu hiện tại)", 15), ("Hạng chỉ số khi đạt (so với dự báo năm tới)", 15),
-    ("Điểm chỉ số khi đạt (0–100)", 12), ("PII tăng thêm (điểm)", 11), ("Hạng PII khi đạt", 10),
+    ("Mã chỉ số", 9), ("Ngưỡng", 40), ("Mức độ", 11), ("Địa phương tham chiếu", 16), ("Giá trị ngưỡng", 13),
+    ("Giá trị cần đạt", 13), ("Tình trạng", 14), ("Mức thay đổi cần đạt", 34), ("Bản đồ xếp hạng", 16),
+    ("Hạng chỉ số khi đạt — cả nước", 12), ("Hạng chỉ số khi đạt — trong vùng", 12),
+    ("Xác suất đạt theo xu hướng", 12), ("Điểm chỉ số khi đạt (0–100)", 12), ("PII tăng thêm (điểm)", 11),
+    ("Hạng PII khi đạt — cả nước", 10), ("Hạng PII khi đạt — trong vùng", 10), ("Hạng PII không đổi", 10),
     ("Trong khoảng căn cứ", 12), ("Mục tiêu đề xuất", 12),
 ]
 
@@ -100,20 +103,68 @@ def _rank(value, of) -> str | int:
     return "–" if pd.isna(value) else f"{int(value)}/{int(of)}"
 
 
+def _probability(value) -> str:
+    """'35%' (no decimals: the figure is an estimate); 'chưa đủ căn cứ' without a usable trend."""
+    if value is None or pd.isna(value):
+        return "chưa đủ căn cứ"
+    return format_number(100 * float(value), 0) + "%"
+
+
+def _map_text(row: pd.Series) -> str:
+    return f"{int(row['rank_map_units'])} tỉnh, thành phố (vùng: {int(row['rank_map_region_size'])})"
+
+
+def _status(row: pd.Series) -> str:
+    if row["reached"]:
+        return "Đã đạt"
+    if bool(row["delivered_by_trend"]):
+        return "Đạt theo xu hướng"
+    return "Chưa đạt"
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _yes_no(value) -> str:
+    return "–" if value is None or pd.isna(value) else ("Có" if bool(value) else "Không")
+
+
 def _evidence_text(row: pd.Series) -> str:
     decimals = int(row["decimals"])
     parts = []
-    if pd.notna(row["trend_lower"]):
+    status = row["trend_status"]
+    if status == "fitted":
         parts.append(f"Xu hướng: {_number(row['trend_lower'], decimals)} – {_number(row['trend_upper'], decimals)} "
-                     f"(dự báo {_number(row['trend_predicted'], decimals)})")
+                     f"(dự báo {_number(row['trend_predicted'], decimals)}); sai số ngoài mẫu (bỏ từng năm) "
+                     f"{_number(row['trend_oos_rmse'], decimals)}")
+    elif isinstance(status, str):
+        parts.append("Xu hướng: chưa đủ căn cứ (chuỗi số liệu quá ngắn hoặc không thay đổi)")
     if pd.notna(row["peer_lower"]):
-        parts.append(f"Theo đặc điểm cấu trúc: {_number(row['peer_lower'], decimals)} – "
-                     f"{_number(row['peer_upper'], decimals)} (kỳ vọng {_number(row['peer_expected'], decimals)})")
+        little = "; cơ cấu giải thích ít, không dùng để kết luận" if bool(row["peer_explains_little"]) else ""
+        parts.append(
+            f"Theo đặc điểm cơ cấu (ước lượng không có chính địa phương): {_number(row['peer_lower'], decimals)} – "
+            f"{_number(row['peer_upper'], decimals)} (kỳ vọng {_number(row['peer_expected'], decimals)}); "
+            f"R² = {format_number(float(row['peer_r_squared']), 2)}{little}; đòn bẩy "
+            f"{format_number(float(row['peer_leverage']), 2)}, khoảng cách Cook "
+            f"{format_number(float(row['peer_cooks_distance']), 2)}; sai số ngoài mẫu (bỏ từng tỉnh) "
+            f"{_number(row['peer_oos_rmse'], decimals)}")
     if pd.notna(row["evidence_model"]):
-        parts.append(f"Dùng {MODEL_VI.get(row['evidence_model'], row['evidence_model'])} (khoảng hẹp hơn).")
+        parts.append(f"Dùng {MODEL_VI.get(row['evidence_model'], row['evidence_model'])} "
+                     "(sai số dự báo ngoài mẫu thấp hơn).")
     else:
-        parts.append("Không có căn cứ dự báo (thiếu chuỗi số liệu và biến cấu trúc).")
+        parts.append("Chưa đủ căn cứ dự báo: mục tiêu là giữ vững.")
     return "\n".join(parts)
+
+
+def _rank_cells(row: pd.Series) -> list:
+    return [_rank(row["indicator_rank"], row["rank_map_units"]),
+            _rank(row["indicator_region_rank"], row["rank_map_region_size"]), _probability(row["p_reach_trend"])]
+
+
+def _pii_cells(row: pd.Series) -> list:
+    return [_rank(row["pii_rank"], row["rank_map_units"]), _rank(row["pii_region_rank"], row["rank_map_region_size"]),
+            _yes_no(row["leaves_pii_rank_unchanged"])]
 
 
 def _main_cells(row: pd.Series, groups: dict[str, str]) -> list:
@@ -122,11 +173,11 @@ def _main_cells(row: pd.Series, groups: dict[str, str]) -> list:
     return [
         row[schema.INDICATOR], row["indicator_name"], groups.get(row["group"], row["group"]), row["unit_label"],
         DIRECTION_VI.get(int(row["direction"]), ""), rounded(row["current_value"]),
-        _rank(row["current_rank"], row["n_units"]), rounded(row["target_value"]), row["increment_text"],
-        row["threshold_label"], _rank(row["indicator_rank"], row["n_units"]),
-        _rank(row["indicator_rank_projected"], row["n_units"]), round(float(row["current_score"]), 2),
-        round(float(row["score"]), 2), round(float(row["pii_change"]), 3), int(row["current_pii_rank"]),
-        int(row["pii_rank"]), _evidence_text(row), row["cooperating"],
+        _rank(row["current_rank"], row["n_units"]), rounded(row["target_value"]), _text(row["tier_label"]),
+        row["increment_text"], row["threshold_label"], _map_text(row),
+        _rank(row["today_rank"], row["rank_map_units"]), *_rank_cells(row)[:2], _probability(row["p_reach_trend"]),
+        round(float(row["score"]), 2), round(float(row["pii_change"]), 3),
+        _rank(row["today_pii_rank"], row["rank_map_units"]), *_pii_cells(row), _evidence_text(row), row["cooperating"],
     ]
 
 
@@ -134,16 +185,12 @@ def _detail_cells(row: pd.Series, unit_names: dict[str, str]) -> list:
     decimals = int(row["decimals"])
     rounded = lambda value: None if pd.isna(value) else round(float(value), decimals)  # noqa: E731
     reference = row["reference_unit"]
-    within = row["within_evidence"]
     return [
-        row[schema.INDICATOR], row["threshold_label"],
+        row[schema.INDICATOR], row["threshold_label"], _text(row["tier_label"]),
         unit_names.get(reference, reference) if isinstance(reference, str) else "",
-        rounded(row["threshold_value"]), rounded(row["needed_value"]), "Đã đạt" if row["reached"] else "Chưa",
-        row["increment_text"], _rank(row["indicator_rank"], row["n_units"]),
-        _rank(row["indicator_rank_projected"], row["n_units"]), round(float(row["score"]), 2),
-        round(float(row["pii_change"]), 3), int(row["pii_rank"]),
-        "–" if within is None or pd.isna(within) else ("Có" if within else "Không"),
-        "✔ Đề xuất" if row["recommended"] else "",
+        rounded(row["threshold_value"]), rounded(row["needed_value"]), _status(row), row["increment_text"],
+        _map_text(row), *_rank_cells(row), round(float(row["score"]), 2), round(float(row["pii_change"]), 3),
+        *_pii_cells(row), _yes_no(row["within_evidence"]), "✔ Đề xuất" if row["recommended"] else "",
     ]
 
 
@@ -197,23 +244,32 @@ def _guide_lines(table: pd.DataFrame, province_name: str, plan_number: str) -> l
         "hạng cao nhất, như quy tắc của COINr).",
         "Chỉ số nghịch (ví dụ 4.1.2 Vay tài chính vi mô/GRDP): giá trị thấp hơn là tốt hơn; mục tiêu là mức "
         "tối đa, mức thay đổi mang dấu trừ.",
-        "Các ngưỡng, đều so với các địa phương khác: Lên 1 bậc xếp hạng = bằng địa phương đứng ngay trên; "
-        f"Bằng trung vị cả nước; {top_text} = bằng địa phương đứng thứ 10 trong các địa phương còn lại; "
-        "Dẫn đầu vùng = bằng địa phương tốt nhất trong vùng; Bằng địa phương tương đồng tốt nhất = "
-        "tốt nhất trong 5 địa phương có đặc điểm cấu trúc gần nhất (GRDP bình quân đầu người, dân số, "
+        "Các ngưỡng, đều so với các địa phương khác: Giữ thứ hạng hiện nay; Lên 1 bậc xếp hạng = hơn thứ hạng "
+        f"hiện nay một bậc; Bằng trung vị cả nước; {top_text} = bằng địa phương đứng thứ 10 trong các địa phương "
+        "còn lại; Dẫn đầu vùng = bằng địa phương tốt nhất trong vùng; Bằng địa phương tương đồng tốt nhất = "
+        "tốt nhất trong 5 địa phương có đặc điểm cơ cấu gần nhất (GRDP bình quân đầu người, dân số, "
         "tỷ lệ đô thị hóa). Đạt bằng ngưỡng là đủ; giá trị cần đạt được làm tròn theo độ chính xác của số "
         "liệu về phía tốt hơn.",
-        "Mỗi ngưỡng được tính hai lần: so với số liệu hiện tại của các địa phương khác, và so với giá trị dự "
-        "báo năm tới của họ (theo xu hướng riêng của từng địa phương), vì các địa phương khác cũng tiến lên.",
+        "Mỗi ngưỡng được tính hai lần: so với số liệu hiện tại của các địa phương khác (trên bản đồ của kỳ này), "
+        "và so với giá trị dự báo năm tới của họ theo xu hướng riêng, trên bản đồ mà kỳ PII tới sẽ xếp hạng "
+        "(cột \"Bản đồ xếp hạng\"; ví dụ kỳ 2025 xếp hạng 34 tỉnh, thành phố sau sáp nhập: giá trị của địa "
+        "phương được gộp với các tỉnh cùng sáp nhập theo quy tắc gộp của chỉ số). \"Lên 1 bậc\" là hơn thứ "
+        "hạng hiện nay trên chính bản đồ đó một bậc.",
         "Tác động tới PII: toàn bộ chỉ số PII được tính lại bằng đúng phương pháp của kỳ này (xử lý giá trị "
         "ngoại lai, chuẩn hóa min–max 0–100, trung bình cộng theo trụ cột), chỉ thay giá trị của địa phương "
-        "ở chỉ số đó; các địa phương khác giữ số liệu hiện tại. \"PII tăng thêm\" và \"Hạng PII khi đạt mục "
-        "tiêu\" là kết quả tính lại đó, không phải ước lượng.",
-        "Mục tiêu đề xuất: ngưỡng cao nhất (so với dự báo năm tới) còn nằm trong khoảng dự báo 80% của mô "
-        "hình có căn cứ chắc hơn (khoảng hẹp hơn) giữa xu hướng của chính địa phương và mô hình theo đặc "
-        "điểm cấu trúc. Nếu không ngưỡng nào nằm trong khoảng đó: mục tiêu là đầu tốt của khoảng dự báo; "
-        "nếu cả mức đó cũng không cải thiện được: bước nhỏ nhất (thường là lên 1 bậc). Nếu đã đạt mọi "
-        "ngưỡng: giữ vững giá trị hiện tại.",
+        "ở chỉ số đó; các địa phương khác giữ số liệu hiện tại (trên bản đồ xếp hạng). \"PII tăng thêm\" và "
+        "\"Hạng PII khi đạt\" là kết quả tính lại đó, không phải ước lượng. \"Hạng PII không đổi\" = Có: "
+        "riêng mục tiêu này chưa làm thay đổi thứ hạng PII.",
+        "Xác suất đạt theo xu hướng: khả năng giá trị năm tới đạt mục tiêu nếu địa phương giữ xu hướng hiện nay "
+        "(phân phối dự báo của xu hướng). Chuỗi số liệu quá ngắn hoặc không thay đổi: \"chưa đủ căn cứ\", "
+        "không phải chắc chắn. \"Đạt theo xu hướng\": xu hướng hiện nay đã đạt ngưỡng, không cần đặt mục tiêu.",
+        "Căn cứ: xu hướng của chính địa phương, hoặc mô hình theo đặc điểm cơ cấu (ước lượng không có chính "
+        "địa phương; R² cho biết cơ cấu giải thích được bao nhiêu; R² dưới 0,2 là giải thích ít). Dùng mô hình "
+        "có sai số dự báo ngoài mẫu thấp hơn (bỏ từng năm với xu hướng, bỏ từng tỉnh với mô hình cơ cấu).",
+        "Ba mức: Giữ vững = không thấp hơn hiện nay, không thấp hơn dự báo theo xu hướng và giữ thứ hạng; Khả "
+        "thi = ngưỡng cao nhất còn nằm trong khoảng dự báo 80% của căn cứ (hoặc đầu tốt của khoảng đó); Bứt phá "
+        "= ngưỡng kế tiếp, vượt quá căn cứ. Mục tiêu đề xuất là mức Khả thi; nếu căn cứ không cho phép hơn, "
+        "là mức Giữ vững. Không mục tiêu đề xuất nào thấp hơn dự báo theo xu hướng.",
         "Mức thay đổi cần đạt: theo đơn vị của chỉ số; với chỉ số đếm trên mẫu số (ví dụ đơn/xã) còn ghi "
         "số lượng cần thêm, tính theo mẫu số của địa phương (làm tròn lên).",
         "Trên mỗi trang cơ quan, bảng thứ hai liệt kê mọi ngưỡng; dòng tô xanh là mục tiêu đề xuất.",

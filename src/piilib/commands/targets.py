@@ -16,19 +16,25 @@ def register(subparsers) -> None:
         "targets",
         help="targets for the plan's indicators: value needed per threshold, PII recomputed",
         description=(
-            "For every indicator of the plan: the raw value the province needs to go one rank up, "
-            "reach the national median, the national top 10, the lead of its region and its best "
-            "structural peer (against the other provinces' current and projected values), the "
-            "indicator score, PII and rank each would give (the whole index recomputed), and a "
-            "recommended target. CSV (one row per indicator x threshold) to stdout or --out, or "
-            "the departments' workbook (.xlsx, one sheet per lead agency). Projections and peers "
-            "use the history and covariates of the data on the edition's map (harmonised after "
-            "the merger)."
+            "For every indicator of the plan: the raw value the province needs to hold its rank, go one "
+            "rank up, reach the national median, the national top 10, the lead of its region and its best "
+            "structural peer, against the other provinces' current values and against their projected "
+            "values on the map the next edition ranks (for base 2024: the 34 units after the merger, the "
+            "province's value merged with its partners' by the framework's merge rules); the indicator "
+            "rank (national and regional), score, PII and PII rank each gives on that map (the whole index "
+            "recomputed); the probability of reaching it on the trend; and tiers (maintain / feasible / "
+            "breakthrough) with the recommended target, chosen with the evidence (trend or peer model) of "
+            "lower out-of-sample error and never below the trend's median forecast. CSV (one row per "
+            "indicator x threshold) to stdout or --out, or the departments' workbook (.xlsx, one sheet per "
+            "lead agency)."
         ),
     )
     parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
     parser.add_argument("--province", required=True, help="province name in any spelling, e.g. 'Cần Thơ'")
     parser.add_argument("--data", type=Path, help=DATA_HELP)
+    parser.add_argument("--peer-formula", default=None,
+                        help="the peer model as a formula over the covariates' names (default: "
+                             "'value ~ np.log(grdp_per_capita) + np.log(population) + urbanisation')")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default: csv)")
     parser.add_argument("--out", type=Path,
                         help="output file (csv: default stdout; xlsx: default muc-tieu-pii-<edition>-<province>.xlsx)")
@@ -36,7 +42,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from piilib.analysis.targets import bundle_targets
+    from piilib.analysis.targets import DEFAULT_PEER_FORMULA, bundle_targets
     from piilib.analysis.workbook import write_workbook
     from piilib.bundle import load_bundle
     from piilib.commands.common import checked_request
@@ -48,7 +54,8 @@ def run(args) -> int:
         if out.suffix.lower() != ".xlsx":
             raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
     try:
-        table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province)
+        table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province,
+                               peer_formula=args.peer_formula or DEFAULT_PEER_FORMULA)
     except ValueError as error:  # importer, bridge and analysis list every problem in plain words
         raise InputError(str(error).splitlines()) from None
 
