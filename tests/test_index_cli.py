@@ -111,13 +111,14 @@ def test_cycle_in_the_tree(inputs, capsys):
     assert any("expected exactly one, the index at the top" in e for e in errors)
 
 
-@pytest.mark.parametrize("weight", ["0", "-1", "heavy", None])
-def test_weight_not_positive(inputs, capsys, weight):
+@pytest.mark.parametrize("weight", ["-1", "heavy", None, "inf", "nan"])
+def test_weight_negative_missing_or_not_finite(inputs, capsys, weight):
+    # Weight 0 is accepted since COINr accepts it (issue 11); see test_index_degenerate.py.
     tmp_path, idata, imeta = inputs
     set_meta(imeta, "Gas", "Weight", weight)
     errors = run_bad(tmp_path, idata, imeta, capsys)
     shown = weight or ""
-    assert errors == [f"error: bad-iMeta.csv line 7 (iCode 'Gas'): Weight is '{shown}'; expected a number > 0"]
+    assert errors == [f"error: bad-iMeta.csv line 7 (iCode 'Gas'): Weight is '{shown}'; expected a finite number >= 0"]
 
 
 @pytest.mark.parametrize("direction", ["0", "2", "up"])

@@ -54,6 +54,12 @@ class IndexResult:
     removed_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def has_index(self) -> bool:
+        """Whether the method aggregated up to the index (a method may stop earlier,
+        e.g. at normalisation; then there are no index scores and no ranking)."""
+        return self.structure.index_code in self.scores.columns
+
 
 def _numeric_block(idata: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """iData `columns` as a float array; text cells that are not numbers become NaN."""
@@ -140,11 +146,20 @@ def build_index(
             )
         elif name == "aggregate":
             try:
-                values = structure.aggregate(values, structure.weight_vector(step["weights"]), step["method"])
-            except AggregationError as error:
-                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
+                weights = structure.weight_vector(step["weights"])
             except KeyError as error:
                 raise IndexInputError([f"step aggregate, weights: {error.args[0]}"]) from None
+            unweighted = structure.unweighted_parents(weights)
+            if unweighted:
+                raise IndexInputError([
+                    f"step aggregate, weights: every child of '{parent}' weighs 0 ({', '.join(children)}); "
+                    "expected at least one with a weight > 0"
+                    for parent, children in unweighted
+                ])
+            try:
+                values = structure.aggregate(values, weights, step["method"])
+            except AggregationError as error:
+                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
             columns = list(structure.codes)
         stages[STAGE_OF_STEP[name]] = st.make_frame(units, columns, values)
 
