@@ -22,7 +22,7 @@ replayed)::
         # mean: 0, sd: 1          # zscore target (defaults 0 and 1)
       - step: aggregate
         method: arithmetic        # "arithmetic" (default) or "geometric" (values must be > 0)
-        weights: {}               # optional: iCode -> weight, replacing iMeta weights
+        weights: {}               # optional: iCode -> weight (>= 0), replacing iMeta weights
 
 Each step reads the latest data set and writes its own stage ("Denominated",
 "Imputed", "Screened", "Treated", "Normalised", "Aggregated"); "Raw" is iData's
