@@ -356,7 +356,11 @@ def treat_values(
 
 
 def treatment_table(units, columns, details) -> pd.DataFrame:
-    """One row per indicator describing what `treat_values` did, and to which units."""
+    """One row per indicator describing what `treat_values` did, and to which units.
+
+    `treatment` is "none" (passed), "winsorised", "log", "not checkable" (fewer than 4
+    values or all equal: left untreated) or "not checkable after winsorising" (winsorising
+    would make all values equal: left untreated, as COINr)."""
     checkable, failed, logged = details["checkable"], details["failed"], details["logged"]
     constant = details["constant_after_winsorising"]
     kind = np.select(
