@@ -11,6 +11,16 @@ from piilib.cli import InputError
 EXIT_BUILD_FAILED = 1
 
 
+def __getattr__(name: str):
+    # `report_build` is imported lazily (it pulls in the whole report stack); tests and
+    # callers may still reach it as an attribute of this module.
+    if name == "report_build":
+        from piilib.report import build as report_build
+
+        return report_build
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def register(subparsers) -> None:
     # Imported here, not at the top: `pii --help` and the other commands do not need them.
     from piilib.bundle import DATA_HELP
