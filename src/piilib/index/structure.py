@@ -50,10 +50,12 @@ def mean_as_r(values: np.ndarray, axis: int = 0, keepdims: bool = False) -> np.n
     """
     x = np.asarray(values, dtype=float)
     present = ~np.isnan(x)
-    n = present.sum(axis=axis, keepdims=True)
+    complete = present.all()  # the common case needs no masking (robustness stacks)
+    n = x.shape[axis] if complete else present.sum(axis=axis, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        first = np.where(present, x, 0.0).sum(axis=axis, keepdims=True) / n
-        residual = np.where(present, x - first, 0.0).sum(axis=axis, keepdims=True) / n
+        first = (x if complete else np.where(present, x, 0.0)).sum(axis=axis, keepdims=True) / n
+        deviation = x - first
+        residual = (deviation if complete else np.where(present, deviation, 0.0)).sum(axis=axis, keepdims=True) / n
         mean = first + residual
     return mean if keepdims else np.squeeze(mean, axis=axis)
 
@@ -258,8 +260,14 @@ def normalise_array(
             high = np.nanmax(x, axis=-2, keepdims=True)
             return (x - low) / (high - low) * (upper - lower) + lower
         deviation = x - mean_as_r(x, axis=-2, keepdims=True)
-        n = (~np.isnan(x)).sum(axis=-2, keepdims=True)
-        spread = np.sqrt(np.nansum(deviation * deviation, axis=-2, keepdims=True) / (n - 1))
+        squares = deviation * deviation
+        missing = np.isnan(x)
+        if missing.any():
+            n = (~missing).sum(axis=-2, keepdims=True)
+            squares[missing] = 0.0
+        else:
+            n = x.shape[-2]
+        spread = np.sqrt(squares.sum(axis=-2, keepdims=True) / (n - 1))
         return deviation / spread * sd + mean
 
 
