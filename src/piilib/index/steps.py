@@ -46,7 +46,6 @@ from .structure import (
     ARITHMETIC,
     MINMAX,
     IndexStructure,
-    constant_columns,
     mean_as_r,
     normalise_array,
     rank_array,
@@ -109,11 +108,13 @@ def skew_kurtosis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         skew, kurt = skew_kurtosis(x[:, np.newaxis])
         return skew[0], kurt[0]
     present = ~np.isnan(x)
+    complete = present.all()
     n = present.sum(axis=0).astype(float)
-    varies = ~constant_columns(x, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
+        # R's exact mean: equal values give deviations of exactly 0, so s2 == 0 below
+        # is COINr's "constant" (the tests check it against `constant_columns`).
         mean = mean_as_r(x, axis=0)
-        dev = np.where(present, x - mean, 0.0)
+        dev = x - mean if complete else np.where(present, x - mean, 0.0)
         dev2 = dev * dev
         s2 = dev2.sum(axis=0)
         s3 = (dev2 * dev).sum(axis=0)
@@ -121,8 +122,8 @@ def skew_kurtosis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         skew = np.sqrt(n) * s3 / s2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
         ratio = n * s4 / s2**2
         kurt = ((n + 1) * (ratio - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
-    skew = np.where((n >= 3) & varies & (s2 > 0), skew, np.nan)
-    kurt = np.where((n >= 4) & varies & (s2 > 0), kurt, np.nan)
+    skew = np.where((n >= 3) & (s2 > 0), skew, np.nan)
+    kurt = np.where((n >= 4) & (s2 > 0), kurt, np.nan)
     return skew, kurt
 
 
