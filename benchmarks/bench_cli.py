@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_cli.py
 
 Each command is run as a fresh process, 5 times (plus one warm-up run so that the
-operating system's file cache is not measured); the median and best wall-clock times are
-printed next to the goal of issue 11:
+operating system's file cache is not measured); the median and best wall-clock times (and
+the median CPU time) are printed next to the goal of issue 11:
 
 - `pii --help`                                           <= 0.3 s
 - `pii index` on COINr's ASEM example (data/examples)   <= 0.5 s
@@ -18,6 +18,7 @@ The processes use this checkout's sources (PYTHONPATH=src first).
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,14 +44,19 @@ def environment() -> dict[str, str]:
     return env
 
 
-def run(argv: list[str], expected_codes=(0,)) -> float:
-    """Wall-clock seconds of one process running `pii argv`."""
+def run(argv: list[str], expected_codes=(0,)) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds user + system) of one process running `pii argv`.
+
+    The CPU time is printed too because it hardly moves when other jobs share the machine,
+    while the wall-clock time does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(pii_command() + argv, env=environment(), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in expected_codes:
         raise SystemExit(f"pii {' '.join(argv)} exited {done.returncode}:\n{done.stderr}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def filled_workbook(folder: Path) -> Path:
@@ -85,14 +91,23 @@ def filled_workbook(folder: Path) -> Path:
 
 def measure(label: str, argv: list[str], goal: float) -> None:
     run(argv)  # warm-up: file cache
-    times = [run(argv) for _ in range(RUNS)]
-    median = statistics.median(times)
+    runs = [run(argv) for _ in range(RUNS)]
+    wall = [w for w, _ in runs]
+    median = statistics.median(wall)
     verdict = "ok" if median <= goal else "OVER GOAL"
-    print(f"{label:<34} median {median:.3f} s, best {min(times):.3f} s ({RUNS} runs); "
-          f"goal <= {goal:.1f} s: {verdict}")
+    print(f"{label:<34} median {median:.3f} s, best {min(wall):.3f} s, CPU median "
+          f"{statistics.median(c for _, c in runs):.3f} s ({RUNS} runs); goal <= {goal:.1f} s: {verdict}")
+
+
+def load_average() -> str:
+    try:
+        return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    except OSError:
+        return "load average unknown"
 
 
 def main() -> None:
+    print(f"start: {load_average()} (wall-clock times grow with the load, CPU times much less)")
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         folder = Path(tmp)
         workbook = filled_workbook(folder)
@@ -102,6 +117,7 @@ def main() -> None:
             "--spec", str(EXAMPLES / "asem-method.yml"), "--out", str(folder / "asem"),
         ], 0.5)
         measure(f"pii validate (34 x 52, {EDITION})", ["validate", str(workbook)], 1.0)
+    print(f"end: {load_average()}")
 
 
 if __name__ == "__main__":
