@@ -43,6 +43,7 @@ report: setup system-deps
 	$(PII) build --edition 2024
 
 bench: setup
+	$(PY) benchmarks/bench_cli.py
 	$(PY) benchmarks/bench_index.py
 	$(PY) benchmarks/bench_build.py
 	$(PY) benchmarks/bench_outlook.py

@@ -111,13 +111,14 @@ def test_cycle_in_the_tree(inputs, capsys):
     assert any("expected exactly one, the index at the top" in e for e in errors)
 
 
-@pytest.mark.parametrize("weight", ["0", "-1", "heavy", None])
-def test_weight_not_positive(inputs, capsys, weight):
+@pytest.mark.parametrize("weight", ["-1", "heavy", None, "inf", "-inf"])
+def test_weight_negative_missing_or_not_finite(inputs, capsys, weight):
+    # Weight 0 is accepted since COINr accepts it (issue 11); see test_index_degenerate.py.
     tmp_path, idata, imeta = inputs
     set_meta(imeta, "Gas", "Weight", weight)
     errors = run_bad(tmp_path, idata, imeta, capsys)
     shown = weight or ""
-    assert errors == [f"error: bad-iMeta.csv line 7 (iCode 'Gas'): Weight is '{shown}'; expected a number > 0"]
+    assert errors == [f"error: bad-iMeta.csv line 7 (iCode 'Gas'): Weight is '{shown}'; expected a finite number >= 0"]
 
 
 @pytest.mark.parametrize("direction", ["0", "2", "up"])
@@ -155,10 +156,10 @@ def test_every_problem_is_reported_in_one_run(inputs, capsys):
     idata.loc[idata["uCode"] == "BEL", "uCode"] = "AUT"
     idata.loc[idata["uCode"] == "VNM", "Goods"] = "abc"
     set_meta(imeta, "Ship", "Parent", "Harbour")
-    set_meta(imeta, "Gas", "Weight", "0")
+    set_meta(imeta, "Gas", "Weight", "-1")
     set_meta(imeta, "Tariff", "Direction", "2")
     errors = run_bad(tmp_path, idata, imeta, capsys)
-    for fragment in ["'LPI'", "'AUT' appears again", "'abc' is not a number", "'Harbour'", "Weight is '0'", "Direction is '2'"]:
+    for fragment in ["'LPI'", "'AUT' appears again", "'abc' is not a number", "'Harbour'", "Weight is '-1'", "Direction is '2'"]:
         assert sum(fragment in e for e in errors) == 1, fragment
     assert len(errors) == 6
 
@@ -186,7 +187,7 @@ def test_existing_output_directory_is_left_untouched_on_bad_input(inputs, capsys
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("previous run")
-    set_meta(imeta, "Gas", "Weight", "0")
+    set_meta(imeta, "Gas", "Weight", "-1")
     idata.to_csv(tmp_path / "i.csv", index=False)
     imeta.to_csv(tmp_path / "m.csv", index=False)
     assert run_index(tmp_path / "i.csv", tmp_path / "m.csv", SPEC, out) == EXIT_BAD_INPUT

@@ -3,6 +3,10 @@
 Each command module exposes `register(subparsers)`, which adds its sub-parser and sets
 `func`, a callable taking the parsed arguments and returning an exit code. Commands only
 parse arguments and call library functions; all logic lives in the library.
+
+Start-up is kept short: `main` imports only the module of the command being run (the
+others are listed in `pii --help` from `COMMAND_HELP`), and command modules import the
+library inside their `run` function. Check with `python -X importtime -m piilib.cli --help`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,20 @@ COMMAND_MODULES = [
     "robustness",
 ]
 
+# The one-line help of each command as its module registers it (a test checks they agree),
+# so that `pii --help` lists every command without importing any of them.
+COMMAND_HELP = {
+    "index": "build an index (COINr layout) step by step and write every stage",
+    "build": "build the report book (HTML and PDF) for one edition",
+    "validate": "check an official indicator file (CSV or .xlsx) and list every problem",
+    "template": "write the .xlsx entry workbook (provinces × indicators) for one edition",
+    "scores": "scores and ranks of every province on every indicator and aggregate",
+    "demo": "regenerate the illustrative dataset (data/demo)",
+    "targets": "targets for the plan's indicators: value needed per threshold, PII recomputed",
+    "outlook": "probability of the national top 10 and of leading the region in the next edition",
+    "robustness": "rank intervals of the PII when weights, normalisation, aggregation and treatment vary",
+}
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
@@ -37,7 +55,10 @@ class InputError(Exception):
         super().__init__("\n".join(self.problems))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: list[str] | None = None) -> argparse.ArgumentParser:
+    """The `pii` parser. Commands in `commands` (default: all) are registered by their
+    module, with every option; the others are listed by name and help only, so that
+    their modules (and the libraries they use) are not imported."""
     parser = argparse.ArgumentParser(
         prog="pii",
         description="Provincial Innovation Index (PII): compute, check and report.",
@@ -45,13 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"piilib.commands.{name}")
-        module.register(subparsers)
+        if commands is None or name in commands:
+            importlib.import_module(f"piilib.commands.{name}").register(subparsers)
+        else:
+            subparsers.add_parser(name, help=COMMAND_HELP.get(name), add_help=False)
     return parser
 
 
+def _command_in(argv: list[str]) -> str | None:
+    """The sub-command named in `argv`: the first word that is not an option."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = _command_in(argv)
+    parser = build_parser([command] if command in COMMAND_MODULES else [])
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or EXIT_OK)
@@ -67,4 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main: command modules raise `piilib.cli.InputError`, which
+    # is not this `__main__` module's class of the same name.
+    from piilib.cli import main as cli_main
+
+    sys.exit(cli_main())

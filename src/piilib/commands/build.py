@@ -6,16 +6,26 @@ import argparse
 import sys
 from pathlib import Path
 
-from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
-from piilib.report import build as report_build
-from piilib.report.book import BookBuildFailed
-from piilib.report.execute import ChapterFailed
 
 EXIT_BUILD_FAILED = 1
 
 
+def __getattr__(name: str):
+    # `report_build` is imported lazily (it pulls in the whole report stack); tests and
+    # callers may still reach it as an attribute of this module.
+    if name == "report_build":
+        from piilib.report import build as report_build
+
+        return report_build
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def register(subparsers) -> None:
+    # Imported here, not at the top: `pii --help` and the other commands do not need them.
+    from piilib.bundle import DATA_HELP
+    from piilib.report import build as report_build
+
     parser = subparsers.add_parser(
         "build",
         help="build the report book (HTML and PDF) for one edition",
@@ -49,6 +59,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from piilib.commands.common import checked_request
+    from piilib.report import build as report_build
+    from piilib.report.book import BookBuildFailed
+    from piilib.report.execute import ChapterFailed
 
     problems = [] if args.templates.is_dir() else [f"templates directory {args.templates} does not exist"]
     province = checked_request(args.edition, args.data, args.province, problems)

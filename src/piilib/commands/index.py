@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from piilib.cli import InputError
-from piilib.index import IndexInputError, results_table
-from piilib.index.files import run_index_files
 
 SHOWN_UNITS = 10
 
@@ -17,8 +15,9 @@ def register(subparsers) -> None:
         help="build an index (COINr layout) step by step and write every stage",
         description=(
             "Run the steps named in METHOD.yml on iData / iMeta (COINr's layout) and write "
-            "stage_<Stage>.csv for every stage, treat_details.csv, results.csv and "
-            "method_log.yml to DIR. Nothing is written if the inputs have problems."
+            "stage_<Stage>.csv for every stage, treat_details.csv, results.csv (when the method "
+            "aggregates up to the index) and method_log.yml to DIR. Nothing is written if the "
+            "inputs have problems."
         ),
     )
     parser.add_argument("--idata", required=True, type=Path, help="iData CSV: uCode, groups, denominators, indicators")
@@ -29,16 +28,27 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    # The library is imported here, not at the top, so that `pii --help` stays fast.
+    from piilib.index import IndexInputError, results_table
+    from piilib.index.files import run_index_files
+
     try:
         result = run_index_files(args.idata, args.imeta, args.spec, args.out)
     except IndexInputError as error:
         raise InputError(error.problems) from None
-    table = results_table(result)
-    print(f"Built {result.structure.index_code}: {len(table)} units, {result.structure.n_indicators} indicators; "
+    index_code = result.structure.index_code
+    n_units = len(result.stages[list(result.stages)[-1]])
+    what = f"Built {index_code}" if result.has_index else "Ran the method"
+    print(f"{what}: {n_units} units, {result.structure.n_indicators} indicators; "
           f"steps: {', '.join(step['step'] for step in result.log)}")
     for note in result.warnings:
         print(f"note: {note}")
-    shown = table[["uCode", "Rank", result.structure.index_code]].head(SHOWN_UNITS)
-    print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-    print(f"Wrote {len(result.stages)} stages, results and method log to {args.out}")
+    if result.has_index:
+        table = results_table(result)
+        shown = table[["uCode", "Rank", index_code]].head(SHOWN_UNITS)
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        print(f"Wrote {len(result.stages)} stages, results and method log to {args.out}")
+    else:
+        print(f"The method has no aggregate step, so there is no {index_code} score and no ranking.")
+        print(f"Wrote {len(result.stages)} stages ({', '.join(result.stages)}) and method log to {args.out}")
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 
 FORMATS = ("table", "csv")
@@ -13,6 +12,8 @@ TABLE_COLUMNS = ["rank", "name", "element", "kind", "raw_value", "score", "prove
 
 
 def register(subparsers) -> None:
+    from piilib.bundle import DATA_HELP  # here, not at the top: keeps `pii --help` fast
+
     parser = subparsers.add_parser(
         "scores",
         help="scores and ranks of every province on every indicator and aggregate",

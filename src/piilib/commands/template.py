@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from piilib.cli import InputError
-from piilib.io import write_template
 
 
 def register(subparsers) -> None:
@@ -24,6 +23,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from piilib.io.template import write_template  # here, not at the top: keeps `pii --help` fast
+
     try:
         out = write_template(args.edition, args.out, overwrite=args.force)
     except (ValueError, KeyError, LookupError, FileExistsError) as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from piilib.cli import InputError
-from piilib.io import validate_file
 
 
 def register(subparsers) -> None:
@@ -24,6 +23,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from piilib.io.validate import validate_file  # here, not at the top: keeps `pii --help` fast
+
     result = validate_file(args.path, args.edition)
     if result.problems:
         raise InputError([problem.message() for problem in result.problems])

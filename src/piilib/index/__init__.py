@@ -27,7 +27,7 @@ from .steps import (
     skewness,
     treat,
 )
-from .structure import AggregationError, IndexStructure, normalise_array, rank_array
+from .structure import AggregationError, IndexStructure, constant_columns, mean_as_r, normalise_array, rank_array
 
 __all__ = [
     "DEFAULT_STEPS",
@@ -43,10 +43,12 @@ __all__ = [
     "check_idata",
     "check_imeta",
     "complete_steps",
+    "constant_columns",
     "data_availability",
     "denominate",
     "impute",
     "kurtosis",
+    "mean_as_r",
     "method_document",
     "normalise",
     "normalise_array",

@@ -74,7 +74,8 @@ def run_index_files(idata_path, imeta_path, spec_path, out_dir) -> IndexResult:
 
 def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs: dict | None = None) -> list[Path]:
     """Write stage_<Stage>.csv for every stage, treat_details.csv (if treated),
-    results.csv and method_log.yml (a method.yml that replays the run) to `out_dir`."""
+    results.csv (if the method aggregated up to the index: it ranks units by it) and
+    method_log.yml (a method.yml that replays the run) to `out_dir`."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pii-index-", dir=out_dir.parent))
@@ -83,7 +84,8 @@ def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs:
             frame.to_csv(staging / f"stage_{stage}.csv", index=False)
         if any(step["step"] == "treat" for step in result.log):
             result.treatment.to_csv(staging / TREAT_DETAILS_FILE, index=False)
-        results_table(result).to_csv(staging / RESULTS_FILE, index=False)
+        if result.has_index:
+            results_table(result).to_csv(staging / RESULTS_FILE, index=False)
         (staging / METHOD_LOG_FILE).write_text(_method_log_text(result, name, inputs), encoding="utf-8")
         out_dir.mkdir(exist_ok=True)
         written = []
@@ -91,9 +93,20 @@ def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs:
             target = out_dir / path.name
             os.replace(path, target)
             written.append(target)
+        # Outputs of an earlier run that this method does not make (e.g. results.csv after
+        # a method without aggregate) would be read as this run's: remove them.
+        for path in out_dir.iterdir():
+            if _is_run_output(path.name) and path not in written and path.is_file():
+                path.unlink()
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _is_run_output(name: str) -> bool:
+    return name in (TREAT_DETAILS_FILE, RESULTS_FILE, METHOD_LOG_FILE) or (
+        name.startswith("stage_") and name.endswith(".csv")
+    )
 
 
 def _method_log_text(result: IndexResult, name: str | None, inputs: dict | None) -> str:

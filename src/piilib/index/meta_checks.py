@@ -72,6 +72,7 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
     level_of: dict[str, int] = {}
     line_of: dict[str, int] = {}
     parent_of: dict[str, str] = {}
+    weight_of: dict[str, float] = {}
     for pos in node_rows:
         row = rows[pos]
         line = _line(pos)
@@ -97,8 +98,10 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
                 problems.append(f"{where}: an Aggregate has Level {int(level)}; aggregates are Level 2 or higher")
 
         weight = _number(row["Weight"])
-        if weight is None or not math.isfinite(weight) or weight <= 0:
-            problems.append(f"{where}: Weight is '{_shown(row['Weight'])}'; expected a number > 0")
+        if weight is None or not math.isfinite(weight) or weight < 0:
+            problems.append(f"{where}: Weight is '{_shown(row['Weight'])}'; expected a finite number >= 0")
+        else:
+            weight_of[code] = weight  # 0 is allowed: the element counts for nothing (as in COINr)
 
         direction = _number(row["Direction"])
         if kind == "Indicator" and direction not in (1.0, -1.0):
@@ -109,6 +112,23 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
         parent_of[code] = "" if _blank(row["Parent"]) else str(row["Parent"]).strip()
 
     problems += _check_tree(level_of, line_of, parent_of, imeta_name)
+    problems += _check_unweighted_parents(weight_of, line_of, parent_of, imeta_name)
+    return problems
+
+
+def _check_unweighted_parents(weight_of, line_of, parent_of, imeta_name) -> list[str]:
+    """An aggregate whose children all weigh 0 would be 0/0 for every unit."""
+    children_of: dict[str, list[str]] = {}
+    for code, parent in parent_of.items():
+        if parent in line_of:
+            children_of.setdefault(parent, []).append(code)
+    problems = []
+    for parent, children in children_of.items():
+        if all(weight_of.get(child) == 0 for child in children):
+            problems.append(
+                f"{imeta_name} line {line_of[parent]} (iCode '{parent}'): every child has Weight 0 "
+                f"({', '.join(children)}); expected at least one with a Weight > 0"
+            )
     return problems
 
 

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import copy
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +16,7 @@ import pandas as pd
 from . import steps as st
 from .meta_checks import IndexInputError, validate_inputs
 from .spec import STAGE_OF_STEP, complete_steps
-from .structure import AggregationError, IndexStructure, normalise_array, rank_array
+from .structure import AggregationError, IndexStructure, constant_columns, normalise_array, rank_array
 
 RAW = "Raw"
 
@@ -54,6 +53,12 @@ class IndexResult:
     ranks: pd.DataFrame
     removed_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_index(self) -> bool:
+        """Whether the method aggregated up to the index (a method may stop earlier,
+        e.g. at normalisation; then there are no index scores and no ranking)."""
+        return self.structure.index_code in self.scores.columns
 
 
 def _numeric_block(idata: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -136,17 +141,26 @@ def build_index(
             treatment = st.treatment_table(units, indicators, details)
             notes += _treatment_notes(details, indicators)
         elif name == "normalise":
-            notes += _normalise_notes(values, indicators)
+            notes += _normalise_notes(values, indicators, step["method"])
             values = normalise_array(
                 values, structure.directions, step["method"], step["lower"], step["upper"], step["mean"], step["sd"]
             )
         elif name == "aggregate":
             try:
-                values = structure.aggregate(values, structure.weight_vector(step["weights"]), step["method"])
-            except AggregationError as error:
-                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
+                weights = structure.weight_vector(step["weights"])
             except KeyError as error:
                 raise IndexInputError([f"step aggregate, weights: {error.args[0]}"]) from None
+            unweighted = structure.unweighted_parents(weights)
+            if unweighted:
+                raise IndexInputError([
+                    f"step aggregate, weights: every child of '{parent}' weighs 0 ({', '.join(children)}); "
+                    "expected at least one with a weight > 0"
+                    for parent, children in unweighted
+                ])
+            try:
+                values = structure.aggregate(values, weights, step["method"])
+            except AggregationError as error:
+                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
             columns = list(structure.codes)
         stages[STAGE_OF_STEP[name]] = st.make_frame(units, columns, values)
 
@@ -166,29 +180,32 @@ def build_index(
 
 
 def _treatment_notes(details: dict, indicators: list[str]) -> list[str]:
+    notes = []
     codes = [code for code, checkable in zip(indicators, details["checkable"]) if not checkable]
-    if not codes:
-        return []
-    return [
-        "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) "
-        f"for {', '.join(codes)}; left untreated"
-    ]
+    if codes:
+        notes.append(
+            "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) "
+            f"for {', '.join(codes)}; left untreated"
+        )
+    codes = [code for code, flat in zip(indicators, details["constant_after_winsorising"]) if flat]
+    if codes:
+        notes.append(
+            f"treat: winsorising {', '.join(codes)} would make all values equal (skew/kurtosis undefined); "
+            "left untreated, as COINr does"
+        )
+    return notes
 
 
-def _normalise_notes(values: np.ndarray, indicators: list[str]) -> list[str]:
+def _normalise_notes(values: np.ndarray, indicators: list[str], method: str) -> list[str]:
     notes = []
     present = ~np.isnan(values)
     empty = [c for c, n in zip(indicators, present.sum(axis=0)) if n == 0]
     if empty:
         notes.append(f"normalise: no values at all for {', '.join(empty)}; their scores are missing")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
-        high = np.nanmax(values, axis=0)
-        low = np.nanmin(values, axis=0)
-    constant = [c for c, h, lo, n in zip(indicators, high, low, present.sum(axis=0)) if n > 0 and h == lo]
+    constant = [c for c, flat in zip(indicators, constant_columns(values, axis=0)) if flat]
     if constant:
         notes.append(
-            f"normalise: all units have the same value for {', '.join(constant)}; min-max is undefined, "
+            f"normalise: all units have the same value for {', '.join(constant)}; {method} is undefined, "
             "so their scores are missing (as in COINr) and aggregation ignores them"
         )
     return notes

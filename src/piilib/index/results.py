@@ -33,7 +33,9 @@ def _top_down_codes(result: IndexResult) -> list[str]:
 def results_table(result: IndexResult) -> pd.DataFrame:
     """The ranked results: uCode, uName (if in iData), Rank (by the index), then every
     aggregate and indicator score from the top of the tree down; best unit first.
-    Ties share the smallest rank; a unit with no index score is last, unranked."""
+    Ties share the smallest rank; a unit with no index score is last, unranked. For a
+    method without an aggregate step (`result.has_index` False) Rank is empty and the
+    scores are those of the last stage."""
     index_code = result.structure.index_code
     scores = result.scores
     ordered = [c for c in _top_down_codes(result) if c in scores.columns]

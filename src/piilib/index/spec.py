@@ -22,7 +22,7 @@ replayed)::
         # mean: 0, sd: 1          # zscore target (defaults 0 and 1)
       - step: aggregate
         method: arithmetic        # "arithmetic" (default) or "geometric" (values must be > 0)
-        weights: {}               # optional: iCode -> weight, replacing iMeta weights
+        weights: {}               # optional: iCode -> weight (>= 0), replacing iMeta weights
 
 Each step reads the latest data set and writes its own stage ("Denominated",
 "Imputed", "Screened", "Treated", "Normalised", "Aggregated"); "Raw" is iData's
@@ -33,6 +33,7 @@ may appear at most once, and aggregate must come last if present.
 from __future__ import annotations
 
 import copy
+import math
 import numbers
 
 import yaml
@@ -67,7 +68,15 @@ DEFAULT_STEPS: list[dict] = [
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    """A finite real number (YAML's .inf and .nan are not: they would make every score NaN)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _shown(value) -> str:
+    """A value as the user typed it in YAML (.inf / .nan rather than Python's inf / nan)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if value != value else (".inf" if value > 0 else "-.inf")
+    return str(value)
 
 
 def _check_parameters(step: str, params: dict, where: str) -> list[str]:
@@ -81,11 +90,11 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
     elif step == "screen":
         value = params["min_availability"]
         if not _is_number(value) or not 0 <= value <= 1:
-            problems.append(f"{where}: min_availability is '{value}'; expected a number from 0 to 1")
+            problems.append(f"{where}: min_availability is '{_shown(value)}'; expected a number from 0 to 1")
     elif step == "treat":
         for name in ("skew_threshold", "kurtosis_threshold"):
             if not _is_number(params[name]):
-                problems.append(f"{where}: {name} is '{params[name]}'; expected a number")
+                problems.append(f"{where}: {name} is '{_shown(params[name])}'; expected a finite number")
         value = params["max_winsorised"]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             problems.append(f"{where}: max_winsorised is '{value}'; expected a whole number >= 0")
@@ -94,7 +103,7 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
             problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(NORMALISATION_METHODS)}")
         for name in ("lower", "upper", "mean", "sd"):
             if not _is_number(params[name]):
-                problems.append(f"{where}: {name} is '{params[name]}'; expected a number")
+                problems.append(f"{where}: {name} is '{_shown(params[name])}'; expected a finite number")
         if _is_number(params["lower"]) and _is_number(params["upper"]) and params["lower"] >= params["upper"]:
             problems.append(f"{where}: lower ({params['lower']}) must be below upper ({params['upper']})")
         if _is_number(params["sd"]) and params["sd"] <= 0:
@@ -107,16 +116,21 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
             problems.append(f"{where}: weights must be a mapping iCode -> weight")
         else:
             for code, weight in weights.items():
-                if not _is_number(weight) or weight <= 0:
-                    problems.append(f"{where}: weight of '{code}' is '{weight}'; expected a number > 0")
+                if not _is_number(weight) or weight < 0:
+                    problems.append(
+                        f"{where}, weights: weight of '{code}' is '{_shown(weight)}'; expected a finite number >= 0"
+                    )
     return problems
 
 
-def complete_steps(steps: list[dict] | None, source: str = "steps") -> tuple[list[dict], list[str]]:
+def complete_steps(
+    steps: list[dict] | None, source: str = "steps", step_lines: list[int] | None = None
+) -> tuple[list[dict], list[str]]:
     """Fill every step's parameters with the defaults and check them.
 
     Returns (completed steps, problems); the completed list is what `IndexResult.log`
-    records. `source` names where the steps came from, for messages.
+    records. `source` names where the steps came from and `step_lines` (optional) the
+    file line of each step, for messages.
     """
     if steps is None:
         return copy.deepcopy(DEFAULT_STEPS), []
@@ -126,7 +140,9 @@ def complete_steps(steps: list[dict] | None, source: str = "steps") -> tuple[lis
     completed: list[dict] = []
     seen: set[str] = set()
     for number, entry in enumerate(steps, start=1):
-        where = f"{source}, step {number}"
+        line = step_lines[number - 1] if step_lines and number <= len(step_lines) else None
+        source_at = f"{source} line {line}" if line else source
+        where = f"{source_at}, step {number}"
         if not isinstance(entry, dict) or "step" not in entry:
             problems.append(f"{where}: expected a mapping with a 'step' key (one of {', '.join(STAGE_OF_STEP)})")
             continue
@@ -134,7 +150,7 @@ def complete_steps(steps: list[dict] | None, source: str = "steps") -> tuple[lis
         if name not in STAGE_OF_STEP:
             problems.append(f"{where}: unknown step '{name}'; expected one of {', '.join(STAGE_OF_STEP)}")
             continue
-        where = f"{source}, step {number} ({name})"
+        where = f"{source_at}, step {number} ({name})"
         if name in seen:
             problems.append(f"{where}: step '{name}' appears more than once; each step may run once")
         seen.add(name)
@@ -158,18 +174,34 @@ def read_method(path) -> tuple[list[dict], list[str]]:
     name = str(path)
     try:
         with open(path, encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
+            text = handle.read()
     except OSError as error:
         return [], [f"{name}: cannot be read ({error.strerror})"]
+    except UnicodeDecodeError:
+        return [], [f"{name}: is not UTF-8 text; save it with UTF-8 encoding"]
+    loader = yaml.SafeLoader(text)
+    try:  # one parse gives both the document and the line of each step, for messages
+        node = loader.get_single_node()
+        document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         return [], [f"{name}: is not valid YAML ({error})"]
+    finally:
+        loader.dispose()
     if not isinstance(document, dict) or "steps" not in document:
         return [], [f"{name}: expected a mapping with a 'steps' list (see the method.yml schema in the README)"]
     unknown = sorted(set(document) - {"name", "steps"})
-    steps, problems = complete_steps(document["steps"], name)
+    steps, problems = complete_steps(document["steps"], name, _step_lines(node))
     if unknown:
         problems.insert(0, f"{name}: unknown top-level key(s) {', '.join(unknown)}; allowed: name, steps")
     return steps, problems
+
+
+def _step_lines(node) -> list[int]:
+    """The file line (1-based) of each entry of the top-level 'steps' list."""
+    for key, value in getattr(node, "value", []):
+        if getattr(key, "value", None) == "steps" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
 
 
 def method_document(steps: list[dict], name: str | None = None) -> dict:

@@ -14,12 +14,21 @@ Conventions copied from COINr v1.1.14 (R sources in bluefoxr/COINr):
   sitting at the replaced value (COINr's `nwin`);
 - if winsorising does not make it pass, the winsorising is undone and COINr's `log_CT`
   is applied to the original values: log(x - min(x) + 0.01 * (max(x) - min(x)));
+- if winsorising makes every value equal, skew and kurtosis are 0/0 and COINr's pass
+  check is NA: `Treat.numeric` warns "f_pass has returned NA. Returning untreated
+  vector." and returns the original values. We do the same, with a note, whether this
+  happens when the winsorising limit is reached or before it (there R's
+  `while (NA)` in `winsorise` stops with an error; untreated is the non-error side);
+- means are R's (`mean_as_r`): the mean of equal values is exactly that value, so an
+  indicator is "constant" exactly when all its values are equal (`constant_columns`);
 - min-max and z-score use the indicator's Direction; ranks are R's
   `rank(-x, ties.method = "min")`.
 
 Decided edge cases (COINr stops with an error or returns NaN; we do the NaN side):
 - an indicator with fewer than 4 values, or with all values equal, cannot have its
   skew/kurtosis computed: it is left untreated and marked "not checkable";
+- z-score of an indicator with all values equal is NaN for every unit (COINr's n_zscore
+  divides 0 by a zero standard deviation);
 - min-max of an indicator with all values equal, or all missing, is NaN for every unit
   (COINr's n_minmax returns NaN); aggregation then ignores it like any missing value;
 - a single unit therefore gets NaN normalised values and NaN aggregates;
@@ -37,6 +46,7 @@ from .structure import (
     ARITHMETIC,
     MINMAX,
     IndexStructure,
+    mean_as_r,
     normalise_array,
     rank_array,
 )
@@ -47,6 +57,7 @@ TREAT_NONE = "none"
 TREAT_WINSORISED = "winsorised"
 TREAT_LOG = "log"
 TREAT_NOT_CHECKABLE = "not checkable"
+TREAT_CONSTANT_AFTER_WINSORISING = "not checkable after winsorising"
 
 TREATMENT_COLUMNS = [
     "iCode",
@@ -88,19 +99,22 @@ def skew_kurtosis(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Skewness and kurtosis of each column, missing values dropped (e1071 type 2).
 
     NaN where a column has too few values (fewer than 3 for skew, 4 for kurtosis) or
-    zero variance. Equal to scipy.stats.skew / kurtosis with bias=False (the tests check
-    it); written out because scipy's nan_policy="omit" costs ~7 ms on 49 columns, more than
-    a whole index run is allowed.
+    all its values equal (COINr: 0/0 with R's exact mean). Equal to scipy.stats.skew /
+    kurtosis with bias=False (the tests check it); written out because scipy's
+    nan_policy="omit" costs ~7 ms on 49 columns, more than a whole index run is allowed.
     """
     x = np.asarray(values, dtype=float)
     if x.ndim == 1:
         skew, kurt = skew_kurtosis(x[:, np.newaxis])
         return skew[0], kurt[0]
     present = ~np.isnan(x)
+    complete = present.all()
     n = present.sum(axis=0).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(present, x, 0.0).sum(axis=0) / n
-        dev = np.where(present, x - mean, 0.0)
+        # R's exact mean: equal values give deviations of exactly 0, so s2 == 0 below
+        # is COINr's "constant" (the tests check it against `constant_columns`).
+        mean = mean_as_r(x, axis=0)
+        dev = x - mean if complete else np.where(present, x - mean, 0.0)
         dev2 = dev * dev
         s2 = dev2.sum(axis=0)
         s3 = (dev2 * dev).sum(axis=0)
@@ -189,7 +203,8 @@ GROUPED_IMPUTE_METHODS = (IMPUTE_GROUP_MEAN, IMPUTE_GROUP_MEDIAN)
 
 def impute_values(values, method: str = IMPUTE_MEAN, groups=None) -> np.ndarray:
     """Replace missing values by the indicator's mean (COINr i_mean) or its group mean
-    (COINr i_mean_grp). A unit without a group, or a group with no values, stays missing."""
+    (COINr i_mean_grp). A unit without a group, or a group with no values, stays missing.
+    Means are R's (`mean_as_r`): equal values impute exactly that value."""
     if method not in IMPUTE_METHODS:
         raise ValueError(f"imputation method must be one of {IMPUTE_METHODS}, got {method!r}")
     if method in (IMPUTE_MEDIAN, IMPUTE_GROUP_MEDIAN):
@@ -202,9 +217,7 @@ def impute_values(values, method: str = IMPUTE_MEAN, groups=None) -> np.ndarray:
         blocks = [(labels == g).to_numpy() for g in labels.dropna().unique()]
     for rows in blocks:
         block = values[rows]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # groups with no values
-            means = np.nanmean(block, axis=0)
+        means = mean_as_r(block, axis=0)  # NaN for a group with no values
         missing = np.isnan(block)
         block[missing] = np.broadcast_to(means, block.shape)[missing]
         values[rows] = block
@@ -295,8 +308,9 @@ def treat_values(
 
     Returns the treated array and per-column arrays: skew/kurtosis before, after
     winsorising and after the log; passes at each check (NaN when not checked);
-    n_winsorised; and boolean masks `winsorised_high` / `winsorised_low`
-    `(units, indicators)` of the points COINr reports as "winhi" / "winlo".
+    n_winsorised; `constant_after_winsorising` (left untreated); and boolean masks
+    `winsorised_high` / `winsorised_low` `(units, indicators)` of the points COINr
+    reports as "winhi" / "winlo". Columns are treated independently of each other.
     """
     x = np.asarray(values, dtype=float)
     n_cols = x.shape[1]
@@ -312,6 +326,7 @@ def treat_values(
     skew1 = np.full(n_cols, np.nan)
     kurt1 = np.full(n_cols, np.nan)
     pass1 = np.zeros(n_cols, dtype=bool)
+    became_constant = np.zeros(n_cols, dtype=bool)
     current_skew = skew0.copy()
     active = failed & (max_winsorised > 0)
     while active.any():
@@ -341,12 +356,17 @@ def treat_values(
         skew1[cols], kurt1[cols] = skew_c, kurt_c
         current_skew[cols] = skew_c
         checkable_now = np.isfinite(skew_c) & np.isfinite(kurt_c)
+        became_constant[cols] = ~checkable_now
         pass1[cols] = checkable_now & _passes(skew_c, kurt_c, skew_threshold, kurtosis_threshold)
         active[cols] = ~pass1[cols] & checkable_now & (n_winsorised[cols] < max_winsorised)
     if max_winsorised <= 0:
         skew1[failed], kurt1[failed] = skew0[failed], kurt0[failed]
+    # COINr's pass check is NA there: the original values come back (see module docstring).
+    high_mask[:, became_constant] = False
+    low_mask[:, became_constant] = False
+    n_winsorised[became_constant] = 0
 
-    logged = failed & ~pass1
+    logged = failed & ~pass1 & ~became_constant
     treated = np.where(failed & pass1, winsorised, x)
     skew2 = np.full(n_cols, np.nan)
     kurt2 = np.full(n_cols, np.nan)
@@ -369,6 +389,7 @@ def treat_values(
         "skew_after_winsorising": skew1,
         "kurtosis_after_winsorising": kurt1,
         "passed_after_winsorising": pass1,
+        "constant_after_winsorising": became_constant,
         "logged": logged,
         "skew_after_log": skew2,
         "kurtosis_after_log": kurt2,
@@ -378,10 +399,17 @@ def treat_values(
 
 
 def treatment_table(units, columns, details) -> pd.DataFrame:
-    """One row per indicator describing what `treat_values` did, and to which units."""
+    """One row per indicator describing what `treat_values` did, and to which units.
+
+    `treatment` is "none" (passed), "winsorised", "log", "not checkable" (fewer than 4
+    values or all equal: left untreated) or "not checkable after winsorising" (winsorising
+    would make all values equal: left untreated, as COINr)."""
     checkable, failed, logged = details["checkable"], details["failed"], details["logged"]
-    kind = np.where(
-        ~checkable, TREAT_NOT_CHECKABLE, np.where(~failed, TREAT_NONE, np.where(logged, TREAT_LOG, TREAT_WINSORISED))
+    constant = details["constant_after_winsorising"]
+    kind = np.select(
+        [~checkable, ~failed, constant, logged],
+        [TREAT_NOT_CHECKABLE, TREAT_NONE, TREAT_CONSTANT_AFTER_WINSORISING, TREAT_LOG],
+        TREAT_WINSORISED,
     )
     high, low = details["winsorised_high"], details["winsorised_low"]
     side = [""] * len(columns)
@@ -407,7 +435,7 @@ def treatment_table(units, columns, details) -> pd.DataFrame:
         "winsorised_side": side,
         "skew_after_winsorising": where(details["skew_after_winsorising"], failed),
         "kurtosis_after_winsorising": where(details["kurtosis_after_winsorising"], failed),
-        "passed_after_winsorising": flags(details["passed_after_winsorising"], failed),
+        "passed_after_winsorising": flags(details["passed_after_winsorising"], failed & ~constant),
         "skew_after_log": where(details["skew_after_log"], logged),
         "kurtosis_after_log": where(details["kurtosis_after_log"], logged),
         "passed_after_log": flags(details["passed_after_log"], logged),

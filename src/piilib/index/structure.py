@@ -40,6 +40,38 @@ class AggregationError(ValueError):
     """Data that the chosen aggregation cannot handle (e.g. zero under a geometric mean)."""
 
 
+def mean_as_r(values: np.ndarray, axis: int = 0, keepdims: bool = False) -> np.ndarray:
+    """Mean of the non-missing values along `axis`, computed as R's `mean()` does.
+
+    R adds the mean residual in a second pass (`m = sum(x)/n; m + sum(x - m)/n`), so the
+    mean of equal values is exactly that value (fifty-five 12.3s give 12.3, where a plain
+    sum / n gives 12.299999999999994). COINr decides "constant" on that exact mean (its
+    skew, kurtosis, z-score and min-max are then 0/0); so must we. NaN where no value.
+    """
+    x = np.asarray(values, dtype=float)
+    present = ~np.isnan(x)
+    complete = present.all()  # the common case needs no masking (robustness stacks)
+    n = x.shape[axis] if complete else present.sum(axis=axis, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        first = (x if complete else np.where(present, x, 0.0)).sum(axis=axis, keepdims=True) / n
+        deviation = x - first
+        residual = (deviation if complete else np.where(present, deviation, 0.0)).sum(axis=axis, keepdims=True) / n
+        mean = first + residual
+    return mean if keepdims else np.squeeze(mean, axis=axis)
+
+
+def constant_columns(values: np.ndarray, axis: int = -2) -> np.ndarray:
+    """True where every non-missing value along `axis` is the same (and there is one).
+
+    This is COINr's "constant": with R's exact mean, `x - mean(x)` is then exactly 0, so
+    skew / kurtosis are 0/0 (not checkable), the z-score is 0/0 and min-max is 0/0 (NaN).
+    """
+    x = np.asarray(values, dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-missing columns
+        return np.nanmax(x, axis=axis) == np.nanmin(x, axis=axis)
+
+
 @dataclass(frozen=True)
 class _Level:
     child_index: np.ndarray  # positions in `codes` of the children aggregated at this level
@@ -136,6 +168,20 @@ class IndexStructure:
             weights[position[code]] = float(weight)
         return weights
 
+    def unweighted_parents(self, weights: np.ndarray | None = None) -> list[tuple[str, list[str]]]:
+        """(aggregate code, its children) for every aggregate whose children all weigh 0.
+
+        COINr accepts weight 0 (the child then counts for nothing), but such an aggregate
+        would be 0/0 for every unit; the checks refuse it with this list."""
+        w = self.weights if weights is None else np.asarray(weights, dtype=float)
+        found = []
+        for level in self._levels:
+            totals = np.abs(w[level.child_index]) @ level.membership
+            for column in np.flatnonzero(totals == 0):
+                children = level.child_index[level.membership[:, column] == 1]
+                found.append((self.codes[level.parent_index[column]], [self.codes[c] for c in children]))
+        return found
+
     def aggregate(
         self,
         indicator_values: np.ndarray,
@@ -200,8 +246,9 @@ def normalise_array(
     The values are multiplied by their direction (+1/-1) first. min-max maps onto
     [lower, upper]; an indicator whose values are all equal gives NaN (COINr's n_minmax
     divides by a zero range and returns NaN). z-score uses the sample standard deviation
-    (n - 1) and maps onto mean `mean` and standard deviation `sd`. Missing values stay
-    missing and are ignored in the statistics.
+    (n - 1) and maps onto mean `mean` and standard deviation `sd`; its mean is R's (see
+    `mean_as_r`), so an indicator whose values are all equal gives NaN for every unit, as
+    COINr's n_zscore (0/0). Missing values stay missing and are ignored in the statistics.
     """
     if method not in NORMALISATION_METHODS:
         raise ValueError(f"normalisation method must be one of {NORMALISATION_METHODS}, got {method!r}")
@@ -212,9 +259,16 @@ def normalise_array(
             low = np.nanmin(x, axis=-2, keepdims=True)
             high = np.nanmax(x, axis=-2, keepdims=True)
             return (x - low) / (high - low) * (upper - lower) + lower
-        centre = np.nanmean(x, axis=-2, keepdims=True)
-        spread = np.nanstd(x, axis=-2, ddof=1, keepdims=True)
-        return (x - centre) / spread * sd + mean
+        deviation = x - mean_as_r(x, axis=-2, keepdims=True)
+        squares = deviation * deviation
+        missing = np.isnan(x)
+        if missing.any():
+            n = (~missing).sum(axis=-2, keepdims=True)
+            squares[missing] = 0.0
+        else:
+            n = x.shape[-2]
+        spread = np.sqrt(squares.sum(axis=-2, keepdims=True) / (n - 1))
+        return deviation / spread * sd + mean
 
 
 def rank_array(scores: np.ndarray) -> np.ndarray:

@@ -1,0 +1,67 @@
+"""`pii` starts fast: `pii --help` imports no command module and no heavy library, and
+every command is still listed with the help its module registers (issue 11)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from piilib import cli
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def imported_modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter has imported after running `code`."""
+    script = (
+        f"import sys; sys.path.insert(0, {str(SRC)!r})\n"
+        f"{code}\n"
+        "print('\\n'.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_help_imports_no_command_module_and_no_heavy_library():
+    modules = imported_modules_after(
+        "from piilib.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    )
+    heavy = {"numpy", "pandas", "scipy", "statsmodels", "openpyxl", "yaml", "matplotlib"}
+    assert not heavy & modules
+    assert not {m for m in modules if m.startswith("piilib.commands.")}
+
+
+@pytest.mark.parametrize("command", ["index", "build", "validate", "template", "scores", "demo"])
+def test_importing_a_command_module_imports_no_heavy_library(command):
+    """The library is imported by the command's run function, not when the module loads."""
+    modules = imported_modules_after(f"import piilib.commands.{command}")
+    assert not {"numpy", "pandas", "scipy", "statsmodels", "openpyxl"} & modules
+
+
+def test_help_lists_every_command_with_the_help_its_module_registers(capsys):
+    full = cli.build_parser()  # every module registers itself
+    registered = {action.dest: action.help for action in full._subparsers._group_actions[0]._choices_actions}
+    assert registered == cli.COMMAND_HELP
+    assert list(registered) == cli.COMMAND_MODULES
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["--help"])
+    assert stop.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for name, text in cli.COMMAND_HELP.items():
+        assert f"{name} {' '.join(text.split())}" in shown
+
+
+def test_a_command_gets_its_full_parser(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["index", "--help"])
+    assert stop.value.code == 0
+    assert "--idata" in capsys.readouterr().out
+
+
+def test_unknown_command_is_an_error_listing_the_commands(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["sort"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'sort'" in capsys.readouterr().err
