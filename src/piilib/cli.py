@@ -40,7 +40,7 @@ COMMAND_HELP = {
     "demo": "regenerate the illustrative dataset (data/demo)",
     "targets": "targets for the plan's indicators: value needed per threshold, PII recomputed",
     "outlook": "probability of the national top 10 and of leading the region in the next edition",
-    "robustness": "rank intervals of the PII when weights, normalisation, aggregation and treatment vary",
+    "robustness": "rank intervals of the PII when the method and the framework vary",
 }
 
 EXIT_OK = 0
