@@ -6,9 +6,10 @@ from pathlib import Path
 
 from piilib.cli import InputError
 from piilib.index import IndexInputError, results_table
-from piilib.index.files import run_index_files
+from piilib.index.files import METHOD_LOG_FILE, RESULTS_FILE, TREAT_DETAILS_FILE, run_index_files
 
 SHOWN_UNITS = 10
+OUTPUT_FILES = (METHOD_LOG_FILE, RESULTS_FILE, TREAT_DETAILS_FILE)
 
 
 def register(subparsers) -> None:
@@ -29,6 +30,15 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from piilib.safe_write import output_dir_problems, output_file_problems
+
+    problems = output_dir_problems(args.out)
+    for source in (args.idata, args.imeta, args.spec):  # a file the run would write must not be an input
+        written = source.name in OUTPUT_FILES or (source.name.startswith("stage_") and source.suffix == ".csv")
+        if not problems and written and source.exists() and source.resolve().parent == args.out.resolve():
+            problems = output_file_problems(args.out / source.name, inputs=[source])
+    if problems:
+        raise InputError(problems)
     try:
         result = run_index_files(args.idata, args.imeta, args.spec, args.out)
     except IndexInputError as error:

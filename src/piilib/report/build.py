@@ -204,9 +204,13 @@ def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staged = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
     shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(html_dir, staged / HTML_DIR)
-    if pdf:
-        shutil.copy2(pdf, staged / pdf.name)
+    try:
+        shutil.copytree(html_dir, staged / HTML_DIR)
+        if pdf:
+            shutil.copy2(pdf, staged / pdf.name)
+    except BaseException:  # full disk, Ctrl+C ...: leave no partial copy beside out_dir
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     return staged
 
 
