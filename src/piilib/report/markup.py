@@ -58,3 +58,16 @@ def code_span(text) -> MarkdownText:
 def bold(text) -> MarkdownText:
     """`text` escaped and in bold."""
     return MarkdownText(f"**{escape_markdown(text)}**")
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
+}
+
+
+def latex_text(text) -> str:
+    """`text` as literal LaTeX text (for the few places that write LaTeX directly, such as the
+    PDF's running title): no command, group or comment can come out of it."""
+    value = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
+    return "".join(_LATEX_SPECIAL.get(character, character) for character in value)
