@@ -306,3 +306,11 @@ def test_os_errors_read_as_one_plain_line():
         "(an earlier file of that name is unchanged)")
     plain = PermissionError(errno.EACCES, "Permission denied", "data/x.csv")
     assert safe_write.describe_os_error(plain) == "data/x.csv: permission denied; check that you may read (or write) it"
+
+
+def test_the_projects_data_files_are_always_inputs(tmp_path, capsys):
+    framework = sorted((DATA_DIR / "framework").iterdir())[0]
+    before = framework.read_bytes()
+    code, errors = run(["template", "--edition", 2024, "--out", framework, "--force"], capsys)
+    assert code == cli.EXIT_BAD_INPUT and len(errors) == 1 and "input folder" in errors[0]
+    assert framework.read_bytes() == before

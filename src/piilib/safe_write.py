@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from piilib.paths import DATA_DIR
+
 # A spreadsheet treats a cell starting with one of these as a formula (or part of one).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Text that is only a number (sign, digits, separators, exponent) holds no formula.
@@ -68,9 +70,10 @@ def output_file_problems(path, inputs: Iterable = (), label: str = "--out") -> l
     """Why `path` cannot take an output file, in plain words (empty when it can).
 
     inputs: the files and folders the command reads; the output must not be one of them nor
-    an existing file inside an input folder."""
+    an existing file inside an input folder. The project's data folder (framework, units,
+    plan, reference, demo data) is always an input."""
     out = Path(path)
-    for source in _inputs(inputs):
+    for source in [*_inputs(inputs), DATA_DIR]:
         if source.is_dir():
             if out.exists() and not out.is_dir() and _inside(out, source):
                 return [f"{label} {out}: this file is part of the input folder {source}; inputs are never "
