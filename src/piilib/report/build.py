@@ -183,7 +183,7 @@ def build_report(options: BuildOptions) -> BuildResult:
         notice=show_notice,
         pdf_stem=pdf_stem,
         # Substitution values are read as Markdown: the name is shown literally.
-        substitutions={"edition": str(options.edition), "province_name": escape_markdown(province_name)},
+        substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
     )
     source = cache_dir / "book"
     book.write_tree(source, book.book_files(Path(options.static_dir), config, pages))
