@@ -281,3 +281,22 @@ def test_write_csv_round_trips_negative_numbers(tmp_path):
     back = pd.read_csv(write_csv(frame, tmp_path / "a.csv", index=False))
     assert back["a"].tolist() == frame["a"].tolist()
     assert back["b"].tolist() == ["-1.5", "'-x", "ok"]
+
+
+def test_figure_caption_is_literal_and_a_dollar_in_a_name_is_no_formula(tmp_path):
+    from piilib.report import plots
+
+    title = f"Thứ hạng của {HOSTILE_NAME} $\\frac$"  # "$\frac$" is an error as a matplotlib formula
+    figure = plots.rank_distribution_chart(pd.Series({5: 0.5, 6: 0.5}), current_rank=5, interval=(5.0, 6.0),
+                                           title=title)
+    markdown = plots.figure_markdown(figure, tmp_path)
+    # A name drawn in the chart (a pillar label, the legend) is drawn as text.
+    profile = pd.DataFrame({"label": ["1. $\\frac$ trụ cột"], "province": [40.0], "national_median": [35.0],
+                            "region": [38.0]})
+    drawn = plots.profile_chart(profile, province_label="$\\frac$", national_label="Trung vị",
+                                region_label="Vùng", title="t")
+    assert plots.figure_markdown(drawn, tmp_path).startswith("```{figure} hinh-")
+    page = render(markdown)
+    assert "img" in page.tags and page.tags.count("img") == 1  # the chart itself, nothing else
+    assert "onerror" not in page.attributes and "SUBSTITUTED" not in "".join(page.text)
+    assert title in re.sub(r"\s+", " ", "".join(page.text))
