@@ -314,3 +314,19 @@ def test_the_projects_data_files_are_always_inputs(tmp_path, capsys):
     code, errors = run(["template", "--edition", 2024, "--out", framework, "--force"], capsys)
     assert code == cli.EXIT_BAD_INPUT and len(errors) == 1 and "input folder" in errors[0]
     assert framework.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["index", "demo", "build"])
+def test_an_output_folder_that_is_a_file_is_one_plain_line(tmp_path, capsys, command, no_build):
+    examples = Path(__file__).resolve().parents[1] / "data" / "examples"
+    out = tmp_path / "a-file"
+    out.write_text("keep me")
+    argv = {
+        "index": ["index", "--idata", examples / "asem-iData.csv", "--imeta", examples / "asem-iMeta.csv",
+                  "--spec", examples / "asem-method.yml", "--out", out],
+        "demo": ["demo", "--out", out],
+        "build": ["build", "--edition", 2024, "--out", out],
+    }[command]
+    code, errors = run(argv, capsys)
+    assert code == cli.EXIT_BAD_INPUT and len(errors) == 1 and f"{out} is a file, not a folder" in errors[0]
+    assert out.read_text() == "keep me" and no_build == []

@@ -82,7 +82,7 @@ def output_file_problems(path, inputs: Iterable = (), label: str = "--out") -> l
             return [f"{label} {out} is the input file {source}; inputs are never overwritten, "
                     "choose another output file"]
     if out.is_dir():
-        return [f"{label} {out} is a folder; give a file name (e.g. {out / out.name}{out.suffix or '.out'})"]
+        return [f"{label} {out} is a folder; give a file name (a file in that folder or elsewhere)"]
     return _folder_problems(out.parent, out, label)
 
 
