@@ -94,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OSError as error:  # a file the system refused (full disk, read-only folder ...): one plain line
+        from piilib.safe_write import describe_os_error
+
+        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ from piilib import schema
 from piilib.framework import indicators, load_framework, to_imeta, whole_counts
 from piilib.harmonise import harmonise_to_merged
 from piilib.index import build_index
+from piilib.safe_write import atomic_write_text
 from piilib.units import crosswalk, load_units, regions
 
 DEFAULT_SEED = 88
@@ -1299,10 +1300,10 @@ def write_demo(demo: DemoData, out_dir: str | Path = DEMO_DIR) -> list[Path]:
     written = []
     for key, frame in frames.items():
         path = out_dir / FILES[key]
-        path.write_text(_csv_text(frame), encoding="utf-8")
+        atomic_write_text(path, _csv_text(frame))
         written.append(path)
     readme = out_dir / "README.md"
-    readme.write_text(_readme(demo), encoding="utf-8")
+    atomic_write_text(readme, _readme(demo))
     return written + [readme]
 
 

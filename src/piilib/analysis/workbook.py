@@ -27,6 +27,7 @@ from piilib import schema
 from piilib.analysis.targets import PEER, TREND
 from piilib.report.notice import NOTICE_TEXT
 from piilib.report.tables import format_number
+from piilib.safe_write import save_workbook
 
 GUIDE_SHEET = "Hướng dẫn"
 SUMMARY_SHEET = "Tổng hợp"
@@ -350,5 +351,5 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
 def write_workbook(table: pd.DataFrame, path: str | Path, plan=None) -> Path:
     """Write the workbook to `path` (.xlsx) and return the path."""
     path = Path(path)
-    build_workbook(table, plan).save(path)
+    save_workbook(build_workbook(table, plan), path)
     return path

@@ -20,7 +20,16 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from piilib.cli import InputError
     from piilib.demo import generate_demo, write_demo
+    from piilib.paths import DATA_DIR
+    from piilib.safe_write import output_dir_problems
+
+    # The demo is generated from the project's framework, units, plan and reference data.
+    inputs = [DATA_DIR / name for name in ("framework", "units", "plan", "reference")]
+    problems = output_dir_problems(args.out, inputs=inputs)
+    if problems:
+        raise InputError(problems)
 
     demo = generate_demo(seed=args.seed)
     paths = write_demo(demo, Path(args.out))

@@ -30,8 +30,17 @@ def register(subparsers) -> None:
 def run(args) -> int:
     # The library is imported here, not at the top, so that `pii --help` stays fast.
     from piilib.index import IndexInputError, results_table
-    from piilib.index.files import run_index_files
+    from piilib.index.files import METHOD_LOG_FILE, RESULTS_FILE, TREAT_DETAILS_FILE, run_index_files
+    from piilib.safe_write import output_dir_problems, output_file_problems
 
+    output_files = (METHOD_LOG_FILE, RESULTS_FILE, TREAT_DETAILS_FILE)
+    problems = output_dir_problems(args.out)
+    for source in (args.idata, args.imeta, args.spec):  # a file the run would write must not be an input
+        written = source.name in output_files or (source.name.startswith("stage_") and source.suffix == ".csv")
+        if not problems and written and source.exists() and source.resolve().parent == args.out.resolve():
+            problems = output_file_problems(args.out / source.name, inputs=[source])
+    if problems:
+        raise InputError(problems)
     try:
         result = run_index_files(args.idata, args.imeta, args.spec, args.out)
     except IndexInputError as error:

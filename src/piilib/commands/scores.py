@@ -31,6 +31,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from piilib.commands.common import checked_request
     from piilib.pii import scores_for_edition
+    from piilib.safe_write import csv_text
 
     checked_request(args.edition, args.data)
     try:
@@ -42,7 +43,7 @@ def run(args) -> int:
             raise InputError(f"--element {args.element}: not an element of the {args.edition} framework")
         table = table[table["element"] == args.element]
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False, float_format="%.6g", lineterminator="\n")
+        sys.stdout.write(csv_text(table, index=False, float_format="%.6g", lineterminator="\n"))
     else:
         print(table[["element"] + [c for c in TABLE_COLUMNS if c != "element"]].to_markdown(
             index=False, floatfmt=".2f"))

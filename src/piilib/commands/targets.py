@@ -46,6 +46,7 @@ def run(args) -> int:
     from piilib.analysis.workbook import write_workbook
     from piilib.bundle import load_bundle
     from piilib.commands.common import checked_request
+    from piilib.safe_write import csv_text, output_file_problems, write_csv
 
     province = checked_request(args.edition, args.data, args.province)
     out = args.out
@@ -53,6 +54,8 @@ def run(args) -> int:
         out = out or Path(f"muc-tieu-pii-{args.edition}-{province}.xlsx")
         if out.suffix.lower() != ".xlsx":
             raise InputError(f"--out {out}: an .xlsx file name is expected with --format xlsx")
+    if out is not None and (problems := output_file_problems(out, inputs=[args.data])):
+        raise InputError(problems)
     try:
         table = bundle_targets(load_bundle(args.data, args.edition), args.edition, province,
                                peer_formula=args.peer_formula or DEFAULT_PEER_FORMULA)
@@ -65,8 +68,8 @@ def run(args) -> int:
               f"{table[['indicator']].drop_duplicates().shape[0]} indicators")
         return 0
     if out is None:
-        table.to_csv(sys.stdout, index=False, float_format="%.10g", lineterminator="\n")
+        sys.stdout.write(csv_text(table, index=False, float_format="%.10g", lineterminator="\n"))
     else:
-        table.to_csv(out, index=False, float_format="%.10g", lineterminator="\n")
+        write_csv(table, out, index=False, float_format="%.10g", lineterminator="\n")
         print(f"Wrote {out}: {len(table)} rows")
     return 0

@@ -24,7 +24,11 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from piilib.io.template import write_template  # here, not at the top: keeps `pii --help` fast
+    from piilib.safe_write import output_file_problems
 
+    problems = output_file_problems(args.out)
+    if problems:
+        raise InputError(problems)
     try:
         out = write_template(args.edition, args.out, overwrite=args.force)
     except (ValueError, KeyError, LookupError, FileExistsError) as error:

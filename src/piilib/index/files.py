@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from piilib.safe_write import atomic_write_text, write_csv
+
 from .meta_checks import IndexInputError, check_idata, check_imeta
 from .pipeline import IndexResult, build_index
 from .results import results_table
@@ -81,12 +83,12 @@ def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs:
     staging = Path(tempfile.mkdtemp(prefix=".pii-index-", dir=out_dir.parent))
     try:
         for stage, frame in result.stages.items():
-            frame.to_csv(staging / f"stage_{stage}.csv", index=False)
+            write_csv(frame, staging / f"stage_{stage}.csv", index=False)
         if any(step["step"] == "treat" for step in result.log):
-            result.treatment.to_csv(staging / TREAT_DETAILS_FILE, index=False)
+            write_csv(result.treatment, staging / TREAT_DETAILS_FILE, index=False)
         if result.has_index:
-            results_table(result).to_csv(staging / RESULTS_FILE, index=False)
-        (staging / METHOD_LOG_FILE).write_text(_method_log_text(result, name, inputs), encoding="utf-8")
+            write_csv(results_table(result), staging / RESULTS_FILE, index=False)
+        atomic_write_text(staging / METHOD_LOG_FILE, _method_log_text(result, name, inputs))
         out_dir.mkdir(exist_ok=True)
         written = []
         for path in sorted(staging.iterdir()):

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
+from piilib.safe_write import save_workbook
 from piilib.units import load_units
 
 DATA_SHEET = "Số liệu"
@@ -72,7 +73,10 @@ def build_template(edition: int) -> Workbook:
 
 
 def write_template(edition: int, out, overwrite: bool = False) -> Path:
-    """Write the entry workbook to `out` (.xlsx); an existing file is kept unless `overwrite`."""
+    """Write the entry workbook to `out` (.xlsx); an existing file is kept unless `overwrite`.
+
+    The file is written whole or not at all (temporary file and rename, `piilib.safe_write`),
+    and no cell can run as a formula."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise ValueError(f'the template must be saved as an .xlsx file, not "{out.name}"')
@@ -82,7 +86,7 @@ def write_template(edition: int, out, overwrite: bool = False) -> Path:
         )
     workbook = build_template(edition)
     out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    save_workbook(workbook, out)
     return out
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from piilib.report.markup import latex_text
 from piilib.report.notice import NOTICE_TEXT, latex_notice
 
 ROOT_PAGE = "intro"
@@ -57,7 +58,7 @@ def book_config(
     elements = sphinx_config.setdefault("latex_elements", {})
     # Sphinx's page headers print \@title; shorten it once the title page is out.
     elements["maketitle"] = (
-        "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + running_title + "}\\makeatother\n"
+        "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
     )
     if notice:
         html["announcement"] = NOTICE_TEXT

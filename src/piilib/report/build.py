@@ -23,6 +23,7 @@ import piilib
 from piilib import schema, units
 from piilib.bundle import DEMO_DIR, load_bundle
 from piilib.report import book, chapters, data, execute
+from piilib.report.markup import escape_markdown
 
 # The project's own files are found from the package (like piilib.units finds data/units);
 # the published report and the cache go where the user runs the command.
@@ -181,7 +182,8 @@ def build_report(options: BuildOptions) -> BuildResult:
         running_title=RUNNING_TITLE.format(edition=options.edition, province=province_name),
         notice=show_notice,
         pdf_stem=pdf_stem,
-        substitutions={"edition": str(options.edition), "province_name": province_name},
+        # Substitution values are read as Markdown: the name is shown literally.
+        substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
     )
     source = cache_dir / "book"
     book.write_tree(source, book.book_files(Path(options.static_dir), config, pages))
@@ -204,9 +206,13 @@ def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staged = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
     shutil.rmtree(staged, ignore_errors=True)
-    shutil.copytree(html_dir, staged / HTML_DIR)
-    if pdf:
-        shutil.copy2(pdf, staged / pdf.name)
+    try:
+        shutil.copytree(html_dir, staged / HTML_DIR)
+        if pdf:
+            shutil.copy2(pdf, staged / pdf.name)
+    except BaseException:  # full disk, Ctrl+C ...: leave no partial copy beside out_dir
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
     return staged
 
 

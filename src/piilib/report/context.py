@@ -62,6 +62,8 @@ from piilib.pii import compute_pii, scores_table, to_idata
 from piilib.plan import load_plan
 from piilib.reference import trusted_facts
 from piilib.report import plots
+from piilib.report.markup import bold, code_span
+from piilib.report.markup import escape_markdown as md
 from piilib.report.notice import NOTICE_TEXT
 from piilib.report.tables import markdown_table
 from piilib.report.text import (
@@ -246,9 +248,9 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     own = _element(scores, province, index_code)
     region_rank, region_size = _region_rank(scores, province, index_code, region)
     headline = (
-        f"Theo tính toán trên bộ dữ liệu này, PII {edition} của {name} đạt "
+        f"Theo tính toán trên bộ dữ liệu này, PII {edition} của {md(name)} đạt "
         f"**{number(own['score'], 2)} điểm**, xếp **{rank_phrase(own['rank'], own['n_units'])}** "
-        f"cả nước và {rank_phrase(region_rank, region_size)} trong vùng {region_name}."
+        f"cả nước và {rank_phrase(region_rank, region_size)} trong vùng {md(region_name)}."
     )
     published, published_note = _published_comparison(current, province, name)
     sub_indices, efficiency_sentence = _sub_index_table(current, province, name)
@@ -268,7 +270,7 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
                                     if c in plan_rows.index else "–" for c in rows["code"]],
             "Cơ quan chủ trì": rows["lead_agency_key"].map(plan.agency_name),
         })
-        blocks.append(f"**{group.label_vi}** ({group.section} của kế hoạch, {len(rows)} chỉ số)\n\n"
+        blocks.append(f"**{md(group.label_vi)}** ({md(group.section)} của kế hoạch, {len(rows)} chỉ số)\n\n"
                       + markdown_table(frame))
     plan_indicators = "\n\n".join(blocks)
     return OverviewContext(
@@ -313,10 +315,10 @@ def _published_comparison(current: EditionResult, province: str, name: str) -> t
         ],
     })
     if facts.empty:
-        note = (f"Chưa có kết quả PII {current.edition} nào của {name} được công bố mà dự án tin cậy được "
+        note = (f"Chưa có kết quả PII {current.edition} nào của {md(name)} được công bố mà dự án tin cậy được "
                 "(dữ liệu tham chiếu: data/reference).")
     else:
-        sources = join_phrases(sorted(set(facts["source_url"].dropna().astype(str))))
+        sources = join_phrases(md(s) for s in sorted(set(facts["source_url"].dropna().astype(str))))
         note = (f"Cột “Đã công bố” lấy từ các nguồn báo chí đã được đối chiếu (dữ liệu tham chiếu của dự án); "
                 f"ô trống (–) là con số chưa được công bố hoặc không đáng tin. Nguồn: {sources}")
     return table, note
@@ -341,7 +343,7 @@ def _sub_index_table(current: EditionResult, province: str, name: str) -> tuple[
                  "Trung vị cả nước": number(efficiency.median(), 2)})
     ratio = float(efficiency[province])
     sentence = (
-        f"Hiệu quả đổi mới sáng tạo (tỷ số điểm đầu ra trên điểm đầu vào) của {name} là "
+        f"Hiệu quả đổi mới sáng tạo (tỷ số điểm đầu ra trên điểm đầu vào) của {md(name)} là "
         f"{number(ratio, 2)}: mỗi điểm đầu vào tương ứng {number(ratio, 2)} điểm đầu ra, "
         f"{comparison_phrase(ratio, efficiency.median(), 1, 2)} so với trung vị cả nước "
         f"({number(efficiency.median(), 2)}), xếp {rank_phrase(efficiency_rank[province], n_units)}."
@@ -377,9 +379,9 @@ def _profile(current: EditionResult, province: str, name: str, region: str, regi
     weakest = profile.loc[profile["rank"].idxmax()]
     above = int((profile["province"] > profile["national_median"]).sum())
     sentence = (
-        f"{name} cao hơn trung vị cả nước ở {above}/{len(profile)} trụ cột. Trụ cột mạnh nhất là "
-        f"“{strongest['label']}” ({rank_phrase(strongest['rank'], n_units)}); yếu nhất là "
-        f"“{weakest['label']}” ({rank_phrase(weakest['rank'], n_units)}, "
+        f"{md(name)} cao hơn trung vị cả nước ở {above}/{len(profile)} trụ cột. Trụ cột mạnh nhất là "
+        f"“{md(strongest['label'])}” ({rank_phrase(strongest['rank'], n_units)}); yếu nhất là "
+        f"“{md(weakest['label'])}” ({rank_phrase(weakest['rank'], n_units)}, "
         f"{comparison_phrase(weakest['province'], weakest['national_median'], 1, 1, 'điểm')} so với trung vị cả nước)."
     )
     figure = plots.profile_chart(
@@ -427,13 +429,13 @@ def _trajectory(bundle, edition: int, province: str, name: str):
     if len(main) >= 2:
         first, last = main.iloc[0], main.iloc[-1]
         sentence = (
-            f"Từ kỳ PII {int(first['edition'])} đến kỳ {int(last['edition'])}, điểm PII của {name} "
+            f"Từ kỳ PII {int(first['edition'])} đến kỳ {int(last['edition'])}, điểm PII của {md(name)} "
             f"thay đổi {signed(last['score'] - first['score'], 2)} điểm và thứ hạng "
             f"{rank_change_phrase(first['rank'], last['rank'])} (trên cùng {_map_label(edition)})."
         )
     if merged:
         sentence += (
-            f" Từ kỳ {schema.FIRST_MERGED_EDITION}, {name} bao gồm cả các tỉnh đã hợp nhất; để so sánh trên "
+            f" Từ kỳ {schema.FIRST_MERGED_EDITION}, {md(name)} bao gồm cả các tỉnh đã hợp nhất; để so sánh trên "
             "cùng địa giới, số liệu các kỳ trước được hài hòa (cộng tử số và mẫu số, hoặc bình quân gia "
             "quyền, theo quy tắc của từng chỉ số) rồi tính lại chỉ số trên bản đồ mới."
         )
@@ -475,7 +477,7 @@ def _goals(bundle, edition: int, province: str, trajectory: pd.DataFrame) -> tup
         rows.append({"Mục tiêu": goal.text_vi.rstrip(";. "), f"Kỳ {edition}": result,
                      "Đánh giá": verdict, f"Xác suất kỳ {edition + 1}: theo xu hướng": probability[0],
                      f"Xác suất kỳ {edition + 1}: nếu đạt mục tiêu": probability[1]})
-    intro = (f"{plan.document['title_vi']} ({plan.document['number']}, {plan.document['issuer_vi']}) "
+    intro = (f"{md(plan.document['title_vi'])} ({md(plan.document['number'])}, {md(plan.document['issuer_vi'])}) "
              f"đặt các mục tiêu dưới đây; cột “Đánh giá” so kết quả kỳ PII {edition} với từng mục tiêu, hai cột "
              f"cuối là xác suất đạt mục tiêu ở kỳ {edition + 1} (xem đoạn dưới bảng).")
     goals = pd.DataFrame(rows)
@@ -545,7 +547,7 @@ def _outlook_sentence(bundle, edition: int, province: str, name: str) -> str:
     return (
         f"Triển vọng kỳ PII {edition + 1} được ước lượng bằng {integer(result.draws)} lần mô phỏng: mỗi chỉ số của "
         f"mọi tỉnh, thành phố được rút ngẫu nhiên từ khoảng dự báo theo xu hướng của chính nó, rồi tính lại toàn bộ "
-        f"chỉ số. Nếu mọi địa phương tiếp tục xu hướng hiện nay, {name} có xác suất "
+        f"chỉ số. Nếu mọi địa phương tiếp tục xu hướng hiện nay, {md(name)} có xác suất "
         f"{percent(trend['p_top'])} ở trong top {result.top} cả nước và {percent(trend['p_region_lead'])} dẫn đầu "
         f"vùng; 90% số lần mô phỏng cho thứ hạng từ thứ {int(trend['rank_q05'])} đến thứ "
         f"{int(trend['rank_q95'])}. Nếu các cơ quan đạt mục tiêu khuyến nghị ở các chỉ số "
@@ -632,29 +634,29 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
     indicator_name = str(meta["name_vi"])
 
     footnotes = plan.footnotes[plan.footnotes["indicator"] == code]
-    footnote = " ".join(f"(Chú thích {int(n)} của kế hoạch) {t}" for n, t in zip(footnotes["number"], footnotes["text_vi"]))
+    footnote = " ".join(f"(Chú thích {int(n)} của kế hoạch) {md(t)}" for n, t in zip(footnotes["number"], footnotes["text_vi"]))
     # The framework's definition often is the plan's footnote: say it once.
     framework_definition = str(meta["definition_vi"]).strip()
     if framework_definition in set(footnotes["text_vi"].str.strip()):
         framework_definition = ""
-    definition = (f"**{code} {indicator_name}** — đơn vị: {unit_label}; {direction_phrase(direction)}. "
-                  + framework_definition).strip()
+    definition = (f"**{md(code)} {md(indicator_name)}** — đơn vị: {md(unit_label)}; {direction_phrase(direction)}. "
+                  + md(framework_definition)).strip()
     provisional_note = "" if meta["code_status"] == "official" else (
-        f"Mã {code} là mã tạm thời do dự án đặt (Bộ Khoa học và Công nghệ chưa công bố mã chính thức).")
-    cooperating = join_phrases(plan.agency_name(k) for k in item["cooperating_keys"])
-    agencies = (f"Cơ quan chủ trì: **{plan.agency_name(item['lead_agency_key'])}**. "
+        f"Mã {md(code)} là mã tạm thời do dự án đặt (Bộ Khoa học và Công nghệ chưa công bố mã chính thức).")
+    cooperating = join_phrases(md(plan.agency_name(k)) for k in item["cooperating_keys"])
+    agencies = (f"Cơ quan chủ trì: **{md(plan.agency_name(item['lead_agency_key']))}**. "
                 f"Cơ quan phối hợp: {cooperating}.")
     if pd.notna(item["rank_2024"]):
-        agencies += (f" Kế hoạch {plan.document['number']} xếp chỉ số này vào nhóm "
-                     f"“{plan.groups.set_index('key').at[item['group'], 'label_vi']}” "
-                     f"(năm {plan.document['rank_edition']}: thứ {int(item['rank_2024'])}/{int(item['rank_of'])}).")
+        agencies += (f" Kế hoạch {md(plan.document['number'])} xếp chỉ số này vào nhóm "
+                     f"“{md(plan.groups.set_index('key').at[item['group'], 'label_vi'])}” "
+                     f"(năm {md(plan.document['rank_edition'])}: thứ {int(item['rank_2024'])}/{int(item['rank_of'])}).")
     else:
-        agencies += (f" Kế hoạch {plan.document['number']} xếp chỉ số này vào nhóm "
-                     f"“{plan.groups.set_index('key').at[item['group'], 'label_vi']}”.")
+        agencies += (f" Kế hoạch {md(plan.document['number'])} xếp chỉ số này vào nhóm "
+                     f"“{md(plan.groups.set_index('key').at[item['group'], 'label_vi'])}”.")
 
     own = _element(current.scores, province, code)
     now_sentence = (
-        f"Kỳ PII {edition} (số liệu năm {schema.data_year(edition)}): {name} đạt **{with_unit(_value(own['raw_value']), unit_label)}**, "
+        f"Kỳ PII {edition} (số liệu năm {schema.data_year(edition)}): {md(name)} đạt **{md(with_unit(_value(own['raw_value']), unit_label))}**, "
         f"điểm chỉ số {number(own['score'], 1)}/100, xếp **{rank_phrase(own['rank'], own['n_units'])}**."
     )
     over_time, over_time_note = _indicator_over_time(bundle, edition, province, code, unit_label)
@@ -669,7 +671,7 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
     solutions = bullet_list(item["solution_vi"])
     tasks = plan.solutions[plan.solutions["indicators"].map(lambda codes: code in codes)]
     plan_tasks = "\n\n".join(
-        f"Mục {row.section} của kế hoạch ({row.assignment_vi}):\n\n{bullet_list(row.actions_vi)}"
+        f"Mục {md(row.section)} của kế hoạch ({md(row.assignment_vi)}):\n\n{bullet_list(row.actions_vi)}"
         for row in tasks.itertuples() if row.actions_vi
     )
     return IndicatorContext(
@@ -724,7 +726,7 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
                      unit_label):
     own = history[history[schema.UNIT] == province].dropna(subset=[schema.VALUE])
     if own.empty:
-        return (f"Chưa có chuỗi số liệu theo năm của {name} cho chỉ số này.", None, pd.DataFrame())
+        return (f"Chưa có chuỗi số liệu theo năm của {md(name)} cho chỉ số này.", None, pd.DataFrame())
     regions = dict(zip(units[schema.UNIT], units["region"]))
     analysis = analyse_thresholds(history[[schema.YEAR, schema.UNIT, schema.VALUE]], province, direction, regions,
                                   multiplicative=True, rank=TOP, coverage=COVERAGE)
@@ -735,7 +737,7 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
     first_year, last_year = int(observed[schema.YEAR].iloc[0]), int(observed[schema.YEAR].iloc[-1])
     if fit is None:
         band = pd.DataFrame(columns=[schema.YEAR, "predicted", "lower", "upper"])
-        sentence = (f"Chuỗi số liệu của {name} mới có {len(observed)} năm; cần ít nhất 3 năm để ước lượng xu hướng.")
+        sentence = (f"Chuỗi số liệu của {md(name)} mới có {len(observed)} năm; cần ít nhất 3 năm để ước lượng xu hướng.")
     else:
         band = fit.predict(years=list(range(first_year, last_year + 2)), coverage=COVERAGE)
         prediction = band.iloc[-1]
@@ -743,13 +745,13 @@ def _indicator_trend(history, province, name, region, region_name, units, direct
             slope = f"{signed(fit.slope, 1)}% mỗi năm (khoảng tin cậy {percent(SLOPE_CI_COVERAGE)}: " \
                     f"{number(fit.slope_ci[0], 1)}% đến {number(fit.slope_ci[1], 1)}%)"
         else:
-            slope = f"{with_unit(signed(fit.slope, _decimals_for(fit.slope)), unit_label)} mỗi năm (khoảng tin cậy " \
+            slope = f"{md(with_unit(signed(fit.slope, _decimals_for(fit.slope)), unit_label))} mỗi năm (khoảng tin cậy " \
                     f"{percent(SLOPE_CI_COVERAGE)}: {_value(fit.slope_ci[0])} đến {_value(fit.slope_ci[1])})"
         model = "tăng trưởng theo tỷ lệ (log-tuyến tính)" if fit.kind == "log-linear" else "tuyến tính"
         sentence = (
-            f"Giai đoạn {first_year}–{last_year}, xu hướng {model} của {name} là {slope}. Dự báo năm "
+            f"Giai đoạn {first_year}–{last_year}, xu hướng {model} của {md(name)} là {slope}. Dự báo năm "
             f"{int(prediction[schema.YEAR])} (kỳ PII {int(prediction[schema.YEAR]) + schema.DATA_YEAR_LAG}): "
-            f"{with_unit(_value(prediction['predicted']), unit_label)}, khoảng dự báo {percent(COVERAGE)} từ "
+            f"{md(with_unit(_value(prediction['predicted']), unit_label))}, khoảng dự báo {percent(COVERAGE)} từ "
             f"{_value(prediction['lower'])} đến {_value(prediction['upper'])}."
         )
     if history["harmonised"].any():
@@ -799,7 +801,7 @@ def _indicator_peers(bundle, edition, current, province, name, code, direction, 
     try:
         model = fit_peer_model(raw, structure, direction=direction, coverage=COVERAGE)
     except ValueError as error:
-        return (f"Chưa ước lượng được mô hình so sánh ({error}).", None)
+        return (f"Chưa ước lượng được mô hình so sánh ({md(error)}).", None)
     names = dict(zip(current.units[schema.UNIT], current.units["name_vi"]))
     peer_rows = table[(table["threshold"] == targets_module.BEST_PEER) & (table["basis"] == targets_module.CURRENT)]
     best_peer = str(peer_rows["reference_unit"].iloc[0]) if not peer_rows.empty and pd.notna(
@@ -813,20 +815,20 @@ def _indicator_peers(bundle, edition, current, province, name, code, direction, 
     own = model.table.loc[province]
     covariate_names = {"log_grdp_per_capita": "GRDP bình quân đầu người (log)", "log_population": "dân số (log)",
                        "urbanisation": "tỷ lệ đô thị hóa"}
-    covariates = join_phrases(covariate_names.get(c, c) for c in model.covariates)
+    covariates = join_phrases(md(covariate_names.get(c, c)) for c in model.covariates)
     position = comparison_phrase(own["value"], own["expected"], direction, _decimals_for(own["expected"]))
     inside = own["lower"] <= own["value"] <= own["upper"]
     sentence = (
         f"Mô hình hồi quy trên {model.n_obs} tỉnh, thành phố (biến giải thích: {covariates}; R² = "
-        f"{number(model.r_squared, 2)}) cho mức dự kiến của {name} là {with_unit(_value(own['expected']), unit_label)} "
+        f"{number(model.r_squared, 2)}) cho mức dự kiến của {md(name)} là {md(with_unit(_value(own['expected']), unit_label))} "
         f"(khoảng dự báo {percent(COVERAGE)}: {_value(own['lower'])} – {_value(own['upper'])}). Giá trị thực tế "
         f"{_value(own['value'])} {position} so với mức dự kiến, "
         + ("nằm trong khoảng dự báo: đúng với đặc điểm cơ cấu." if inside
            else "nằm ngoài khoảng dự báo: khác biệt rõ so với các địa phương có cơ cấu tương tự.")
     )
     if best_peer is not None:
-        sentence += (f" Địa phương tương đồng về cơ cấu có giá trị tốt nhất là {names.get(best_peer, best_peer)} "
-                     f"({with_unit(_value(peer_rows['threshold_value'].iloc[0]), unit_label)}).")
+        sentence += (f" Địa phương tương đồng về cơ cấu có giá trị tốt nhất là {md(names.get(best_peer, best_peer))} "
+                     f"({md(with_unit(_value(peer_rows['threshold_value'].iloc[0]), unit_label))}).")
     return sentence, figure
 
 
@@ -867,16 +869,16 @@ def _threshold_table(table: pd.DataFrame, edition: int, unit_label: str, code: s
 
 def _recommendation(table: pd.DataFrame, edition: int, name: str, unit_label: str, plan) -> str:
     chosen = targets_module.recommended_targets(table).iloc[0]
-    rule = RULE_TEXT.get(chosen["rule"], str(chosen["rule"]))
+    rule = md(RULE_TEXT.get(chosen["rule"], str(chosen["rule"])))
     evidence = EVIDENCE_LABELS.get(chosen["evidence_model"], "") if pd.notna(chosen["evidence_model"]) else ""
-    lead = str(chosen["lead_agency"])
+    lead = md(chosen["lead_agency"])
     if chosen["threshold"] == targets_module.MAINTAIN:
         return (f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: giữ vững mức "
-                f"{with_unit(_value(chosen['current_value']), unit_label)}** ({rule}). Cơ quan chủ trì: {lead}.")
+                f"{md(with_unit(_value(chosen['current_value']), unit_label))}** ({rule}). Cơ quan chủ trì: {lead}.")
     text = (
-        f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: {with_unit(_value(chosen['target_value']), unit_label)}** "
-        f"({_increment(chosen)} so với hiện nay), tức mức “{chosen['threshold_label']}”. "
-        f"Khi đạt, điểm PII của {name} thay đổi {signed(chosen['pii_change'], 2)} điểm và thứ hạng "
+        f"**Mục tiêu khuyến nghị cho kỳ PII {edition + 1}: {md(with_unit(_value(chosen['target_value']), unit_label))}** "
+        f"({md(_increment(chosen))} so với hiện nay), tức mức “{md(chosen['threshold_label'])}”. "
+        f"Khi đạt, điểm PII của {md(name)} thay đổi {signed(chosen['pii_change'], 2)} điểm và thứ hạng "
         f"{rank_change_phrase(chosen['current_pii_rank'], chosen['pii_rank'])}. "
         f"Quy tắc chọn: {rule}"
         + (f" (căn cứ: {evidence})" if evidence else "") + f". Cơ quan chủ trì: {lead}."
@@ -924,18 +926,18 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
             "PII tăng": [signed(v, 2) for v in rows["pii_change"]],
         })
         cooperating = join_phrases(dict.fromkeys(
-            plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"] for k in codes))
-        blocks.append(f"**{plan.agency_name(key)}** — chủ trì {len(rows)} chỉ số; phối hợp: {cooperating}.\n\n"
+            md(plan.agency_name(k)) for codes in plan.indicators_led_by(key)["cooperating_keys"] for k in codes))
+        blocks.append(f"**{md(plan.agency_name(key))}** — chủ trì {len(rows)} chỉ số; phối hợp: {cooperating}.\n\n"
                       + markdown_table(frame))
     deadline = ""
     if plan.deadline is not None:
-        deadline = (f"Theo kế hoạch (mục {plan.deadline.section}), {plan.deadline.from_vi} {plan.deadline.what_vi} "
-                    f"trước {plan.deadline.text_vi} (năm {edition + 1}: "
+        deadline = (f"Theo kế hoạch (mục {md(plan.deadline.section)}), {md(plan.deadline.from_vi)} "
+                    f"{md(plan.deadline.what_vi)} trước {md(plan.deadline.text_vi)} (năm {edition + 1}: "
                     f"{plan.deadline.date_for(edition + 1).strftime('%d/%m/%Y')}).")
     workbook = WORKBOOK_NAME.format(edition=edition, province=province)
     _write_workbook(table, Path(out_dir) / workbook)
-    intro = (f"Mỗi bảng dưới đây liệt kê các chỉ số mà một cơ quan chủ trì theo {plan.document['number']}, "
-             f"giá trị và thứ hạng của {name} ở kỳ PII {edition}, mục tiêu khuyến nghị cho kỳ {edition + 1} "
+    intro = (f"Mỗi bảng dưới đây liệt kê các chỉ số mà một cơ quan chủ trì theo {md(plan.document['number'])}, "
+             f"giá trị và thứ hạng của {md(name)} ở kỳ PII {edition}, mục tiêu khuyến nghị cho kỳ {edition + 1} "
              "(xem quy tắc chọn trong từng chương chỉ số) và mức điểm PII tăng thêm khi đạt mục tiêu.")
     return AgenciesContext(edition=edition, province_name=name, data_note=_data_note(bundle, edition),
                            intro=intro, sections="\n\n".join(blocks), deadline=deadline,
@@ -979,7 +981,7 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     n_units = len(current.units)
     # 52 rows become a LaTeX longtable, whose columns do not wrap: short names, few columns.
     levers = pd.DataFrame({
-        "Mã": [f"**{c}**" if c in plan_codes else c for c in table["indicator"]],
+        "Mã": [bold(c) if c in plan_codes else c for c in table["indicator"]],
         "Chỉ số": [_short(meta.at[c, "name_vi"], 30) for c in table["indicator"]],
         "Hạng": [rank_fraction(r, n_units) for r in table["rank"]],
         "+10 điểm": [number(v, 3) for v in table["points_per_score"]],
@@ -994,14 +996,14 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     sentence = (
         f"Mỗi +10 điểm ở một chỉ số làm PII tăng từ {number(weights.min(), 3)} đến {number(weights.max(), 3)} điểm, "
         "tùy trọng số của chỉ số trong cây chỉ số (trụ cột có ít chỉ số thì mỗi chỉ số nặng hơn). "
-        f"Nếu {name} đạt trung vị cả nước ở chỉ số {best['indicator']} ({meta.at[best['indicator'], 'name_vi']}), "
+        f"Nếu {md(name)} đạt trung vị cả nước ở chỉ số {md(best['indicator'])} ({md(meta.at[best['indicator'], 'name_vi'])}), "
         f"PII tăng {number(best['median_gain'], 2)} điểm — nhiều nhất trong {len(table)} chỉ số; đạt mức tốt nhất "
-        f"vùng {region_name} ở chỉ số này, PII tăng {number(best['region_best_gain'], 2)} điểm. "
+        f"vùng {md(region_name)} ở chỉ số này, PII tăng {number(best['region_best_gain'], 2)} điểm. "
         "Các mức tăng được tính lại bằng toàn bộ quy trình. Trong bảng: “+10 điểm” là số điểm PII tăng khi điểm "
         "chỉ số tăng 10; “Trung vị” và “Vùng” là số điểm PII tăng khi giá trị chỉ số đạt trung vị cả nước "
         "hoặc mức tốt nhất vùng; mã in đậm là chỉ số của kế hoạch."
     )
-    intro = (f"Chương này trả lời câu hỏi: cải thiện chỉ số nào thì PII của {name} tăng nhiều nhất? "
+    intro = (f"Chương này trả lời câu hỏi: cải thiện chỉ số nào thì PII của {md(name)} tăng nhiều nhất? "
              f"Bảng dưới đây xét cả {len(table)} chỉ số, không chỉ các chỉ số của kế hoạch.")
     robustness_sentence, robustness_figure = _robustness(bundle, edition, province, name)
     return LeversContext(edition=edition, province_name=name, data_note=_data_note(bundle, edition),
@@ -1038,7 +1040,7 @@ def _robustness(bundle, edition: int, province: str, name: str):
         f"Phương pháp tính có những lựa chọn mà kết quả phụ thuộc vào: {varied}. Theo cách làm của COINr "
         f"(phân tích bất định), chỉ số được tính lại {integer(len(ranks))} lần, mỗi lần với một tổ hợp lựa chọn "
         f"ngẫu nhiên (trọng số dao động {noise} quanh giá trị gốc; chuẩn hóa min–max hoặc z-score; trung bình cộng "
-        f"hoặc trung bình nhân; có hoặc không xử lý ngoại lai). Thứ hạng của {name} theo phương pháp chính thức là "
+        f"hoặc trung bình nhân; có hoặc không xử lý ngoại lai). Thứ hạng của {md(name)} theo phương pháp chính thức là "
         f"thứ {nominal}; qua các lần tính lại, trung vị là thứ {int(own['median_rank'])} và 90% số lần nằm trong "
         f"khoảng **thứ {int(own['q05'])} đến thứ {int(own['q95'])}**. "
         + ("Thứ hạng vì vậy khá vững với cách tính." if own["q95"] - own["q05"] <= 4
@@ -1094,7 +1096,7 @@ SUPPLEMENT_LABEL = " — bổ sung từ bộ dữ liệu minh họa"
 def _files_phrase(bundle: DataBundle) -> str:
     if bundle.origin == OFFICIAL_FILE:
         return (f"tệp số liệu chính thức; chuỗi số liệu theo năm và biến cơ cấu lấy từ bộ dữ liệu minh họa "
-                f"`{bundle.supplement.relative_to(REPO_ROOT).as_posix()}`")
+                f"{code_span(bundle.supplement.relative_to(REPO_ROOT).as_posix())}")
     return f"{len(bundle.files)} tệp CSV"
 
 
@@ -1121,7 +1123,7 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
             for _, row in bundle.files.iterrows()],
     })
     editions = bundle.editions()
-    files_sentence = (f"Dữ liệu đọc từ `{bundle.path.name}` ({_files_phrase(bundle)}); có giá trị cho các kỳ PII "
+    files_sentence = (f"Dữ liệu đọc từ {code_span(bundle.path.name)} ({_files_phrase(bundle)}); có giá trị cho các kỳ PII "
                       f"{join_phrases(str(e) for e in editions)}. Kỳ PII E dùng số liệu năm E − {schema.DATA_YEAR_LAG}. "
                       + _parts_sentence(bundle, edition))
     values = current.values

@@ -23,6 +23,7 @@ from pathlib import Path
 import nbformat
 
 from piilib.report.chapters import Chapter
+from piilib.report.markup import escape_markdown
 
 # Bump when the way finished notebooks are produced changes, so old cache entries are unused.
 CACHE_FORMAT = 1
@@ -88,9 +89,9 @@ def set_title(notebook: nbformat.NotebookNode, title: str) -> None:
     """
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and _HEADING.search(cell.source):
-            cell.source = _HEADING.sub(lambda _: f"# {title}", cell.source, count=1)
+            cell.source = _HEADING.sub(lambda _: f"# {escape_markdown(title)}", cell.source, count=1)
             return
-    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {title}"))
+    notebook.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {escape_markdown(title)}"))
 
 
 def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:

@@ -25,6 +25,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
+from piilib.report.markup import escape_markdown
+
 # A4 text block (about 16 cm wide) in inches; heights keep a figure and its caption on a page.
 PAGE_WIDTH = 6.3
 DPI = 150
@@ -57,6 +59,8 @@ _STYLE = {
     "grid.color": "#e6e6e6",
     "grid.linewidth": 0.6,
     "svg.hashsalt": "piilib",
+    # Names are text: a "$" in a province or indicator name is not the start of a formula.
+    "text.parse_math": False,
 }
 
 
@@ -360,7 +364,8 @@ def figure_markdown(figure: Figure, directory: Path) -> str:
     png = figure._repr_png_()
     name = f"hinh-{hashlib.sha256(png).hexdigest()[:16]}.png"
     (Path(directory) / name).write_bytes(png)
-    return f"```{{figure}} {name}\n:width: 100%\n\n{title}\n```"
+    # The caption is Markdown: names in the title are shown literally.
+    return f"```{{figure}} {name}\n:width: 100%\n\n{escape_markdown(title)}\n```"
 
 
 def show_figure(figure: Figure | None) -> None:

@@ -6,7 +6,11 @@ A DataFrame displayed as-is prints as monospace text in the PDF; markdown output
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+from piilib.report.markup import MarkdownText, escape_markdown
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -25,8 +29,11 @@ def _cell(value, decimals: int | None) -> str:
         value = format_number(int(value))
     elif pd.api.types.is_float(value):
         value = format_number(float(value), decimals)
-    # A pipe would end the cell; a newline would end the row.
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    if isinstance(value, MarkdownText):  # Markdown on purpose; a bare pipe would still end the cell
+        return re.sub(r"(?<!\\)((?:\\\\)*)\|", r"\1\\|", str(value)).replace("\n", " ")
+    # Text from files and names is shown literally: no HTML, link or emphasis, no pipe ending
+    # the cell, no newline ending the row.
+    return escape_markdown(value)
 
 
 def markdown_table(
@@ -40,7 +47,9 @@ def markdown_table(
     decimals: digits after the decimal comma for float cells (numbers are written the
     Vietnamese way, see `format_number`); missing values show as an en dash.
     align: one letter per column, l / r / c; default: numbers right, text left.
-    caption: when given, the table is numbered and captioned ("Bảng 2.1: ...").
+    caption: when given, the table is numbered and captioned ("Bảng 2.1: ..."); shown literally.
+    Text cells, headers and the caption are escaped (`piilib.report.markup.escape_markdown`):
+    names from files show as they are; a cell that is Markdown on purpose is a `MarkdownText`.
     """
     columns = [str(column) for column in frame.columns]
     if align is None:
@@ -57,7 +66,9 @@ def markdown_table(
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(_cell(value, decimals) for value in row) + " |")
     if caption:
-        lines = [f"```{{table}} {caption}"] + lines + ["```"]
+        # A backtick fence's caption cannot hold a backtick; a tilde fence's can.
+        fence = "~~~" if "`" in str(caption) else "```"
+        lines = [f"{fence}{{table}} {escape_markdown(caption)}"] + lines + [fence]
     return "\n".join(lines)
 
 

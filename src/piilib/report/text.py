@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from piilib.report.markup import MarkdownText, escape_markdown
 from piilib.report.tables import format_number
 
 MISSING = "–"
@@ -122,11 +123,16 @@ def with_unit(value_text: str, unit: str) -> str:
 
 def bullet_list(items: Iterable[str]) -> str:
     """Markdown bullets, one item per line ("" when there is none). Items written as
-    sub-items ("+ ...", as in the plan's text) become nested bullets."""
+    sub-items ("+ ...", as in the plan's text) become nested bullets. Items are text (from the
+    plan's files), shown literally (`escape_markdown`) unless they are `MarkdownText`."""
     lines = []
     for item in items:
+        keep = MarkdownText if isinstance(item, MarkdownText) else str  # str methods drop the mark
         item = str(item).strip()
-        lines.append(f"  - {item[2:].strip()}" if item.startswith("+ ") else f"- {item}")
+        if item.startswith("+ "):
+            lines.append(f"  - {escape_markdown(keep(item[2:].strip()))}")
+        else:
+            lines.append(f"- {escape_markdown(keep(item))}")
     return "\n".join(lines)
 
 
