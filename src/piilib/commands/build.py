@@ -9,8 +9,6 @@ from pathlib import Path
 from piilib.cli import InputError
 
 EXIT_BUILD_FAILED = 1
-# What a published report folder holds; the build replaces the whole folder.
-PUBLISHED_ENTRIES = (report_build.HTML_DIR, "*.pdf")
 
 
 def __getattr__(name: str):
@@ -104,15 +102,18 @@ def output_problems(options: report_build.BuildOptions) -> list[str]:
     """Why the report cannot be published into --out or built in --cache-dir: either holds or
     lies inside an input (data, templates, the project's files), or --out already holds files
     that are not a published report (publishing replaces the whole folder)."""
+    from piilib.report import build as report_build
     from piilib.safe_write import output_dir_problems
 
+    # What a published report folder holds; the build replaces the whole folder.
+    published_entries = (report_build.HTML_DIR, "*.pdf")
     inputs = [options.data_path, options.templates_dir, options.static_dir, options.base_config,
               *report_build.library_inputs()]
     out = Path(options.out_dir)
     problems = output_dir_problems(out, inputs, "--out", replaced=True)
     if not problems and out.is_dir():
         foreign = sorted(p.name for p in out.iterdir()
-                         if not any(p.match(pattern) for pattern in PUBLISHED_ENTRIES))
+                         if not any(p.match(pattern) for pattern in published_entries))
         if foreign:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
             problems.append(f"--out {out} holds files that are not a published report ({shown}); publishing "
