@@ -51,6 +51,13 @@ def data_files(bundle: DataBundle) -> pd.DataFrame:
     return frame
 
 
+def data_label(bundle: DataBundle) -> str:
+    """How the chapter names the data read: repository-relative inside the repository
+    ("data/demo"), else the file or directory name (no machine-specific path)."""
+    path = bundle.path.resolve()
+    return path.relative_to(REPO_ROOT).as_posix() if REPO_ROOT in path.parents else path.name
+
+
 def supplement_path(bundle: DataBundle) -> str | None:
     """Where the history and covariates of an official file come from (repository-relative),
     None when the data are a directory or a long CSV of their own."""
