@@ -1,6 +1,6 @@
 """Figures for the report pages: read at a glance, Vietnamese labels, sized for an A4 page.
 
-Every function takes plain frames (the chapter context prepares them) and returns a
+Every function takes plain frames (the chapter's analyses in piilib.report prepare them) and returns a
 matplotlib `Figure` built without pyplot, so nothing is shown or kept alive by accident; a
 notebook shows it with `display(figure)`. Fonts are DejaVu Sans (all Vietnamese letters),
 the width fits the text block of an A4 page, and nothing is random, so a figure drawn twice
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
+from matplotlib import MatplotlibDeprecationWarning, rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -390,10 +391,13 @@ def pillar_distribution_chart(scores: pd.DataFrame, province: str, region: str, 
     own = scores[scores["unit"] == province]
     with _style():
         figure, axes = _figure(0.42 * len(order) + 1.4)
-        sns.boxplot(data=scores, x="score", y="label", order=order, ax=axes, color="white", width=0.55,
-                    fliersize=0, linewidth=0.8, whis=(0, 100), boxprops={"edgecolor": NATIONAL_COLOUR},
-                    medianprops={"color": NATIONAL_COLOUR, "linewidth": 1.6},
-                    whiskerprops={"color": OTHER_COLOUR}, capprops={"color": OTHER_COLOUR})
+        with warnings.catch_warnings():
+            # seaborn 0.13 passes matplotlib 3.11 the deprecated `vert`; nothing for readers to act on.
+            warnings.simplefilter("ignore", MatplotlibDeprecationWarning)
+            sns.boxplot(data=scores, x="score", y="label", order=order, ax=axes, color="white", width=0.55,
+                        fliersize=0, linewidth=0.8, whis=(0, 100), boxprops={"edgecolor": NATIONAL_COLOUR},
+                        medianprops={"color": NATIONAL_COLOUR, "linewidth": 1.6},
+                        whiskerprops={"color": OTHER_COLOUR}, capprops={"color": OTHER_COLOUR})
         # Points spread across the row by a fixed low-discrepancy sequence, not random jitter:
         # the same data give the same picture.
         position = {label: index for index, label in enumerate(order)}
