@@ -158,7 +158,8 @@ def test_published_rank_is_set_beside_the_computed_one(current, scores):
     table = overview.published_comparison(current, PROVINCE).set_index("measure")
     assert table.at["rank", "published"] == fact["rank"]
     assert table.at["rank", "computed"] == _pii_row(scores)["rank"]
-    assert fact["source_url"] in table.at["rank", "source_url"]
+    assert fact["source_url"] in overview.published_sources(EDITION, PROVINCE)
+    assert overview.published_sources(2019, PROVINCE) == []
 
 
 def test_efficiency_is_output_over_input(current, scores):

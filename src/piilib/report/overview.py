@@ -61,8 +61,8 @@ def published_comparison(current: EditionResult, province: str) -> pd.DataFrame:
     """Computed and published PII rank, score and sub-index scores, one row each.
 
     Columns: measure ("rank", "score", then the sub-index codes), name (the element's name),
-    computed, published (NaN when not published or not trusted), source_url.
-    Published figures come from the project's checked reference facts (data/reference).
+    computed, published (NaN when not published or not trusted). Published figures come from
+    the project's checked reference facts (data/reference); `published_sources` lists where.
     """
     facts = trusted_facts()
     facts = facts[(facts[schema.EDITION] == current.edition) & (facts[schema.UNIT] == province)]
@@ -73,10 +73,16 @@ def published_comparison(current: EditionResult, province: str) -> pd.DataFrame:
     for code, column in zip(sub_index_codes(current.scores), ("input_score", "output_score")):
         sub = element(current.scores, province, code)
         rows.append((code, str(sub["element_name"]), float(sub["score"]), fact.get(column)))
-    sources = "; ".join(sorted(set(facts["source_url"].dropna().astype(str)))) if not facts.empty else ""
     table = pd.DataFrame(rows, columns=["measure", "name", "computed", "published"])
     table["published"] = pd.to_numeric(table["published"], errors="coerce")
-    return table.assign(source_url=sources or pd.NA)
+    return table
+
+
+def published_sources(edition: int, province: str) -> list[str]:
+    """Addresses of the checked publications behind the published figures (none: empty)."""
+    facts = trusted_facts()
+    facts = facts[(facts[schema.EDITION] == int(edition)) & (facts[schema.UNIT] == province)]
+    return sorted(set(facts["source_url"].dropna().astype(str)))
 
 
 def sub_indices(current: EditionResult, province: str) -> pd.DataFrame:
@@ -212,4 +218,5 @@ def map_sizes(trajectory_frame: pd.DataFrame) -> dict[str, int]:
 
 __all__ = ["CURRENT_MAP", "FORMER_MAP", "Position", "map_size", "map_sizes", "pillar_profile", "pillar_rank_history",
            "pillar_scores", "plan_indicator_ranks", "position", "provenance_counts", "published_comparison",
+           "published_sources",
            "sub_indices", "trajectory"]
