@@ -86,10 +86,44 @@ def test_template_parameters_cell_declares_what_the_build_passes(template):
         if chapter.template == template.name
     )
     passed = set(chapters.common_parameters(2024, "can-tho", DEMO_DATA)) | set(chapter.parameters)
-    assert declared == passed, (
+    # A chapter may declare more (e.g. the agencies' output_dir): those keep their defaults.
+    assert passed <= declared, (
         f"{template.name}: the parameters cell declares {sorted(declared)}, "
         f"the build passes {sorted(passed)}"
     )
+
+
+ANALYSIS_CHAPTERS = ["overview", "agencies", "levers", "methodology"]
+GLUE_REFERENCE = re.compile(r"\{glue:(?:text|md|figure|any)?\}`?\s*([A-Za-z_][\w]*)")
+
+
+@pytest.mark.parametrize("stem", ANALYSIS_CHAPTERS)
+def test_analysis_chapters_read_data_from_the_repository_and_write_nowhere_in_notebooks(stem):
+    notebook = nbformat.read(TEMPLATES / f"{stem}.ipynb", as_version=4)
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'data_path = "data/demo"' in parameters.source  # resolved by piilib.paths.repo_path
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "load_edition_bundle(data_path" in code
+    assert "show_figure(" not in code  # it writes PNG files into the working directory
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    if "{glue:figure}" in markdown:
+        assert ":alt:" in markdown and ":name:" in markdown
+
+
+def glued(notebook_path: Path) -> dict[str, dict]:
+    """Glue key -> the glued MIME bundle (prefix removed) of an executed notebook."""
+    values = {}
+    for cell in nbformat.read(notebook_path, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if scrapbook:
+                prefix = scrapbook.get("mime_prefix", "")
+                values[scrapbook["name"]] = {k[len(prefix):]: v for k, v in output["data"].items()}
+    return values
+
+
+def glued_text(values: dict[str, dict], key: str) -> str:
+    return ast.literal_eval(values[key]["text/plain"])
 
 
 # --- the sanitize file ---------------------------------------------------------------------
@@ -220,3 +254,46 @@ def test_executed_chapters_reproduce_under_nbval(executed_chapters, tmp_path):
     assert results.get((WRONG, 0)) == "failed", (
         f"nbval accepted a wrong stored output; outputs were not compared:\n{log}"
     )
+
+
+@pytest.mark.slow
+def test_overview_glues_the_engines_score_and_rank(executed_chapters, tmp_path):
+    from piilib.pii import scores_for_edition
+    from piilib.report.text import number, rank_phrase
+
+    data = executed_chapters[chapters.OVERVIEW].parents[3] / "data"
+    scores = scores_for_edition(2024, data)  # the engine, without the report layer
+    pii = scores[(scores["unit"] == "can-tho") & (scores["kind"] == "index")].iloc[0]
+    values = glued(executed_chapters[chapters.OVERVIEW])
+    assert glued_text(values, "pii_score") == number(pii["score"], 2)
+    assert glued_text(values, "pii_rank") == rank_phrase(pii["rank"], pii["n_units"])
+    region = scores[(scores["kind"] == "index") & (scores["region"] == pii["region"])]
+    assert glued_text(values, "region_rank") == rank_phrase((region["score"] > pii["score"]).sum() + 1, len(region))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", ANALYSIS_CHAPTERS)
+def test_every_glue_reference_in_the_prose_is_glued(executed_chapters, stem):
+    notebook = nbformat.read(executed_chapters[stem], as_version=4)
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    referenced = set(GLUE_REFERENCE.findall(markdown))
+    values = glued(executed_chapters[stem])
+    assert referenced, f"{stem}: no glued values in the prose"
+    assert referenced <= set(values), f"{stem}: prose refers to keys never glued: {sorted(referenced - set(values))}"
+    figures = re.findall(r"\{glue:figure\}\s+(\w+)", markdown)
+    assert all("image/png" in values[key] for key in figures), stem
+
+
+def test_a_chapter_runs_from_any_working_directory_with_its_defaults(tmp_path):
+    import papermill
+
+    before = sorted(path.name for path in TEMPLATES.iterdir())
+    papermill.execute_notebook(
+        str(TEMPLATES / "methodology.ipynb"), str(tmp_path / "out.ipynb"), parameters={},
+        cwd=str(tmp_path), progress_bar=False, log_output=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    values = glued(tmp_path / "out.ipynb")
+    assert glued_text(values, "data_name") == "data/demo"
+    assert sorted(path.name for path in TEMPLATES.iterdir()) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.ipynb"]

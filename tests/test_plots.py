@@ -130,3 +130,41 @@ def test_a_shown_figure_is_a_numbered_figure_captioned_with_its_title(tmp_path):
     assert not figure.get_suptitle() or not figure._suptitle.get_visible()  # not printed twice
     again = plots.rank_distribution_chart(shares, current_rank=7, interval=(6, 8), title="Thứ hạng PII")
     assert plots.figure_markdown(again, tmp_path) == markdown  # same data, same file name
+
+
+def test_a_figure_without_title_has_none():
+    figure = plots.rank_distribution_chart(pd.Series([1.0], index=[7]), current_rank=7, interval=(7, 7))
+    assert figure.get_suptitle() == ""  # the book's caption carries it
+
+
+def test_pillar_rank_heatmap_writes_each_rank_in_its_cell():
+    ranks = pd.DataFrame({2023: [16.0, 2.0], 2024: [13.0, 6.0]}, index=["1. Thể chế", "7. Tác động"])
+    figure = plots.pillar_rank_heatmap(ranks, n_units=63)
+    axes = figure.axes[0]
+    # seaborn annotates row by row: (row 1: 2023, 2024), (row 2: 2023, 2024)
+    assert [t.get_text() for t in axes.texts] == ["16", "13", "2", "6"]
+    assert [t.get_text() for t in axes.get_yticklabels()] == list(ranks.index)
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["2023", "2024"]
+    mesh = axes.collections[0]
+    assert mesh.get_clim() == (1, 63)  # colour scale over the whole map, not the shown ranks
+
+
+def test_pillar_distribution_puts_the_province_at_its_score_and_the_region_in_blue():
+    scores = pd.DataFrame({
+        "unit": ["a", "b", "c", "a", "b", "c"], "region": ["r", "r", "s", "r", "r", "s"],
+        "label": ["1. X"] * 3 + ["2. Y"] * 3, "score": [40.0, 30.0, 20.0, 55.0, 50.0, 10.0],
+    })
+    figure = plots.pillar_distribution_chart(scores, "a", "r", province_label="A", region_label="Vùng r")
+    axes = figure.axes[0]
+    province = [c for c in axes.collections if isinstance(c, PathCollection)
+                and np.allclose(c.get_facecolor()[0], to_rgba(plots.PROVINCE_COLOUR))]
+    assert len(province) == 1
+    assert sorted(province[0].get_offsets()[:, 0]) == [40.0, 55.0]
+    region = [c for c in axes.collections if isinstance(c, PathCollection)
+              and len(c.get_offsets()) and np.allclose(c.get_facecolor()[0], to_rgba(plots.REGION_COLOUR))]
+    assert [list(c.get_offsets()[:, 0]) for c in region] == [[30.0, 50.0]]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["1. X", "2. Y"]
+    assert _legend_labels(figure)[:2] == ["A", "Vùng r"]
+    png = figure._repr_png_()
+    assert png == plots.pillar_distribution_chart(scores, "a", "r", province_label="A",
+                                                  region_label="Vùng r")._repr_png_()  # no random jitter

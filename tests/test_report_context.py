@@ -1,5 +1,6 @@
-"""Chapter contexts on the bundled data: facts consistent with the engine, the plan and the
-framework computed independently; Vietnamese phrasing helpers checked by hand."""
+"""The report's chapter analyses on the bundled data (piilib.report.overview, .goals, .agencies,
+.levers, .methodology and the indicator context): facts consistent with the engine, the plan and
+the framework computed independently; Vietnamese phrasing helpers and escaping checked by hand."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ from piilib.demo import DEMO_DIR
 from piilib.framework import indicators, load_framework
 from piilib.pii import scores_for_edition
 from piilib.plan import load_plan
-from piilib.report import context, text
+import datetime
+
+from piilib import paths
+from piilib.report import agencies, context, editions, goals, levers, methodology, overview, text
+from piilib.report.markup import escape_markdown
 
 PROVINCE = "can-tho"
 EDITION = 2024
@@ -33,8 +38,13 @@ def _pii_row(scores_frame, unit=PROVINCE):
 
 
 @pytest.fixture(scope="module")
-def overview():
-    return context.overview_context(str(EDITION), PROVINCE, str(DEMO_DIR))
+def bundle():
+    return editions.load_edition_bundle(str(DEMO_DIR), str(EDITION))
+
+
+@pytest.fixture(scope="module")
+def current(bundle):
+    return editions.edition_result(bundle, EDITION)
 
 
 # --- text helpers --------------------------------------------------------------------------
@@ -70,60 +80,134 @@ def test_vietnamese_phrases():
     assert text.bullet_list(["Làm A", "+ chi tiết"]) == "- Làm A\n  - chi tiết"
 
 
+def test_change_and_verdict_phrases():
+    assert text.change_phrase(1.234) == "tăng 1,23 điểm"
+    assert text.change_phrase(-3.41) == "giảm 3,41 điểm"
+    assert text.change_phrase(0.004) == "không đổi"  # rounds to zero at the shown precision
+    assert text.change_phrase(-0.5, 1, "điểm phần trăm") == "giảm 0,5 điểm phần trăm"
+    assert text.change_phrase(float("nan")) == "chưa so sánh được"
+    assert text.verdict_label(True) == "Đạt"
+    assert text.verdict_label(False) == "Chưa đạt"
+    assert text.verdict_label(pd.NA) == "–"
+
+
+def test_rank_band_sentence_turns_wide_at_five_places():
+    assert "khá vững" in text.rank_band_sentence(6, 10)
+    assert "rộng" in text.rank_band_sentence(6, 11)
+
+
+def test_measured_values_shorten_and_dates():
+    assert text.measured(27.4712) == "27,47"
+    assert text.measured(0.00423) == "0,0042"  # two significant digits below 1
+    assert text.measured(0) == "0,00"
+    assert text.measured(None) == "–"
+    assert text.shorten("abcdef", 4) == "abc…"
+    assert text.shorten("abc", 4) == "abc"
+    assert text.date_vi(datetime.date(2025, 7, 15)) == "15/07/2025"
+
+
+def test_escape_markdown_keeps_names_as_written():
+    assert escape_markdown("Sở *KH* & CN") == "Sở \\*KH\\* & CN"
+    assert escape_markdown("covariates_2025_map.csv") == "covariates\\_2025\\_map.csv"
+    assert escape_markdown("[a](b) `c` <d>") == "\\[a\\](b) \\`c\\` \\<d\\>"
+    assert escape_markdown("dòng 1\ndòng 2") == "dòng 1 dòng 2"
+    assert escape_markdown("Hậu Giang") == "Hậu Giang"
+
+
+def test_paths_resolve_against_the_repository(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert paths.repo_path("data/demo") == paths.REPO_ROOT / "data" / "demo"
+    assert paths.repo_path(tmp_path / "x") == tmp_path / "x"
+    # A build runs a chapter in its own directory: artefacts go there.
+    assert paths.output_directory("") == tmp_path
+    # From notebooks/ (Jupyter's default) or the repository root: never into notebooks/.
+    monkeypatch.chdir(paths.REPO_ROOT / "notebooks")
+    assert paths.output_directory("") == paths.INTERACTIVE_DIR
+    assert paths.output_directory(tmp_path / "out") == tmp_path / "out" and (tmp_path / "out").is_dir()
+
+
 # --- data note ----------------------------------------------------------------------------
 
 def test_data_note_says_which_data_are_illustrative(tmp_path):
-    assert "minh họa" in context._data_note(load_bundle(DEMO_DIR), EDITION)
+    assert "minh họa" in editions.data_note(load_bundle(DEMO_DIR), EDITION)
     values = pd.read_csv(DEMO_DIR / "values.csv").assign(provenance=schema.OFFICIAL)
     values.to_csv(tmp_path / "values.csv", index=False)
-    assert context._data_note(load_bundle(tmp_path), EDITION) == ""
+    assert editions.data_note(load_bundle(tmp_path), EDITION) == ""
     # Official values with illustrative history: the note names the history, not the values.
     shutil.copy(DEMO_DIR / "history.csv", tmp_path / "history.csv")
-    note = context._data_note(load_bundle(tmp_path), EDITION)
+    note = editions.data_note(load_bundle(tmp_path), EDITION)
     assert "chuỗi số liệu theo năm là số liệu minh họa" in note and "giá trị các chỉ số" not in note
 
 
 # --- overview ------------------------------------------------------------------------------
 
-def test_overview_rank_and_score_are_the_engines(overview, scores):
+def test_position_is_the_engines_score_and_rank(current, scores):
     pii = _pii_row(scores)
-    assert f"thứ {int(pii['rank'])}/{int(pii['n_units'])}" in overview.headline
-    assert text.number(pii["score"], 2) in overview.headline
-    computed = overview.published.set_index("Chỉ tiêu")["Tính toán trên bộ dữ liệu"]
-    assert computed["Thứ hạng PII"] == str(int(pii["rank"]))
+    place = overview.position(current, PROVINCE)
+    assert (place.score, place.rank, place.n_units) == (pytest.approx(pii["score"]), int(pii["rank"]), int(pii["n_units"]))
+    region = scores[(scores["kind"] == "index") & (scores["region"] == pii["region"])]
+    assert place.region_rank == int((region["score"] > pii["score"]).sum()) + 1
+    assert place.region_size == len(region)
 
 
-def test_overview_sets_the_published_rank_beside_the_computed_one(overview):
+def test_published_rank_is_set_beside_the_computed_one(current, scores):
     from piilib.reference import trusted_facts
 
     facts = trusted_facts()
     fact = facts[(facts[schema.EDITION] == EDITION) & (facts[schema.UNIT] == PROVINCE)].iloc[0]
-    published = overview.published.set_index("Chỉ tiêu")["Đã công bố"]
-    assert published["Thứ hạng PII"] == str(int(fact["rank"]))
+    table = overview.published_comparison(current, PROVINCE).set_index("measure")
+    assert table.at["rank", "published"] == fact["rank"]
+    assert table.at["rank", "computed"] == _pii_row(scores)["rank"]
+    assert fact["source_url"] in overview.published_sources(EDITION, PROVINCE)
+    assert overview.published_sources(2019, PROVINCE) == []
 
 
-def test_trajectory_has_every_edition_with_the_engines_ranks(overview):
+def test_efficiency_is_output_over_input(current, scores):
+    subs = overview.sub_indices(current, PROVINCE).set_index("code")
+    own = scores[(scores[schema.UNIT] == PROVINCE) & (scores["kind"] == "sub_index")].set_index("element")["score"]
+    input_code, output_code = list(own.index)[0], list(own.index)[-1]
+    assert subs.at["efficiency", "score"] == pytest.approx(own[output_code] / own[input_code])
+
+
+def test_trajectory_has_every_edition_with_the_engines_ranks(bundle):
+    trajectory = overview.trajectory(bundle, EDITION, PROVINCE).set_index("edition")
     for edition in (2023, 2024):
         pii = _pii_row(scores_for_edition(edition))
-        row = overview.trajectory[overview.trajectory["Kỳ PII"] == str(edition)].iloc[0]
-        assert row["Thứ hạng"] == f"{int(pii['rank'])}/{int(pii['n_units'])}"
+        assert trajectory.at[edition, "rank"] == int(pii["rank"])
+        assert trajectory.at[edition, "score"] == pytest.approx(pii["score"])
+    assert set(trajectory["series"]) == {overview.CURRENT_MAP}  # no merger before 2025
 
 
-def test_goals_are_judged_against_the_rank(overview, scores):
-    rank = int(_pii_row(scores)["rank"])
-    plan = load_plan()
-    goals = overview.goals.set_index("Mục tiêu")
-    top = plan.goals[(plan.goals["target_kind"] == "rank_at_most") & (plan.goals["target_scope"] == "national")].iloc[0]
-    assert goals.at[top["text_vi"].rstrip(";. "), "Đánh giá"] == ("Đạt" if rank <= top["target_value"] else "Chưa đạt")
-    assert f"Xác suất kỳ {EDITION + 1}: theo xu hướng" in goals.columns
-
-
-def test_profile_has_every_pillar_and_the_national_median(overview, scores):
+def test_pillar_profile_and_rank_history_are_the_engines(bundle, current, scores):
+    profile = overview.pillar_profile(current, PROVINCE)
     pillars = scores[scores["kind"] == "pillar"]
-    assert len(overview.profile) == pillars["element"].nunique()
-    first = pillars["element"].iloc[0]
-    median = pillars.loc[pillars["element"] == first, "score"].median()
-    assert overview.profile["Trung vị cả nước"].iloc[0] == text.number(median, 1)
+    assert len(profile) == pillars["element"].nunique()
+    first = profile.iloc[0]
+    assert first["national_median"] == pytest.approx(pillars.loc[pillars["element"] == first["code"], "score"].median())
+    history = overview.pillar_rank_history(bundle, EDITION, PROVINCE)
+    own = pillars[pillars[schema.UNIT] == PROVINCE]
+    assert list(history[EDITION]) == list(own["rank"].astype(float))
+    assert list(history.columns) == [2023, 2024]
+
+
+def test_goals_are_judged_against_the_rank(bundle, scores):
+    rank = int(_pii_row(scores)["rank"])
+    table = goals.goal_table(bundle, EDITION, PROVINCE, pd.Series({2023: 5, 2024: rank}))
+    plan = load_plan()
+    top = plan.goals[(plan.goals["target_kind"] == "rank_at_most") & (plan.goals["target_scope"] == "national")].iloc[0]
+    national = table[table["kind"] == goals.NATIONAL].iloc[0]
+    assert national["goal"] == top["text_vi"].rstrip(";. ")
+    assert bool(national["reached"]) == (rank <= top["target_value"])
+    assert 0 <= national["p_trend"] <= 1 and 0 <= national["p_targets"] <= 1
+    assert table.loc[table["kind"] == goals.QUALITATIVE, "reached"].isna().all()
+
+
+def test_plan_indicator_ranks_follow_the_plan(current, scores):
+    ranks = overview.plan_indicator_ranks(current, PROVINCE)
+    plan = load_plan()
+    assert list(ranks["code"]) == list(plan.indicators["code"])
+    own = scores[scores[schema.UNIT] == PROVINCE].set_index("element")
+    assert list(ranks["rank"]) == [float(own.at[c, "rank"]) for c in ranks["code"]]
 
 
 # --- indicator chapters --------------------------------------------------------------------
@@ -148,30 +232,45 @@ def test_unknown_indicator_is_refused_with_the_plan_codes():
 
 # --- agencies, levers, methodology ---------------------------------------------------------
 
-def test_agencies_cover_every_plan_indicator_under_its_lead(tmp_path):
-    ctx = context.agencies_context(str(EDITION), PROVINCE, str(DEMO_DIR), out_dir=tmp_path)
+def test_agencies_cover_every_plan_indicator_under_its_lead(bundle, tmp_path):
     plan = load_plan()
-    blocks = ctx.sections.split("\n\n**")
-    for item in plan.indicators.itertuples():
-        block = next(b for b in blocks if b.lstrip("*").startswith(plan.agency_name(item.lead_agency_key)))
-        assert f"| {item.code} |" in block
-    assert sum(ctx.sections.count(f"| {code} |") for code in plan.indicators["code"]) == len(plan.indicators)
-    workbook = tmp_path / context.WORKBOOK_NAME.format(edition=EDITION, province=PROVINCE)
-    assert workbook.is_file() and workbook.name in ctx.workbook
+    chosen = agencies.recommended_targets(bundle, EDITION, PROVINCE)
+    assert sorted(chosen["indicator"]) == sorted(plan.indicators["code"])
+    leads = dict(zip(plan.indicators["code"], plan.indicators["lead_agency_key"]))
+    assert all(leads[code] == key for code, key in zip(chosen["indicator"], chosen["lead_agency_key"]))
+    assert set(agencies.lead_agencies()) == set(plan.indicators["lead_agency_key"])
+    workbook = agencies.write_agency_workbook(bundle, EDITION, PROVINCE, tmp_path)
+    assert workbook == tmp_path / agencies.WORKBOOK_NAME.format(edition=EDITION, province=PROVINCE)
+    assert workbook.is_file()
+    assert agencies.deadline_date(EDITION) == plan.deadline.date_for(EDITION + 1)
 
 
-def test_levers_cover_all_indicators():
-    ctx = context.levers_context(str(EDITION), PROVINCE, str(DEMO_DIR))
-    assert len(ctx.levers) == len(indicators(load_framework(EDITION)))
-    assert "thứ" in ctx.robustness_sentence and ctx.robustness_figure is not None
+def test_increment_is_a_whole_count_when_the_indicator_counts():
+    row = pd.Series({"increment_count": 2, "count_noun": "đơn đăng ký", "increment_text": "+0,0002 đơn/xã"})
+    assert agencies.increment_text(row) == "+2 đơn đăng ký"
+    row["increment_count"] = pd.NA
+    assert agencies.increment_text(row) == "+0,0002 đơn/xã"
 
 
-def test_methodology_counts_official_and_provisional_codes():
-    ctx = context.methodology_context(str(EDITION), PROVINCE, str(DEMO_DIR))
+def test_levers_cover_all_indicators_and_the_rank_band_holds_the_median(current, scores):
+    table = levers.levers(current, PROVINCE)
+    assert len(table) == len(indicators(load_framework(EDITION)))
+    assert table["median_gain"].is_monotonic_decreasing
+    assert set(table.loc[table["in_plan"], "indicator"]) == set(load_plan().indicators["code"])
+    robust = levers.rank_robustness(current, PROVINCE, n=100)
+    assert robust.nominal == int(_pii_row(scores)["rank"])
+    assert robust.q05 <= robust.median <= robust.q95
+    assert robust.shares.sum() == pytest.approx(1.0)
+
+
+def test_methodology_counts_official_and_provisional_codes(bundle, current):
     framework = indicators(load_framework(EDITION))
-    assert len(ctx.provisional) == int((framework["code_status"] == "provisional").sum())
-    assert ctx.provisional_sentence.startswith(f"{len(framework) - len(ctx.provisional)}/{len(framework)} ")
-    assert "values.csv" in set(ctx.files["Tệp"])
-    assert ctx.provenance["Số giá trị"].sum() == len(context.edition_result(load_bundle(DEMO_DIR), EDITION).values)
-    steps = [entry["step"] for entry in context.edition_result(load_bundle(DEMO_DIR), EDITION).result.log]
-    assert list(ctx.method_log["Bước"]) == [context.STEP_LABELS[s] for s in steps]
+    provisional = methodology.provisional_codes(EDITION)
+    assert len(provisional) == int((framework["code_status"] == "provisional").sum())
+    assert provisional.attrs["total"] == len(framework)
+    assert "values.csv" in set(methodology.data_files(bundle)["file"])
+    assert methodology.provenance_summary(current)["values"].sum() == len(current.values)
+    assert list(methodology.method_log(current)["step"]) == [entry["step"] for entry in current.result.log]
+    assert methodology.data_label(bundle) == "data/demo"
+    assert methodology.harmonised_editions(bundle, EDITION) == []
+    assert methodology.merge_rules(EDITION)["n"].sum() == len(framework)

@@ -1,6 +1,6 @@
 """Figures for the report pages: read at a glance, Vietnamese labels, sized for an A4 page.
 
-Every function takes plain frames (the chapter context prepares them) and returns a
+Every function takes plain frames (the chapter's analyses in piilib.report prepare them) and returns a
 matplotlib `Figure` built without pyplot, so nothing is shown or kept alive by accident; a
 notebook shows it with `display(figure)`. Fonts are DejaVu Sans (all Vietnamese letters),
 the width fits the text block of an A4 page, and nothing is random, so a figure drawn twice
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
+from matplotlib import MatplotlibDeprecationWarning, rc_context
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -103,9 +104,11 @@ def _figure(height: float, ncols: int = 1, width: float = PAGE_WIDTH, **subplot_
     return figure, axes
 
 
-def _title(figure: Figure, text: str) -> None:
-    """The title at the figure's left edge (an axes title would start after long tick labels)."""
-    figure.suptitle(text, x=0.01, ha="left", fontsize=10)
+def _title(figure: Figure, text: str | None) -> None:
+    """The title at the figure's left edge (an axes title would start after long tick labels).
+    None: no title (a book figure glued with its caption carries the title there)."""
+    if text:
+        figure.suptitle(text, x=0.01, ha="left", fontsize=10)
 
 
 def _legend_below(figure: Figure, handles, labels, ncol: int) -> None:
@@ -122,7 +125,7 @@ def trend_chart(
     *,
     province_label: str,
     value_label: str,
-    title: str,
+    title: str | None = None,
     coverage: float,
 ) -> Figure:
     """An indicator's history with its trend, the prediction interval and the thresholds.
@@ -173,7 +176,7 @@ def peer_chart(
     *,
     best_peer: str | None,
     value_label: str,
-    title: str,
+    title: str | None = None,
     coverage: float,
 ) -> Figure:
     """Actual value against the value expected from each province's structure.
@@ -231,7 +234,7 @@ def profile_chart(
     province_label: str,
     national_label: str,
     region_label: str,
-    title: str,
+    title: str | None = None,
 ) -> Figure:
     """Pillar scores of the province (bars) against the national median and the region.
 
@@ -265,7 +268,7 @@ def profile_chart(
 # --------------------------------------------------------------------------- trajectory
 
 
-def trajectory_chart(trajectory: pd.DataFrame, *, title: str) -> Figure:
+def trajectory_chart(trajectory: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Score and rank over editions, side by side (rank axis inverted: up is better).
 
     trajectory: columns edition, score, rank, n_units, series (the label of each line, e.g.
@@ -304,7 +307,7 @@ def trajectory_chart(trajectory: pd.DataFrame, *, title: str) -> Figure:
 # --------------------------------------------------------------------------- levers
 
 
-def lever_chart(levers: pd.DataFrame, *, title: str, highlight: set[str] = frozenset()) -> Figure:
+def lever_chart(levers: pd.DataFrame, *, title: str | None = None, highlight: set[str] = frozenset()) -> Figure:
     """Gain in the PII from reaching the national median and the regional best, by indicator.
 
     levers: columns label, median_gain, region_best_gain, indicator (top to bottom in the
@@ -331,7 +334,7 @@ def lever_chart(levers: pd.DataFrame, *, title: str, highlight: set[str] = froze
 
 
 def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tuple[float, float],
-                            title: str) -> Figure:
+                            title: str | None = None) -> Figure:
     """How often each overall rank occurs under methodological uncertainty.
 
     ranks: rank -> share of replications (0–1). The current rank and the 5–95 % interval are
@@ -348,6 +351,82 @@ def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tu
         _title(figure, title)
         handles = [Patch(color=PROVINCE_COLOUR), Patch(color=BAND_COLOUR, alpha=0.3)]
         _legend_below(figure, handles, ["Thứ hạng theo phương pháp chính thức", "Khoảng 5–95%"], ncol=2)
+    return figure
+
+
+# --------------------------------------------------------------------------- scorecards (seaborn)
+
+
+def pillar_rank_heatmap(ranks: pd.DataFrame, *, n_units: int, title: str | None = None) -> Figure:
+    """The province's rank on each pillar (rows) in each edition (columns), as a scorecard.
+
+    ranks: index pillar label, one column per edition, values ranks (1 is best). Cells are
+    annotated with the rank; darker green is a better rank, on a scale from 1 to `n_units`.
+    """
+    import seaborn as sns
+
+    frame = ranks.astype(float)
+    frame.columns = [str(column) for column in frame.columns]
+    with _style():
+        figure, axes = _figure(0.36 * len(frame) + 1.2, width=PAGE_WIDTH)
+        sns.heatmap(frame, ax=axes, annot=True, fmt=".0f", cmap="YlGn_r", vmin=1, vmax=n_units,
+                    linewidths=0.8, linecolor="white", cbar_kws={"label": f"Thứ hạng (1–{n_units})"},
+                    annot_kws={"fontsize": 8})
+        axes.set_xlabel("Kỳ PII")
+        axes.set_ylabel("")
+        axes.tick_params(axis="y", rotation=0)
+        axes.grid(False)
+        _title(figure, title)
+    return figure
+
+
+def pillar_distribution_chart(scores: pd.DataFrame, province: str, region: str, *,
+                              province_label: str, region_label: str, title: str | None = None) -> Figure:
+    """Every province's pillar scores, one row per pillar: the nation as grey dots (a box for
+    the middle half), the region's other units in blue, the province as a red diamond.
+
+    scores: long frame with columns unit, region, label (pillar, in display order), score.
+    """
+    import seaborn as sns
+
+    order = list(dict.fromkeys(scores["label"]))
+    others = scores[(scores["unit"] != province)]
+    in_region = others[others["region"] == region]
+    own = scores[scores["unit"] == province]
+    with _style():
+        figure, axes = _figure(0.42 * len(order) + 1.4)
+        with warnings.catch_warnings():
+            # seaborn 0.13 passes matplotlib 3.11 the deprecated `vert`; nothing for readers to act on.
+            warnings.simplefilter("ignore", MatplotlibDeprecationWarning)
+            sns.boxplot(data=scores, x="score", y="label", order=order, ax=axes, color="white", width=0.55,
+                        fliersize=0, linewidth=0.8, whis=(0, 100), boxprops={"edgecolor": NATIONAL_COLOUR},
+                        medianprops={"color": NATIONAL_COLOUR, "linewidth": 1.6},
+                        whiskerprops={"color": OTHER_COLOUR}, capprops={"color": OTHER_COLOUR})
+        # Points spread across the row by a fixed low-discrepancy sequence, not random jitter:
+        # the same data give the same picture.
+        position = {label: index for index, label in enumerate(order)}
+
+        def dots(frame, **style):
+            spread = ((np.arange(len(frame)) * 0.618034) % 1 - 0.5) * 0.36
+            axes.scatter(frame["score"], frame["label"].map(position).to_numpy() + spread, **style)
+
+        dots(others[others["region"] != region], s=7, color=OTHER_COLOUR, zorder=3)
+        dots(in_region, s=12, color=REGION_COLOUR, zorder=4)
+        axes.scatter(own["score"], own["label"].map(position), s=46, marker="D", color=PROVINCE_COLOUR,
+                     edgecolor="white", linewidth=0.6, zorder=5)
+        axes.set_yticks(range(len(order)), order)
+        axes.set_ylim(len(order) - 0.5, -0.5)
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("Điểm (0–100)")
+        axes.set_ylabel("")
+        axes.grid(axis="y", visible=False)
+        _title(figure, title)
+        handles = [Line2D([], [], marker="D", linestyle="", color=PROVINCE_COLOUR, markersize=6),
+                   Line2D([], [], marker="o", linestyle="", color=REGION_COLOUR, markersize=4),
+                   Line2D([], [], marker="o", linestyle="", color=OTHER_COLOUR, markersize=3),
+                   Patch(facecolor="white", edgecolor=NATIONAL_COLOUR)]
+        _legend_below(figure, handles, [province_label, region_label, "Các tỉnh, thành phố khác",
+                                        "Nửa giữa cả nước và trung vị"], ncol=2)
     return figure
 
 

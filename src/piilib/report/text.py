@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import pandas as pd
+
 from piilib.report.markup import MarkdownText, escape_markdown
 from piilib.report.tables import format_number
 
@@ -81,6 +83,53 @@ def rank_change_phrase(before, after) -> str:
     if after > before:
         return f"giảm {after - before} bậc (từ thứ {before} xuống thứ {after})"
     return f"giữ nguyên thứ {after}"
+
+
+def change_phrase(delta, decimals: int = 2, unit: str = "điểm") -> str:
+    """A change in words: 1.234 -> "tăng 1,23 điểm", -3.41 -> "giảm 3,41 điểm"; "không đổi"
+    when it rounds to zero at the shown precision."""
+    if _missing(delta):
+        return "chưa so sánh được"
+    amount = number(abs(float(delta)), decimals)
+    if amount == number(0, decimals):
+        return "không đổi"
+    return f"{'tăng' if float(delta) > 0 else 'giảm'} {amount} {unit}".strip()
+
+
+def verdict_label(reached) -> str:
+    """A goal's status for a table cell: True -> "Đạt", False -> "Chưa đạt", missing -> "–"."""
+    if reached is None or pd.isna(reached):
+        return MISSING
+    return "Đạt" if bool(reached) else "Chưa đạt"
+
+
+def rank_band_sentence(low, high, narrow: int = 4) -> str:
+    """What a rank interval under methodological choices says: a band of at most `narrow`
+    places is "khá vững", a wider one is to be read as an interval."""
+    if int(high) - int(low) <= narrow:
+        return "Thứ hạng vì vậy khá vững với cách tính."
+    return "Khoảng này rộng: nên đọc thứ hạng như một khoảng, không phải một con số chính xác."
+
+
+def shorten(text, limit: int = 40) -> str:
+    """`text` cut to `limit` characters with an ellipsis ("Tỷ lệ doanh nghiệp…")."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def measured(value) -> str:
+    """A raw indicator value with the decimals it needs to be read: 2 from 1 up, at least two
+    significant digits below (0,0064), at most 6; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    magnitude = abs(float(value))
+    decimals = 2 if magnitude >= 1 or magnitude == 0 else min(6, 1 - int(math.floor(math.log10(magnitude))))
+    return number(value, decimals)
+
+
+def date_vi(day) -> str:
+    """A date the Vietnamese way: 15/07/2025."""
+    return day.strftime("%d/%m/%Y")
 
 
 def join_phrases(items: Iterable[str]) -> str:

@@ -1,0 +1,66 @@
+"""The agencies chapter's facts: each lead agency's plan indicators with the recommended
+target for the next edition and what reaching it gives, the agencies' workbook, the deadline.
+
+Functions return frames; notebooks/agencies.ipynb writes the prose and lays out the tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from piilib.analysis import targets as targets_module
+from piilib.bundle import DataBundle
+from piilib.plan import load_plan
+from piilib.report.goals import plan_targets
+
+WORKBOOK_NAME = "chi-tieu-cac-co-quan-{edition}-{province}.xlsx"
+
+
+def recommended_targets(bundle: DataBundle, edition, province: str) -> pd.DataFrame:
+    """One row per plan indicator: the recommended target for the next edition (the targets
+    module's columns: indicator, indicator_name, lead_agency_key, current_value, target_value,
+    unit_label, increment_count, count_noun, increment_text, pii_change ...)."""
+    return targets_module.recommended_targets(plan_targets(bundle, edition, province))
+
+
+def lead_agencies() -> list[str]:
+    """Keys of the agencies that lead at least one plan indicator, in the plan's order."""
+    return list(dict.fromkeys(load_plan().indicators["lead_agency_key"]))
+
+
+def agency_name(key: str) -> str:
+    return load_plan().agency_name(key)
+
+
+def cooperating_agencies(key: str) -> list[str]:
+    """Names of the agencies that cooperate on the indicators `key` leads, first mention first."""
+    plan = load_plan()
+    return list(dict.fromkeys(plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"]
+                              for k in codes))
+
+
+def increment_text(row: pd.Series) -> str:
+    """The increment a target asks for: a whole count when the indicator counts something
+    ("+2 đơn đăng ký …"), else the targets module's text in the indicator's unit."""
+    if pd.notna(row["increment_count"]) and row["count_noun"]:
+        return f"{int(row['increment_count']):+d} {row['count_noun']}"
+    return str(row["increment_text"])
+
+
+def deadline_date(edition) -> datetime.date | None:
+    """The date in the year after `edition` by which agencies send their data (the plan's deadline)."""
+    deadline = load_plan().deadline
+    return None if deadline is None else deadline.date_for(int(edition) + 1)
+
+
+def write_agency_workbook(bundle: DataBundle, edition, province: str, directory: str | Path) -> Path:
+    """The agencies' workbook (every threshold of every plan indicator, a sheet per lead
+    agency) written into `directory` as WORKBOOK_NAME; returns its path."""
+    from piilib.analysis.workbook import write_workbook
+
+    path = Path(directory) / WORKBOOK_NAME.format(edition=int(edition), province=province)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_workbook(plan_targets(bundle, edition, province), path)

@@ -1,0 +1,144 @@
+"""Each edition's index for the report, computed once per data bundle and shared by chapters.
+
+`edition_result(bundle, edition, map_edition)` computes the PII of an edition on the map of
+another (harmonised after the merger of provinces) and caches it per bundle, so a chapter that
+needs an edition's index in several places computes it once. The small lookups every chapter
+uses (the province's row, an element's score, the region rank, the data notice) live here too.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from piilib import schema
+from piilib.analysis.levers import top_code
+from piilib.bundle import COVARIATES_KIND, HISTORY_KIND, VALUES_KIND, DataBundle, load_bundle
+from piilib.framework import load_framework
+from piilib.paths import repo_path
+from piilib.pii import compute_pii, scores_table, to_idata
+from piilib.report.notice import NOTICE_TEXT
+from piilib.report.text import join_phrases
+from piilib.units import era, load_units
+
+PART_LABELS = {
+    VALUES_KIND: "giá trị các chỉ số",
+    HISTORY_KIND: "chuỗi số liệu theo năm",
+    COVARIATES_KIND: "biến cơ cấu",
+}
+ILLUSTRATIVE_SENTENCE = (
+    f"**{NOTICE_TEXT}.** Các con số trong chương này được tính trên bộ dữ liệu minh họa đi kèm "
+    "phần mềm (dựng sao cho khớp với các kết quả đã công bố), chỉ dùng để trình bày phương pháp; "
+    "không trích dẫn chúng như kết quả PII."
+)
+
+
+def load_edition_bundle(data_path, edition) -> DataBundle:
+    """The data a chapter reads: `data_path` relative to the repository (see
+    `piilib.paths.repo_path`), for `edition` (a string from papermill, or an int)."""
+    return load_bundle(repo_path(data_path), int(edition))
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    """One edition's index, computed on the map of `map_edition`.
+
+    harmonised: the edition's values were re-expressed on that map (an earlier edition of a
+    report from 2025 on). values: the long frame used (edition column = `edition`).
+    """
+
+    edition: int
+    map_edition: int
+    harmonised: bool
+    values: pd.DataFrame
+    result: object
+    idata: pd.DataFrame
+    scores: pd.DataFrame
+    units: pd.DataFrame
+
+    @property
+    def index_code(self) -> str:
+        return top_code(self.result.imeta)
+
+
+def edition_result(bundle: DataBundle, edition, map_edition=None) -> EditionResult:
+    """The index of `edition` on the map of `map_edition` (default: its own), cached."""
+    edition = int(edition)
+    return _edition_result(bundle, edition, edition if map_edition is None else int(map_edition))
+
+
+@functools.lru_cache(maxsize=8)
+def _edition_result(bundle: DataBundle, edition: int, map_edition: int) -> EditionResult:
+    values, harmonised = bundle.values_on_map(edition, map_edition)
+    # Computed on the map edition's units with the framework of the data's own edition.
+    framework = load_framework(edition)
+    on_map = values.assign(**{schema.EDITION: map_edition})
+    result = compute_pii(on_map, map_edition, framework)
+    idata = to_idata(on_map, map_edition, framework)
+    units = load_units(map_edition)
+    scores = scores_table(result, on_map, units).assign(**{schema.EDITION: edition})
+    return EditionResult(edition, map_edition, harmonised, values, result, idata, scores, units)
+
+
+def same_map(edition: int, other: int) -> bool:
+    """Both editions rank the same units (no merger of provinces in between)."""
+    return era(edition) == era(other)
+
+
+def merged_edition(edition: int) -> bool:
+    """The edition ranks the units formed by the merger of provinces."""
+    return era(edition) == era(schema.FIRST_MERGED_EDITION)
+
+
+def map_size(edition: int) -> int:
+    """How many provinces and cities the edition ranks."""
+    return len(load_units(edition))
+
+
+def map_label(edition: int) -> str:
+    return f"{map_size(edition)} tỉnh, thành phố"
+
+
+def data_note(bundle: DataBundle, edition: int) -> str:
+    """The notice sentence of a chapter: which data are illustrative (empty when none)."""
+    parts = bundle.parts(edition)
+    illustrative = [part for part, provenances in parts.items() if schema.ILLUSTRATIVE in provenances]
+    if not illustrative:
+        return ""
+    if VALUES_KIND in illustrative:
+        return ILLUSTRATIVE_SENTENCE
+    return (f"**{NOTICE_TEXT}.** Giá trị các chỉ số của kỳ PII {edition} không phải số liệu minh họa, nhưng "
+            f"{join_phrases(PART_LABELS[p] for p in illustrative)} là số liệu minh họa đi kèm phần mềm; "
+            "xu hướng, dự báo, mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên chúng chỉ dùng "
+            "để trình bày phương pháp, không trích dẫn như kết quả.")
+
+
+def unit_row(units: pd.DataFrame, province: str) -> pd.Series:
+    """The province's row of the units table (name_vi, region, region_name_vi ...)."""
+    table = units.set_index(schema.UNIT)
+    if province not in table.index:
+        raise ValueError(f"province {province!r} is not a unit of this edition's map "
+                         f"({len(table)} units); check the spelling of the key")
+    return table.loc[province]
+
+
+def element(scores: pd.DataFrame, province: str, code: str) -> pd.Series:
+    """The province's row of the scores table for one element (index, pillar, indicator)."""
+    rows = scores[(scores[schema.UNIT] == province) & (scores["element"] == code)]
+    if rows.empty:
+        raise ValueError(f"no score for {province!r}, element {code!r}")
+    return rows.iloc[0]
+
+
+def sub_index_codes(scores: pd.DataFrame) -> list[str]:
+    """Sub-index codes in framework order (the framework lists the input sub-index first)."""
+    return list(dict.fromkeys(scores.loc[scores["kind"] == "sub_index", "element"]))
+
+
+def region_rank(scores: pd.DataFrame, province: str, code: str, region: str) -> tuple[int, int]:
+    """(rank of the province within `region` on element `code`, number of units in the region)."""
+    rows = scores[(scores["element"] == code) & (scores["region"] == region)]
+    better = (rows["score"] > float(rows.loc[rows[schema.UNIT] == province, "score"].iloc[0])).sum()
+    return int(better) + 1, len(rows)

@@ -1,0 +1,82 @@
+"""The levers chapter's analyses: which indicator moves the province's PII most, and how
+firm its rank is under the methodological choices (COINr's uncertainty analysis).
+
+Functions return numbers; notebooks/levers.ipynb writes the prose and draws the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from piilib.analysis.levers import lever_table
+from piilib.framework import indicators as framework_indicators
+from piilib.framework import load_framework
+from piilib.plan import load_plan
+from piilib.report.editions import EditionResult
+
+ROBUSTNESS_REPLICATIONS = 1000
+ROBUSTNESS_SEED = 88
+ASSUMPTION_LABELS = {"weights": "trọng số", "normalisation": "cách chuẩn hóa", "aggregation": "cách tổng hợp",
+                     "treatment": "xử lý ngoại lai"}
+
+
+def levers(current: EditionResult, province: str) -> pd.DataFrame:
+    """Every indicator's lever for the province, recomputed with the whole index.
+
+    Columns: indicator, name, in_plan, rank, n_units, points_per_score (PII points per +10
+    indicator score), median_gain (PII gain from reaching the national median),
+    region_best_gain (from reaching the best of the region). Largest median gain first.
+    """
+    table = lever_table(current.result, current.idata, province, "Region")
+    names = framework_indicators(load_framework(current.edition)).set_index("code")["name_vi"]
+    plan_codes = set(load_plan().indicators["code"])
+    return pd.DataFrame({
+        "indicator": table["indicator"].astype(str),
+        "name": table["indicator"].map(names).astype(str),
+        "in_plan": table["indicator"].isin(plan_codes),
+        "rank": table["rank"].astype(float),
+        "n_units": len(current.units),
+        "points_per_score": table["points_per_score"].astype(float),
+        "median_gain": table["median_gain"].astype(float),
+        "region_best_gain": table["region_best_gain"].astype(float),
+    }).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RankRobustness:
+    """The province's PII rank when the method's choices vary at random.
+
+    runs: replications that produced a rank; shares: rank -> share of those runs; nominal:
+    the rank with the official method; median, q05, q95: of the replicated ranks;
+    weight_noise: the ± fractions the weights vary by; varied: the assumptions that vary.
+    """
+
+    runs: int
+    shares: pd.Series
+    nominal: int
+    median: int
+    q05: int
+    q95: int
+    weight_noise: tuple[float, ...]
+    varied: tuple[str, ...]
+
+
+def rank_robustness(current: EditionResult, province: str, n: int = ROBUSTNESS_REPLICATIONS,
+                    seed: int = ROBUSTNESS_SEED) -> RankRobustness:
+    """`piilib.analysis.robustness.uncertainty_analysis` for the province (seeded)."""
+    from piilib.analysis.robustness import uncertainty_analysis
+
+    analysis = uncertainty_analysis(current.idata, current.result.imeta, current.result.log, n=n, seed=seed)
+    own = analysis.rank_stats.set_index("uCode").loc[province]
+    ranks = analysis.ranks[:, list(analysis.units).index(province)]
+    ranks = ranks[~np.isnan(ranks)]
+    shares = pd.Series(ranks).value_counts(normalize=True).sort_index()
+    return RankRobustness(
+        runs=len(ranks), shares=shares, nominal=int(own["nominal_rank"]), median=int(own["median_rank"]),
+        q05=int(own["q05"]), q95=int(own["q95"]),
+        weight_noise=tuple(sorted({float(f) for f in analysis.assumptions.weight_noise.values() if f})),
+        varied=tuple(analysis.assumptions.varying()),
+    )
