@@ -106,14 +106,6 @@ def test_measured_values_shorten_and_dates():
     assert text.date_vi(datetime.date(2025, 7, 15)) == "15/07/2025"
 
 
-def test_escape_markdown_keeps_names_as_written():
-    assert escape_markdown("Sở *KH* & CN") == "Sở \\*KH\\* & CN"
-    assert escape_markdown("covariates_2025_map.csv") == "covariates\\_2025\\_map.csv"
-    assert escape_markdown("[a](b) `c` <d>") == "\\[a\\](b) \\`c\\` \\<d\\>"
-    assert escape_markdown("dòng 1\ndòng 2") == "dòng 1 dòng 2"
-    assert escape_markdown("Hậu Giang") == "Hậu Giang"
-
-
 def test_paths_resolve_against_the_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert paths.repo_path("data/demo") == paths.REPO_ROOT / "data" / "demo"
