@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from piilib import cli, schema
 from piilib.demo import DEMO_DIR
-from piilib.report import context, execute
+from piilib.report import execute
 from piilib.report.book import book_config
 from piilib.report.chapters import Chapter
 from piilib.report.markup import MarkdownText, bold, code_span, escape_markdown, latex_text
@@ -133,37 +133,42 @@ def test_page_title_and_pdf_running_title_are_literal():
 
 
 @needs_demo
-def test_methodology_shows_a_hostile_data_file_name_literally(tmp_path):
+def test_methodology_chapter_shows_a_hostile_data_file_name_literally(tmp_path):
+    """The chapter as `pii build` runs it (papermill) on a data file with a hostile name: the
+    Markdown it displays renders without any tag the name could bring, and the glued name is the
+    name as typed (MyST renders `{glue:text}` as plain text)."""
+    import json
+
+    import papermill
+
+    from piilib.paths import REPO_ROOT
+
     hostile = tmp_path / "x`<img src=x onerror=alert(1)>`{{ secret }}.csv"
     shutil.copy(DEMO_DIR / "values.csv", hostile)
-    ctx = context.methodology_context(2024, "can-tho", hostile)
-    assert_literal(ctx.files_sentence, hostile.name)
-    assert_literal(markdown_table(ctx.files, caption="Các tệp dữ liệu được đọc"), hostile.name)
-
-
-@pytest.fixture
-def hostile_unit_name(monkeypatch):
-    """Cần Thơ renamed to HOSTILE_NAME in the unit list the report reads."""
-    original = context.load_units
-
-    def load_units(edition):
-        units = original(edition).copy()
-        units.loc[units[schema.UNIT] == "can-tho", "name_vi"] = HOSTILE_NAME
-        return units
-
-    monkeypatch.setattr(context, "load_units", load_units)
-    context._edition_result.cache_clear()
-    yield HOSTILE_NAME
-    context._edition_result.cache_clear()
-
-
-@needs_demo
-def test_overview_shows_a_hostile_unit_name_literally(hostile_unit_name):
-    ctx = context.overview_context(2024, "can-tho", DEMO_DIR)
-    for sentence in (ctx.headline, ctx.efficiency_sentence, ctx.profile_sentence, ctx.outlook_sentence):
-        # The headline's own bold: score and rank.
-        assert_literal(sentence, hostile_unit_name, bold_count=sentence.count("**") // 2)
-    assert_literal(markdown_table(ctx.profile, caption=f"Điểm của {ctx.province_name}"), hostile_unit_name)
+    executed = tmp_path / "methodology.ipynb"
+    papermill.execute_notebook(
+        str(REPO_ROOT / "notebooks" / "methodology.ipynb"), str(executed),
+        parameters={"edition": "2024", "province": "can-tho", "data_path": str(hostile)},
+        cwd=str(tmp_path), progress_bar=False, log_output=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    notebook = json.loads(executed.read_text(encoding="utf-8"))
+    shown, glued = [], {}
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            scrapbook = output.get("metadata", {}).get("scrapbook")
+            if scrapbook:
+                prefix = scrapbook.get("mime_prefix", "")
+                glued[scrapbook["name"]] = "".join(data.get(prefix + "text/plain", ""))
+            elif "text/markdown" in data:
+                shown.append("".join(data["text/markdown"]))
+    markdown = "\n\n".join(shown)
+    assert hostile.name.split("`")[1] in markdown.replace("\\", "")  # the name is shown ...
+    page = render(markdown)  # ... and brings no tag
+    assert "img" not in page.tags and "onerror" not in page.attributes
+    assert "SUBSTITUTED" not in "".join(page.text)
+    assert any(hostile.name in value for value in glued.values()), glued
 
 
 # --------------------------------------------------------------------------- CSV and XLSX
