@@ -100,8 +100,10 @@ def _figure(height: float, ncols: int = 1, width: float = PAGE_WIDTH, **subplot_
 
 
 def _title(figure: Figure, text: str) -> None:
-    """The title at the figure's left edge (an axes title would start after long tick labels)."""
-    figure.suptitle(text, x=0.01, ha="left", fontsize=10)
+    """The title at the figure's left edge (an axes title would start after long tick labels);
+    none for an empty text (the book's caption then names the figure)."""
+    if text:
+        figure.suptitle(text, x=0.01, ha="left", fontsize=10)
 
 
 def _legend_below(figure: Figure, handles, labels, ncol: int) -> None:
