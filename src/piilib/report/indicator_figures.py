@@ -110,3 +110,13 @@ def peer_regression_chart(
             axes.set_ylim(bottom=0)
         _legend_below(figure, handles, labels, ncol=2)
     return figure
+
+
+def message_figure(text: str) -> Figure:
+    """A small figure that says why there is no chart (a chapter's captioned figure must exist
+    on every page, also when the data do not allow the chart)."""
+    with _style():
+        figure, axes = _figure(1.0)
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, text, ha="center", va="center", fontsize=9, color=NATIONAL_COLOUR, wrap=True)
+    return figure
