@@ -121,8 +121,9 @@ def formula_names(formula: str) -> list[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 called.add(id(node.value))  # np in np.log
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and id(node) not in called and node.id not in names:
+        variables = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called]
+        for node in sorted(variables, key=lambda n: n.col_offset):  # in the order written
+            if node.id not in names:
                 names.append(node.id)
     return [name for name in names if name not in FORMULA_NAMES and name not in PATSY_NAMES]
 
