@@ -58,6 +58,8 @@ def distribution_chart(
                          color=PROVINCE_COLOUR, edgecolor="white", linewidth=0.8, zorder=5)
         median = float(frame["raw_value"].median())
         axes.axvline(median, color=NATIONAL_COLOUR, linestyle="--", linewidth=1.0)
+        # The page's number formatter is meant for numbers: put the region names back.
+        axes.set_yticks(range(len(order)), order)
         axes.set_xlabel(value_label)
         axes.set_ylabel("")
         axes.grid(axis="y", visible=False)
