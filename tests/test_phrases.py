@@ -14,13 +14,17 @@ def test_values_keep_two_significant_digits():
     assert phrases.value_number(0.0) == "0,00"
     assert phrases.value_number(1234.5) == "1.234,50"
     assert phrases.value_number(float("nan")) == "–"
+    assert phrases.value_with_unit(0.004237, "đơn/xã") == "0,0042 đơn/xã"
+    assert phrases.value_with_unit(4.49, "%") == "4,49%"
+    assert phrases.value_with_unit(None, "%") == "–"
 
 
 @pytest.mark.parametrize(
     ("slope", "kind", "unit", "expected"),
     [
         (7.06, LOG_LINEAR, "đơn/xã", "tăng 7,1% mỗi năm"),
-        (-2.0, LOG_LINEAR, "%", "giảm 2,0% mỗi năm"),
+        # Relative growth of a percentage says it is not percentage points.
+        (-2.0, LOG_LINEAR, "%", "giảm 2,0% mỗi năm (tốc độ tương đối, không phải điểm phần trăm)"),
         # A linear trend of a percentage moves in percentage points, not per cent.
         (-0.35, LINEAR, "%", "giảm 0,35 điểm phần trăm mỗi năm"),
         (0.000097, LINEAR, "đơn/xã", "tăng 0,000097 đơn/xã mỗi năm"),

@@ -38,6 +38,11 @@ def value_number(value) -> str:
     return number(value, decimals_for(value))
 
 
+def value_with_unit(value, unit_label: str) -> str:
+    """An indicator's value and its unit ("0,0042 đơn/xã", "4,49%"); "–" alone when missing."""
+    return MISSING if _missing(value) else with_unit(value_number(value), unit_label)
+
+
 def change_unit(unit_label: str) -> str:
     """The unit a change of the indicator is stated in: a change of a percentage is in
     percentage points."""
@@ -45,9 +50,10 @@ def change_unit(unit_label: str) -> str:
 
 
 def trend_phrase(slope, kind: str, unit_label: str) -> str:
-    """How a trend moves per year: "tăng 7,1% mỗi năm" (log-linear: relative growth),
-    "giảm 0,35 điểm phần trăm mỗi năm" (linear, indicator in %), "tăng 0,0021 đơn/xã mỗi
-    năm"; "gần như không đổi" when the slope rounds to zero; "–" without a slope."""
+    """How a trend moves per year: "tăng 7,1% mỗi năm" (log-linear: relative growth; for an
+    indicator in % it says so, since "%" alone would read as percentage points), "giảm 0,35
+    điểm phần trăm mỗi năm" (linear, indicator in %), "tăng 0,0021 đơn/xã mỗi năm"; "gần như
+    không đổi" when the slope rounds to zero; "–" without a slope."""
     if _missing(slope):
         return MISSING
     slope = float(slope)
@@ -58,7 +64,10 @@ def trend_phrase(slope, kind: str, unit_label: str) -> str:
     if round(abs(slope), decimals) == 0:
         return "gần như không đổi"
     verb = "tăng" if slope > 0 else "giảm"
-    return f"{verb} {with_unit(number(abs(slope), decimals), text_unit)} mỗi năm"
+    phrase = f"{verb} {with_unit(number(abs(slope), decimals), text_unit)} mỗi năm"
+    if kind == LOG_LINEAR and str(unit_label).strip() == "%":
+        phrase += " (tốc độ tương đối, không phải điểm phần trăm)"
+    return phrase
 
 
 def trend_model_phrase(kind: str) -> str:
