@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from piilib import schema
-from piilib.analysis import targets as targets_module
 from piilib.bundle import load_bundle
 from piilib.demo import DEMO_DIR
 from piilib.framework import indicators, load_framework
@@ -200,26 +199,6 @@ def test_plan_indicator_ranks_follow_the_plan(current, scores):
     assert list(ranks["code"]) == list(plan.indicators["code"])
     own = scores[scores[schema.UNIT] == PROVINCE].set_index("element")
     assert list(ranks["rank"]) == [float(own.at[c, "rank"]) for c in ranks["code"]]
-
-
-# --- indicator chapters --------------------------------------------------------------------
-
-def test_indicator_context_for_an_inverse_indicator():
-    framework = indicators(load_framework(EDITION)).set_index("code")
-    inverse = next(code for code in load_plan().indicators["code"] if framework.at[code, "direction"] == -1)
-    ctx = context.indicator_context(str(EDITION), PROVINCE, str(DEMO_DIR), inverse)
-    assert "càng thấp càng tốt" in ctx.definition
-    table_rows = [line for line in ctx.thresholds.splitlines() if line.startswith("| ") and "Ngưỡng" not in line]
-    assert len(table_rows) == len(targets_module.THRESHOLDS) * len(targets_module.BASES)
-    assert ctx.recommendation.startswith(f"**Mục tiêu khuyến nghị cho kỳ PII {EDITION + 1}")
-    assert ctx.trend_figure is not None and ctx.peer_figure is not None
-    footnote = load_plan().footnotes.set_index("indicator").at[inverse, "text_vi"]
-    assert footnote in ctx.footnote and footnote not in ctx.definition  # said once
-
-
-def test_unknown_indicator_is_refused_with_the_plan_codes():
-    with pytest.raises(ValueError, match="not in the plan"):
-        context.indicator_context(str(EDITION), PROVINCE, str(DEMO_DIR), "9.9.9")
 
 
 # --- agencies, levers, methodology ---------------------------------------------------------
