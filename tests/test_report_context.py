@@ -18,7 +18,7 @@ from piilib.plan import load_plan
 import datetime
 
 from piilib import paths
-from piilib.report import agencies, context, editions, goals, levers, methodology, overview, text
+from piilib.report import agencies, editions, goals, levers, methodology, overview, text
 from piilib.report.markup import escape_markdown
 
 PROVINCE = "can-tho"
