@@ -83,7 +83,7 @@ def test_filled_template_imports_without_edits(edition, tmp_path):
     rng = np.random.default_rng(7)
     framework = indicators(edition).set_index("code")
     bounds = [unit_bounds(framework.at[c, "unit_en"], framework.at[c, "denominator"]) for c in codes]
-    lows, highs = np.array([b[0] for b in bounds]), np.array([min(b[1], 2000) for b in bounds])
+    lows, highs = np.array([max(b[0], -50) for b in bounds]), np.array([min(b[1], 2000) for b in bounds])
     values = (lows + rng.uniform(0, 1, size=(len(units), len(codes))) * (highs - lows)).round(2)
     for i in range(len(units)):
         for j in range(len(codes)):
