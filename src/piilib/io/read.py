@@ -224,22 +224,34 @@ def _load_workbook(path: Path) -> list[_Sheet]:
             workbook.close()
     except PermissionError:
         raise
-    except DefusedXmlException as error:
-        raise _FileUnusable(Problem(
-            P.CORRUPT_WORKBOOK, path.name,
-            "the workbook holds XML that Excel never writes (entity or DTD declarations; the file may have "
-            f"been crafted to exhaust memory: {type(error).__name__}) and was not opened",
-            "a workbook saved by Excel or LibreOffice; ask the sender for a fresh copy",
-        )) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, InvalidFileException, KeyError, ValueError, TypeError,
-            IndexError, AttributeError, SyntaxError, OSError) as error:
+    except (DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError, InvalidFileException, KeyError,
+            ValueError, TypeError, IndexError, AttributeError, SyntaxError, OSError) as error:
         # SyntaxError covers xml.etree's ParseError (malformed XML inside the package); zlib.error
-        # and EOFError a damaged or truncated compressed part.
+        # and EOFError a damaged or truncated compressed part. openpyxl wraps some of them: the
+        # message names the first cause.
+        cause = _root_cause(error)
+        if isinstance(cause, DefusedXmlException):
+            raise _FileUnusable(Problem(
+                P.CORRUPT_WORKBOOK, path.name,
+                "the workbook holds XML entity or DTD declarations, which Excel never writes (the file may "
+                f"have been made to exhaust memory: {type(cause).__name__}); it was not opened",
+                "a workbook saved by Excel or LibreOffice; ask the sender for a fresh copy",
+            )) from None
         raise _FileUnusable(Problem(
             P.CORRUPT_WORKBOOK, path.name,
-            f"the workbook is damaged or is not really an Excel file ({type(error).__name__}: {_short(error)})",
+            f"the workbook is damaged or is not really an Excel file ({type(cause).__name__}: {_short(cause)})",
             "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
         )) from None
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    seen = {id(error)}
+    while True:
+        cause = error.__cause__ or error.__context__
+        if cause is None or id(cause) in seen:
+            return error
+        seen.add(id(cause))
+        error = cause
 
 
 def _short(error: BaseException, limit: int = 160) -> str:
