@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("\nInterrupted (Ctrl+C); nothing was published or changed by the unfinished step.", file=sys.stderr)
+        print("\nerror: interrupted (Ctrl+C); run the command again to finish it.", file=sys.stderr)
         return EXIT_INTERRUPTED
 
 

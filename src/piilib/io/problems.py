@@ -110,7 +110,8 @@ def _more_line(rest: list[Problem]) -> str:
         where += f" in column{'s' if len(columns) > 1 else ''} {listed}"
     if rows:
         where += f", rows {min(rows):,}–{max(rows):,}" if max(rows) > min(rows) else f", row {rows[0]:,}"
-    return f"{rest[0].file}: … and {len(rest):,} more problems of the same kind ({rest[0].kind}){where}."
+    noun = "warnings" if rest[0].kind == IMPLAUSIBLE_JUMP else "problems"
+    return f"{rest[0].file}: … and {len(rest):,} more {noun} of the same kind ({rest[0].kind}){where}."
 
 
 class OfficialFileError(ValueError):

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import numpy as np
-from scipy import stats
 
 from piilib import schema
 from piilib.analysis.bounds import unit_bounds
@@ -128,6 +127,8 @@ def implausible_jumps(current: pd.DataFrame, previous: pd.DataFrame,
     `current` and `previous`: tidy frames (unit, indicator, value) on the same map. Returns the
     flagged rows: unit, indicator, value, previous, iqr (of `previous` across provinces), rule
     ("spread" or "factor")."""
+    from scipy import stats  # here: keeps `pii validate` of a bad file from loading scipy
+
     columns = [schema.UNIT, schema.INDICATOR, schema.VALUE, "previous", "iqr", "rule"]
     if current.empty or previous.empty:
         return pd.DataFrame(columns=columns)
