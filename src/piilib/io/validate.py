@@ -13,7 +13,7 @@ engine imputes them. A province or indicator with no value at all is an error.
 Which indicators cannot be negative is read from the framework (`cannot_be_negative`).
 
 Ranges. Each indicator's range is the one its unit states in the framework, read by
-`piilib.analysis.bounds.unit_bounds(unit_en, denominator)`: a "%" share 0–100, "(0–10)",
+`piilib.analysis.bounds.unit_bounds(unit_en, denominator)` (see `_unit_bounds`): a "%" share 0–100, "(0–10)",
 "(0–13)", counts and "%" of GRDP >= 0. An indicator that measures a change (see
 `cannot_be_negative`) has no lower bound: its "%" is a growth rate, not a share. Whatever
 the unit, a value of magnitude `ABSURD_MAGNITUDE` or more is refused: no PII indicator (a
@@ -44,7 +44,6 @@ import pandas as pd
 import numpy as np
 
 from piilib import schema
-from piilib.analysis.bounds import unit_bounds
 from piilib.framework import indicators as framework_indicators
 from piilib.io import problems as P
 from piilib.io.numbers import EXPECTED_NUMBER, EXPECTED_UNAMBIGUOUS, infer_decimal_mark, parse_number
@@ -111,10 +110,34 @@ class _Edition:
         self.unit_text = dict(zip(self.indicators["code"], self.indicators["unit_vi"].fillna("").astype(str)))
 
 
+def _unit_bounds():
+    """`piilib.analysis.bounds.unit_bounds`, the one rule for ranges, without importing the
+    `piilib.analysis` package (its __init__ loads statsmodels: 1.5 s that `pii validate` must not
+    spend, issue 11). The module is the same file, loaded on its own; when the package is
+    already imported, its module is used."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("piilib.analysis.bounds")
+    if loaded is not None:
+        return loaded.unit_bounds
+    global _BOUNDS_MODULE
+    if _BOUNDS_MODULE is None:
+        path = Path(__file__).resolve().parents[1] / "analysis" / "bounds.py"
+        spec = importlib.util.spec_from_file_location("piilib.io._analysis_bounds", path)
+        _BOUNDS_MODULE = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_BOUNDS_MODULE)
+    return _BOUNDS_MODULE.unit_bounds
+
+
+_BOUNDS_MODULE = None
+
+
 def value_range(indicator: pd.Series) -> tuple[float, float]:
     """(lower, upper) of an indicator's values: the range its unit states (`unit_bounds`), with
     no lower bound for an indicator measuring a change (a growth rate in "%" is not a share)."""
-    lower, upper = unit_bounds(indicator.get("unit_en", ""), indicator.get("denominator", NO_DENOMINATOR))
+    lower, upper = _unit_bounds()(indicator.get("unit_en", ""), indicator.get("denominator", NO_DENOMINATOR))
     if not cannot_be_negative(indicator):
         lower = -np.inf
     return float(lower), float(upper)
@@ -127,13 +150,13 @@ def implausible_jumps(current: pd.DataFrame, previous: pd.DataFrame,
     `current` and `previous`: tidy frames (unit, indicator, value) on the same map. Returns the
     flagged rows: unit, indicator, value, previous, iqr (of `previous` across provinces), rule
     ("spread" or "factor")."""
-    from scipy import stats  # here: keeps `pii validate` of a bad file from loading scipy
-
     columns = [schema.UNIT, schema.INDICATOR, schema.VALUE, "previous", "iqr", "rule"]
     if current.empty or previous.empty:
         return pd.DataFrame(columns=columns)
     before = previous[[schema.UNIT, schema.INDICATOR, schema.VALUE]].dropna().astype({schema.INDICATOR: str})
-    spread = before.groupby(schema.INDICATOR)[schema.VALUE].agg(lambda v: stats.iqr(v)).rename("iqr")
+    # Interquartile range with linear interpolation (as scipy.stats.iqr), from pandas' quantiles.
+    quartiles = before.groupby(schema.INDICATOR)[schema.VALUE].quantile([0.25, 0.75]).unstack()
+    spread = (quartiles[0.75] - quartiles[0.25]).rename("iqr")
     pairs = current[[schema.UNIT, schema.INDICATOR, schema.VALUE]].astype({schema.INDICATOR: str}).merge(
         before.rename(columns={schema.VALUE: "previous"}), on=[schema.UNIT, schema.INDICATOR]
     ).merge(spread, left_on=schema.INDICATOR, right_index=True)
