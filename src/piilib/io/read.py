@@ -13,6 +13,16 @@ as sub-header rows (names, units) and skipped; rows whose province cell says "C�
 "Trung bình", … are national or average rows and skipped too. The edition comes from an
 edition column, or from a title cell ("Kỳ PII: 2024", "… PII 2024 …").
 
+Workbooks are streamed (openpyxl's read-only parser): only the cells stored in the file are
+visited and only non-blank ones kept, so a stray "." in row 1,048,576 costs one row, not a
+sheet-sized grid. A non-blank cell more than `STRAY_GAP_ROWS` blank rows below the table is
+reported as a stray cell (problem kind "stray-cell") and not read. Cells showing an Excel error
+are read as `ExcelError`, formula cells saved without a result as `FormulaWithoutValue`, so
+that the checks report them by cell instead of taking them for blanks. The XML inside the
+package is parsed with defusedxml (openpyxl uses it when installed): entity declarations (an
+"XML bomb") are refused, never expanded. A damaged package (bad compressed stream, truncated
+zip, malformed XML) or a file this account may not read is one problem naming the file.
+
 `read_raw` never raises for a bad file: it returns every structural problem it finds.
 """
 
