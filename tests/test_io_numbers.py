@@ -47,7 +47,19 @@ def test_ambiguous_token_follows_the_file_convention():
 
 def test_ambiguous_token_in_a_file_mixing_conventions_is_an_error():
     parsed = parse_number("1.234", COMMA, conflicting=True)
-    assert parsed.value is None and "two ways" in parsed.error
+    assert parsed.value is None and "two ways" in parsed.error and parsed.ambiguous
+
+
+@pytest.mark.parametrize("text", ["1.234", "1,234", "-12.500", "999,999"])
+def test_a_lone_ambiguous_token_is_not_guessed(text):
+    parsed = parse_number(text, infer_decimal_mark([text])[0])
+    assert parsed.value is None and parsed.ambiguous and "two ways" in parsed.error
+
+
+@pytest.mark.parametrize("code", ["#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#n/a"])
+def test_excel_error_values_are_errors_not_blanks(code):
+    parsed = parse_number(code)
+    assert parsed.value is None and parsed.excel_error and code.upper() in parsed.error
 
 
 @pytest.mark.parametrize(
@@ -58,8 +70,8 @@ def test_ambiguous_token_in_a_file_mixing_conventions_is_an_error():
         (["1234.5", "3"], DOT, False),
         (["1.234.567"], COMMA, False),  # repeated dots are thousands, so the decimal is a comma
         (["1,234,567"], DOT, False),
-        (["1.234", "2.500"], COMMA, False),  # nothing tells: Vietnamese by default
-        (["1.234,5", "1234.5"], COMMA, True),
+        (["1.234", "2.500"], None, False),  # nothing tells: no convention is guessed
+        (["1.234,5", "1234.5"], None, True),
     ],
 )
 def test_infer_decimal_mark(texts, mark, conflicting):

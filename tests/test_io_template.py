@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from piilib import cli, schema
+from piilib.analysis.bounds import unit_bounds
 from piilib.framework import indicators
 from piilib.io import read_values, validate_file, write_template
 from piilib.io import problems as P
@@ -80,7 +81,10 @@ def test_filled_template_imports_without_edits(edition, tmp_path):
     codes = indicators(edition)["code"].tolist()
     units = load_units(edition)
     rng = np.random.default_rng(7)
-    values = rng.uniform(0, 2000, size=(len(units), len(codes))).round(2)
+    framework = indicators(edition).set_index("code")
+    bounds = [unit_bounds(framework.at[c, "unit_en"], framework.at[c, "denominator"]) for c in codes]
+    lows, highs = np.array([max(b[0], -50) for b in bounds]), np.array([min(b[1], 2000) for b in bounds])
+    values = (lows + rng.uniform(0, 1, size=(len(units), len(codes))) * (highs - lows)).round(2)
     for i in range(len(units)):
         for j in range(len(codes)):
             # Staff type numbers, or paste Vietnamese-formatted text: both must import.

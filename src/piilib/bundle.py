@@ -41,6 +41,7 @@ its harmonised histories.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -352,22 +353,106 @@ def _combined(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 
 def _read_csv_files(path: Path) -> tuple[dict[str, list[pd.DataFrame]], pd.DataFrame]:
-    """The recognised frames under `path` by kind, and the listing of every CSV file."""
+    """The recognised frames under `path` by kind, and the listing of every CSV file.
+
+    Raises DataFileError naming every file that cannot be used (`csv_file_problems`)."""
     frames = {VALUES_KIND: [], HISTORY_KIND: [], COVARIATES_KIND: []}
     listing = []
+    problems = []
     for file in _csv_files(path):
-        kind = _file_kind(pd.read_csv(file, nrows=0).columns)
         name = file.name if file == path else file.relative_to(path).as_posix()
+        kind, frame, file_problems = _read_data_csv(file, name)
+        problems += file_problems
         row = {"file": name, "kind": kind, "rows": None, "supplement": False}  # files not used are not read
-        if kind != OTHER_KIND:
-            frame = pd.read_csv(file, dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+        if frame is not None:
             if kind != VALUES_KIND:
                 frame = frame.assign(**{MAP: _file_map(frame)})
             frames[kind].append(frame)
             row["rows"] = len(frame)
             row.update(_provenance_counts(frame))
         listing.append(row)
+    if problems:
+        raise DataFileError(problems)
     return frames, _files_table(listing)
+
+
+class DataFileError(ValueError):
+    """CSV files of a --data folder (or a tidy values file) that cannot be used; `problems`
+    lists them in plain words, each naming the file, line and column and what to do."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+SHOWN_BAD_CELLS = 5  # bad cells listed per file and column before the rest are counted
+# Columns that must hold numbers, per kind of file: (column, whole numbers only).
+_NUMBER_COLUMNS = {
+    VALUES_KIND: [(schema.EDITION, True), (schema.VALUE, False)],
+    HISTORY_KIND: [(schema.YEAR, True), (schema.VALUE, False)],
+    COVARIATES_KIND: [(schema.YEAR, True), (schema.VALUE, False)],
+}
+_SAVE_AS = "save it from Excel as \"CSV UTF-8 (Comma delimited)\""
+
+
+def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, list[str]]:
+    """(kind, frame or None when not used or unusable, problems) of one CSV file of the data."""
+    import io
+
+    try:
+        data = file.read_bytes()
+    except PermissionError:
+        return OTHER_KIND, None, [f"{name}: cannot be read (no permission to read it or its folder); copy the "
+                                  "data to a folder of your own or ask for read permission"]
+    except OSError as error:
+        return OTHER_KIND, None, [f"{name}: cannot be read ({error.strerror or error}); copy it to a local disk"]
+    if not data.strip():
+        return OTHER_KIND, None, [f"{name}: the file is empty; expected a CSV file with a header row "
+                                  f"(for values: {','.join(schema.LONG_COLUMNS)}), or remove the file"]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return OTHER_KIND, None, [f"{name}, line {line}: the file is not UTF-8 text (byte 0x{data[error.start]:02x}); "
+                                  f"{_SAVE_AS}, or convert it to UTF-8"]
+    try:
+        header = pd.read_csv(io.StringIO(text), nrows=0).columns
+        kind = _file_kind(header)
+        if kind == OTHER_KIND:
+            return kind, None, []
+        frame = pd.read_csv(io.StringIO(text), dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        detail = " ".join(str(error).split())[:160]
+        return OTHER_KIND, None, [f"{name}: cannot be read as CSV ({detail}); expected comma-separated columns "
+                                  f"with a header row; {_SAVE_AS}"]
+    problems = _number_column_problems(frame, kind, name)
+    return kind, (None if problems else frame), problems
+
+
+def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:
+    """Cells of the number columns that hold text (or a fraction where a year is expected)."""
+    problems = []
+    for column, whole in _NUMBER_COLUMNS[kind]:
+        raw = frame[column]
+        numbers = pd.to_numeric(raw, errors="coerce")
+        bad = raw.notna() & numbers.isna()
+        if whole:
+            bad |= numbers.notna() & (numbers % 1 != 0)
+        expected = ("a whole number (a year such as 2024)" if whole else
+                    "a number written with a decimal point and no thousands separator, e.g. 1234.5, "
+                    "or an empty cell for a missing value")
+        if not whole:
+            finite = numbers.isna() | numbers.abs().lt(float("inf"))
+            bad |= ~finite
+        lines = list(frame.index[bad])
+        for index in lines[:SHOWN_BAD_CELLS]:
+            problems.append(f"{name}, line {index + 2}, column '{column}': found {str(raw[index])!r}; expected "
+                            f"{expected}")
+        if len(lines) > SHOWN_BAD_CELLS:
+            problems.append(f"{name}: … and {len(lines) - SHOWN_BAD_CELLS:,} more cells of column '{column}' "
+                            f"that are not {'whole numbers' if whole else 'numbers'} (lines {lines[SHOWN_BAD_CELLS] + 2:,}"
+                            f"–{lines[-1] + 2:,})")
+    return problems
 
 
 def _provenance_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -406,11 +491,29 @@ def _official(path: Path, edition: int | None) -> DataBundle:
 
 
 def data_path_problems(data: str | Path | None) -> list[str]:
-    """The plain-language problem with a --data path that does not exist (empty when fine)."""
-    if data is None or Path(data).exists():
+    """The plain-language problems with a --data path (empty when fine): a path that does not
+    exist or cannot be reached, and, for a folder or a tidy values file, every CSV file that
+    cannot be used (empty, not UTF-8, text in a number column: `DataFileError`). An official
+    values file is checked when it is read (`piilib.io`)."""
+    if data is None:
         return []
-    return [f"--data {data}: file not found (no such file or directory); expected a data directory laid out "
-            "like data/demo or an official values file (CSV or .xlsx)"]
+    path = Path(data)
+    try:
+        exists = path.exists()
+    except OSError:  # e.g. a folder on the way that this account may not enter
+        exists = None
+    if exists is None or (exists and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0))):
+        return [f"--data {data}: cannot be read (no permission to read it or a folder on its path); copy the "
+                "data to a folder of your own or ask for read permission"]
+    if not exists:
+        return [f"--data {data}: file not found (no such file or directory); expected a data directory laid out "
+                "like data/demo or an official values file (CSV or .xlsx)"]
+    if path.is_dir() or is_tidy_file(path):
+        try:
+            _read_csv_files(path)
+        except DataFileError as error:
+            return [f"--data {data}: {problem}" for problem in error.problems]
+    return []
 
 
 def edition_problems(edition: int) -> list[str]:

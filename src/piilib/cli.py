@@ -45,6 +45,7 @@ COMMAND_HELP = {
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 
 
 class InputError(Exception):
@@ -78,7 +79,40 @@ def _command_in(argv: list[str]) -> str | None:
     return next((word for word in argv if not word.startswith("-")), None)
 
 
+def _utf8_output() -> None:
+    """Write stdout and stderr as UTF-8 whatever the locale (LC_ALL=C with PYTHONUTF8=0 gives
+    ASCII streams, and Vietnamese names would raise UnicodeEncodeError); a character a stream
+    still cannot take is written as an escape, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot change now: keep it, but never fail
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _data_error_lines(error: ValueError) -> list[str] | None:
+    """The plain lines of a data error raised while loading --data (a file's problems), or None
+    when `error` is some other ValueError (a bug, shown as a traceback)."""
+    from piilib.bundle import DataFileError
+    from piilib.io.problems import OfficialFileError
+
+    if isinstance(error, (DataFileError, OfficialFileError)):
+        return str(error).splitlines()
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_output()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\nerror: interrupted (Ctrl+C); run the command again to finish it.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = _command_in(argv)
     parser = build_parser([command] if command in COMMAND_MODULES else [])
@@ -98,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         from piilib.safe_write import describe_os_error
 
         print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as error:  # only a data file's problems (loading --data); anything else is a bug
+        lines = _data_error_lines(error)
+        if lines is None:
+            raise
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -33,5 +33,9 @@ def run(args) -> int:
         out = write_template(args.edition, args.out, overwrite=args.force)
     except (ValueError, KeyError, LookupError, FileExistsError) as error:
         raise InputError(str(error)) from None
-    print(f"Template for PII {args.edition} written to {out}")
+    from piilib.io.template import framework_edition
+    from piilib.schema import data_year
+
+    print(f"Template for PII {args.edition} (data year {data_year(args.edition)}, framework of edition "
+          f"{framework_edition(args.edition)}) written to {out}")
     return 0

@@ -169,22 +169,46 @@ def complete_steps(
     return completed, problems
 
 
+MAX_METHOD_BYTES = 1_000_000  # a method is a few hundred bytes; a larger file is not a method
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases (*name): a method never needs them, and a few nested
+    aliases (a "billion laughs" file of 1 KB) expand to more than the memory of the machine."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a method file; write each value out", mark)
+        return super().compose_node(parent, index)
+
+
 def read_method(path) -> tuple[list[dict], list[str]]:
-    """Read a method.yml file: (completed steps, problems)."""
+    """Read a method.yml file: (completed steps, problems). The file must be UTF-8 text of at most
+    `MAX_METHOD_BYTES`, without YAML aliases."""
     name = str(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_METHOD_BYTES + 1)
     except OSError as error:
-        return [], [f"{name}: cannot be read ({error.strerror})"]
-    except UnicodeDecodeError:
-        return [], [f"{name}: is not UTF-8 text; save it with UTF-8 encoding"]
-    loader = yaml.SafeLoader(text)
+        return [], [f"{name}: cannot be read ({error.strerror or error}); check the path and that this account "
+                    "may read the file and its folder"]
+    if len(data) > MAX_METHOD_BYTES:
+        return [], [f"{name}: is larger than {MAX_METHOD_BYTES:,} bytes, far more than a method needs; "
+                    "expected a short YAML file (see the method.yml schema in the README)"]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return [], [f"{name}, line {line}: is not UTF-8 text (byte 0x{data[error.start]:02x}; Latin-1 or "
+                    "Windows encoding?); save it with UTF-8 encoding"]
+    loader = _NoAliasLoader(text)
     try:  # one parse gives both the document and the line of each step, for messages
         node = loader.get_single_node()
         document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        return [], [f"{name}: is not valid YAML ({error})"]
+        return [], [_yaml_problem(name, error)]
     finally:
         loader.dispose()
     if not isinstance(document, dict) or "steps" not in document:
@@ -194,6 +218,14 @@ def read_method(path) -> tuple[list[dict], list[str]]:
     if unknown:
         problems.insert(0, f"{name}: unknown top-level key(s) {', '.join(unknown)}; allowed: name, steps")
     return steps, problems
+
+
+def _yaml_problem(name: str, error: yaml.YAMLError) -> str:
+    """One line: where the YAML parser stopped and why."""
+    mark = getattr(error, "problem_mark", None)
+    where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    reason = " ".join(str(getattr(error, "problem", None) or error).split())
+    return f"{name}{where}: is not valid YAML ({reason}); expected a method file as the README shows"
 
 
 def _step_lines(node) -> list[int]:

@@ -4,7 +4,11 @@ Vietnamese writing uses a comma for the decimal mark and a dot between thousands
 ("1.234,5"); files written by software often use the English convention ("1234.5").
 A token like "1.234" is ambiguous: 1234 in Vietnamese, 1.234 in English. The file
 decides: `infer_decimal_mark` looks at the tokens that are unambiguous and picks the
-convention they use, defaulting to Vietnamese when nothing tells them apart.
+convention they use. When nothing in the file tells (a lone "1.234"), the token is not
+guessed: `parse_number` reports it as ambiguous, so the user types it unambiguously.
+
+Excel error values (#N/A, #DIV/0!, …) are errors, never blanks: a #N/A is a broken formula
+or lookup, not a statement that there are no data.
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ COMMA = ","
 DOT = "."
 
 # Cells that say "no data" on purpose; they are read as missing values, not as errors.
-NO_DATA_MARKERS = frozenset({"-", "–", "—", "..", "...", "…", "n/a", "na", "#n/a", "nan"})
+NO_DATA_MARKERS = frozenset({"-", "–", "—", "..", "...", "…", "n/a", "na", "nan"})
+EXCEL_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                      "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                      "#UNKNOWN!")
 INFINITY_WORDS = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "+∞", "-∞"})
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -28,6 +35,10 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _WITH_SEPARATORS = re.compile(r"^[+-]?\d[\d.,]*\d$")
 
 EXPECTED_NUMBER = "a finite number, e.g. 12,5 or 1.234,5 (Vietnamese style) or 1234.5"
+EXPECTED_UNAMBIGUOUS = (
+    "the number typed so it reads one way only: 1234 (no thousands separator) or 1,234 (comma for the "
+    "decimals), or as an Excel number rather than text"
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class ParsedNumber:
     value: float | None
     error: str | None = None  # plain-language reason when the cell is not a usable number
     infinite: bool = False
+    ambiguous: bool = False  # "1.234" in a file that does not say which mark is decimal
+    excel_error: bool = False  # #N/A, #DIV/0!, … typed or exported as text
 
 
 def _clean(text: str) -> str:
@@ -71,27 +84,29 @@ def _is_thousands_grouping(groups: list[str]) -> bool:
     return 1 <= len(head) <= 3 and not (head == "0") and all(len(g) == 3 for g in rest) and bool(rest)
 
 
-def infer_decimal_mark(texts) -> tuple[str, bool]:
+def infer_decimal_mark(texts) -> tuple[str | None, bool]:
     """Decimal mark of a file from its number-like texts.
 
-    Returns (mark, conflicting): `conflicting` is True when some tokens prove a comma and
-    others a dot, so ambiguous tokens cannot be read safely.
+    Returns (mark, conflicting): mark is COMMA or DOT when the unambiguous tokens all use it,
+    None when no token tells (or they disagree); `conflicting` is True when some tokens prove a
+    comma and others a dot. Either way, with mark None ambiguous tokens cannot be read safely.
     """
     seen = set()
     for text in texts:
         evidence = _decimal_evidence(_clean(text))
         if evidence:
             seen.add(evidence)
-    if seen == {DOT}:
-        return DOT, False
-    return COMMA, len(seen) == 2
+    if len(seen) == 1:
+        return next(iter(seen)), False
+    return None, len(seen) == 2
 
 
-def parse_number(cell, decimal_mark: str = COMMA, conflicting: bool = False) -> ParsedNumber:
+def parse_number(cell, decimal_mark: str | None = None, conflicting: bool = False) -> ParsedNumber:
     """Read one spreadsheet cell as a number.
 
     Excel numbers are taken as they are; text is read with `decimal_mark` for tokens whose
-    convention is ambiguous. Blank cells and explicit no-data markers give value None.
+    convention is ambiguous (None: such a token is reported as ambiguous). Blank cells and
+    explicit no-data markers give value None.
     """
     if cell is None:
         return ParsedNumber(None)
@@ -118,8 +133,10 @@ def parse_number(cell, decimal_mark: str = COMMA, conflicting: bool = False) -> 
         return ParsedNumber(None)
     if token.lower() in INFINITY_WORDS:
         return ParsedNumber(None, "infinite", infinite=True)
+    if token.upper() in EXCEL_ERROR_VALUES:
+        return ParsedNumber(None, f"the Excel error value {token.upper()}, not a number", excel_error=True)
     if token.startswith("#"):
-        return ParsedNumber(None, "an Excel error value, not a number")
+        return ParsedNumber(None, "text starting with # (like an Excel error value), not a number")
     if _PLAIN.match(token):
         return ParsedNumber(float(token))
     if _SCIENTIFIC.match(token):
@@ -132,7 +149,13 @@ def parse_number(cell, decimal_mark: str = COMMA, conflicting: bool = False) -> 
             return ParsedNumber(
                 None,
                 "a number that can be read two ways (the file mixes 1.234,5 and 1,234.5 styles); "
-                "write it without thousands separators",
+                "write it without thousands separators", ambiguous=True,
+            )
+        if decimal_mark is None:
+            return ParsedNumber(
+                None,
+                "a number that can be read two ways: thousands (Vietnamese style) or decimals (English "
+                "style), and nothing else in the file tells which", ambiguous=True,
             )
         evidence = decimal_mark
     value = _read_with_mark(token, evidence)

@@ -20,6 +20,12 @@ INFINITE = "infinite"
 NEGATIVE = "negative"
 MISSING_PROVINCE = "missing-province"
 MISSING_INDICATOR = "missing-indicator"
+OUT_OF_RANGE = "out-of-range"  # outside the range the framework's unit states, or an absurd magnitude
+AMBIGUOUS_NUMBER = "ambiguous-number"  # "1.234": thousands or decimals, nothing in the file tells
+EXCEL_ERROR = "excel-error"  # #N/A, #DIV/0!, … in a value cell
+FORMULA_WITHOUT_VALUE = "formula-without-value"  # a formula saved without its result
+STRAY_CELL = "stray-cell"  # a non-blank cell far below the table
+IMPLAUSIBLE_JUMP = "implausible-jump"  # a warning: a large change from the previous edition
 
 
 def column_letter(index: int) -> str:
@@ -69,9 +75,49 @@ class Problem:
         return self.message()
 
 
+SHOWN_PER_KIND = 10  # messages shown of each kind of problem before the rest are counted
+
+
+def capped_messages(problems: list[Problem], shown_per_kind: int = SHOWN_PER_KIND) -> list[str]:
+    """The messages of `problems` in order, at most `shown_per_kind` of each kind (per file); the
+    rest of a kind are counted in one line after its last shown message, with their columns and
+    rows, so that 100,000 bad rows give a screenful, not 100,000 lines."""
+    groups: dict[tuple[str, str], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.kind, problem.file), []).append(problem)
+    lines = []
+    shown: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.kind, problem.file)
+        count = shown.get(key, 0)
+        if count >= shown_per_kind:
+            continue
+        shown[key] = count + 1
+        lines.append(problem.message())
+        rest = groups[key][shown_per_kind:]
+        if count + 1 == shown_per_kind and rest:
+            lines.append(_more_line(rest))
+    return lines
+
+
+def _more_line(rest: list[Problem]) -> str:
+    columns = list(dict.fromkeys(
+        column_letter(p.column) + (f' ("{p.header}")' if p.header else "") for p in rest if p.column is not None))
+    rows = [p.row for p in rest if p.row is not None]
+    where = ""
+    if columns:
+        listed = ", ".join(columns[:5]) + (f" and {len(columns) - 5:,} more" if len(columns) > 5 else "")
+        where += f" in column{'s' if len(columns) > 1 else ''} {listed}"
+    if rows:
+        where += f", rows {min(rows):,}–{max(rows):,}" if max(rows) > min(rows) else f", row {rows[0]:,}"
+    noun = "warnings" if rest[0].kind == IMPLAUSIBLE_JUMP else "problems"
+    return f"{rest[0].file}: … and {len(rest):,} more {noun} of the same kind ({rest[0].kind}){where}."
+
+
 class OfficialFileError(ValueError):
-    """A file that cannot be imported; `problems` lists everything wrong with it."""
+    """A file that cannot be imported; `problems` lists everything wrong with it (the message
+    shows them capped per kind, `capped_messages`)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__("\n".join(problem.message() for problem in self.problems))
+        super().__init__("\n".join(capped_messages(self.problems)))

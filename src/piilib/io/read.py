@@ -13,6 +13,16 @@ as sub-header rows (names, units) and skipped; rows whose province cell says "C�
 "Trung bình", … are national or average rows and skipped too. The edition comes from an
 edition column, or from a title cell ("Kỳ PII: 2024", "… PII 2024 …").
 
+Workbooks are streamed (openpyxl's read-only parser): only the cells stored in the file are
+visited and only non-blank ones kept, so a stray "." in row 1,048,576 costs one row, not a
+sheet-sized grid. A non-blank cell more than `STRAY_GAP_ROWS` blank rows below the table is
+reported as a stray cell (problem kind "stray-cell") and not read. Cells showing an Excel error
+are read as `ExcelError`, formula cells saved without a result as `FormulaWithoutValue`, so
+that the checks report them by cell instead of taking them for blanks. The XML inside the
+package is parsed with defusedxml (openpyxl uses it when installed): entity declarations (an
+"XML bomb") are refused, never expanded. A damaged package (bad compressed stream, truncated
+zip, malformed XML) or a file this account may not read is one problem naming the file.
+
 `read_raw` never raises for a bad file: it returns every structural problem it finds.
 """
 
@@ -23,16 +33,20 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from piilib.io import problems as P
-from piilib.io.numbers import parse_number
+from piilib.io.numbers import COMMA, parse_number
 from piilib.io.problems import Problem
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -56,6 +70,8 @@ INDICATOR_CODE = re.compile(r"^\s*(\d{1,2}\.\d{1,2}\.\d{1,2})\.?(?:\s|$)")
 TITLE_EDITION = re.compile(r"PII\D{0,12}?((?:19|20)\d{2})", re.IGNORECASE)
 YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0+)?\s*$")
 HEADER_SEARCH_ROWS = 50
+# A non-blank cell more than this many blank rows below the table is a stray keystroke, not data.
+STRAY_GAP_ROWS = 20
 
 LONG = "long"
 WIDE = "wide"
@@ -120,10 +136,15 @@ class RawFile:
     layouts: list[str] = field(default_factory=list)
 
 
+Row = tuple[int, dict[int, object]]  # 1-based sheet row, {0-based column: non-blank value}
+
+
 @dataclass(frozen=True)
 class _Sheet:
+    """A sheet as its non-blank rows, in order (blank rows and cells are not stored)."""
+
     name: str | None
-    rows: list[list[object]]
+    rows: list[Row]
 
 
 class _FileUnusable(Exception):
@@ -143,7 +164,7 @@ def read_raw(path, edition: int | None = None) -> RawFile:
     except _FileUnusable as unusable:
         raw.problems.append(unusable.problem)
         return raw
-    if all(_is_blank_row(row) for sheet in sheets for row in sheet.rows):
+    if not any(sheet.rows for sheet in sheets):
         raw.problems.append(Problem(
             P.EMPTY, raw.name, "the file is empty (no cell has anything in it)",
             f"a filled-in file with {EXPECTED_LAYOUT}",
@@ -167,6 +188,19 @@ def read_raw(path, edition: int | None = None) -> RawFile:
 # --- loading files -------------------------------------------------------------------------
 
 def _load_sheets(path: Path) -> list[_Sheet]:
+    try:
+        return _load_sheets_unchecked(path)
+    except PermissionError:
+        raise _FileUnusable(Problem(
+            P.UNREADABLE, path.name, f"the file cannot be opened: this account may not read it or its folder ({path})",
+            "a file this account can read: copy it to a folder of your own, or ask for read permission")) from None
+    except OSError as error:  # e.g. a network drive gone, an I/O error
+        raise _FileUnusable(Problem(
+            P.UNREADABLE, path.name, f"the file cannot be read ({error.strerror or type(error).__name__})",
+            "a file on a local disk that this account can read")) from None
+
+
+def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     if not path.exists():
         raise _FileUnusable(Problem(P.UNREADABLE, path.name, f"the file does not exist ({path})",
                                     "the path of an existing .csv or .xlsx file"))
@@ -174,14 +208,10 @@ def _load_sheets(path: Path) -> list[_Sheet]:
         raise _FileUnusable(Problem(P.UNREADABLE, path.name, "this is a folder, not a file",
                                     "the path of a .csv or .xlsx file"))
     suffix = path.suffix.lower()
-    try:
-        if suffix in EXCEL_SUFFIXES:
-            return _load_workbook(path)
-        if suffix in CSV_SUFFIXES:
-            return [_Sheet(None, _load_csv(path))]
-    except PermissionError:
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, "the file cannot be opened (no permission to read it)",
-                                    "a file this account can read")) from None
+    if suffix in EXCEL_SUFFIXES:
+        return _load_workbook(path)
+    if suffix in CSV_SUFFIXES:
+        return [_Sheet(None, _load_csv(path))]
     if suffix == ".xls":
         raise _FileUnusable(Problem(
             P.UNREADABLE, path.name, "this is the old Excel format (.xls), which cannot be read",
@@ -197,32 +227,123 @@ def _load_workbook(path: Path) -> list[_Sheet]:
     if path.stat().st_size == 0:
         return [_Sheet(None, [])]
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [_Sheet(sheet.title, list(_worksheet_rows(workbook, sheet))) for sheet in workbook.worksheets]
+        finally:
+            workbook.close()
     except PermissionError:
         raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError) as error:
+    except (DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError, InvalidFileException, KeyError,
+            ValueError, TypeError, IndexError, AttributeError, SyntaxError, OSError) as error:
+        # SyntaxError covers xml.etree's ParseError (malformed XML inside the package); zlib.error
+        # and EOFError a damaged or truncated compressed part. openpyxl wraps some of them: the
+        # message names the first cause.
+        cause = _root_cause(error)
+        if isinstance(cause, DefusedXmlException):
+            raise _FileUnusable(Problem(
+                P.CORRUPT_WORKBOOK, path.name,
+                "the workbook holds XML entity or DTD declarations, which Excel never writes (the file may "
+                f"have been made to exhaust memory: {type(cause).__name__}); it was not opened",
+                "a workbook saved by Excel or LibreOffice; ask the sender for a fresh copy",
+            )) from None
         raise _FileUnusable(Problem(
             P.CORRUPT_WORKBOOK, path.name,
-            f"the workbook is damaged or is not really an Excel file ({type(error).__name__}: {error})",
+            f"the workbook is damaged or is not really an Excel file ({type(cause).__name__}: {_short(cause)})",
             "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
         )) from None
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    seen = {id(error)}
+    while True:
+        cause = error.__cause__ or error.__context__
+        if cause is None or id(cause) in seen:
+            return error
+        seen.add(id(cause))
+        error = cause
+
+
+def _short(error: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(error).split())
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A cell showing an Excel error value (#N/A, #DIV/0!, …) instead of a number."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """A formula cell saved without its result (written by a program that does not calculate)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}" if self.formula else "(a formula)"
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, also telling formula cells with no saved result apart
+    from blank cells (in data-only mode both read as None)."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = FormulaWithoutValue((element.findtext(FORMULA_TAG) or "").strip())
+        elif cell["data_type"] == "e" and cell["value"] is not None:
+            cell["value"] = ExcelError(str(cell["value"]))
+        return cell
+
+
+def _worksheet_rows(workbook, sheet):
+    """(1-based row number, {0-based column: value}) of every row holding a non-blank cell.
+
+    Only the cells stored in the file are visited: a lone cell in row 1,048,576 costs one row,
+    not a million (the sheet's dimension is not used to size anything)."""
+    source = sheet._get_source()
     try:
-        return [
-            _Sheet(sheet.title, [[_excel_value(cell) for cell in row] for row in sheet.iter_rows()])
-            for sheet in workbook.worksheets
-        ]
+        parser = _CellParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        for number, cells in parser.parse():
+            values = {}
+            for cell in cells:
+                value = _excel_value(workbook, cell)
+                if not _is_blank(value):
+                    values[cell["column"] - 1] = value
+            if values:
+                yield number, values
     finally:
-        workbook.close()
+        source.close()
 
 
-def _excel_value(cell):
+def _excel_value(workbook, cell: dict):
     """The value the user sees: a number formatted as a percentage shows value × 100."""
-    value = cell.value
+    value = cell["value"]
     if isinstance(value, str):
         return value if value.strip() else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_percent_format(cell.number_format):
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and _is_percent_format(_number_format(workbook, cell["style_id"]))):
         return float(Decimal(repr(value)) * 100)
     return value
+
+
+def _number_format(workbook, style_id) -> str | None:
+    if not style_id:
+        return None
+    try:
+        format_id = workbook._cell_styles[style_id].numFmtId
+        if format_id < BUILTIN_FORMATS_MAX_SIZE:
+            return BUILTIN_FORMATS.get(format_id)
+        return workbook._number_formats[format_id - BUILTIN_FORMATS_MAX_SIZE]
+    except (IndexError, AttributeError):
+        return None
 
 
 def _is_percent_format(number_format: str | None) -> bool:
@@ -231,16 +352,22 @@ def _is_percent_format(number_format: str | None) -> bool:
     return "%" in literal_free
 
 
-def _load_csv(path: Path) -> list[list[object]]:
+def _load_csv(path: Path) -> list[Row]:
     data = path.read_bytes()
     if not data.strip():
         return []
     text = _decode(data, path.name)
     delimiter = _guess_delimiter(text)
-    return [
-        [value if value.strip() else None for value in record]
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
+    rows = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            values = {column: value for column, value in enumerate(record) if value.strip()}
+            if values:
+                rows.append((number, values))
+    except csv.Error as error:
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, f"the CSV text cannot be split into cells ({error})",
+                                    "a CSV file saved by Excel or LibreOffice")) from None
+    return rows
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -279,39 +406,69 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_blank_row(row) -> bool:
-    return all(_is_blank(value) for value in row)
-
-
 def _looks_numeric(value) -> bool:
-    return parse_number(value).value is not None
+    """A value cell's content: a number (either decimal convention), or an Excel error or a formula
+    that stands where a number should be."""
+    if isinstance(value, (ExcelError, FormulaWithoutValue)):
+        return True
+    return parse_number(value, COMMA).value is not None
 
 
-def _at(row, column):
-    return row[column] if column < len(row) else None
+def _at(row: Row, column: int):
+    return row[1].get(column)
+
+
+def _table_and_stray_rows(rows: list[Row], header_position: int) -> tuple[list[Row], list[Row]]:
+    """The rows under the header that belong to the table, and the stray rows: those after the
+    first run of more than `STRAY_GAP_ROWS` blank rows (a key pressed far down the sheet)."""
+    below = rows[header_position + 1:]
+    previous = rows[header_position][0]
+    for position, (number, _) in enumerate(below):
+        if number - previous - 1 > STRAY_GAP_ROWS:
+            return below[:position], below[position:]
+        previous = number
+    return below, []
+
+
+def _report_stray(sheet: _Sheet, stray: list[Row], raw: RawFile) -> None:
+    for number, cells in stray:
+        for column, value in cells.items():
+            raw.problems.append(Cell(sheet.name, number, column, None, value).problem(
+                P.STRAY_CELL, raw.name,
+                f"a cell far below the table (more than {STRAY_GAP_ROWS} blank rows under its last row) "
+                "is not empty, e.g. a key pressed by mistake",
+                "nothing below the table: delete the cell (select it, press Delete)",
+            ))
 
 
 def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
-    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        names = [normalise(value) for value in row]
+    for position, (number, row) in enumerate(sheet.rows):
+        if number > HEADER_SEARCH_ROWS:
+            break
+        names = {column: normalise(value) for column, value in row.items()}
         long_columns = _long_columns(names)
-        if long_columns:
-            _read_long(sheet, index, long_columns, raw, edition)
-            return LONG
-        codes = {column: match.group(1) for column, value in enumerate(row)
+        codes = {column: match.group(1) for column, value in row.items()
                  if isinstance(value, str) and (match := INDICATOR_CODE.match(value))}
-        province_column = next((c for c, name in enumerate(names) if name in PROVINCE_ALIASES), None)
+        province_column = next((c for c, name in names.items() if name in PROVINCE_ALIASES), None)
+        if not (long_columns or codes):
+            continue
+        table, stray = _table_and_stray_rows(sheet.rows, position)
+        if long_columns:
+            _read_long(sheet, position, table, long_columns, raw, edition)
+            _report_stray(sheet, stray, raw)
+            return LONG
         if codes and province_column is None and len(codes) >= 2:
-            province_column = _guess_province_column(sheet.rows, index, codes)
+            province_column = _guess_province_column(table, codes)
         if codes and province_column is not None:
-            _read_wide(sheet, index, province_column, codes, raw, edition)
+            _read_wide(sheet, position, table, province_column, codes, raw, edition)
+            _report_stray(sheet, stray, raw)
             return WIDE
     return None
 
 
-def _long_columns(names: list[str]) -> dict[str, int] | None:
+def _long_columns(names: dict[int, str]) -> dict[str, int] | None:
     def first(aliases):
-        return next((column for column, name in enumerate(names) if name in aliases), None)
+        return next((column for column, name in sorted(names.items()) if name in aliases), None)
 
     columns = {
         "province": first(PROVINCE_ALIASES),
@@ -324,13 +481,13 @@ def _long_columns(names: list[str]) -> dict[str, int] | None:
     return columns
 
 
-def _guess_province_column(rows, header_index: int, codes: dict[int, str]) -> int | None:
+def _guess_province_column(table: list[Row], codes: dict[int, str]) -> int | None:
     """Without a named province column: the column left of the codes holding the most text."""
     candidates = range(min(codes))
     text_counts = {
         column: sum(
             isinstance(_at(row, column), str) and not _looks_numeric(_at(row, column))
-            for row in rows[header_index + 1:]
+            for row in table
         )
         for column in candidates
     }
@@ -338,21 +495,21 @@ def _guess_province_column(rows, header_index: int, codes: dict[int, str]) -> in
     return best if best is not None and text_counts[best] > 0 else None
 
 
-def _title_edition(sheet: _Sheet, header_index: int, raw: RawFile, requested: int | None) -> Cell | None:
+def _title_edition(sheet: _Sheet, header_position: int, raw: RawFile, requested: int | None) -> Cell | None:
     """The edition stated above the header: a labelled cell ("Kỳ PII" | 2024) or "PII 2024" in a title.
 
     When the title rows name several editions, `requested` (the edition asked for) picks one.
     """
     found: list[Cell] = []
-    for index, row in enumerate(sheet.rows[:header_index]):
-        for column, value in enumerate(row):
+    for number, row in sheet.rows[:header_position]:
+        for column, value in sorted(row.items()):
             if normalise(value) in EDITION_ALIASES:
-                following = next((v for v in row[column + 1:] if not _is_blank(v)), None)
+                following = next((row[c] for c in sorted(row) if c > column), None)
                 match = YEAR.match(cell_text(following))
             else:
                 match = TITLE_EDITION.search(value) if isinstance(value, str) else None
             if match:
-                found.append(Cell(sheet.name, index + 1, column, None, int(match.group(1))))
+                found.append(Cell(sheet.name, number, column, None, int(match.group(1))))
     years = sorted({cell.value for cell in found})
     if len(years) > 1:
         if requested in years:
@@ -366,35 +523,35 @@ def _title_edition(sheet: _Sheet, header_index: int, raw: RawFile, requested: in
     return found[0] if found else None
 
 
-def _read_long(sheet: _Sheet, header_index: int, columns: dict[str, int], raw: RawFile,
+def _read_long(sheet: _Sheet, header_position: int, table: list[Row], columns: dict[str, int], raw: RawFile,
                requested: int | None) -> None:
-    header = sheet.rows[header_index]
-    title_edition = None if columns["edition"] is not None else _title_edition(sheet, header_index, raw, requested)
+    header = sheet.rows[header_position]
+    title_edition = None if columns["edition"] is not None else _title_edition(sheet, header_position, raw,
+                                                                              requested)
 
-    def cell(row, row_number, role):
+    def cell(row, role):
         column = columns[role]
-        return Cell(sheet.name, row_number, column, cell_text(_at(header, column)), _at(row, column))
+        return Cell(sheet.name, row[0], column, cell_text(_at(header, column)), _at(row, column))
 
-    for index in range(header_index + 1, len(sheet.rows)):
-        row, row_number = sheet.rows[index], index + 1
-        province, indicator, value = (cell(row, row_number, role) for role in ("province", "indicator", "value"))
+    for row in table:
+        province, indicator, value = (cell(row, role) for role in ("province", "indicator", "value"))
         if all(_is_blank(c.value) for c in (province, indicator, value)):
             continue
-        edition = cell(row, row_number, "edition") if columns["edition"] is not None else title_edition
+        edition = cell(row, "edition") if columns["edition"] is not None else title_edition
         raw.entries.append(RawEntry(province=province, indicator=indicator, value=value, edition=edition))
 
 
-def _read_wide(sheet: _Sheet, header_index: int, province_column: int, codes: dict[int, str], raw: RawFile,
-               requested: int | None) -> None:
-    header = sheet.rows[header_index]
-    edition = _title_edition(sheet, header_index, raw, requested)
+def _read_wide(sheet: _Sheet, header_position: int, table: list[Row], province_column: int,
+               codes: dict[int, str], raw: RawFile, requested: int | None) -> None:
+    header = sheet.rows[header_position]
+    edition = _title_edition(sheet, header_position, raw, requested)
     province_header = cell_text(_at(header, province_column)) or None
     code_cells = {
-        column: Cell(sheet.name, header_index + 1, column, None, code) for column, code in codes.items()
+        column: Cell(sheet.name, header[0], column, None, code) for column, code in codes.items()
     }
     seen_numbers = False
-    for index in range(header_index + 1, len(sheet.rows)):
-        row, row_number = sheet.rows[index], index + 1
+    for row in table:
+        row_number = row[0]
         province = Cell(sheet.name, row_number, province_column, province_header, _at(row, province_column))
         values = [
             Cell(sheet.name, row_number, column, codes[column], _at(row, column)) for column in codes

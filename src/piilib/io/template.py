@@ -11,7 +11,15 @@ Sheets (Vietnamese, for the staff who fill them in):
 
 The workbook, once filled in, imports with `piilib.io.read_values` without any edit: the
 data sheet is the wide layout that `piilib.io.read` recognises, and the edition is stated
-in a labelled title cell ("Kỳ PII").
+in a labelled title cell ("Kỳ PII"). Next to it: the data year (edition − 1) and the
+framework in use (its own file, or the newest earlier edition's carried over).
+
+Guarding the entry. Each indicator's value cells carry Excel data validation: numbers only,
+within the range the framework's unit states (`piilib.io.validate.value_range`, the rule
+`pii validate` applies), blank allowed. The data and indicator sheets are protected with
+no password (Review → Unprotect Sheet; `SHEET_PASSWORD` is None on purpose: protection
+guards against slips, not people): codes, names, units, headers and province names are
+locked, the value cells are not. Column widths can still be changed.
 """
 
 from __future__ import annotations
@@ -21,11 +29,14 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
+from piilib import schema
+from piilib.framework import framework_path, load_framework
 from piilib.framework import indicators as framework_indicators
-from piilib.framework import load_framework
+from piilib.io.validate import ABSURD_MAGNITUDE, value_range
 from piilib.safe_write import save_workbook
 from piilib.units import load_units
 
@@ -33,8 +44,11 @@ DATA_SHEET = "Số liệu"
 INDICATORS_SHEET = "Chỉ số"
 SOURCES_SHEET = "Nguồn"
 
-# Layout of the data sheet (1-based rows): title, edition, note, blank, names, units, header.
+# Layout of the data sheet (1-based rows): title, edition (with data year and framework), note,
+# blank, names, units, header.
 TITLE_ROW, EDITION_ROW, NOTE_ROW, NAME_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 3, 5, 6, 7
+DATA_YEAR_LABEL_COLUMN, FRAMEWORK_LABEL_COLUMN = 4, 7
+SHEET_PASSWORD = None  # sheets are protected against slips, without a password (documented)
 FIRST_DATA_ROW = HEADER_ROW + 1
 NUMBER_COLUMN, PROVINCE_COLUMN, FIRST_CODE_COLUMN = 1, 2, 3
 
@@ -94,16 +108,72 @@ def _text(value) -> str:
     return "" if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+def framework_edition(edition: int) -> int:
+    """The edition whose framework file describes `edition` (itself, or an earlier one carried over)."""
+    return int(framework_path(edition).stem.rsplit("_", 1)[-1])
+
+
+def _framework_label(edition: int) -> str:
+    source = framework_edition(edition)
+    if source == int(edition):
+        return f"kỳ {edition}"
+    return f"kỳ {source} (chưa có khung mới cho kỳ {edition}: dùng tiếp khung kỳ {source})"
+
+
+def _range_vi(lower: float, upper: float) -> str:
+    def number(value: float) -> str:
+        return f"{value:g}".replace(".", ",")
+
+    if pd.isna(lower) or lower == float("-inf"):
+        return "một số" if upper == float("inf") else f"một số không lớn hơn {number(upper)}"
+    if upper == float("inf"):
+        return f"một số từ {number(lower)} trở lên"
+    return f"một số từ {number(lower)} đến {number(upper)}"
+
+
+def _value_validation(indicator: pd.Series, cells: str) -> DataValidation:
+    """Numbers only, within the indicator's range (the one `pii validate` checks), blank allowed."""
+    lower, upper = value_range(indicator)
+    # Excel needs finite limits: an open end is the magnitude `pii validate` refuses anyway.
+    low = -ABSURD_MAGNITUDE if lower == float("-inf") else lower
+    high = ABSURD_MAGNITUDE if upper == float("inf") else upper
+    expected = _range_vi(lower, upper)
+    validation = DataValidation(
+        type="decimal", operator="between", formula1=f"{low:.15g}", formula2=f"{high:.15g}", allow_blank=True,
+        showErrorMessage=True, errorStyle="stop", errorTitle=f"Chỉ số {indicator['code']}",
+        error=f"Giá trị phải là {expected} ({_text(indicator['unit_vi'])}).",
+        showInputMessage=True, promptTitle=f"{indicator['code']}"[:32],
+        prompt=f"Nhập {expected}; đơn vị: {_text(indicator['unit_vi'])}."[:255],
+    )
+    validation.add(cells)
+    return validation
+
+
+def _protect(sheet) -> None:
+    sheet.protection.sheet = True
+    if SHEET_PASSWORD:
+        sheet.protection.password = SHEET_PASSWORD
+    # Still allowed on the protected sheet: widening columns and rows, selecting any cell.
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
 def _data_sheet(sheet, edition: int, indicators: pd.DataFrame, units: pd.DataFrame) -> None:
     sheet.title = DATA_SHEET
     last_column = FIRST_CODE_COLUMN + len(indicators) - 1
     sheet.cell(TITLE_ROW, 1, f"SỐ LIỆU CÁC CHỈ SỐ THÀNH PHẦN — CHỈ SỐ ĐỔI MỚI SÁNG TẠO CẤP ĐỊA PHƯƠNG (PII) {edition}").font = Font(bold=True, size=14)
     sheet.cell(EDITION_ROW, 1, "Kỳ PII").font = _BOLD
     sheet.cell(EDITION_ROW, 2, edition).alignment = Alignment(horizontal="left")
+    sheet.cell(EDITION_ROW, DATA_YEAR_LABEL_COLUMN, "Năm số liệu").font = _BOLD
+    sheet.cell(EDITION_ROW, DATA_YEAR_LABEL_COLUMN + 1, schema.data_year(edition)).alignment = Alignment(
+        horizontal="left")
+    sheet.cell(EDITION_ROW, FRAMEWORK_LABEL_COLUMN, "Khung chỉ số").font = _BOLD
+    sheet.cell(EDITION_ROW, FRAMEWORK_LABEL_COLUMN + 1, _framework_label(edition))
     sheet.cell(NOTE_ROW, 1, (
-        f"Nhập giá trị thô của mỗi chỉ số theo đơn vị tính ở hàng {UNIT_ROW}; số thập phân dùng dấu phẩy "
-        f"(ví dụ 12,5). Ô để trống là chưa có số liệu. Không sửa hàng mã chỉ số (hàng {HEADER_ROW}) và cột "
-        f"tên tỉnh, thành phố. Định nghĩa từng chỉ số: di chuột vào ô mã hoặc xem trang \"{INDICATORS_SHEET}\"; "
+        f"Nhập giá trị thô năm {schema.data_year(edition)} của mỗi chỉ số theo đơn vị tính ở hàng {UNIT_ROW}, "
+        f"dạng số (ô chỉ nhận số trong khoảng hợp lệ của chỉ số). Ô để trống là chưa có số liệu. Hàng mã chỉ số "
+        f"(hàng {HEADER_ROW}) và cột tên tỉnh, thành phố được khóa (Review → Unprotect Sheet, không mật khẩu, nếu "
+        f"thật cần sửa). Định nghĩa từng chỉ số: di chuột vào ô mã hoặc xem trang \"{INDICATORS_SHEET}\"; "
         f"nguồn số liệu ghi ở trang \"{SOURCES_SHEET}\"."
     )).alignment = Alignment(wrap_text=False)
 
@@ -127,6 +197,14 @@ def _data_sheet(sheet, edition: int, indicators: pd.DataFrame, units: pd.DataFra
     for offset, unit in units.iterrows():
         sheet.cell(FIRST_DATA_ROW + offset, NUMBER_COLUMN, offset + 1)
         sheet.cell(FIRST_DATA_ROW + offset, PROVINCE_COLUMN, unit["name_vi"])
+    last_row = FIRST_DATA_ROW + len(units) - 1
+    for offset, row in indicators.iterrows():
+        column = FIRST_CODE_COLUMN + offset
+        letter = get_column_letter(column)
+        sheet.add_data_validation(_value_validation(row, f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}"))
+        for data_row in range(FIRST_DATA_ROW, last_row + 1):
+            sheet.cell(data_row, column).protection = Protection(locked=False)
+    _protect(sheet)
     sheet.row_dimensions[NAME_ROW].height = 120
     sheet.row_dimensions[UNIT_ROW].height = 45
     sheet.column_dimensions[get_column_letter(NUMBER_COLUMN)].width = 6
@@ -159,6 +237,7 @@ def _indicators_sheet(sheet, edition: int, indicators: pd.DataFrame) -> None:
             _text(row["definition_vi"]), _text(row["source"]), CODE_STATUS_VI.get(status, status),
         ])
     _table_style(sheet, widths)
+    _protect(sheet)
 
 
 def _sources_sheet(sheet, indicators: pd.DataFrame) -> None:

@@ -11,6 +11,24 @@ Blank cells (and explicit no-data marks such as "-") are missing data, not error
 engine imputes them. A province or indicator with no value at all is an error.
 
 Which indicators cannot be negative is read from the framework (`cannot_be_negative`).
+
+Ranges. Each indicator's range is the one its unit states in the framework, read by
+`piilib.analysis.bounds.unit_bounds(unit_en, denominator)` (see `_unit_bounds`): a "%" share 0–100, "(0–10)",
+"(0–13)", counts and "%" of GRDP >= 0. An indicator that measures a change (see
+`cannot_be_negative`) has no lower bound: its "%" is a growth rate, not a share. Whatever
+the unit, a value of magnitude `ABSURD_MAGNITUDE` or more is refused: no PII indicator (a
+ratio, share or score) comes near it, so such a value is a typing or unit slip (1e308, a
+total pasted for a ratio).
+
+Implausible jumps (warnings, not errors), against the previous edition's values of the same
+province and indicator on the same map (`previous`): a value is flagged when the change is
+more than `JUMP_IQR_MULTIPLE` times the indicator's interquartile range across provinces in
+the previous edition (Tukey's far-out fence, as a distance), or when it is `JUMP_FACTOR` times
+the previous value or more, or that much smaller (both non-zero, same sign) -- a decimal
+mark lost or a unit changed. See `implausible_jumps`.
+
+Excel error values (#N/A, #DIV/0!, …) and formulas saved without a result are reported by
+cell; they are never read as blanks.
 """
 
 from __future__ import annotations
@@ -23,12 +41,24 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+import numpy as np
+
 from piilib import schema
 from piilib.framework import indicators as framework_indicators
 from piilib.io import problems as P
-from piilib.io.numbers import EXPECTED_NUMBER, infer_decimal_mark, parse_number
+from piilib.io.numbers import EXPECTED_NUMBER, EXPECTED_UNAMBIGUOUS, infer_decimal_mark, parse_number
 from piilib.io.problems import OfficialFileError, Problem
-from piilib.io.read import INDICATOR_CODE, YEAR, Cell, RawEntry, cell_text, normalise, read_raw
+from piilib.io.read import (
+    INDICATOR_CODE,
+    YEAR,
+    Cell,
+    ExcelError,
+    FormulaWithoutValue,
+    RawEntry,
+    cell_text,
+    normalise,
+    read_raw,
+)
 from piilib.units import UnitNameError, load_units, resolve_unit
 
 # A PII indicator is a level (count per population, commune or enterprise; amount; share;
@@ -36,6 +66,9 @@ from piilib.units import UnitNameError, load_units, resolve_unit
 _CHANGE_NAME = re.compile(r"tốc độ|tăng trưởng|giảm|thay đổi|growth|reduction|change", re.IGNORECASE)
 _CHANGE_UNIT = re.compile(r"điểm phần trăm|percentage point", re.IGNORECASE)
 NO_DENOMINATOR = "none"
+ABSURD_MAGNITUDE = 1e12
+JUMP_IQR_MULTIPLE = 3.0
+JUMP_FACTOR = 10.0
 
 
 def cannot_be_negative(indicator: pd.Series) -> bool:
@@ -62,6 +95,8 @@ class _Edition:
     codes: set[str] = field(init=False)
     code_by_name: dict[str, str] = field(init=False)
     non_negative: set[str] = field(init=False)
+    bounds: dict[str, tuple[float, float]] = field(init=False)
+    unit_text: dict[str, str] = field(init=False)
 
     def __post_init__(self):
         self.codes = set(self.indicators["code"])
@@ -71,6 +106,68 @@ class _Edition:
                 if isinstance(row.get(column), str):
                     self.code_by_name[normalise(row[column])] = row["code"]
         self.non_negative = {row["code"] for _, row in self.indicators.iterrows() if cannot_be_negative(row)}
+        self.bounds = {code: value_range(row) for code, row in self.indicators.set_index("code").iterrows()}
+        self.unit_text = dict(zip(self.indicators["code"], self.indicators["unit_vi"].fillna("").astype(str)))
+
+
+def _unit_bounds():
+    """`piilib.analysis.bounds.unit_bounds`, the one rule for ranges, without importing the
+    `piilib.analysis` package (its __init__ loads statsmodels: 1.5 s that `pii validate` must not
+    spend, issue 11). The module is the same file, loaded on its own; when the package is
+    already imported, its module is used."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    loaded = sys.modules.get("piilib.analysis.bounds")
+    if loaded is not None:
+        return loaded.unit_bounds
+    global _BOUNDS_MODULE
+    if _BOUNDS_MODULE is None:
+        path = Path(__file__).resolve().parents[1] / "analysis" / "bounds.py"
+        spec = importlib.util.spec_from_file_location("piilib.io._analysis_bounds", path)
+        _BOUNDS_MODULE = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(_BOUNDS_MODULE)
+    return _BOUNDS_MODULE.unit_bounds
+
+
+_BOUNDS_MODULE = None
+
+
+def value_range(indicator: pd.Series) -> tuple[float, float]:
+    """(lower, upper) of an indicator's values: the range its unit states (`unit_bounds`), with
+    no lower bound for an indicator measuring a change (a growth rate in "%" is not a share)."""
+    lower, upper = _unit_bounds()(indicator.get("unit_en", ""), indicator.get("denominator", NO_DENOMINATOR))
+    if not cannot_be_negative(indicator):
+        lower = -np.inf
+    return float(lower), float(upper)
+
+
+def implausible_jumps(current: pd.DataFrame, previous: pd.DataFrame,
+                      iqr_multiple: float = JUMP_IQR_MULTIPLE, factor: float = JUMP_FACTOR) -> pd.DataFrame:
+    """Values that moved implausibly since the previous edition (rule in the module docstring).
+
+    `current` and `previous`: tidy frames (unit, indicator, value) on the same map. Returns the
+    flagged rows: unit, indicator, value, previous, iqr (of `previous` across provinces), rule
+    ("spread" or "factor")."""
+    columns = [schema.UNIT, schema.INDICATOR, schema.VALUE, "previous", "iqr", "rule"]
+    if current.empty or previous.empty:
+        return pd.DataFrame(columns=columns)
+    before = previous[[schema.UNIT, schema.INDICATOR, schema.VALUE]].dropna().astype({schema.INDICATOR: str})
+    # Interquartile range with linear interpolation (as scipy.stats.iqr), from pandas' quantiles.
+    quartiles = before.groupby(schema.INDICATOR)[schema.VALUE].quantile([0.25, 0.75]).unstack()
+    spread = (quartiles[0.75] - quartiles[0.25]).rename("iqr")
+    pairs = current[[schema.UNIT, schema.INDICATOR, schema.VALUE]].astype({schema.INDICATOR: str}).merge(
+        before.rename(columns={schema.VALUE: "previous"}), on=[schema.UNIT, schema.INDICATOR]
+    ).merge(spread, left_on=schema.INDICATOR, right_index=True)
+    change = (pairs[schema.VALUE] - pairs["previous"]).abs()
+    by_spread = (pairs["iqr"] > 0) & (change > iqr_multiple * pairs["iqr"])
+    small = np.minimum(pairs[schema.VALUE].abs(), pairs["previous"].abs())
+    large = np.maximum(pairs[schema.VALUE].abs(), pairs["previous"].abs())
+    same_sign = np.sign(pairs[schema.VALUE]) == np.sign(pairs["previous"])
+    by_factor = same_sign & (small > 0) & (large >= factor * small)
+    pairs["rule"] = np.where(by_factor, "factor", "spread")
+    return pairs.loc[by_spread | by_factor, columns].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -81,6 +178,7 @@ class ValidationResult:
     frame: pd.DataFrame
     problems: list[Problem]
     expected_counts: dict[int, int] = field(default_factory=dict)  # provinces × indicators per edition
+    warnings: list[Problem] = field(default_factory=list)  # implausible jumps: to check, not errors
 
     @property
     def ok(self) -> bool:
@@ -96,7 +194,9 @@ class ValidationResult:
             if blank:
                 part += f" ({blank} blank cells: missing data, to be imputed)"
             parts.append(part)
-        status = "OK" if self.ok else f"{len(self.problems)} problem(s)"
+        status = "OK" if self.ok else f"{len(self.problems):,} problem(s)"
+        if self.warnings:
+            status += f" with {len(self.warnings):,} warning(s)"
         return f"{status}: {'; '.join(parts) or 'no values'}, file {self.file}"
 
 
@@ -111,13 +211,18 @@ def read_values(path, edition: int | None = None) -> pd.DataFrame:
     return result.frame
 
 
-def validate_file(path, edition: int | None = None) -> ValidationResult:
-    """Check a CSV or .xlsx file of indicator values; never modifies the file."""
+def validate_file(path, edition: int | None = None, previous=None) -> ValidationResult:
+    """Check a CSV or .xlsx file of indicator values; never modifies the file.
+
+    `previous`: for the implausible-jump warnings, a mapping or a function edition -> the
+    previous edition's values (tidy: unit, indicator, value) on that edition's map, or None;
+    editions without them are not compared (and no comparison is made when there are errors)."""
     raw = read_raw(path, edition)
     checker = _Checker(raw.name, edition)
     records = checker.check_entries(raw.entries)
     if not raw.problems:
         checker.check_completeness(records)
+    warnings = [] if raw.problems or checker.problems else checker.jump_warnings(records, previous)
     frame = pd.DataFrame(
         [(ed, unit, code, value, schema.OFFICIAL, raw.name) for ed, unit, code, value in records],
         columns=schema.LONG_COLUMNS,
@@ -126,7 +231,7 @@ def validate_file(path, edition: int | None = None) -> ValidationResult:
         number: len(info.units) * len(info.codes) for number, info in checker.editions.items() if info
     }
     return ValidationResult(file=raw.name, frame=frame, problems=_unique(raw.problems + checker.problems),
-                            expected_counts=expected_counts)
+                            expected_counts=expected_counts, warnings=warnings)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -141,6 +246,7 @@ class _Checker:
         self.editions: dict[int, _Edition | None] = {}
         # (name, edition) -> unit key, or (kind, what, expected) of the problem with the name
         self._units: dict[tuple[str, int], str | tuple[str, str, str]] = {}
+        self.value_cells: dict[tuple[int, str, str], Cell] = {}  # (edition, unit, code) -> its cell
 
     # -- editions --------------------------------------------------------------------------
 
@@ -212,6 +318,7 @@ class _Checker:
                 duplicates[(edition, unit, earlier.sheet, earlier.row, entry.province)].append(code)
                 continue
             first_seen[key] = entry.province
+            self.value_cells[key] = entry.value
             records.append((edition, unit, code, value))
         for (edition, unit, sheet, row, cell), codes in duplicates.items():
             where = f"row {row}" + (f' of sheet "{sheet}"' if sheet != cell.sheet else "")
@@ -288,25 +395,90 @@ class _Checker:
 
     def _value(self, entry: RawEntry, code, info, decimal_mark, conflicting) -> float | None:
         cell = entry.value
+        if isinstance(cell.value, ExcelError):
+            self.problems.append(cell.problem(
+                P.EXCEL_ERROR, self.file, f"the cell shows the Excel error {cell.value.code}, not a number",
+                "the value itself: fix the formula or lookup that gives the error, or type the number",
+            ))
+            return None
+        if isinstance(cell.value, FormulaWithoutValue):
+            self.problems.append(cell.problem(
+                P.FORMULA_WITHOUT_VALUE, self.file,
+                "the cell holds a formula saved without its result (the program that wrote the file "
+                "did not calculate it)",
+                "a number: open the file in Excel or LibreOffice and save it again, or type the value",
+            ))
+            return None
         parsed = parse_number(cell.value, decimal_mark, conflicting)
         if parsed.error:
-            kind = P.INFINITE if parsed.infinite else P.NOT_A_NUMBER
-            self.problems.append(cell.problem(kind, self.file, f"the value is {parsed.error}", EXPECTED_NUMBER))
+            kind = (P.INFINITE if parsed.infinite else P.AMBIGUOUS_NUMBER if parsed.ambiguous
+                    else P.EXCEL_ERROR if parsed.excel_error else P.NOT_A_NUMBER)
+            expected = EXPECTED_UNAMBIGUOUS if parsed.ambiguous else EXPECTED_NUMBER
+            self.problems.append(cell.problem(kind, self.file, f"the value is {parsed.error}", expected))
             return None
         if parsed.value is None:
             return None
         if not math.isfinite(parsed.value):
             self.problems.append(cell.problem(P.INFINITE, self.file, "the value is infinite", EXPECTED_NUMBER))
             return None
-        if info is not None and code in info.non_negative and parsed.value < 0:
-            unit = info.indicators.set_index("code").at[code, "unit_vi"]
+        if abs(parsed.value) >= ABSURD_MAGNITUDE:
+            self.problems.append(cell.problem(
+                P.OUT_OF_RANGE, self.file,
+                f"the value {parsed.value:.6g} is far too large for any PII indicator (a typing or unit slip)",
+                f"a value below {ABSURD_MAGNITUDE:.0e} in the indicator's unit",
+            ))
+            return None
+        if info is None or code is None:
+            return parsed.value
+        lower, upper = info.bounds[code]
+        unit = info.unit_text.get(code, "")
+        if code in info.non_negative and parsed.value < 0 and lower == 0:
             self.problems.append(cell.problem(
                 P.NEGATIVE, self.file,
                 f"indicator {code} (unit: {unit}) cannot be below zero",
                 "zero or a positive number",
             ))
             return None
+        if not lower <= parsed.value <= upper:
+            self.problems.append(cell.problem(
+                P.OUT_OF_RANGE, self.file,
+                f"indicator {code} (unit: {unit}) is outside the range its unit states "
+                f"({_range_text(lower, upper)})",
+                f"a value {_range_text(lower, upper)}"
+                + (" (a percentage as 12,5 for 12.5 %, not 0,125)" if upper == 100 else ""),
+            ))
+            return None
         return parsed.value
+
+    # -- warnings --------------------------------------------------------------------------
+
+    def jump_warnings(self, records, previous) -> list[Problem]:
+        warnings = []
+        if previous is None:
+            return warnings
+        previous_of = previous if callable(previous) else previous.get
+        by_edition: dict[int, list] = defaultdict(list)
+        for record in records:
+            by_edition[record[0]].append(record)
+        for edition, rows in sorted(by_edition.items()):
+            before = previous_of(edition)
+            if before is None or before.empty:
+                continue
+            current = pd.DataFrame([r[1:] for r in rows], columns=[schema.UNIT, schema.INDICATOR, schema.VALUE])
+            for jump in implausible_jumps(current, before).itertuples(index=False):
+                unit, code, value, earlier, iqr, rule = jump
+                cell = self.value_cells[(edition, unit, code)]
+                reason = (f"{value / earlier if earlier else float('inf'):.3g} times the previous value"
+                          if rule == "factor" else
+                          f"a change of {abs(value - earlier):.4g}, more than {JUMP_IQR_MULTIPLE:g} times the "
+                          f"spread between provinces (interquartile range {iqr:.4g})")
+                warnings.append(cell.problem(
+                    P.IMPLAUSIBLE_JUMP, self.file,
+                    f"indicator {code} moved from {earlier:.6g} in edition {edition - 1} to {value:.6g}: {reason}",
+                    "a value checked against its source document (if it is right, nothing to do: this is a "
+                    "warning)",
+                ))
+        return warnings
 
     # -- completeness ----------------------------------------------------------------------
 
@@ -342,6 +514,14 @@ class _Checker:
                     f"{_have(len(missing_codes))} no value: {', '.join(missing_codes)}",
                     "at least one value for every indicator (a column per indicator code)",
                 ))
+
+
+def _range_text(lower: float, upper: float) -> str:
+    if math.isinf(upper):
+        return f"{lower:g} or more"
+    if math.isinf(lower):
+        return f"{upper:g} or less"
+    return f"from {lower:g} to {upper:g}"
 
 
 def _have(count: int) -> str:
