@@ -10,6 +10,7 @@ from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
 from piilib.report import build as report_build
 from piilib.report.book import BookBuildFailed
+from piilib.report.chapters import TocError
 from piilib.report.execute import ChapterFailed
 
 EXIT_BUILD_FAILED = 1
@@ -40,8 +41,13 @@ def register(subparsers) -> None:
         help="build and cache directory (default: build/report/<edition>-<province>)",
     )
     parser.add_argument(
-        "--templates", type=Path, default=report_build.DEFAULT_TEMPLATES_DIR,
-        help="chapter templates directory (default: the project's notebooks/)",
+        "--toc", type=Path, default=report_build.DEFAULT_TOC,
+        help="the book's table of contents; the notebooks and pages it lists are read from "
+             "its directory (default: the project's _toc.yml)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None,
+        help="chapters executed at once (default: one per available core)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -50,7 +56,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from piilib.commands.common import checked_request
 
-    problems = [] if args.templates.is_dir() else [f"templates directory {args.templates} does not exist"]
+    problems = [] if args.toc.is_file() else [f"table of contents {args.toc} does not exist"]
     province = checked_request(args.edition, args.data, args.province, problems)
     options = report_build.BuildOptions(
         edition=args.edition,
@@ -58,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         data_path=args.data,
         out_dir=args.out,
         pdf=args.pdf,
-        templates_dir=args.templates,
+        toc=args.toc,
+        jobs=args.jobs,
         cache_dir=args.cache_dir,
         progress=not args.quiet,
     )
@@ -66,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         result = report_build.build_report(options)
     except report_build.DataProblems as problems:
         raise InputError(problems.problems) from None
+    except TocError as problem:
+        raise InputError([str(problem)]) from None
     except ChapterFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         if failure.traceback:

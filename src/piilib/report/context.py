@@ -78,7 +78,8 @@ from piilib.report.text import (
     signed,
     with_unit,
 )
-from piilib.paths import REPO_ROOT
+from piilib.paths import REPO_ROOT, project_path
+from piilib.report import shared
 from piilib.units import era, load_units
 
 COVERAGE = DEFAULT_COVERAGE
@@ -134,7 +135,10 @@ class EditionResult:
 def edition_result(bundle: DataBundle, edition, map_edition=None) -> EditionResult:
     """The index of `edition` on the map of `map_edition` (default: its own), cached."""
     edition = int(edition)
-    return _edition_result(bundle, edition, edition if map_edition is None else int(map_edition))
+    map_edition = edition if map_edition is None else int(map_edition)
+    # Computed once per build for every chapter (piilib.report.shared), when available.
+    return (shared.shared_edition_result(bundle, edition, map_edition)
+            or _edition_result(bundle, edition, map_edition))
 
 
 @functools.lru_cache(maxsize=8)
@@ -237,7 +241,7 @@ def overview_context(edition, province: str, data_path) -> OverviewContext:
     """The overview chapter: result and rank, published facts, input/output/efficiency,
     pillar profile, trajectory over editions, the plan's goals and their outlook."""
     edition = int(edition)
-    bundle = load_bundle(data_path, edition)
+    bundle = load_bundle(project_path(data_path), edition)
     current = edition_result(bundle, edition)
     scores = current.scores
     unit = _unit_row(current.units, province)
@@ -499,6 +503,9 @@ def _national_goal_rank(plan) -> int:
 def province_outlook(bundle: DataBundle, edition, province: str):
     """`piilib.analysis.outlook.bundle_outlook` for the next edition, with the recommended
     targets as the second scenario (seeded, OUTLOOK_DRAWS draws), cached; None without a history."""
+    from_build = shared.build_results_for(bundle, edition, province)
+    if from_build is not None:
+        return from_build.outlook
     return _cached_outlook(bundle, int(edition), province)
 
 
@@ -605,6 +612,9 @@ def _plan_row(plan, code: str) -> pd.Series:
 
 def _indicator_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
     """`bundle_targets` for one plan indicator (or all with code None), cached."""
+    from_build = shared.build_results_for(bundle, edition, province) if code is None else None
+    if from_build is not None and from_build.targets is not None:
+        return from_build.targets
     return _cached_targets(bundle, int(edition), province, code)
 
 
@@ -620,7 +630,7 @@ def indicator_context(edition, province: str, data_path, indicator: str) -> Indi
     """One plan indicator: definition, agencies, value/score/rank now and over time, trend
     with thresholds, peer comparison, the threshold table, the recommended target, solutions."""
     edition, code = int(edition), str(indicator)
-    bundle = load_bundle(data_path, edition)
+    bundle = load_bundle(project_path(data_path), edition)
     plan = load_plan()
     item = _plan_row(plan, code)
     current = edition_result(bundle, edition)
@@ -905,7 +915,7 @@ def agencies_context(edition, province: str, data_path, out_dir=".") -> Agencies
     """One table per lead agency (under a bold label, in one Markdown block, since headings
     printed from code do not render), and the departments' workbook written to `out_dir`."""
     edition = int(edition)
-    bundle = load_bundle(data_path, edition)
+    bundle = load_bundle(project_path(data_path), edition)
     plan = load_plan()
     current = edition_result(bundle, edition)
     name = str(_unit_row(current.units, province)["name_vi"])
@@ -969,7 +979,7 @@ def levers_context(edition, province: str, data_path) -> LeversContext:
     """All indicators' points per +10 score and the gains from reaching the national median and
     the regional best (recomputed), and the rank interval under methodological uncertainty."""
     edition = int(edition)
-    bundle = load_bundle(data_path, edition)
+    bundle = load_bundle(project_path(data_path), edition)
     current = edition_result(bundle, edition)
     name = str(_unit_row(current.units, province)["name_vi"])
     region_name = str(_unit_row(current.units, province)["region_name_vi"])
@@ -1014,17 +1024,26 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+@functools.lru_cache(maxsize=2)
+def _robustness_analysis(bundle: DataBundle, edition: int):
+    """COINr's uncertainty analysis of `edition` (seeded), cached."""
+    from piilib.analysis.robustness import uncertainty_analysis
+
+    current = edition_result(bundle, edition)
+    return uncertainty_analysis(current.idata, current.result.imeta, current.result.log,
+                                n=ROBUSTNESS_REPLICATIONS, seed=ROBUSTNESS_SEED)
+
+
 ASSUMPTION_LABELS = {"weights": "trọng số", "normalisation": "cách chuẩn hóa", "aggregation": "cách tổng hợp",
                      "treatment": "xử lý ngoại lai"}
 
 
 def _robustness(bundle, edition: int, province: str, name: str):
     """The rank interval under methodological uncertainty (COINr's uncertainty analysis)."""
-    from piilib.analysis.robustness import uncertainty_analysis
-
     current = edition_result(bundle, edition)
-    analysis = uncertainty_analysis(current.idata, current.result.imeta, current.result.log,
-                                    n=ROBUSTNESS_REPLICATIONS, seed=ROBUSTNESS_SEED)
+    from_build = shared.build_results_for(bundle, edition)
+    analysis = (from_build.robustness if from_build is not None and from_build.robustness is not None
+                else _robustness_analysis(bundle, edition))
     stats = analysis.rank_stats.set_index("uCode")
     own = stats.loc[province]
     column = list(analysis.units).index(province)
@@ -1109,7 +1128,7 @@ def methodology_context(edition, province: str, data_path) -> MethodologyContext
     """Which files, which provenance, what was harmonised, what was treated, the method log,
     and the framework's provisional codes."""
     edition = int(edition)
-    bundle = load_bundle(data_path, edition)
+    bundle = load_bundle(project_path(data_path), edition)
     current = edition_result(bundle, edition)
     files = pd.DataFrame({
         "Tệp": bundle.files["file"],
