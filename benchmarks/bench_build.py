@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -29,10 +30,19 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of every finished descendant (workers, kernels, LaTeX)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def timed_build(options: BuildOptions):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds, result): the CPU time shows what the build costs when the
+    machine is shared with other work (wall time then depends on the other load)."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = build_report(options)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, cpu_seconds() - cpu, result
 
 
 def append_paragraph(notebook: Path, text: str) -> None:
@@ -66,8 +76,12 @@ def main() -> None:
             shutil.copy2(FIXTURE / "intro.md", copy / "intro.md")
         library_copy = work / "library"
         for source in library_inputs():
-            shutil.copytree(source, library_copy / source.name,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            target = library_copy / source.relative_to(ROOT)
+            if source.is_dir():
+                shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
         notebooks = copy / ("templates" if args.fixture else "notebooks")
 
         def options() -> BuildOptions:
@@ -88,9 +102,12 @@ def main() -> None:
     jobs = args.jobs or len(os.sched_getaffinity(0))
     print(f"book: {book_dir.relative_to(ROOT) if book_dir != ROOT else '.'}   "
           f"data: {data.relative_to(ROOT)}   chapters at once: {jobs}")
-    print(f"{'step':<40}{'seconds':>9}{'executed':>10}{'cached':>8}")
-    for label, seconds, result in steps:
-        print(f"{label:<40}{seconds:>9.1f}{len(result.executed):>10}{len(result.cached):>8}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(f"{'step':<40}{'seconds':>9}{'CPU s':>8}{'executed':>10}{'cached':>8}")
+    for label, seconds, cpu, result in steps:
+        print(f"{label:<40}{seconds:>9.1f}{cpu:>8.1f}{len(result.executed):>10}"
+              f"{len(result.cached):>8}   "
+              + ", ".join(f"{step} {value:.1f}" for step, value in result.timings.items()))
 
 
 if __name__ == "__main__":

@@ -554,3 +554,13 @@ def test_chapter_paths_do_not_depend_on_the_working_directory(tmp_path, monkeypa
     monkeypatch.setattr(paths, "INTERACTIVE_OUTPUT_DIR", tmp_path / "_build" / "interactive")
     assert paths.output_directory("") == (tmp_path / "_build" / "interactive").resolve()
     assert paths.output_directory(".") == tmp_path.resolve()
+
+
+def test_the_chapter_cache_key_ignores_build_only_modules():
+    import piilib
+    from piilib.report.build import library_inputs
+
+    package = Path(piilib.__file__).resolve().parent
+    names = {p.relative_to(package).as_posix() for p in library_inputs() if package in p.parents}
+    assert {"report/context.py", "report/shared.py", "analysis/targets.py", "pii.py"} <= names
+    assert not names & {"report/build.py", "report/execute.py", "cli.py", "commands/build.py"}

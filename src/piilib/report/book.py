@@ -218,12 +218,18 @@ def build_html(source: Path) -> Path:
 
 
 def build_pdf(source: Path, pdf_stem: str) -> Path:
-    """Build the PDF with XeLaTeX; fail on any glyph missing from the fonts."""
+    """Build the PDF with XeLaTeX; fail on any glyph missing from the fonts.
+
+    The LaTeX directory is kept between builds: with the previous run's auxiliary files
+    (contents, references) one XeLaTeX pass usually suffices where a fresh directory needs
+    three. The previous PDF and log are removed first, so a failed run leaves neither.
+    """
     latex_dir = source / BUILD_DIR / "latex"
-    shutil.rmtree(latex_dir, ignore_errors=True)
-    run_jupyter_book(source, "pdflatex")
     pdf = latex_dir / f"{pdf_stem}.pdf"
     log = latex_dir / f"{pdf_stem}.log"
+    pdf.unlink(missing_ok=True)
+    log.unlink(missing_ok=True)
+    run_jupyter_book(source, "pdflatex")
     if not pdf.is_file():
         raise BookBuildFailed(f"XeLaTeX produced no {pdf.name}; see {log}")
     missing = missing_characters(log)

@@ -15,7 +15,9 @@ import functools
 import os
 import shutil
 import sys
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +101,8 @@ class BuildResult:
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Wall seconds of each step ("chapters", "html", "pdf"), for the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         pdf = str(self.pdf) if self.pdf else "not built (--no-pdf)"
@@ -109,11 +113,25 @@ class BuildResult:
         )
 
 
+# Modules that run only in the build process, never in a chapter's kernel: editing them
+# (the build driver, the CLI) does not change any chapter, so they are not in its cache key.
+BUILD_ONLY = ("cli.py", "commands", "report/build.py", "report/book.py", "report/execute.py",
+              "report/chapters.py")
+
+
 def library_inputs() -> list[Path]:
-    """The library's code and the data files it reads (framework, units, plan ...)."""
+    """The library's code the chapters run (not the build-only modules) and the data files it
+    reads (framework, units, plan ...)."""
     package = Path(piilib.__file__).resolve().parent
+    code = sorted(
+        path for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        and not any(path.relative_to(package).as_posix() == excluded
+                    or path.relative_to(package).as_posix().startswith(excluded + "/")
+                    for excluded in BUILD_ONLY)
+    )
     bundled = PROJECT_ROOT / "data"
-    return [package] + ([bundled] if bundled.is_dir() else [])
+    return code + ([bundled] if bundled.is_dir() else [])
 
 
 def plan_indicators() -> list[tuple[str, str]]:
@@ -183,6 +201,7 @@ def build_report(options: BuildOptions) -> BuildResult:
         shared.mark_pending(results_path)
         prepare = functools.partial(shared.prepare_results, options.edition, options.province,
                                     data_path, results_path)
+    started = time.perf_counter()
     with tqdm(total=len(runs), desc="Chapters", unit="chapter",
               disable=not options.progress) as progress:
         def on_done(chapter, ran):
@@ -197,6 +216,7 @@ def build_report(options: BuildOptions) -> BuildResult:
             )
         finally:
             shared.pending_marker(results_path).unlink(missing_ok=True)
+    result.timings["chapters"] = time.perf_counter() - started
     order = [chapter.key for chapter in contents.chapters]
     result.executed.sort(key=order.index)
     result.cached.sort(key=order.index)
@@ -215,11 +235,27 @@ def build_report(options: BuildOptions) -> BuildResult:
         pdf_stem=pdf_stem,
         substitutions={"edition": str(options.edition), "province_name": province_name},
     )
-    source = cache_dir / "book"
-    book.write_tree(source, book.book_files(Path(options.static_dir), config, contents.toc,
-                                            pages, contents.pages))
-    html_dir = book.build_html(source)
-    pdf = book.build_pdf(source, pdf_stem) if options.pdf else None
+    # HTML and PDF are built at the same time from two copies of the source (Sphinx keeps
+    # its state beside the source; two builders on one tree would share it).
+    files = book.book_files(Path(options.static_dir), config, contents.toc, pages, contents.pages)
+    source, pdf_source = cache_dir / "book", cache_dir / "book-pdf"
+    book.write_tree(source, files)
+    if options.pdf:
+        book.write_tree(pdf_source, files)
+
+    def timed(step, function, *arguments):
+        started = time.perf_counter()
+        value = function(*arguments)
+        result.timings[step] = time.perf_counter() - started
+        return value
+
+    jobs = options.jobs or execute.default_jobs()
+    with ThreadPoolExecutor(max_workers=2 if jobs > 1 else 1) as pool:
+        html_future = pool.submit(timed, "html", book.build_html, source)
+        pdf_future = (pool.submit(timed, "pdf", book.build_pdf, pdf_source, pdf_stem)
+                      if options.pdf else None)
+        html_dir = html_future.result()
+        pdf = pdf_future.result() if pdf_future else None
 
     staged = _stage(options.out_dir, html_dir, pdf)
     try:
