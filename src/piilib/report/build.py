@@ -110,6 +110,7 @@ class BuildResult:
         return (
             f"Report published: HTML {self.html_index} | PDF {pdf} | "
             f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
+            + (f" | {len(self.warnings)} warning(s), see above" if self.warnings else "")
         )
 
 
