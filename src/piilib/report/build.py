@@ -163,9 +163,12 @@ def _province_name(province: str, edition: int) -> str:
 def build_report(options: BuildOptions) -> BuildResult:
     """Build the report described by `options` and publish it into `options.out_dir`.
 
-    Raises DataProblems (unusable data), execute.ChapterFailed (a chapter raised),
-    book.BookBuildFailed (Jupyter Book / LaTeX / offline / glyph check). On any of them
-    nothing is published.
+    Raises DataProblems (unusable data), chapters.TocError (a table of contents that cannot
+    be read or expanded), execute.ChapterFailed (a chapter raised), book.BookBuildFailed
+    (Jupyter Book / LaTeX / offline / glyph check). On any of them nothing is published.
+
+    Chapters run in worker processes started afresh ("spawn"): a script that calls this
+    function must do so under `if __name__ == "__main__":`.
     """
     data_path = Path(options.data_path).resolve()
     problems = data.validate_data(data_path, options.edition)
@@ -188,7 +191,8 @@ def build_report(options: BuildOptions) -> BuildResult:
     common = chapters.common_parameters(options.edition, options.province, data_path)
     runs = chapter_runs(contents.chapters, common, inputs)
 
-    cache_dir = Path(options.cache_dir)
+    # Absolute: kernels run in their own working directories and find the results by path.
+    cache_dir = Path(options.cache_dir).resolve()
     result = BuildResult(
         options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice,
         warnings=list(warnings),
