@@ -564,3 +564,17 @@ def test_the_chapter_cache_key_ignores_build_only_modules():
     names = {p.relative_to(package).as_posix() for p in library_inputs() if package in p.parents}
     assert {"report/context.py", "report/shared.py", "analysis/targets.py", "pii.py"} <= names
     assert not names & {"report/build.py", "report/execute.py", "cli.py", "commands/build.py"}
+
+
+def test_one_indicator_of_the_shared_targets_is_that_indicator_computed_alone():
+    """The build shares the targets of every plan indicator; an indicator chapter takes its
+    rows, where on its own it computes its indicator alone: both must give the same table."""
+    from piilib.bundle import DEMO_DIR
+    from piilib.report import context
+
+    bundle = load_bundle(DEMO_DIR, 2024)
+    every = context._cached_targets(bundle, 2024, "can-tho", None)
+    for code in every["indicator"].unique()[:2]:
+        alone = context._cached_targets(bundle, 2024, "can-tho", code)
+        taken = every[every["indicator"] == code].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, taken, check_exact=True, check_dtype=False)

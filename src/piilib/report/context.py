@@ -612,9 +612,12 @@ def _plan_row(plan, code: str) -> pd.Series:
 
 def _indicator_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
     """`bundle_targets` for one plan indicator (or all with code None), cached."""
-    from_build = shared.build_results_for(bundle, edition, province) if code is None else None
+    # The build computes every plan indicator's targets once (piilib.report.shared); one
+    # indicator's rows are the same as computing it alone.
+    from_build = shared.build_results_for(bundle, edition, province)
     if from_build is not None and from_build.targets is not None:
-        return from_build.targets
+        table = from_build.targets
+        return table if code is None else table[table["indicator"] == code].reset_index(drop=True)
     return _cached_targets(bundle, int(edition), province, code)
 
 
