@@ -40,10 +40,6 @@ PENDING_SUFFIX = ".pending"
 WAIT_SECONDS = 900
 POLL_SECONDS = 0.1
 
-# What each piece of the results costs, counted per process (tests check the build
-# computes each piece once, not once per chapter).
-COMPUTED = {"editions": 0, "targets": 0, "outlook": 0, "robustness": 0}
-
 
 @dataclass
 class SharedResults:
@@ -106,13 +102,9 @@ def compute_results(edition, province: str, data_path) -> SharedResults:
     results = SharedResults(edition, province, str(path))
     for other, map_edition in edition_pairs(bundle, edition):
         results.editions[(other, map_edition)] = context._edition_result(bundle, other, map_edition)
-    COMPUTED["editions"] += 1
     results.targets = context._cached_targets(bundle, edition, province, None)
-    COMPUTED["targets"] += 1
     results.outlook = context._cached_outlook(bundle, edition, province)
-    COMPUTED["outlook"] += 1
     results.robustness = context._robustness_analysis(bundle, edition)
-    COMPUTED["robustness"] += 1
     return results
 
 
