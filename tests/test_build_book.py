@@ -44,7 +44,7 @@ def require(tool: str) -> str:
     return path
 
 
-def build(root: Path, data_name: str, *, templates: Path | None = None, pdf: bool = True,
+def build(root: Path, data_name: str, *, toc: Path | None = None, pdf: bool = True,
           out: str | None = None, cache: str | None = None, indicators=INDICATORS):
     stem = data_name.removesuffix(".csv")
     return build_report(BuildOptions(
@@ -52,7 +52,8 @@ def build(root: Path, data_name: str, *, templates: Path | None = None, pdf: boo
         edition=2024,
         province="can-tho",
         data_path=FIXTURES / "data" / data_name,
-        templates_dir=templates or FIXTURES / "templates",
+        toc=toc or FIXTURES / "_toc.yml",
+        share_results=False,  # the fixture chapters read the data file themselves
         out_dir=root / (out or f"out-{stem}"),
         cache_dir=root / (cache or f"cache-{stem}"),
         indicators=indicators,
@@ -64,10 +65,11 @@ def build(root: Path, data_name: str, *, templates: Path | None = None, pdf: boo
     ))
 
 
-def copy_templates(root: Path, name: str) -> Path:
+def copy_book(root: Path, name: str) -> Path:
+    """A copy of the fixture book (table of contents, root page, templates); its _toc.yml."""
     target = root / name
-    shutil.copytree(FIXTURES / "templates", target)
-    return target
+    shutil.copytree(FIXTURES, target, ignore=shutil.ignore_patterns("data"))
+    return target / "_toc.yml"
 
 
 def pdf_pages(pdf: Path) -> list[str]:
@@ -153,8 +155,9 @@ def test_all_official_data_carries_no_notice(official):
 
 
 def test_unchanged_chapters_are_not_executed_again(root, illustrative):
-    templates = copy_templates(root, "templates-cache")
-    again = build(root, "illustrative.csv", templates=templates, pdf=False, out="out-cache",
+    toc = copy_book(root, "book-cache")
+    templates = toc.parent / "templates"
+    again = build(root, "illustrative.csv", toc=toc, pdf=False, out="out-cache",
                   cache="cache-illustrative")
     assert again.executed == []
     assert again.cached == CHAPTER_KEYS
@@ -163,7 +166,7 @@ def test_unchanged_chapters_are_not_executed_again(root, illustrative):
     page = nbformat.read(overview, as_version=4)
     page.cells.append(nbformat.v4.new_markdown_cell("Đoạn văn mới thêm vào mẫu."))
     nbformat.write(page, overview)
-    edited = build(root, "illustrative.csv", templates=templates, pdf=False, out="out-cache",
+    edited = build(root, "illustrative.csv", toc=toc, pdf=False, out="out-cache",
                    cache="cache-illustrative")
     assert edited.executed == ["overview"]
     assert edited.cached == CHAPTER_KEYS[1:]
@@ -171,10 +174,54 @@ def test_unchanged_chapters_are_not_executed_again(root, illustrative):
     assert "Đoạn văn mới thêm vào mẫu." in html
 
 
+def researcher_notebook(path: Path, heading: str, code: str) -> None:
+    """A notebook as a researcher writes it: a heading, a parameters cell with only
+    `edition` and `province`, one cell that uses them."""
+    parameters = nbformat.v4.new_code_cell('edition = "2023"\nprovince = "ha-noi"')
+    parameters.metadata["tags"] = ["parameters"]
+    page = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(f"# {heading}"), parameters, nbformat.v4.new_code_cell(code)])
+    page.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                   "language": "python"}
+    nbformat.write(page, path)
+
+
+def test_a_chapter_added_by_a_notebook_and_one_toc_line_is_in_the_book(root, illustrative, capsys):
+    toc = copy_book(root, "book-new-chapter")
+    researcher_notebook(
+        toc.parent / "templates" / "nhan-luc.ipynb", "Nhân lực khoa học và công nghệ",
+        "from IPython.display import Markdown, display\n"
+        "display(Markdown(f'Chương mới cho **{province}**, kỳ PII **{edition}**.'))")
+    researcher_notebook(toc.parent / "templates" / "nhap.ipynb", "Bản nháp", "print('nháp')")
+    text = toc.read_text(encoding="utf-8")
+    toc.write_text(text.replace("  - file: templates/indicator\n",
+                                "  - file: templates/nhan-luc\n  - file: templates/indicator\n"),
+                   encoding="utf-8")
+
+    result = build(root, "illustrative.csv", toc=toc, pdf=False, out="out-new-chapter",
+                   cache="cache-illustrative")
+    assert result.executed == ["nhan-luc"]
+    assert result.cached == CHAPTER_KEYS
+    page = (result.out_dir / "html" / "nhan-luc.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>Nhân lực khoa học và công nghệ", page)
+    # The build's parameters, not the notebook's defaults (ha-noi, 2023).
+    assert "Chương mới cho <strong>can-tho</strong>, kỳ PII <strong>2024</strong>." in page
+    assert NOTICE_TEXT in page
+    # In the book's order: after the overview, before the indicator chapters.
+    overview = (result.out_dir / "html" / "overview.html").read_text(encoding="utf-8")
+    assert re.search(r'rel="next"[^>]*href="nhan-luc.html"|href="nhan-luc.html"[^>]*rel="next"',
+                     overview) or overview.index("nhan-luc.html") < overview.index("indicator-6-2-4.html")
+    # The notebook left out of _toc.yml is named, on stderr and in the result.
+    assert len(result.warnings) == 1 and "nhap.ipynb is not listed" in result.warnings[0]
+    assert "- file: templates/nhap" in result.warnings[0]
+    assert result.warnings[0] in capsys.readouterr().err
+    assert not (result.out_dir / "html" / "nhap.html").exists()
+
+
 def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, capsys):
     before = tree_digest(illustrative.out_dir)
-    templates = copy_templates(root, "templates-broken")
-    overview = templates / "overview.ipynb"
+    toc = copy_book(root, "book-broken")
+    overview = toc.parent / "templates" / "overview.ipynb"
     page = nbformat.read(overview, as_version=4)
     broken_index = 3
     page.cells.insert(broken_index, nbformat.v4.new_code_cell(
@@ -183,7 +230,7 @@ def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, cap
 
     status = main([
         "build", "--edition", "2024", "--data", str(FIXTURES / "data" / "illustrative.csv"),
-        "--templates", str(templates), "--out", str(illustrative.out_dir),
+        "--toc", str(toc), "--out", str(illustrative.out_dir),
         "--cache-dir", str(root / "cache-broken"), "--quiet",
     ])
     errors = capsys.readouterr().err
@@ -195,8 +242,9 @@ def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, cap
     leftovers = [p.name for p in illustrative.out_dir.parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
     assert (root / "cache-broken" / "failed" / "overview.ipynb").is_file()
-    assert not (root / "cache-broken" / "chapters").exists() or not any(
-        (root / "cache-broken" / "chapters").iterdir())
+    # Chapters run in parallel: those that succeeded are cached, the failed one is not.
+    cached = list((root / "cache-broken" / "chapters").glob("*/notebook.ipynb"))
+    assert all("1 / 0" not in page.read_text(encoding="utf-8") for page in cached)
 
 
 def test_a_font_without_vietnamese_letters_fails_the_pdf(root, illustrative):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import pickle
+import re
 from pathlib import Path
 
 import nbformat
@@ -12,7 +14,7 @@ import pytest
 from piilib import schema
 from piilib.bundle import load_bundle
 from piilib.report import book, chapters, data, execute, notice, tables
-from piilib.report.build import publish
+from piilib.report.build import chapter_runs, publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "book"
 TEMPLATES = FIXTURES / "templates"
@@ -22,42 +24,152 @@ def long_frame(rows):
     return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
 
 
-# --- chapters -------------------------------------------------------------------------------
+# --- table of contents ----------------------------------------------------------------------
 
-def test_chapters_follow_the_outline_and_the_plan_order(tmp_path):
-    for stem in ("methodology", "overview", "indicator", "agencies"):
-        (tmp_path / f"{stem}.ipynb").write_text("{}")
-    listed = chapters.report_chapters(tmp_path, [("6.2.4", "Đơn đăng ký"), ("1.2.1", "Chi phí")])
-    assert [c.key for c in listed] == [
-        "overview", "indicator-6-2-4", "indicator-1-2-1", "agencies", "methodology"
+def write_notebook(path: Path, parameters: str = 'edition = "2024"') -> Path:
+    made = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(parameters)
+    cell.metadata["tags"] = ["parameters"]
+    made.cells = [nbformat.v4.new_markdown_cell("# Heading"), cell]
+    made.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                   "language": "python"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(made, path)
+    return path
+
+
+def write_toc(root: Path, text: str) -> Path:
+    path = root / "_toc.yml"
+    path.write_text(text, encoding="utf-8")
+    (root / "book").mkdir(exist_ok=True)
+    (root / "book" / "intro.md").write_text("# Lời nói đầu\n", encoding="utf-8")
+    return path
+
+
+HAND_MADE_TOC = """\
+format: jb-book
+root: book/intro
+parts:
+  - caption: Phần một
+    chapters:
+      - file: notebooks/overview
+        title: Tổng quan
+  - caption: Các chỉ số
+    chapters:
+      - file: notebooks/indicator
+        repeat: plan_indicators
+      - file: notebooks/extra
+  - caption: Không có chỉ số nào
+    chapters:
+      - file: notebooks/other
+        repeat: plan_indicators
+"""
+PLAN = [("6.2.4", "Đơn đăng ký"), ("1.2.1", "Chi phí")]
+
+
+def test_toc_repeats_the_marked_entry_once_per_plan_indicator_in_plan_order(tmp_path):
+    for stem in ("overview", "indicator", "extra", "other"):
+        write_notebook(tmp_path / "notebooks" / f"{stem}.ipynb")
+    toc = write_toc(tmp_path, HAND_MADE_TOC)
+    book, warnings = chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
+    assert warnings == []
+    assert [c.key for c in book.chapters] == [
+        "overview", "indicator-6-2-4", "indicator-1-2-1", "extra", "other-6-2-4", "other-1-2-1"
     ]
-    assert listed[1].parameters == {"indicator": "6.2.4"}
-    assert listed[1].title == "6.2.4 Đơn đăng ký"
-    assert listed[2].template == "indicator.ipynb"
+    assert book.chapters[1].parameters == {"indicator": "6.2.4"}
+    assert book.chapters[1].title == "6.2.4 Đơn đăng ký"
+    assert book.chapters[2].template == (tmp_path / "notebooks" / "indicator.ipynb").resolve()
+    assert book.chapters[0].title == "Tổng quan" and book.chapters[3].title is None
+    # What Jupyter Book reads: page names, the marker gone, parts kept in order.
+    assert book.toc["root"] == "intro"
+    assert [part["caption"] for part in book.toc["parts"]] == [
+        "Phần một", "Các chỉ số", "Không có chỉ số nào"]
+    assert book.toc["parts"][1]["chapters"] == [
+        {"file": "indicator-6-2-4"}, {"file": "indicator-1-2-1"}, {"file": "extra"}]
+    assert "repeat" not in str(book.toc) and "title" not in str(book.toc)
+    assert [p.key for p in book.pages] == ["intro"]
 
 
-def test_indicator_chapters_need_their_template(tmp_path):
-    (tmp_path / "overview.ipynb").write_text("{}")
-    listed = chapters.report_chapters(tmp_path, [("6.2.4", "Đơn đăng ký")])
-    assert [c.key for c in listed] == ["overview"]
+def test_toc_with_an_empty_plan_leaves_the_repeated_chapter_out(tmp_path):
+    for stem in ("overview", "indicator", "extra", "other"):
+        write_notebook(tmp_path / "notebooks" / f"{stem}.ipynb")
+    book, _ = chapters.read_book(write_toc(tmp_path, HAND_MADE_TOC), {chapters.PLAN_INDICATORS: []})
+    assert [c.key for c in book.chapters] == ["overview", "extra"]
+    assert [part["caption"] for part in book.toc["parts"]] == ["Phần một", "Các chỉ số"]
 
 
-def test_a_report_without_overview_template_is_refused(tmp_path):
-    (tmp_path / "indicator.ipynb").write_text("{}")
-    with pytest.raises(FileNotFoundError, match="overview"):
-        chapters.report_chapters(tmp_path, [("6.2.4", "x")])
+def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path):
+    for stem in ("overview", "indicator", "extra", "other", "forgotten"):
+        write_notebook(tmp_path / "notebooks" / f"{stem}.ipynb")
+    toc = write_toc(tmp_path, HAND_MADE_TOC)
+    _, warnings = chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
+    assert len(warnings) == 1
+    assert "forgotten.ipynb is not listed in" in warnings[0]
+    assert "- file: notebooks/forgotten" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("- file: notebooks/missing", "'notebooks/missing' names no notebook or page"),
+        ("- file: notebooks/overview\n    repeat: provinces", "repeat: provinces'; known: plan_indicators"),
+        ("- file: book/intro\n    repeat: plan_indicators", "only a notebook can be repeated"),
+        ("- file: notebooks/overview\n  - file: notebooks/overview", "share the name(s) ['overview']"),
+    ],
+    ids=["missing-file", "unknown-repeat", "repeated-page", "duplicate"],
+)
+def test_toc_mistakes_are_named(tmp_path, entry, message):
+    write_notebook(tmp_path / "notebooks" / "overview.ipynb")
+    toc = write_toc(tmp_path, f"format: jb-book\nroot: book/intro\nchapters:\n  {entry}\n")
+    with pytest.raises(chapters.TocError, match=re.escape(message)):
+        chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
 
 
 def test_codes_that_collide_as_page_names_are_refused(tmp_path):
-    for stem in ("overview", "indicator"):
-        (tmp_path / f"{stem}.ipynb").write_text("{}")
-    with pytest.raises(ValueError, match="indicator-1-2"):
-        chapters.report_chapters(tmp_path, [("1.2", "a"), ("1-2", "b")])
+    write_notebook(tmp_path / "notebooks" / "indicator.ipynb")
+    toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
+                              "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
+    with pytest.raises(chapters.TocError, match="indicator-1-2"):
+        chapters.read_book(toc, {chapters.PLAN_INDICATORS: [("1.2", "a"), ("1-2", "b")]})
+
+
+def test_the_project_toc_lists_every_notebook_and_repeats_the_indicator_chapter():
+    root = Path(__file__).parents[1]
+    book, warnings = chapters.read_book(root / "_toc.yml", {chapters.PLAN_INDICATORS: PLAN})
+    assert warnings == []
+    assert [c.key for c in book.chapters if c.parameters] == ["indicator-6-2-4", "indicator-1-2-1"]
+
+
+def test_each_notebook_receives_only_the_parameters_it_declares(tmp_path):
+    write_notebook(tmp_path / "notebooks" / "small.ipynb",
+                   'edition = "2024"\nprovince = "can-tho"')
+    write_notebook(tmp_path / "notebooks" / "indicator.ipynb",
+                   'edition = "2024"\ndata_path = ""\nindicator = "6.2.4"')
+    toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
+                              "  - file: notebooks/small\n"
+                              "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
+    book, _ = chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN[:1]})
+    common = chapters.common_parameters(2024, "can-tho", Path("/data/x.csv"))
+    runs = chapter_runs(book.chapters, common, "inputs")
+    assert [parameters for _, _, parameters, _ in runs] == [
+        {"edition": "2024", "province": "can-tho"},
+        {"edition": "2024", "data_path": "/data/x.csv", "indicator": "6.2.4"},
+    ]
+
+
+def test_a_repeated_notebook_must_declare_the_indicator(tmp_path):
+    write_notebook(tmp_path / "notebooks" / "indicator.ipynb", 'edition = "2024"')
+    toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
+                              "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
+    book, _ = chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
+    with pytest.raises(chapters.TocError, match="does not declare indicator"):
+        chapter_runs(book.chapters, {"edition": "2024"}, "inputs")
 
 
 def test_parameters_are_strings_like_papermill_r():
     parameters = chapters.common_parameters(2024, "can-tho", Path("/data/x.csv"))
-    assert parameters == {"edition": "2024", "province": "can-tho", "data_path": "/data/x.csv"}
+    assert parameters == {"edition": "2024", "province": "can-tho", "data_path": "/data/x.csv",
+                          "output_dir": "."}
 
 
 # --- titles and finished pages --------------------------------------------------------------
@@ -92,7 +204,7 @@ def test_finished_page_hides_parameters_and_has_unique_ids():
     injected.metadata["tags"] = ["injected-parameters"]
     page = notebook(nbformat.v4.new_markdown_cell("# T"), parameters, injected,
                     nbformat.v4.new_code_cell("x = 1"))
-    chapter = chapters.Chapter("indicator-6-2-4", "indicator.ipynb", "6.2.4 X")
+    chapter = chapters.Chapter("indicator-6-2-4", Path("indicator.ipynb"), "6.2.4 X")
     execute.finish_notebook(page, chapter)
     assert [("remove-cell" in c.metadata.get("tags", [])) for c in page.cells] == [
         False, True, True, False
@@ -101,21 +213,46 @@ def test_finished_page_hides_parameters_and_has_unique_ids():
     assert len(set(ids)) == 4 and all(i.startswith("indicator-6-2-4") for i in ids)
 
 
+def test_a_chapter_without_title_keeps_its_own_heading():
+    page = notebook(nbformat.v4.new_markdown_cell("# Chương của nhà nghiên cứu"))
+    execute.finish_notebook(page, chapters.Chapter("new", Path("new.ipynb")))
+    assert page.cells[0].source == "# Chương của nhà nghiên cứu"
+
+
+def test_a_chapter_failure_survives_the_trip_from_a_worker_process():
+    failure = execute.ChapterFailed(chapters.Chapter("overview", Path("o.ipynb")), Path("o.ipynb"),
+                                    3, "x = 1 / 0", "ZeroDivisionError: division by zero", "tb", None)
+    copy = pickle.loads(pickle.dumps(failure))
+    assert str(copy) == str(failure) and copy.cell_index == 3 and copy.chapter.key == "overview"
+
+
 # --- cache keys -----------------------------------------------------------------------------
 
 def test_cache_key_changes_with_each_input_and_only_then(tmp_path):
     template = tmp_path / "overview.ipynb"
     template.write_text('{"cells": []}')
-    chapter = chapters.Chapter("overview", "overview.ipynb", "Tổng quan")
+    chapter = chapters.Chapter("overview", template, "Tổng quan")
     parameters = {"edition": "2024"}
     base = execute.cache_key(template, chapter, parameters, "inputs-a")
     assert execute.cache_key(template, chapter, dict(parameters), "inputs-a") == base
     assert execute.cache_key(template, chapter, {"edition": "2025"}, "inputs-a") != base
     assert execute.cache_key(template, chapter, parameters, "inputs-b") != base
-    renamed = chapters.Chapter("overview", "overview.ipynb", "Khác")
+    renamed = chapters.Chapter("overview", template, "Khác")
     assert execute.cache_key(template, renamed, parameters, "inputs-a") != base
     template.write_text('{"cells": [1]}')
     assert execute.cache_key(template, chapter, parameters, "inputs-a") != base
+
+
+def test_cache_keeps_the_entries_of_the_last_builds(tmp_path):
+    entries = tmp_path / "chapters"
+    builds = [{f"b{n}-shared", f"b{n}-own"} for n in range(7)]
+    for keys in builds:
+        for key in keys:
+            (entries / key).mkdir(parents=True, exist_ok=True)
+        (entries / "never-used").mkdir(exist_ok=True)
+        execute.prune_cache(tmp_path, keys, builds=3)
+    kept = {path.name for path in entries.iterdir()}
+    assert kept == builds[4] | builds[5] | builds[6]
 
 
 def test_fingerprint_follows_contents_not_times(tmp_path):
@@ -254,7 +391,7 @@ def test_chapters_cannot_overwrite_each_others_files(tmp_path):
     pages = [(k, tmp_path / f"{k}.ipynb", tmp_path / k) for k in ("one", "two")]
     with pytest.raises(book.BookBuildFailed, match="chapter 'two' wrote table.xlsx, which "
                        "chapter 'one' also wrote"):
-        book.book_files(static, {}, pages)
+        book.book_files(static, {}, {}, pages)
 
 
 def test_publish_swaps_the_whole_directory(tmp_path):
@@ -316,3 +453,128 @@ def test_report_templates_are_clean_and_take_the_common_parameters():
 
 def test_every_provenance_has_a_vietnamese_name():
     assert set(notice.PROVENANCE_VI) == set(schema.PROVENANCES)
+
+
+# --- shared results -------------------------------------------------------------------------
+
+@pytest.fixture
+def fresh_shared(monkeypatch):
+    """piilib.report.shared with empty per-process memories and a counting compute."""
+    from piilib.report import shared
+
+    monkeypatch.setattr(shared, "_FROM_BUILD", {})
+    monkeypatch.setattr(shared, "_IN_PROCESS", {})
+    monkeypatch.delenv(shared.ENV_VAR, raising=False)
+    calls = []
+
+    def counting_compute(edition, province, data_path):
+        calls.append((int(edition), province))
+        return shared.SharedResults(int(edition), province,
+                                    str(shared.project_path(data_path).resolve()),
+                                    editions={(int(edition), int(edition)): f"index {edition}"})
+
+    monkeypatch.setattr(shared, "compute_results", counting_compute)
+    return shared, calls
+
+
+def test_shared_results_are_computed_once_per_process(fresh_shared, tmp_path):
+    shared, calls = fresh_shared
+    first = shared.shared_results("2024", "can-tho", tmp_path)
+    assert shared.shared_results(2024, "can-tho", str(tmp_path)) is first
+    assert calls == [(2024, "can-tho")]
+    shared.shared_results(2024, "ha-noi", tmp_path)
+    assert calls == [(2024, "can-tho"), (2024, "ha-noi")]
+
+
+def test_a_kernel_uses_the_build_results_and_computes_nothing(fresh_shared, tmp_path, monkeypatch):
+    shared, calls = fresh_shared
+    built = shared.SharedResults(2024, "can-tho", str(tmp_path.resolve()),
+                                 editions={(2023, 2024): "index 2023 on the 2024 map"})
+    path = tmp_path / "shared" / "key.pickle"
+    shared.write_results(built, path)
+    monkeypatch.setenv(shared.ENV_VAR, str(path))
+    results = shared.shared_results("2024", "can-tho", tmp_path)
+    assert calls == []
+    assert results.edition_result(2023) == "index 2023 on the 2024 map"
+    # Results for other arguments are not taken for these.
+    shared.shared_results("2024", "ha-noi", tmp_path)
+    assert calls == [(2024, "ha-noi")]
+
+
+def test_a_kernel_waits_while_the_build_computes_the_results(fresh_shared, tmp_path, monkeypatch):
+    import threading
+
+    shared, calls = fresh_shared
+    path = tmp_path / "key.pickle"
+    shared.mark_pending(path)
+    monkeypatch.setenv(shared.ENV_VAR, str(path))
+    built = shared.SharedResults(2024, "can-tho", str(tmp_path.resolve()))
+
+    def build_finishes():
+        shared.write_results(built, path)
+        shared.pending_marker(path).unlink()
+
+    threading.Timer(0.3, build_finishes).start()
+    results = shared.shared_results(2024, "can-tho", tmp_path)
+    assert calls == [] and results.province == "can-tho"
+
+
+def test_the_library_takes_the_index_from_the_build_results(fresh_shared, tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from piilib.report import context
+
+    shared, _ = fresh_shared
+    path = tmp_path / "key.pickle"
+    shared.write_results(shared.SharedResults(
+        2024, "can-tho", str(tmp_path.resolve()), editions={(2023, 2024): "from the build"}), path)
+    monkeypatch.setenv(shared.ENV_VAR, str(path))
+    bundle = SimpleNamespace(path=tmp_path)  # no data: computing would fail
+    assert context.edition_result(bundle, "2023", 2024) == "from the build"
+
+
+def test_result_files_keep_the_most_recently_used(tmp_path):
+    import os
+
+    from piilib.report import shared
+
+    for n in range(5):
+        (tmp_path / f"{n}.pickle").write_bytes(b"x")
+        os.utime(tmp_path / f"{n}.pickle", (n, n))
+    shared.prune_results(tmp_path, tmp_path / "0.pickle", keep=3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pickle", "3.pickle", "4.pickle"]
+
+
+def test_chapter_paths_do_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    from piilib import paths
+
+    monkeypatch.chdir(tmp_path)
+    assert paths.project_path("data/demo") == paths.REPO_ROOT / "data" / "demo"
+    assert paths.project_path(tmp_path / "x.csv") == tmp_path / "x.csv"
+    monkeypatch.setattr(paths, "INTERACTIVE_OUTPUT_DIR", tmp_path / "_build" / "interactive")
+    assert paths.output_directory("") == (tmp_path / "_build" / "interactive").resolve()
+    assert paths.output_directory(".") == tmp_path.resolve()
+
+
+def test_the_chapter_cache_key_ignores_build_only_modules():
+    import piilib
+    from piilib.report.build import library_inputs
+
+    package = Path(piilib.__file__).resolve().parent
+    names = {p.relative_to(package).as_posix() for p in library_inputs() if package in p.parents}
+    assert {"report/context.py", "report/shared.py", "analysis/targets.py", "pii.py"} <= names
+    assert not names & {"report/build.py", "report/execute.py", "cli.py", "commands/build.py"}
+
+
+def test_one_indicator_of_the_shared_targets_is_that_indicator_computed_alone():
+    """The build shares the targets of every plan indicator; an indicator chapter takes its
+    rows, where on its own it computes its indicator alone: both must give the same table."""
+    from piilib.bundle import DEMO_DIR
+    from piilib.report import context
+
+    bundle = load_bundle(DEMO_DIR, 2024)
+    every = context._cached_targets(bundle, 2024, "can-tho", None)
+    for code in every["indicator"].unique()[:2]:
+        alone = context._cached_targets(bundle, 2024, "can-tho", code)
+        taken = every[every["indicator"] == code].reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, taken, check_exact=True, check_dtype=False)

@@ -246,9 +246,11 @@ def test_build_command_resolves_the_province_and_defaults_to_the_demo(monkeypatc
             return "built"
 
     monkeypatch.setattr(build_command.report_build, "build_report", lambda options: seen.append(options) or Done())
-    assert main(["build", "--edition", "2025", "--province", "TP. Cần Thơ", "--templates", str(tmp_path)]) == 0
+    toc = tmp_path / "_toc.yml"
+    toc.write_text("format: jb-book\nroot: intro\n")
+    assert main(["build", "--edition", "2025", "--province", "TP. Cần Thơ", "--toc", str(toc)]) == 0
     assert seen[0].province == "can-tho" and seen[0].data_path == DEMO_DIR
-    assert main(["build", "--edition", "2025", "--province", "Hậu Giang", "--templates", str(tmp_path)]) \
+    assert main(["build", "--edition", "2025", "--province", "Hậu Giang", "--toc", str(toc)]) \
         == EXIT_BAD_INPUT
-    assert main(["build", "--edition", "1999", "--templates", str(tmp_path)]) == EXIT_BAD_INPUT
+    assert main(["build", "--edition", "1999", "--toc", str(toc)]) == EXIT_BAD_INPUT
     assert len(seen) == 1

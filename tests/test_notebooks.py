@@ -25,17 +25,18 @@ import nbformat
 import pytest
 from nbval.plugin import get_sanitize_patterns
 
-from piilib.report import chapters, execute
-from piilib.report.build import plan_indicators
+from piilib.report import chapters, execute, shared
+from piilib.report.build import chapter_runs, plan_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "notebooks"
+TOC = ROOT / "_toc.yml"
 DEMO_DATA = ROOT / "data" / "demo"
 SANITIZE = Path(__file__).parent / "fixtures" / "nbval" / "sanitize.cfg"
 TEMPLATE_PATHS = sorted(TEMPLATES.glob("*.ipynb"))
 WRONG = "wrong-output"
 # Parameters a chapter declares for its own analysis (not passed by the build).
-CHAPTER_OWN_PARAMETERS = {chapters.INDICATOR: {"peer_formula"}, "agencies": {"output_dir"}}
+CHAPTER_OWN_PARAMETERS = {"indicator": {"peer_formula"}}
 
 
 def sanitized(text: str) -> str:
@@ -47,8 +48,17 @@ def sanitized(text: str) -> str:
 
 # --- the templates as stored -------------------------------------------------------------
 
-def test_there_are_templates():
-    assert {path.stem for path in TEMPLATE_PATHS} >= {chapters.OVERVIEW, chapters.INDICATOR}
+def report_book(indicators):
+    """The project's book as `pii build` reads it from _toc.yml."""
+    book, warnings = chapters.read_book(TOC, {chapters.PLAN_INDICATORS: indicators})
+    return book, warnings
+
+
+def test_there_are_templates_and_the_toc_lists_them_all():
+    assert {path.stem for path in TEMPLATE_PATHS} >= {"overview", chapters.INDICATOR}
+    book, warnings = report_book(plan_indicators()[:1])
+    assert warnings == []
+    assert {chapter.template for chapter in book.chapters} == {p.resolve() for p in TEMPLATE_PATHS}
 
 
 @pytest.mark.parametrize("template", TEMPLATE_PATHS, ids=lambda path: path.name)
@@ -81,21 +91,19 @@ def test_template_parameters_cell_declares_what_the_build_passes(template):
         for target in statement.targets
         if isinstance(target, ast.Name)
     }
-    # What `pii build` passes to a chapter made from this template.
-    indicators = plan_indicators()[:1]
-    chapter = next(
-        chapter for chapter in chapters.report_chapters(TEMPLATES, indicators)
-        if chapter.template == template.name
-    )
-    passed = set(chapters.common_parameters(2024, "can-tho", DEMO_DATA)) | set(chapter.parameters)
-    # A chapter may declare parameters of its own analysis beyond what the build passes (e.g.
-    # the indicator chapter's peer_formula), with defaults the build keeps.
+    # The report's chapters take everything the build offers them (a researcher's new chapter
+    # may declare fewer: it receives only what it declares), plus parameters of their own
+    # analysis (e.g. the indicator chapter's peer_formula) whose defaults the build keeps.
+    book, _ = report_book(plan_indicators()[:1])
+    chapter = next(chapter for chapter in book.chapters if chapter.template == template.resolve())
+    offered = set(chapters.common_parameters(2024, "can-tho", DEMO_DATA)) | set(chapter.parameters)
+    passed = offered - {"output_dir"}  # only a chapter that writes files needs it
     assert passed <= declared, (
         f"{template.name}: the parameters cell declares {sorted(declared)}, "
-        f"the build passes {sorted(passed)}"
+        f"the build offers {sorted(offered)}"
     )
-    assert declared - passed <= CHAPTER_OWN_PARAMETERS.get(template.stem, set()), (
-        f"{template.name}: the parameters cell declares {sorted(declared - passed)}, which the build "
+    assert declared - offered <= CHAPTER_OWN_PARAMETERS.get(template.stem, set()), (
+        f"{template.name}: the parameters cell declares {sorted(declared - offered)}, which the build "
         "does not pass; list a chapter's own parameters in CHAPTER_OWN_PARAMETERS"
     )
 
@@ -184,16 +192,17 @@ def executed_chapters(tmp_path_factory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("chapters")
     data = work / "data"
     shutil.copytree(DEMO_DATA, data)
-    first_indicator = plan_indicators()[:1]
+    book, _ = report_book(plan_indicators()[:1])
     common = chapters.common_parameters(2024, "can-tho", data)
-    executed = {}
-    for chapter in chapters.report_chapters(TEMPLATES, first_indicator):
-        entry, _ = execute.execute_chapter(
-            chapter, TEMPLATES / chapter.template, {**common, **chapter.parameters},
-            work / "cache", chapter.key,
-        )
-        executed[chapter.key] = entry / execute.NOTEBOOK_NAME
-    return executed
+    runs = chapter_runs(book.chapters, common, "nbval")
+    # As the build does: the edition's heavy results computed once and read by every kernel.
+    # nbval's re-runs compute them in the kernel instead, so a green run also means the
+    # shared results are the ones a chapter computes itself.
+    results = work / "shared" / "results.pickle"
+    assert shared.prepare_results(2024, "can-tho", data, results)
+    done = execute.execute_chapters(runs, work / "cache",
+                                    environment={shared.ENV_VAR: str(results)})
+    return {key: entry / execute.NOTEBOOK_NAME for key, (entry, _) in done.items()}
 
 
 def wrong_output_notebook(target: Path) -> None:
@@ -229,7 +238,7 @@ def nbval_results(report: Path) -> dict[tuple[str, int], str]:
 
 @pytest.mark.slow
 def test_executed_chapters_reproduce_under_nbval(executed_chapters, tmp_path):
-    expected_keys = {chapters.OVERVIEW, chapters.indicator_key(plan_indicators()[0][0]),
+    expected_keys = {"overview", chapters.indicator_key(plan_indicators()[0][0]),
                      "agencies", "levers", "methodology"}
     assert set(executed_chapters) == expected_keys
 

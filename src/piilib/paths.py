@@ -1,40 +1,38 @@
-"""Where the project's bundled data live.
+"""Where the project's bundled data live, and how chapter paths are resolved.
 
 The data files (framework, units, plan, reference, demo) sit in `data/` at the repository
 root, beside `src/`, so that staff and researchers can read and edit them; the package is
 installed in editable mode by the Makefile, so this path is found from the source tree.
+
+A chapter notebook runs from any working directory (Jupyter opened anywhere, papermill in the
+build directory): relative paths in its parameters are read from the repository root
+(`project_path`), and what it writes goes to `output_directory(output_dir)`, by default
+`_build/interactive/` at the repository root, never beside the notebooks.
 """
 
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
-
-# Where a chapter run interactively (Jupyter, papermill from the repository) writes its artefacts:
-# never notebooks/, which holds only the templates.
-INTERACTIVE_DIR = REPO_ROOT / "_build" / "interactive"
+INTERACTIVE_OUTPUT_DIR = REPO_ROOT / "_build" / "interactive"
 
 
-def repo_path(path: str | Path) -> Path:
-    """`path` as given when absolute, else relative to the repository root (not the working
-    directory), so a notebook's default `data_path = "data/demo"` works wherever it runs."""
+def project_path(path: str | Path) -> Path:
+    """`path` itself when absolute; otherwise from the repository root (not the working
+    directory), e.g. "data/demo" -> <repository>/data/demo."""
     path = Path(path).expanduser()
     return path if path.is_absolute() else REPO_ROOT / path
 
 
 def output_directory(output_dir: str | Path = "") -> Path:
-    """The directory a chapter writes its artefacts (e.g. a workbook) into, created if needed.
+    """The directory a chapter writes its files (figures, workbooks) into, created if needed:
+    `output_dir` as given (the build passes "." — the kernel's working directory, published
+    beside the page); "" for the interactive default, `_build/interactive/` at the root."""
+    directory = Path(output_dir).expanduser() if str(output_dir) else INTERACTIVE_OUTPUT_DIR
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory.resolve()
 
-    An explicit `output_dir` is used as given (relative: to the repository root). Empty: the
-    working directory, where `pii build` runs each chapter (its files are published beside
-    the page), unless that is the repository root or notebooks/ (an interactive session),
-    in which case INTERACTIVE_DIR.
-    """
-    if str(output_dir):
-        target = repo_path(output_dir)
-    else:
-        cwd = Path.cwd().resolve()
-        interactive = cwd == REPO_ROOT or cwd == REPO_ROOT / "notebooks" or (REPO_ROOT / "notebooks") in cwd.parents
-        target = INTERACTIVE_DIR if interactive else cwd
-    target.mkdir(parents=True, exist_ok=True)
-    return target
+
+# Names the chapter modules use for the same two ideas.
+repo_path = project_path
+INTERACTIVE_DIR = INTERACTIVE_OUTPUT_DIR

@@ -50,8 +50,13 @@ def register(subparsers) -> None:
         help="build and cache directory (default: build/report/<edition>-<province>)",
     )
     parser.add_argument(
-        "--templates", type=Path, default=report_build.DEFAULT_TEMPLATES_DIR,
-        help="chapter templates directory (default: the project's notebooks/)",
+        "--toc", type=Path, default=report_build.DEFAULT_TOC,
+        help="the book's table of contents; the notebooks and pages it lists are read from "
+             "its directory (default: the project's _toc.yml)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None,
+        help="chapters executed at once (default: one per available core)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -61,9 +66,10 @@ def run(args: argparse.Namespace) -> int:
     from piilib.commands.common import checked_request
     from piilib.report import build as report_build
     from piilib.report.book import BookBuildFailed
+    from piilib.report.chapters import TocError
     from piilib.report.execute import ChapterFailed
 
-    problems = [] if args.templates.is_dir() else [f"templates directory {args.templates} does not exist"]
+    problems = [] if args.toc.is_file() else [f"table of contents {args.toc} does not exist"]
     province = checked_request(args.edition, args.data, args.province, problems)
     options = report_build.BuildOptions(
         edition=args.edition,
@@ -71,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         data_path=args.data,
         out_dir=args.out,
         pdf=args.pdf,
-        templates_dir=args.templates,
+        toc=args.toc,
+        jobs=args.jobs,
         cache_dir=args.cache_dir,
         progress=not args.quiet,
     )
@@ -82,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         result = report_build.build_report(options)
     except report_build.DataProblems as problems:
         raise InputError(problems.problems) from None
+    except TocError as problem:
+        raise InputError([str(problem)]) from None
     except ChapterFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         if failure.traceback:
@@ -107,7 +116,7 @@ def output_problems(options: report_build.BuildOptions) -> list[str]:
 
     # What a published report folder holds; the build replaces the whole folder.
     published_entries = (report_build.HTML_DIR, "*.pdf")
-    inputs = [options.data_path, options.templates_dir, options.static_dir, options.base_config,
+    inputs = [options.data_path, options.toc, options.toc.parent / "notebooks", options.static_dir, options.base_config,
               *report_build.library_inputs()]
     out = Path(options.out_dir)
     problems = output_dir_problems(out, inputs, "--out", replaced=True)

@@ -20,7 +20,6 @@ import yaml
 from piilib.report.markup import latex_text
 from piilib.report.notice import NOTICE_TEXT, latex_notice
 
-ROOT_PAGE = "intro"
 BUILD_DIR = "_build"
 EXTERNAL_URL = re.compile(r"^(?:https?:)?//", re.IGNORECASE)
 CSS_URL = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", re.IGNORECASE)
@@ -66,14 +65,6 @@ def book_config(
     return config
 
 
-def table_of_contents(chapter_keys: list[str]) -> dict:
-    return {
-        "format": "jb-book",
-        "root": ROOT_PAGE,
-        "chapters": [{"file": key} for key in chapter_keys],
-    }
-
-
 def write_tree(target: Path, files: dict[str, bytes | Path]) -> None:
     """Make `target` hold exactly `files` (relative path -> bytes or a file to copy), apart
     from the build output; unchanged files keep their modification time."""
@@ -98,18 +89,24 @@ def write_tree(target: Path, files: dict[str, bytes | Path]) -> None:
 def book_files(
     static_dir: Path,
     config: dict,
+    toc: dict,
     pages: list[tuple[str, Path, Path]],
+    markdown_pages: list = (),
 ) -> dict[str, bytes | Path]:
     """Every file of the book source: config, table of contents, static pages and assets from
-    `static_dir`, and the chapter pages.
+    `static_dir`, the Markdown pages and the chapter pages.
 
+    toc: the expanded table of contents (`piilib.report.chapters.Book.toc`), files by page key.
     pages: (key, finished notebook, directory of files the chapter wrote) per chapter; those
     files are placed beside the pages, so a page links to them by name.
+    markdown_pages: `piilib.report.chapters.Page`s (key, source), copied as `<key>.md`.
     """
     files: dict[str, bytes | Path] = {}
     for path in sorted(Path(static_dir).rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             files[path.relative_to(static_dir).as_posix()] = path
+    for page in markdown_pages:
+        files[f"{page.key}{Path(page.source).suffix}"] = Path(page.source)
     owner: dict[str, str] = {}
     for key, notebook, written in pages:
         files[f"{key}.ipynb"] = notebook
@@ -127,9 +124,7 @@ def book_files(
             files[relative] = path
             owner[relative] = key
     files["_config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
-    files["_toc.yml"] = yaml.safe_dump(
-        table_of_contents([key for key, _, _ in pages]), allow_unicode=True, sort_keys=False
-    ).encode()
+    files["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False).encode()
     return files
 
 
@@ -224,12 +219,18 @@ def build_html(source: Path) -> Path:
 
 
 def build_pdf(source: Path, pdf_stem: str) -> Path:
-    """Build the PDF with XeLaTeX; fail on any glyph missing from the fonts."""
+    """Build the PDF with XeLaTeX; fail on any glyph missing from the fonts.
+
+    The LaTeX directory is kept between builds: with the previous run's auxiliary files
+    (contents, references) one XeLaTeX pass usually suffices where a fresh directory needs
+    three. The previous PDF and log are removed first, so a failed run leaves neither.
+    """
     latex_dir = source / BUILD_DIR / "latex"
-    shutil.rmtree(latex_dir, ignore_errors=True)
-    run_jupyter_book(source, "pdflatex")
     pdf = latex_dir / f"{pdf_stem}.pdf"
     log = latex_dir / f"{pdf_stem}.log"
+    pdf.unlink(missing_ok=True)
+    log.unlink(missing_ok=True)
+    run_jupyter_book(source, "pdflatex")
     if not pdf.is_file():
         raise BookBuildFailed(f"XeLaTeX produced no {pdf.name}; see {log}")
     missing = missing_characters(log)

@@ -1,4 +1,5 @@
-"""The report build: data check → chapters (papermill, cached) → book → HTML → PDF → publish.
+"""The report build: data check → _toc.yml → shared results → chapters (papermill, parallel,
+cached) → book → HTML → PDF → publish.
 
 Everything is built inside the cache directory; the published directory is replaced in one
 step at the very end, so a build that fails anywhere leaves the last good report exactly as
@@ -10,9 +11,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import difflib
+import functools
 import os
 import shutil
+import sys
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +27,7 @@ from tqdm import tqdm
 import piilib
 from piilib import schema, units
 from piilib.bundle import DEMO_DIR, load_bundle
-from piilib.report import book, chapters, data, execute
+from piilib.report import book, chapters, data, execute, shared
 from piilib.report.markup import escape_markdown
 
 # The project's own files are found from the package (like piilib.units finds data/units);
@@ -30,7 +35,7 @@ from piilib.report.markup import escape_markdown
 PROJECT_ROOT = Path(piilib.__file__).resolve().parents[2]
 DEFAULT_PROVINCE = "can-tho"
 DEFAULT_DATA_PATH = DEMO_DIR
-DEFAULT_TEMPLATES_DIR = PROJECT_ROOT / "notebooks"
+DEFAULT_TOC = PROJECT_ROOT / chapters.TOC_FILE
 DEFAULT_STATIC_DIR = PROJECT_ROOT / "book"
 DEFAULT_BASE_CONFIG = PROJECT_ROOT / "_config.yml"
 HTML_DIR = "html"
@@ -51,8 +56,12 @@ class BuildOptions:
     """What to build and where. Relative paths are relative to the working directory; the
     defaults for templates, static pages, configuration and data are the project's own.
 
-    indicators: (code, name) of the plan's indicators in report order; each gets a chapter
-    when the templates directory has `indicator.ipynb`. None: the plan's (`piilib.plan`).
+    toc: the book's table of contents (`_toc.yml`); the files it lists are relative to it.
+    indicators: (code, name) of the plan's indicators in report order, over which the entry
+    with `repeat: plan_indicators` is repeated. None: the plan's (`piilib.plan`).
+    jobs: chapters executed at once; None: one per available core.
+    share_results: compute the edition's heavy results once for all chapters
+    (`piilib.report.shared`); off for books whose chapters do not use them.
     library: the library's code and data files, part of every chapter's cache key; None: all
     of piilib and the project's data/ directory (`library_inputs()`).
     extra_inputs: further files or directories the chapters read; their contents are part of
@@ -65,7 +74,7 @@ class BuildOptions:
     data_path: Path | None = None
     out_dir: Path | None = None
     pdf: bool = True
-    templates_dir: Path = DEFAULT_TEMPLATES_DIR
+    toc: Path = DEFAULT_TOC
     static_dir: Path = DEFAULT_STATIC_DIR
     base_config: Path = DEFAULT_BASE_CONFIG
     cache_dir: Path | None = None
@@ -74,6 +83,8 @@ class BuildOptions:
     library: Sequence[Path] | None = None
     extra_inputs: Sequence[Path] = ()
     progress: bool = True
+    jobs: int | None = None
+    share_results: bool = True
 
     def __post_init__(self):
         slug = f"{self.edition}-{self.province}"
@@ -90,6 +101,9 @@ class BuildResult:
     notice: bool
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Wall seconds of each step ("chapters", "html", "pdf"), for the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         pdf = str(self.pdf) if self.pdf else "not built (--no-pdf)"
@@ -97,14 +111,29 @@ class BuildResult:
         return (
             f"Report published: HTML {self.html_index} | PDF {pdf} | "
             f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
+            + (f" | {len(self.warnings)} warning(s), see above" if self.warnings else "")
         )
 
 
+# Modules that run only in the build process, never in a chapter's kernel: editing them
+# (the build driver, the CLI) does not change any chapter, so they are not in its cache key.
+BUILD_ONLY = ("cli.py", "commands", "report/build.py", "report/book.py", "report/execute.py",
+              "report/chapters.py")
+
+
 def library_inputs() -> list[Path]:
-    """The library's code and the data files it reads (framework, units, plan ...)."""
+    """The library's code the chapters run (not the build-only modules) and the data files it
+    reads (framework, units, plan ...)."""
     package = Path(piilib.__file__).resolve().parent
+    code = sorted(
+        path for path in package.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+        and not any(path.relative_to(package).as_posix() == excluded
+                    or path.relative_to(package).as_posix().startswith(excluded + "/")
+                    for excluded in BUILD_ONLY)
+    )
     bundled = PROJECT_ROOT / "data"
-    return [package] + ([bundled] if bundled.is_dir() else [])
+    return code + ([bundled] if bundled.is_dir() else [])
 
 
 def plan_indicators() -> list[tuple[str, str]]:
@@ -135,9 +164,12 @@ def _province_name(province: str, edition: int) -> str:
 def build_report(options: BuildOptions) -> BuildResult:
     """Build the report described by `options` and publish it into `options.out_dir`.
 
-    Raises DataProblems (unusable data), execute.ChapterFailed (a chapter raised),
-    book.BookBuildFailed (Jupyter Book / LaTeX / offline / glyph check). On any of them
-    nothing is published.
+    Raises DataProblems (unusable data), chapters.TocError (a table of contents that cannot
+    be read or expanded), execute.ChapterFailed (a chapter raised), book.BookBuildFailed
+    (Jupyter Book / LaTeX / offline / glyph check). On any of them nothing is published.
+
+    Chapters run in worker processes started afresh ("spawn"): a script that calls this
+    function must do so under `if __name__ == "__main__":`.
     """
     data_path = Path(options.data_path).resolve()
     problems = data.validate_data(data_path, options.edition)
@@ -148,30 +180,55 @@ def build_report(options: BuildOptions) -> BuildResult:
     # The notice follows what the chapters use: values, history and covariates of the edition.
     show_notice = load_bundle(data_path, options.edition).uses_illustrative(options.edition)
     indicators = plan_indicators() if options.indicators is None else options.indicators
-    chapter_list = chapters.report_chapters(options.templates_dir, indicators)
+    contents, warnings = chapters.read_book(
+        Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
+    )
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     library = library_inputs() if options.library is None else options.library
     inputs = data.fingerprint_paths(
         [data_path, *map(Path, library), *map(Path, options.extra_inputs)]
     )
     common = chapters.common_parameters(options.edition, options.province, data_path)
+    runs = chapter_runs(contents.chapters, common, inputs)
 
-    cache_dir = Path(options.cache_dir)
-    pages, keys = [], set()
+    # Absolute: kernels run in their own working directories and find the results by path.
+    cache_dir = Path(options.cache_dir).resolve()
     result = BuildResult(
-        options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice
+        options.out_dir, options.out_dir / HTML_DIR / "index.html", None, show_notice,
+        warnings=list(warnings),
     )
-    with tqdm(
-        chapter_list, desc="Chapters", unit="chapter", disable=not options.progress
-    ) as progress:
-        for chapter in progress:
-            progress.set_postfix_str(chapter.key)
-            template = Path(options.templates_dir) / chapter.template
-            parameters = {**common, **chapter.parameters}
-            key = execute.cache_key(template, chapter, parameters, inputs)
-            entry, ran = execute.execute_chapter(chapter, template, parameters, cache_dir, key)
+    results_dir = cache_dir / "shared"
+    results_path = results_dir / f"{shared.results_key(options.edition, options.province, inputs)}.pickle"
+    to_run = [run for run in runs
+              if not (cache_dir / "chapters" / run[3] / execute.NOTEBOOK_NAME).is_file()]
+    prepare = None
+    if options.share_results and to_run and not results_path.is_file():
+        shared.mark_pending(results_path)
+        prepare = functools.partial(shared.prepare_results, options.edition, options.province,
+                                    data_path, results_path)
+    started = time.perf_counter()
+    with tqdm(total=len(runs), desc="Chapters", unit="chapter",
+              disable=not options.progress) as progress:
+        def on_done(chapter, ran):
             (result.executed if ran else result.cached).append(chapter.key)
-            pages.append((chapter.key, entry / execute.NOTEBOOK_NAME, entry / execute.FILES_DIR))
-            keys.add(key)
+            progress.set_postfix_str(chapter.key)
+            progress.update()
+
+        try:
+            done = execute.execute_chapters(
+                runs, cache_dir, jobs=options.jobs, before=prepare, on_done=on_done,
+                environment={shared.ENV_VAR: str(results_path)},
+            )
+        finally:
+            shared.pending_marker(results_path).unlink(missing_ok=True)
+    result.timings["chapters"] = time.perf_counter() - started
+    order = [chapter.key for chapter in contents.chapters]
+    result.executed.sort(key=order.index)
+    result.cached.sort(key=order.index)
+    pages = [(chapter.key, done[chapter.key][0] / execute.NOTEBOOK_NAME,
+              done[chapter.key][0] / execute.FILES_DIR) for chapter in contents.chapters]
+    keys = {run[3] for run in runs}
 
     pdf_stem = f"pii-{options.edition}-{options.province}"
     province_name = options.province_name or _province_name(options.province, options.edition)
@@ -185,10 +242,27 @@ def build_report(options: BuildOptions) -> BuildResult:
         # Substitution values are read as Markdown: the name is shown literally.
         substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
     )
-    source = cache_dir / "book"
-    book.write_tree(source, book.book_files(Path(options.static_dir), config, pages))
-    html_dir = book.build_html(source)
-    pdf = book.build_pdf(source, pdf_stem) if options.pdf else None
+    # HTML and PDF are built at the same time from two copies of the source (Sphinx keeps
+    # its state beside the source; two builders on one tree would share it).
+    files = book.book_files(Path(options.static_dir), config, contents.toc, pages, contents.pages)
+    source, pdf_source = cache_dir / "book", cache_dir / "book-pdf"
+    book.write_tree(source, files)
+    if options.pdf:
+        book.write_tree(pdf_source, files)
+
+    def timed(step, function, *arguments):
+        started = time.perf_counter()
+        value = function(*arguments)
+        result.timings[step] = time.perf_counter() - started
+        return value
+
+    jobs = options.jobs or execute.default_jobs()
+    with ThreadPoolExecutor(max_workers=2 if jobs > 1 else 1) as pool:
+        html_future = pool.submit(timed, "html", book.build_html, source)
+        pdf_future = (pool.submit(timed, "pdf", book.build_pdf, pdf_source, pdf_stem)
+                      if options.pdf else None)
+        html_dir = html_future.result()
+        pdf = pdf_future.result() if pdf_future else None
 
     staged = _stage(options.out_dir, html_dir, pdf)
     try:
@@ -196,9 +270,34 @@ def build_report(options: BuildOptions) -> BuildResult:
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     execute.prune_cache(cache_dir, keys)
+    shared.prune_results(results_dir, results_path, execute.CACHE_BUILDS)
     if pdf:
         result.pdf = options.out_dir / pdf.name
     return result
+
+
+def chapter_runs(
+    chapter_list: list[chapters.Chapter], common: dict[str, str], inputs: str
+) -> list[tuple[chapters.Chapter, Path, dict[str, str], str]]:
+    """(chapter, template, parameters, cache key) of every chapter: each notebook receives
+    the parameters its `parameters` cell declares, of those the build offers."""
+    declared: dict[Path, set[str]] = {}
+    runs = []
+    for chapter in chapter_list:
+        template = chapter.template
+        if template not in declared:
+            declared[template] = execute.declared_parameters(template)
+        missing = sorted(set(chapter.parameters) - declared[template])
+        if missing:
+            raise chapters.TocError(
+                f"{template} is repeated for every plan indicator, but its parameters cell "
+                f"does not declare {', '.join(missing)}: every page would be the same"
+            )
+        offered = {**common, **chapter.parameters}
+        parameters = {name: value for name, value in offered.items() if name in declared[template]}
+        runs.append((chapter, template, parameters,
+                     execute.cache_key(template, chapter, parameters, inputs)))
+    return runs
 
 
 def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:

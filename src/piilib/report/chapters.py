@@ -1,93 +1,261 @@
-"""Which chapters the report has, in which order, from which template, with which parameters.
+"""The book's structure, read from the `_toc.yml` a researcher edits.
 
-Every chapter is one papermill run of a template in `notebooks/`. All of them receive the
-string parameters `edition`, `province` and `data_path`; indicator chapters also receive
-`indicator` (the code, e.g. "6.2.4"). Parameters are passed as strings, like `papermill -r`,
-so a code such as "1.0" is never turned into a number; notebooks convert what they need.
+`_toc.yml` at the top of the repository is a Jupyter Book 1 table of contents
+(`format: jb-book`): a `root` page, then `chapters`, or `parts` each with a `caption` and
+`chapters`. Every `file:` is a path relative to the `_toc.yml`, without extension: a notebook
+(`notebooks/overview` -> notebooks/overview.ipynb), executed by papermill before the book is
+built, or a Markdown page (`.md`), copied as it is.
 
-The order follows the report's outline: overview, one chapter per plan indicator (in the
-order the plan gives, weak ones first), agencies, levers and robustness, methodology. The
-overview template is required; the others join the book as soon as their template exists.
+One convention is added, which the build expands and removes before Jupyter Book reads the
+table of contents:
+
+    - file: notebooks/indicator
+      repeat: plan_indicators
+
+is one chapter per plan indicator, in the plan's order, each an execution of the same
+notebook with the parameter `indicator` set to the indicator's code (e.g. "6.2.4"), titled
+"<code> <name>" and named `indicator-6-2-4` in the book. An entry may also carry `title:`, which
+replaces the page's first heading (otherwise the notebook's own heading is the title).
+
+Parameters: every notebook chapter is offered `edition`, `province`, `data_path`, `output_dir`
+and, when repeated, `indicator`, all as strings (like `papermill -r`, so a code such as "1.0"
+never becomes a number); it receives only those its `parameters` cell declares.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OVERVIEW = "overview"
-INDICATOR = "indicator"
+import yaml
 
-# (template stem, chapter title) of the chapters that are not one-per-indicator.
-CHAPTERS_BEFORE_INDICATORS = [(OVERVIEW, "Tổng quan")]
-CHAPTERS_AFTER_INDICATORS = [
-    ("agencies", "Các cơ quan chủ trì và chỉ tiêu"),
-    ("levers", "Đòn bẩy và độ vững của kết quả"),
-    ("methodology", "Phương pháp và nguồn gốc dữ liệu"),
-]
+TOC_FILE = "_toc.yml"
+REPEAT = "repeat"
+PLAN_INDICATORS = "plan_indicators"
+INDICATOR = "indicator"
+# Keys Jupyter Book 1 accepts in a chapter entry that the build handles itself.
+TITLE = "title"
+NOTEBOOK_SUFFIX = ".ipynb"
+PAGE_SUFFIXES = (".md",)
+# Parameters the build can give a chapter (a notebook receives those it declares).
+COMMON_PARAMETERS = ("edition", "province", "data_path", "output_dir")
+# The directory a chapter writes its files into, as the build passes it: the kernel's working
+# directory, which is published beside the page.
+BUILD_OUTPUT_DIR = "."
+
+
+class TocError(ValueError):
+    """The table of contents cannot be read or expanded; the message names file and entry."""
 
 
 @dataclass(frozen=True)
 class Chapter:
-    """One chapter of the book.
+    """One page of the book made by executing a notebook.
 
     key: the page name in the book (file stem), unique, e.g. "indicator-6-2-4".
-    template: the template file name in the templates directory, e.g. "indicator.ipynb".
-    title: the first heading of the generated page (Vietnamese).
+    template: the notebook executed (absolute path).
+    title: replaces the page's first heading; None keeps the notebook's heading.
     parameters: chapter-specific string parameters, added to the common ones.
     """
 
     key: str
-    template: str
-    title: str
+    template: Path
+    title: str | None = None
     parameters: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Page:
+    """A Markdown page of the book, copied as it is (the root page, for instance)."""
+
+    key: str
+    source: Path
+
+
+@dataclass
+class Book:
+    """The expanded table of contents.
+
+    toc: the table of contents handed to Jupyter Book (files are page keys, `repeat` expanded).
+    root: the root page; chapters: the notebook pages in book order; pages: the Markdown
+    pages in book order (root first); listed: every notebook the table of contents names.
+    """
+
+    toc: dict
+    root: Page
+    chapters: list[Chapter]
+    pages: list[Page]
+    listed: set[Path]
+
+
 def common_parameters(edition: int, province: str, data_path: Path) -> dict[str, str]:
-    """The string parameters every chapter receives."""
-    return {"edition": str(edition), "province": province, "data_path": str(data_path)}
+    """The string parameters every chapter is offered."""
+    return {
+        "edition": str(edition),
+        "province": province,
+        "data_path": str(data_path),
+        "output_dir": BUILD_OUTPUT_DIR,
+    }
+
+
+def page_slug(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]+", "-", text).strip("-")
+
+
+def repeated_key(stem: str, code: str) -> str:
+    """Page name of a repeated chapter: ("indicator", "6.2.4") -> "indicator-6-2-4"."""
+    return f"{stem}-{page_slug(code)}"
 
 
 def indicator_key(code: str) -> str:
     """Page name of an indicator chapter: "6.2.4" -> "indicator-6-2-4"."""
-    return f"{INDICATOR}-" + re.sub(r"[^0-9A-Za-z]+", "-", code).strip("-")
+    return repeated_key(INDICATOR, code)
 
 
-def report_chapters(
-    templates_dir: Path, indicators: Sequence[tuple[str, str]] = ()
-) -> list[Chapter]:
-    """The chapter list for the templates found in `templates_dir`.
+def read_toc(path: Path) -> dict:
+    """The table of contents in `path`; TocError when it is missing or not a jb-book toc."""
+    path = Path(path)
+    if not path.is_file():
+        raise TocError(f"the table of contents {path} does not exist")
+    try:
+        toc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise TocError(f"{path} is not valid YAML: {error}") from None
+    if not isinstance(toc, dict) or toc.get("format") != "jb-book":
+        raise TocError(f"{path}: expected a Jupyter Book table of contents with 'format: jb-book'")
+    if not toc.get("root"):
+        raise TocError(f"{path}: 'root' (the first page, e.g. book/intro) is missing")
+    return toc
 
-    indicators: (code, name) of the plan's indicators in report order; each gets a chapter
-    from `indicator.ipynb` titled "<code> <name>".
-    Raises FileNotFoundError when the overview template is missing.
+
+def expand_toc(
+    toc: Mapping,
+    toc_dir: Path,
+    repeats: Mapping[str, Sequence[tuple[str, str]]],
+    toc_name: str = TOC_FILE,
+) -> Book:
+    """Resolve every `file:` of `toc` against `toc_dir` and expand repeated entries.
+
+    repeats: for each `repeat:` value, the (code, name) items in order, e.g.
+    {"plan_indicators": [("6.2.4", "Đơn đăng ký ..."), ...]}.
+    Raises TocError naming the entry for a missing file, an unknown `repeat:` value, a
+    repeated entry that is not a notebook, or two pages with one name.
     """
-    templates_dir = Path(templates_dir)
-    overview = templates_dir / f"{OVERVIEW}.ipynb"
-    if not overview.is_file():
-        raise FileNotFoundError(
-            f"the overview template {overview} is missing; every report starts with it"
+    toc_dir = Path(toc_dir).resolve()
+    out = {key: copy.deepcopy(value) for key, value in toc.items()
+           if key not in ("root", "parts", "chapters")}
+    chapters: list[Chapter] = []
+    pages: list[Page] = []
+    listed: set[Path] = set()
+
+    def resolve(entry_file: str) -> Path:
+        base = toc_dir / str(entry_file)
+        for candidate in (base, *(base.with_name(base.name + s)
+                                  for s in (NOTEBOOK_SUFFIX, *PAGE_SUFFIXES))):
+            if candidate.is_file() and candidate.suffix in (NOTEBOOK_SUFFIX, *PAGE_SUFFIXES):
+                return candidate
+        raise TocError(
+            f"{toc_name}: '{entry_file}' names no notebook or page (looked for "
+            f"{base}{NOTEBOOK_SUFFIX} and {base}.md)"
         )
-    present = {path.stem for path in templates_dir.glob("*.ipynb")}
-    chapters = [
-        Chapter(stem, f"{stem}.ipynb", title)
-        for stem, title in CHAPTERS_BEFORE_INDICATORS
-        if stem in present
-    ]
-    if INDICATOR in present:
-        chapters += [
-            Chapter(indicator_key(code), f"{INDICATOR}.ipynb", f"{code} {name}", {INDICATOR: code})
-            for code, name in indicators
-        ]
-    chapters += [
-        Chapter(stem, f"{stem}.ipynb", title)
-        for stem, title in CHAPTERS_AFTER_INDICATORS
-        if stem in present
-    ]
-    keys = [chapter.key for chapter in chapters]
+
+    def expand_entry(entry) -> list[dict]:
+        if not isinstance(entry, dict) or "file" not in entry:
+            raise TocError(f"{toc_name}: every chapter entry needs 'file:', found {entry!r}")
+        source = resolve(entry["file"])
+        rest = {k: copy.deepcopy(v) for k, v in entry.items()
+                if k not in ("file", REPEAT, TITLE, "sections")}
+        if "sections" in entry:
+            raise TocError(f"{toc_name}: '{entry['file']}' has sections; the report's chapters "
+                           "are single pages")
+        if REPEAT in entry:
+            name = entry[REPEAT]
+            if name not in repeats:
+                raise TocError(
+                    f"{toc_name}: '{entry['file']}' has 'repeat: {name}'; known: "
+                    + ", ".join(sorted(repeats))
+                )
+            if source.suffix != NOTEBOOK_SUFFIX:
+                raise TocError(f"{toc_name}: only a notebook can be repeated ('{entry['file']}')")
+            listed.add(source)
+            made = []
+            for code, item_name in repeats[name]:
+                chapter = Chapter(repeated_key(source.stem, str(code)), source,
+                                  f"{code} {item_name}", {INDICATOR: str(code)})
+                chapters.append(chapter)
+                made.append({"file": chapter.key, **rest})
+            return made
+        if source.suffix == NOTEBOOK_SUFFIX:
+            listed.add(source)
+            chapter = Chapter(source.stem, source, entry.get(TITLE))
+            chapters.append(chapter)
+            return [{"file": chapter.key, **rest}]
+        page = Page(source.stem, source)
+        pages.append(page)
+        return [{"file": page.key, **rest}]
+
+    def expand_list(entries, where: str) -> list[dict]:
+        if not isinstance(entries, list):
+            raise TocError(f"{toc_name}: '{where}' must be a list")
+        return [made for entry in entries for made in expand_entry(entry)]
+
+    root_source = resolve(toc["root"])
+    if root_source.suffix == NOTEBOOK_SUFFIX:
+        raise TocError(f"{toc_name}: the root page must be a Markdown page, not a notebook")
+    root = Page(root_source.stem, root_source)
+    pages.insert(0, root)
+    out["root"] = root.key
+    if "parts" in toc:
+        out["parts"] = []
+        for part in toc["parts"]:
+            if not isinstance(part, dict) or "chapters" not in part:
+                raise TocError(f"{toc_name}: every part needs 'chapters:', found {part!r}")
+            made = {k: copy.deepcopy(v) for k, v in part.items() if k != "chapters"}
+            made["chapters"] = expand_list(part["chapters"], f"part {part.get('caption', '')}")
+            if made["chapters"]:  # a part whose only entry repeats over nothing is left out
+                out["parts"].append(made)
+    if "chapters" in toc:
+        out["chapters"] = expand_list(toc["chapters"], "chapters")
+
+    keys = [c.key for c in chapters] + [p.key for p in pages]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
-        raise ValueError(f"two chapters would share the page name(s) {duplicates}")
-    return chapters
+        raise TocError(f"{toc_name}: two pages would share the name(s) {duplicates}; "
+                       "rename a notebook or page")
+    return Book(out, root, chapters, pages, listed)
+
+
+def unlisted_notebooks(book: Book, directories: Sequence[Path]) -> list[Path]:
+    """Notebooks in `directories` (not in subdirectories) that the table of contents does not
+    list: they are left out of the book, which is worth a warning."""
+    found = set()
+    for directory in directories:
+        directory = Path(directory)
+        if directory.is_dir():
+            found |= {p.resolve() for p in directory.glob(f"*{NOTEBOOK_SUFFIX}")}
+    return sorted(found - {p.resolve() for p in book.listed})
+
+
+def unlisted_warning(notebook: Path, toc_path: Path) -> str:
+    toc_path = Path(toc_path).resolve()
+    try:
+        entry = notebook.resolve().relative_to(toc_path.parent).with_suffix("").as_posix()
+    except ValueError:
+        entry = notebook.with_suffix("").as_posix()
+    return (f"{notebook} is not listed in {toc_path}, so it is not in the book; to add it, "
+            f"add the line '- file: {entry}' where the chapter belongs")
+
+
+def read_book(
+    toc_path: Path, repeats: Mapping[str, Sequence[tuple[str, str]]]
+) -> tuple[Book, list[str]]:
+    """The expanded table of contents in `toc_path` and the warnings about notebooks it
+    leaves out (those beside the chapters it lists and in notebooks/ beside it)."""
+    toc_path = Path(toc_path)
+    book = expand_toc(read_toc(toc_path), toc_path.parent, repeats, toc_path.name)
+    directories = {p.parent for p in book.listed} | {toc_path.parent.resolve() / "notebooks"}
+    warnings = [unlisted_warning(p, toc_path) for p in unlisted_notebooks(book, sorted(directories))]
+    return book, warnings

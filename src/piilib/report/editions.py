@@ -65,8 +65,13 @@ class EditionResult:
 
 def edition_result(bundle: DataBundle, edition, map_edition=None) -> EditionResult:
     """The index of `edition` on the map of `map_edition` (default: its own), cached."""
+    from piilib.report import shared
+
     edition = int(edition)
-    return _edition_result(bundle, edition, edition if map_edition is None else int(map_edition))
+    map_edition = edition if map_edition is None else int(map_edition)
+    # Computed once per build for every chapter (piilib.report.shared), when available.
+    return (shared.shared_edition_result(bundle, edition, map_edition)
+            or _edition_result(bundle, edition, map_edition))
 
 
 @functools.lru_cache(maxsize=8)

@@ -8,16 +8,25 @@ workbook offered for download) is published beside the page.
 
 A failed run never reaches the cache: its notebook is kept under `<cache_dir>/failed/` for
 inspection and `ChapterFailed` names the template, the cell and the error.
+
+Chapters run in parallel (`execute_chapters`: one worker process per core, each driving one
+kernel). Kernels that start at the same moment can pick the same free port (papermill #511);
+a run that failed before any cell executed is therefore retried.
+
+The cache keeps the entries of the last CACHE_BUILDS builds (`prune_cache`), so going back to
+an earlier version of a chapter, the data or the library costs no execution.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
@@ -28,6 +37,9 @@ from piilib.report.markup import escape_markdown
 # Bump when the way finished notebooks are produced changes, so old cache entries are unused.
 CACHE_FORMAT = 1
 CELL_TIMEOUT_SECONDS = 600
+CACHE_BUILDS = 5
+BUILDS_FILE = "builds.json"
+KERNEL_START_ATTEMPTS = 3
 NOTEBOOK_NAME = "notebook.ipynb"
 FILES_DIR = "files"
 PARAMETER_TAGS = ("parameters", "injected-parameters")
@@ -64,6 +76,10 @@ class ChapterFailed(Exception):
             f"chapter '{chapter.key}' failed in notebook {template}, {where}\n{error}"
         )
 
+    def __reduce__(self):  # crosses the process boundary from a build worker
+        return (type(self), (self.chapter, self.template, self.cell_index, self.first_line,
+                             self.error, self.traceback, self.kept_notebook))
+
 
 def cache_key(template: Path, chapter: Chapter, parameters: dict[str, str], inputs: str) -> str:
     """Hash of everything that decides a chapter's executed page."""
@@ -97,11 +113,12 @@ def set_title(notebook: nbformat.NotebookNode, title: str) -> None:
 def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
     """Turn an executed notebook into the chapter's page, in place.
 
-    Sets the title; removes the parameter cells from the page (papermill writes Vietnamese
+    Sets the title (when the chapter has one); removes the parameter cells from the page (papermill writes Vietnamese
     strings there as escapes); gives cells ids unique across the book (pages made from one
     template would otherwise share them).
     """
-    set_title(notebook, chapter.title)
+    if chapter.title:
+        set_title(notebook, chapter.title)
     for index, cell in enumerate(notebook.cells):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if any(tag in tags for tag in PARAMETER_TAGS) and "remove-cell" not in tags:
@@ -130,15 +147,36 @@ def _first_line(source: str) -> str:
     return next((line.strip() for line in source.splitlines() if line.strip()), "")
 
 
+def declared_parameters(template: Path) -> set[str]:
+    """Names the notebook's `parameters` cell declares (papermill's own reading of it)."""
+    from papermill import inspect_notebook
+
+    return set(inspect_notebook(str(template)))
+
+
+def _ran_no_cell(output: Path) -> bool:
+    """True when the kernel never executed a cell (it failed to start, e.g. a port taken by
+    another kernel starting at the same moment: papermill #511)."""
+    if not output.is_file():
+        return True
+    try:
+        cells = nbformat.read(output, as_version=4).cells
+    except Exception:  # noqa: BLE001 - an unreadable output is a failed start too
+        return True
+    return all(cell.get("execution_count") is None for cell in cells if cell.cell_type == "code")
+
+
 def execute_chapter(
     chapter: Chapter,
     template: Path,
     parameters: dict[str, str],
     cache_dir: Path,
     key: str,
+    environment: dict[str, str] | None = None,
 ) -> tuple[Path, bool]:
     """Executed page directory of `chapter` and whether it had to run (False: from cache).
 
+    environment: variables set for the kernel (e.g. where the shared results are).
     Raises ChapterFailed when a cell raises.
     """
     import papermill
@@ -148,42 +186,48 @@ def execute_chapter(
     if (entry / NOTEBOOK_NAME).is_file():
         return entry, False
 
+    os.environ.update(environment or {})
     running = entry.with_name(f".running-{key}-{os.getpid()}")
-    shutil.rmtree(running, ignore_errors=True)
-    (running / FILES_DIR).mkdir(parents=True)
     output = running / NOTEBOOK_NAME
-    try:
-        papermill.execute_notebook(
-            str(template),
-            str(output),
-            parameters=parameters,
-            cwd=str(running / FILES_DIR),
-            progress_bar=False,
-            log_output=False,
-            execution_timeout=CELL_TIMEOUT_SECONDS,
-            # The kernel logs to our stderr on every start and stop (plain-TCP warning, the
-            # interrupt papermill sends at shutdown); cell errors still come through the notebook.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-    except PapermillExecutionError as error:
-        kept = _keep_failed(output, cache_dir, chapter)
-        cell_index = _template_cell_index(kept, error.cell_index) if kept else error.cell_index
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         shutil.rmtree(running, ignore_errors=True)
-        raise ChapterFailed(
-            chapter,
-            template,
-            cell_index,
-            _first_line(error.source),
-            f"{error.ename}: {error.evalue}",
-            _ANSI.sub("", "\n".join(error.traceback)),
-            kept,
-        ) from None
-    except Exception as error:  # kernel died, timeout, unreadable template ...
-        kept = _keep_failed(output, cache_dir, chapter)
-        shutil.rmtree(running, ignore_errors=True)
-        raise ChapterFailed(
-            chapter, template, None, "", f"{type(error).__name__}: {error}", "", kept
-        ) from None
+        (running / FILES_DIR).mkdir(parents=True)
+        try:
+            papermill.execute_notebook(
+                str(template),
+                str(output),
+                parameters=parameters,
+                cwd=str(running / FILES_DIR),
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=CELL_TIMEOUT_SECONDS,
+                # The kernel logs to our stderr on every start and stop (plain-TCP warning, the
+                # interrupt papermill sends at shutdown); cell errors still come through the
+                # notebook.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+            break
+        except PapermillExecutionError as error:
+            kept = _keep_failed(output, cache_dir, chapter)
+            cell_index = _template_cell_index(kept, error.cell_index) if kept else error.cell_index
+            shutil.rmtree(running, ignore_errors=True)
+            raise ChapterFailed(
+                chapter,
+                template,
+                cell_index,
+                _first_line(error.source),
+                f"{error.ename}: {error.evalue}",
+                _ANSI.sub("", "\n".join(error.traceback)),
+                kept,
+            ) from None
+        except Exception as error:  # kernel died or did not start, timeout, bad template ...
+            if attempt < KERNEL_START_ATTEMPTS and template.is_file() and _ran_no_cell(output):
+                continue
+            kept = _keep_failed(output, cache_dir, chapter)
+            shutil.rmtree(running, ignore_errors=True)
+            raise ChapterFailed(
+                chapter, template, None, "", f"{type(error).__name__}: {error}", "", kept
+            ) from None
 
     notebook = nbformat.read(output, as_version=4)
     finish_notebook(notebook, chapter)
@@ -191,6 +235,79 @@ def execute_chapter(
     shutil.rmtree(entry, ignore_errors=True)
     running.rename(entry)
     return entry, True
+
+
+def default_jobs() -> int:
+    """Chapters run at once: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def execute_chapters(
+    runs: Sequence[tuple[Chapter, Path, dict[str, str], str]],
+    cache_dir: Path,
+    *,
+    jobs: int | None = None,
+    environment: dict[str, str] | None = None,
+    before: Callable[[], None] | None = None,
+    on_done: Callable[[Chapter, bool], None] | None = None,
+) -> dict[str, tuple[Path, bool]]:
+    """Execute (chapter, template, parameters, cache key) runs, `jobs` at a time, in worker
+    processes; cached chapters are not run. Returns chapter key -> (entry, ran).
+
+    before: run in a worker of its own while the first chapters start (the build computes the
+    shared results there). On a failed chapter the chapters not yet started are cancelled,
+    the running ones finish (and are cached), and the ChapterFailed of the first failed chapter
+    in book order is raised.
+    """
+    done: dict[str, tuple[Path, bool]] = {}
+    pending = []
+    for chapter, template, parameters, key in runs:
+        entry = Path(cache_dir) / "chapters" / key
+        if (entry / NOTEBOOK_NAME).is_file():
+            done[chapter.key] = (entry, False)
+            if on_done:
+                on_done(chapter, False)
+        else:
+            pending.append((chapter, template, parameters, key))
+    if not pending:
+        return done
+    jobs = max(1, jobs or default_jobs())
+    workers = min(jobs, len(pending)) + (1 if before else 0)
+    # Fresh interpreters (not forks of a process that may hold threads and open kernels).
+    context = multiprocessing.get_context("spawn")
+    failures: dict[int, ChapterFailed] = {}
+    order = {chapter.key: index for index, (chapter, *_rest) in enumerate(runs)}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        preparing = pool.submit(before) if before else None
+        futures: dict[Future, Chapter] = {
+            pool.submit(execute_chapter, chapter, template, parameters, cache_dir, key,
+                        environment): chapter
+            for chapter, template, parameters, key in pending
+        }
+        remaining = set(futures)
+        while remaining:
+            finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chapter = futures[future]
+                if future.cancelled():
+                    continue
+                try:
+                    done[chapter.key] = future.result()
+                except ChapterFailed as failure:
+                    failures[order[chapter.key]] = failure
+                    for other in remaining:
+                        other.cancel()
+                    continue
+                if on_done:
+                    on_done(chapter, True)
+        if preparing is not None:
+            preparing.result()
+    if failures:
+        raise failures[min(failures)]
+    return done
 
 
 def _keep_failed(output: Path, cache_dir: Path, chapter: Chapter) -> Path | None:
@@ -203,11 +320,24 @@ def _keep_failed(output: Path, cache_dir: Path, chapter: Chapter) -> Path | None
     return kept
 
 
-def prune_cache(cache_dir: Path, keep: set[str]) -> None:
-    """Remove cache entries not used by the latest successful build."""
-    chapters = Path(cache_dir) / "chapters"
+def prune_cache(cache_dir: Path, keep: set[str], builds: int = CACHE_BUILDS) -> None:
+    """Record `keep` (the chapter keys of the build that just succeeded) and remove the cache
+    entries that none of the last `builds` builds used."""
+    cache_dir = Path(cache_dir)
+    record = cache_dir / BUILDS_FILE
+    history: list[list[str]] = []
+    if record.is_file():
+        try:
+            history = [list(keys) for keys in json.loads(record.read_text(encoding="utf-8"))]
+        except (ValueError, TypeError):
+            history = []
+    history = (history + [sorted(keep)])[-builds:]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(history, indent=0), encoding="utf-8")
+    used = {key for keys in history for key in keys}
+    chapters = cache_dir / "chapters"
     if not chapters.is_dir():
         return
     for entry in chapters.iterdir():
-        if entry.name not in keep:
+        if entry.name not in used:
             shutil.rmtree(entry, ignore_errors=True)

@@ -33,6 +33,14 @@ QUALITATIVE = "qualitative"
 
 def plan_targets(bundle: DataBundle, edition, province: str, code: str | None = None) -> pd.DataFrame:
     """`piilib.analysis.targets.bundle_targets` for one plan indicator (or all with None), cached."""
+    from piilib.report import shared
+
+    # The build computes every plan indicator's targets once (piilib.report.shared); one
+    # indicator's rows are the same as computing it alone.
+    from_build = shared.build_results_for(bundle, edition, province)
+    if from_build is not None and from_build.targets is not None:
+        table = from_build.targets
+        return table if code is None else table[table["indicator"] == code].reset_index(drop=True)
     return _cached_targets(bundle, int(edition), province, code)
 
 
@@ -54,6 +62,11 @@ def national_goal_rank(plan=None) -> int:
 def province_outlook(bundle: DataBundle, edition, province: str):
     """`piilib.analysis.outlook.bundle_outlook` for the next edition, with the recommended
     targets as the second scenario (seeded, OUTLOOK_DRAWS draws), cached; None without a history."""
+    from piilib.report import shared
+
+    from_build = shared.build_results_for(bundle, edition, province)
+    if from_build is not None:
+        return from_build.outlook
     return _cached_outlook(bundle, int(edition), province)
 
 

@@ -30,6 +30,7 @@ from piilib.framework import load_framework
 from piilib.paths import REPO_ROOT
 from piilib.plan import load_plan
 from piilib.report.editions import data_note, edition_result
+from piilib.report.goals import plan_targets
 from piilib.units import era
 
 # How the targets table's rules and evidence models read in the chapter (short labels).
@@ -175,7 +176,6 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         year_rows = covariates[covariates[schema.YEAR].astype(int) == schema.data_year(edition)]
         if not year_rows.empty:
             peer_data = peer_frame(raw, year_rows).loc[sorted(units_of_map)]
-    one_indicator = dataclasses.replace(plan, indicators=rows)
     return IndicatorChapter(
         edition=edition, code=code, name=str(meta["name_vi"]), unit_label=str(meta["unit_vi"]),
         direction=int(meta["direction"]), definition=definition,
@@ -194,8 +194,7 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         over_time=indicator_over_time(bundle, edition, province, code),
         history=bundle.history_on_map(edition, code)[[schema.YEAR, schema.UNIT, schema.VALUE, "harmonised"]],
         peer_data=peer_data,
-        targets=targets_module.bundle_targets(bundle, edition, province, plan=one_indicator,
-                                              top=targets_module.DEFAULT_TOP),
+        targets=plan_targets(bundle, edition, province, code),
         data_note=data_note(bundle, edition),
     )
 
