@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def output_problems(options: report_build.BuildOptions) -> list[str]:
+def output_problems(options) -> list[str]:
     """Why the report cannot be published into --out or built in --cache-dir: either holds or
     lies inside an input (data, templates, the project's files), or --out already holds files
     that are not a published report (publishing replaces the whole folder)."""

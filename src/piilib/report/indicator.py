@@ -15,7 +15,6 @@ structural covariates of the data year, and the targets table (`piilib.analysis.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
