@@ -522,7 +522,7 @@ def test_a_kernel_waits_while_the_build_computes_the_results(fresh_shared, tmp_p
 def test_the_library_takes_the_index_from_the_build_results(fresh_shared, tmp_path, monkeypatch):
     from types import SimpleNamespace
 
-    from piilib.report import context
+    from piilib.report import editions
 
     shared, _ = fresh_shared
     path = tmp_path / "key.pickle"
@@ -530,7 +530,7 @@ def test_the_library_takes_the_index_from_the_build_results(fresh_shared, tmp_pa
         2024, "can-tho", str(tmp_path.resolve()), editions={(2023, 2024): "from the build"}), path)
     monkeypatch.setenv(shared.ENV_VAR, str(path))
     bundle = SimpleNamespace(path=tmp_path)  # no data: computing would fail
-    assert context.edition_result(bundle, "2023", 2024) == "from the build"
+    assert editions.edition_result(bundle, "2023", 2024) == "from the build"
 
 
 def test_result_files_keep_the_most_recently_used(tmp_path):
@@ -562,7 +562,7 @@ def test_the_chapter_cache_key_ignores_build_only_modules():
 
     package = Path(piilib.__file__).resolve().parent
     names = {p.relative_to(package).as_posix() for p in library_inputs() if package in p.parents}
-    assert {"report/context.py", "report/shared.py", "analysis/targets.py", "pii.py"} <= names
+    assert {"report/editions.py", "report/shared.py", "analysis/targets.py", "pii.py"} <= names
     assert not names & {"report/build.py", "report/execute.py", "cli.py", "commands/build.py"}
 
 
@@ -570,11 +570,11 @@ def test_one_indicator_of_the_shared_targets_is_that_indicator_computed_alone():
     """The build shares the targets of every plan indicator; an indicator chapter takes its
     rows, where on its own it computes its indicator alone: both must give the same table."""
     from piilib.bundle import DEMO_DIR
-    from piilib.report import context
+    from piilib.report import goals
 
     bundle = load_bundle(DEMO_DIR, 2024)
-    every = context._cached_targets(bundle, 2024, "can-tho", None)
+    every = goals._cached_targets(bundle, 2024, "can-tho", None)
     for code in every["indicator"].unique()[:2]:
-        alone = context._cached_targets(bundle, 2024, "can-tho", code)
+        alone = goals._cached_targets(bundle, 2024, "can-tho", code)
         taken = every[every["indicator"] == code].reset_index(drop=True)
         pd.testing.assert_frame_equal(alone, taken, check_exact=True, check_dtype=False)

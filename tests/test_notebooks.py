@@ -97,7 +97,7 @@ def test_template_parameters_cell_declares_what_the_build_passes(template):
     book, _ = report_book(plan_indicators()[:1])
     chapter = next(chapter for chapter in book.chapters if chapter.template == template.resolve())
     offered = set(chapters.common_parameters(2024, "can-tho", DEMO_DATA)) | set(chapter.parameters)
-    passed = offered - {"output_dir"}  # only a chapter that writes files needs it
+    passed = offered
     assert passed <= declared, (
         f"{template.name}: the parameters cell declares {sorted(declared)}, "
         f"the build offers {sorted(offered)}"

@@ -109,9 +109,10 @@ def test_paths_resolve_against_the_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert paths.repo_path("data/demo") == paths.REPO_ROOT / "data" / "demo"
     assert paths.repo_path(tmp_path / "x") == tmp_path / "x"
-    # A build runs a chapter in its own directory: artefacts go there.
-    assert paths.output_directory("") == tmp_path
-    # From notebooks/ (Jupyter's default) or the repository root: never into notebooks/.
+    # A build passes "." and runs the chapter in its own directory: artefacts go there.
+    assert paths.output_directory(".") == tmp_path
+    # The default, wherever Jupyter runs (notebooks/ included): never into notebooks/.
+    assert paths.output_directory("") == paths.INTERACTIVE_DIR
     monkeypatch.chdir(paths.REPO_ROOT / "notebooks")
     assert paths.output_directory("") == paths.INTERACTIVE_DIR
     assert paths.output_directory(tmp_path / "out") == tmp_path / "out" and (tmp_path / "out").is_dir()
