@@ -214,7 +214,7 @@ def test_outlook_on_a_perfect_linear_history_is_the_extrapolated_ranking_on_the_
     """Exact trends (zero residuals): every draw is the extrapolation, so the outlook is the
     rank, among the 34 units of 2025, of the merged unit in the index of the merged extrapolation.
     (Changed deliberately: the 2024-based outlook was on the 63 provinces.)"""
-    from piilib.analysis.trend import indicator_bounds
+    from piilib.analysis.bounds import indicator_bounds
     from piilib.framework import indicators
     from piilib.units import load_units
 
@@ -222,7 +222,7 @@ def test_outlook_on_a_perfect_linear_history_is_the_extrapolated_ranking_on_the_
     keys = load_units(2024)["unit"].tolist()
     rng = np.random.default_rng(11)
     # Inside every indicator's bounds (from its unit text), so censoring plays no part.
-    bounds = indicator_bounds(indicators(2024)).set_index("indicator").loc[codes]
+    bounds = indicator_bounds(indicators(2024)).loc[codes]
     low = np.where(np.isfinite(bounds["lower"]), bounds["lower"], 0.0)
     span = np.minimum(np.where(np.isfinite(bounds["upper"]), bounds["upper"], np.inf) - low, 10.0)
     intercept = rng.uniform(0.1, 0.4, (len(keys), len(codes)))

@@ -8,7 +8,7 @@ Model
    base edition, is fitted with `piilib.analysis.trend.project_all` (linear or log-linear,
    chosen by its leave-one-out rule) and predicted for the next data year: a Student-t
    predictive distribution (statsmodels' obs interval), censored at the indicator's bounds
-   (`trend.indicator_bounds`: 0–100 for shares, the range of a score). A series without a
+   (`piilib.analysis.bounds`, the framework's rule: 0–100 for shares, the range of a score). A series without a
    fit (fewer than `trend.MIN_YEARS` values) is centred on the base edition's value with the
    typical spread of the indicator's fitted series (median predictive sd and df): too short
    a history is not certainty (`ProjectionGrid.build`, borrow_spread).
@@ -59,8 +59,9 @@ import pandas as pd
 from scipy import stats
 
 from piilib import schema
-from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, bounds_mapping,
-                                   indicator_bounds, inverse_transform, project_all, trend_residuals)
+from piilib.analysis.bounds import bounds_mapping
+from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, inverse_transform, project_all,
+                                   trend_residuals)
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
 
@@ -1106,8 +1107,7 @@ def prepare_outlook(values_long: pd.DataFrame, history: pd.DataFrame, edition: i
     unit_keys = result.stages["Raw"]["uCode"].astype(str).tolist()
     codes = list(result.structure.indicator_codes)
     used = _history_up_to(history, edition, codes)
-    table = indicator_bounds(framework_indicators(framework), pd.concat([rows, used], ignore_index=True))
-    bounds = bounds_mapping(table)
+    bounds = bounds_mapping(framework_indicators(framework))
     projections = project_for_next_edition(history, edition, unit_keys, codes, bounds)
     unit_map = merged_unit_map(edition, codes, quantities)
     directions = dict(zip(codes, result.structure.directions))
