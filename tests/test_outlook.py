@@ -205,7 +205,8 @@ def merged_pii(values_long_2024: pd.DataFrame, quantities: pd.DataFrame):
     from piilib.harmonise import harmonise_to_merged
     from piilib.pii import compute_pii
 
-    merged = harmonise_to_merged(values_long_2024, indicators(load_framework(2025)), quantities)
+    # The base edition's merge rules (the rules the 2024 values are defined with).
+    merged = harmonise_to_merged(values_long_2024, indicators(load_framework(2024)), quantities)
     merged = merged[schema.LONG_COLUMNS].assign(**{schema.EDITION: 2025})
     return compute_pii(merged, 2025, load_framework(2024))
 
@@ -307,7 +308,9 @@ def test_merged_unit_map_is_harmonise_to_merged_on_every_indicator():
     long = pd.DataFrame({
         schema.EDITION: 2024, schema.UNIT: np.repeat(keys, len(codes)), schema.INDICATOR: np.tile(codes, len(keys)),
         schema.VALUE: draw[0].ravel(), schema.PROVENANCE: schema.ILLUSTRATIVE, schema.SOURCE: "test"})
-    expected = harmonise_to_merged(long, indicators(load_framework(2025)), quantities)
+    # The base edition's merge rules (changed deliberately from 2025's: one rule, the
+    # edition the values are defined with; 6.2.4 and 7.1.2 are per commune in 2024).
+    expected = harmonise_to_merged(long, indicators(load_framework(2024)), quantities)
     expected = expected.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
     expected = expected.loc[list(unit_map.units), codes].to_numpy()
     merged = unit_map.apply(draw)[0]

@@ -240,6 +240,29 @@ def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> p
     return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
 
 
+def merge_array(values, weights, next_of_base, n_units: int):
+    """Arrays of former values merged: (..., base units, k) × weights (base units, k) →
+    (..., n_units, k), unit u = sum over its formers f (next_of_base[f] == u) of
+    weight[f] × value[f] (the rules of `harmonise_to_merged` as `merge_weights` gives them).
+    A NaN former value or weight gives NaN. The one statement of the merge arithmetic on
+    arrays (Monte Carlo draws, wide tables of values)."""
+    import numpy as np
+
+    next_of_base = np.asarray(next_of_base)
+    weighted = np.asarray(values, dtype=float) * weights
+    # Each unit is the sum of its members: gather the k-th member of every unit that has one,
+    # k = 0, 1, ... (units have 1 to 4 members); a NaN member gives NaN.
+    order = np.argsort(next_of_base, kind="stable")
+    sorted_next = next_of_base[order]
+    first = np.searchsorted(sorted_next, np.arange(n_units))
+    sizes = np.bincount(sorted_next, minlength=n_units)
+    out = weighted[..., order[first], :]
+    for k in range(1, int(sizes.max())):
+        has = np.flatnonzero(sizes > k)
+        out[..., has, :] += weighted[..., order[first[has] + k], :]
+    return out
+
+
 def harmonise_to_merged(
     values: pd.DataFrame, framework: pd.DataFrame, quantities: pd.DataFrame
 ) -> pd.DataFrame:
