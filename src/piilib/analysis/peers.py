@@ -55,7 +55,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import patsy
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS, WLS
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from piilib.analysis.trend import (
@@ -216,21 +217,21 @@ def _log_variance(params: np.ndarray, level: np.ndarray, bounds: tuple[float, fl
 
 
 def _run(response: np.ndarray, exog: np.ndarray, variance_model: str) -> _Fit:
-    first = sm.OLS(response, exog).fit()
+    first = OLS(response, exog).fit()
     params, bounds = np.zeros(2), (0.0, 0.0)
     weights = np.ones(len(response))
     if variance_model == VARIANCE_FITTED:
         squared = np.square(np.asarray(first.resid, dtype=float))
         floor = 1e-8 * max(float(np.mean(squared)), 1e-300)  # an exact fit has log(0) residuals
         level = np.asarray(first.fittedvalues, dtype=float)
-        auxiliary = sm.OLS(np.log(squared + floor), sm.add_constant(level, has_constant="add")).fit()
+        auxiliary = OLS(np.log(squared + floor), add_constant(level, has_constant="add")).fit()
         params = np.asarray(auxiliary.params, dtype=float)
         centre, spread = float(np.median(auxiliary.fittedvalues)), float(np.log(MAX_VARIANCE_RATIO))
         bounds = (centre - spread, centre + spread)
         weights = np.exp(-_log_variance(params, level, bounds))
-    final = sm.WLS(response, exog, weights=weights).fit(cov_type="HC3", use_t=True)
+    final = WLS(response, exog, weights=weights).fit(cov_type="HC3", use_t=True)
     root = np.sqrt(weights)
-    whitened = sm.OLS(response * root, exog * root[:, None]).fit()
+    whitened = OLS(response * root, exog * root[:, None]).fit()
     return _Fit(first, params, bounds, final, weights, whitened)
 
 

@@ -447,23 +447,33 @@ def trend_loo_rmse(history: pd.DataFrame, kinds: Mapping[str, str]) -> float:
     indicator's unit. history: columns year, unit, value; kinds: unit -> the kind its trend
     was fitted with (`project_all`'s `kind`; units without a fit are left out). The left-out
     prediction of a log-linear trend is exp(log y − PRESS residual), as `trend.fit_trend`
-    compares kinds."""
-    errors = []
-    for unit, rows in history.dropna(subset=[schema.VALUE]).groupby(schema.UNIT, sort=False):
-        kind = kinds.get(unit)
-        if kind not in ("linear", "log-linear"):
-            continue
-        rows = rows.sort_values(schema.YEAR)
-        years = rows[schema.YEAR].to_numpy(dtype=float)
-        observed = rows[schema.VALUE].to_numpy(dtype=float)
-        response = np.log(observed) if kind == "log-linear" else observed
-        design = np.column_stack([np.ones(len(years)), years - years[0]])
-        hat = design @ np.linalg.pinv(design.T @ design) @ design.T
-        press = (response - hat @ response) / (1.0 - np.diag(hat))
-        left_out = response - press
-        errors.append(observed - (np.exp(left_out) if kind == "log-linear" else left_out))
-    if not errors:
+    compares kinds. Units observed in the same years share one hat matrix (one solve each)."""
+    clean = history.dropna(subset=[schema.VALUE])
+    kind_of = clean[schema.UNIT].map(kinds)
+    clean = clean[kind_of.isin(("linear", "log-linear")).to_numpy()]
+    if clean.empty:
         return float("nan")
+    wide = clean.pivot(index=schema.UNIT, columns=schema.YEAR, values=schema.VALUE)
+    wide = wide[sorted(wide.columns)]
+    years = wide.columns.to_numpy(dtype=float)
+    table = wide.to_numpy(dtype=float)
+    is_log = np.asarray([kinds.get(u) == "log-linear" for u in wide.index])
+    patterns, group_of = np.unique(~np.isnan(table), axis=0, return_inverse=True)
+    group_of = np.asarray(group_of).ravel()
+    errors = []
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(group_of == g)
+        observed = table[np.ix_(rows, np.flatnonzero(pattern))].T  # (years, units)
+        logs = is_log[rows][None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            response = np.where(logs, np.log(np.where(logs, observed, 1.0)), observed)
+        offsets = years[pattern] - years[pattern][0]
+        design = np.column_stack([np.ones(len(offsets)), offsets])
+        hat = design @ np.linalg.pinv(design.T @ design) @ design.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            press = (response - hat @ response) / (1.0 - np.diag(hat))[:, None]
+        left_out = response - press
+        errors.append((observed - np.where(logs, np.exp(left_out), left_out)).ravel())
     pooled = np.concatenate(errors)
     return float(np.sqrt(np.mean(np.square(pooled))))
 
@@ -1029,10 +1039,14 @@ def target_table(
 
     projections = {}
     if history_used is not None:
-        for code in codes:
-            series = history_used[history_used[schema.INDICATOR].astype(str) == code]
-            if not series.empty:
-                projections[code] = (project_all(series, year + 1, multiplicative=[code], coverage=coverage),
+        # Every plan indicator's series fitted in one batched call (series by series identical).
+        used = history_used[history_used[schema.INDICATOR].astype(str).isin(codes)]
+        used = used.assign(**{schema.INDICATOR: used[schema.INDICATOR].astype(str)})
+        if not used.empty:
+            projected_all = project_all(used, year + 1, multiplicative=codes, coverage=coverage)
+            fitted_by_code = dict(tuple(projected_all.groupby(schema.INDICATOR, sort=False)))
+            for code, series in used.groupby(schema.INDICATOR, sort=False):
+                projections[code] = (fitted_by_code[code].reset_index(drop=True),
                                      series[[schema.YEAR, schema.UNIT, schema.VALUE]])
     # The projected basis: the next edition's ranking on its map.
     map_index, projected_on_map, projected_affine = None, None, None

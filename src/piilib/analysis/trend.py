@@ -61,7 +61,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from piilib.schema import INDICATOR, UNIT, VALUE, YEAR
@@ -274,7 +275,7 @@ class TrendFit:
 
     def _exog(self, years) -> np.ndarray:
         offsets = np.atleast_1d(np.asarray(years, dtype=float)) - self.reference_year
-        return sm.add_constant(offsets, has_constant="add")
+        return add_constant(offsets, has_constant="add")
 
     def predictive(self, years) -> Predictive:
         """Predictive distribution of the raw value in the given year(s)."""
@@ -334,7 +335,7 @@ def _as_year_value(series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ols(offsets: np.ndarray, response: np.ndarray):
-    return sm.OLS(response, sm.add_constant(offsets, has_constant="add")).fit()
+    return OLS(response, add_constant(offsets, has_constant="add")).fit()
 
 
 def _loo_rmse(results, response_original: np.ndarray, log_scale: bool) -> float:
