@@ -183,6 +183,25 @@ def design_matrix(formula: str, covariates: pd.DataFrame) -> pd.DataFrame:
     with a missing or non-finite term (e.g. log of 0) are dropped. ValueError naming every
     covariate the formula uses that the data lack (never a silent switch to other covariates)."""
     wide = covariates_wide(covariates)
+    try:  # the same formula on the same covariates (every indicator of a target table): built once
+        key = (formula, tuple(wide.index), tuple(wide.columns), wide.to_numpy(dtype=float).tobytes())
+    except (TypeError, ValueError):
+        key = None
+    if key is not None and key in _DESIGNS:
+        return _DESIGNS[key].copy()
+    design = _design_matrix(formula, wide)
+    if key is not None:
+        if len(_DESIGNS) >= MAX_CACHED_DESIGNS:
+            _DESIGNS.pop(next(iter(_DESIGNS)))
+        _DESIGNS[key] = design
+    return design.copy()
+
+
+_DESIGNS: dict = {}
+MAX_CACHED_DESIGNS = 8
+
+
+def _design_matrix(formula: str, wide: pd.DataFrame) -> pd.DataFrame:
     missing = [name for name in formula_covariates(formula) if name not in wide.columns]
     if missing:
         raise ValueError(

@@ -207,7 +207,8 @@ def rank_among(others: pd.Series, value: float, direction: int, tolerance: float
 
     tolerance (relative): an other better by no more than tolerance × max(1, |value|) ties
     (for values carried onto another map, equal up to rounding error)."""
-    others = pd.Series(others, dtype=float).dropna().to_numpy(dtype=float)
+    others = np.asarray(others.to_numpy() if isinstance(others, pd.Series) else list(others), dtype=float)
+    others = others[~np.isnan(others)]
     slack = tolerance * max(1.0, abs(float(value)))
     return int(1 + np.sum(direction * (others - value) > slack))
 
