@@ -136,7 +136,10 @@ def _check_quantities(rules, groups, quantity_table) -> None:
         needed = _weights_needed(rule)
         if needed is None:
             continue
-        needed_by.setdefault(needed, []).append(code)
+        if needed in needed_by:  # each quantity checked once
+            needed_by[needed].append(code)
+            continue
+        needed_by[needed] = [code]
         for formers in groups.values():
             if len(formers) < 2:
                 continue
@@ -226,17 +229,24 @@ def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> p
     }
     quantity_table = _quantity_table(quantities)
     _check_quantities(rules, groups, quantity_table)
+    # Indicators with the same rule and quantity have the same weights: computed once.
+    by_signature: dict[tuple, list[tuple]] = {}
     records = []
     for code in codes:
         rule = rules[code]
-        for merged, formers in groups.items():
-            if len(formers) == 1:
-                weights = [1.0]
-            elif rule["rule"] == NOT_COMBINABLE:
-                weights = [math.nan] * len(formers)
-            else:
-                weights = _former_weights(formers, rule, quantity_table) or [math.nan] * len(formers)
-            records += [(code, merged, former, weight) for former, weight in zip(formers, weights)]
+        signature = (rule["rule"] == NOT_COMBINABLE, _weights_needed(rule))
+        if signature not in by_signature:
+            rows = []
+            for merged, formers in groups.items():
+                if len(formers) == 1:
+                    weights = [1.0]
+                elif rule["rule"] == NOT_COMBINABLE:
+                    weights = [math.nan] * len(formers)
+                else:
+                    weights = _former_weights(formers, rule, quantity_table) or [math.nan] * len(formers)
+                rows += [(merged, former, weight) for former, weight in zip(formers, weights)]
+            by_signature[signature] = rows
+        records += [(code, *row) for row in by_signature[signature]]
     return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
 
 
