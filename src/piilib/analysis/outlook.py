@@ -1023,7 +1023,20 @@ def outlook(
 
 def bundle_inputs(bundle, edition: int) -> OutlookInputs:
     """`prepare_outlook` on a `piilib.bundle.DataBundle` (its history on the edition's map, the
-    quantities of the next data year for the merge); ValueError without a history."""
+    quantities of the next data year for the merge); ValueError without a history. Computed
+    once per bundle and edition in a process (the outlook, the sweep and the cheapest path
+    share it; the inputs are read, never modified)."""
+    cache = getattr(bundle, "_cache", None)
+    key = ("outlook_inputs", int(edition))
+    if cache is not None and key in cache:
+        return cache[key]
+    inputs = _bundle_inputs(bundle, edition)
+    if cache is not None:
+        cache[key] = inputs
+    return inputs
+
+
+def _bundle_inputs(bundle, edition: int) -> OutlookInputs:
     history = bundle.history_on_map(edition)
     if history.empty:
         raise ValueError(f"{bundle.path}: no history, and the outlook projects every province's trend; "
