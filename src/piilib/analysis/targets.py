@@ -24,11 +24,13 @@ Two bases, each on its own map:
   the next data year by their own trends (`piilib.analysis.trend.project_all`, the median; a
   series without a fit keeps its current value), on the next edition's map
   (`piilib.analysis.ranking_map`). For base 2024 (63 provinces) the 2025 edition ranks 34
-  units: the 63 projections are merged with the framework's merge rules, and the province's
+  units: the 63 projections are merged with the base edition's merge rules (the map the
+  outlook ranks its draws on: one map for both), and the province's
   value counts as part of its merged unit with its partners' projections, an affine function
   of its own value that is inverted to give the value it needs. Today's rank r is the merged
   unit's rank among today's values carried onto that map. An indicator that cannot be merged
-  (`not_combinable`) is ranked on the base map, and the row says so (`rank_map`). So a target
+  (`not_combinable`, or without the quantities its rule needs) is ranked on the base map,
+  and the row says so (`rank_map`). So a target
   labelled one_rank_up gives a projected indicator rank ≤ r − 1 on the stated map.
 
 Tie rule (COINr ranks ties with the smallest rank): a value EQUAL to a threshold reaches it.
