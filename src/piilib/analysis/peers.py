@@ -55,8 +55,6 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import patsy
-from statsmodels.regression.linear_model import OLS, WLS
-from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from piilib.analysis.trend import (
@@ -236,6 +234,9 @@ def _log_variance(params: np.ndarray, level: np.ndarray, bounds: tuple[float, fl
 
 
 def _run(response: np.ndarray, exog: np.ndarray, variance_model: str) -> _Fit:
+    from statsmodels.regression.linear_model import OLS, WLS  # imported when used: a slow import
+    from statsmodels.tools.tools import add_constant
+
     first = OLS(response, exog).fit()
     params, bounds = np.zeros(2), (0.0, 0.0)
     weights = np.ones(len(response))

@@ -61,8 +61,6 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.regression.linear_model import OLS
-from statsmodels.tools.tools import add_constant
 from scipy import stats
 
 from piilib.schema import INDICATOR, UNIT, VALUE, YEAR
@@ -275,6 +273,8 @@ class TrendFit:
 
     def _exog(self, years) -> np.ndarray:
         offsets = np.atleast_1d(np.asarray(years, dtype=float)) - self.reference_year
+        from statsmodels.tools.tools import add_constant  # imported when used: a slow import
+
         return add_constant(offsets, has_constant="add")
 
     def predictive(self, years) -> Predictive:
@@ -335,6 +335,9 @@ def _as_year_value(series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ols(offsets: np.ndarray, response: np.ndarray):
+    from statsmodels.regression.linear_model import OLS  # imported when used: a slow import
+    from statsmodels.tools.tools import add_constant
+
     return OLS(response, add_constant(offsets, has_constant="add")).fit()
 
 
