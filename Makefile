@@ -46,6 +46,7 @@ bench: setup
 	$(PY) benchmarks/bench_cli.py
 	$(PY) benchmarks/bench_index.py
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_targets.py
 	$(PY) benchmarks/bench_outlook.py
 	$(PY) benchmarks/bench_robustness.py
 

@@ -205,7 +205,8 @@ def merged_pii(values_long_2024: pd.DataFrame, quantities: pd.DataFrame):
     from piilib.harmonise import harmonise_to_merged
     from piilib.pii import compute_pii
 
-    merged = harmonise_to_merged(values_long_2024, indicators(load_framework(2025)), quantities)
+    # The base edition's merge rules (the rules the 2024 values are defined with).
+    merged = harmonise_to_merged(values_long_2024, indicators(load_framework(2024)), quantities)
     merged = merged[schema.LONG_COLUMNS].assign(**{schema.EDITION: 2025})
     return compute_pii(merged, 2025, load_framework(2024))
 
@@ -214,7 +215,7 @@ def test_outlook_on_a_perfect_linear_history_is_the_extrapolated_ranking_on_the_
     """Exact trends (zero residuals): every draw is the extrapolation, so the outlook is the
     rank, among the 34 units of 2025, of the merged unit in the index of the merged extrapolation.
     (Changed deliberately: the 2024-based outlook was on the 63 provinces.)"""
-    from piilib.analysis.trend import indicator_bounds
+    from piilib.analysis.bounds import indicator_bounds
     from piilib.framework import indicators
     from piilib.units import load_units
 
@@ -222,7 +223,7 @@ def test_outlook_on_a_perfect_linear_history_is_the_extrapolated_ranking_on_the_
     keys = load_units(2024)["unit"].tolist()
     rng = np.random.default_rng(11)
     # Inside every indicator's bounds (from its unit text), so censoring plays no part.
-    bounds = indicator_bounds(indicators(2024)).set_index("indicator").loc[codes]
+    bounds = indicator_bounds(indicators(2024)).loc[codes]
     low = np.where(np.isfinite(bounds["lower"]), bounds["lower"], 0.0)
     span = np.minimum(np.where(np.isfinite(bounds["upper"]), bounds["upper"], np.inf) - low, 10.0)
     intercept = rng.uniform(0.1, 0.4, (len(keys), len(codes)))
@@ -307,7 +308,9 @@ def test_merged_unit_map_is_harmonise_to_merged_on_every_indicator():
     long = pd.DataFrame({
         schema.EDITION: 2024, schema.UNIT: np.repeat(keys, len(codes)), schema.INDICATOR: np.tile(codes, len(keys)),
         schema.VALUE: draw[0].ravel(), schema.PROVENANCE: schema.ILLUSTRATIVE, schema.SOURCE: "test"})
-    expected = harmonise_to_merged(long, indicators(load_framework(2025)), quantities)
+    # The base edition's merge rules (changed deliberately from 2025's: one rule, the
+    # edition the values are defined with; 6.2.4 and 7.1.2 are per commune in 2024).
+    expected = harmonise_to_merged(long, indicators(load_framework(2024)), quantities)
     expected = expected.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
     expected = expected.loc[list(unit_map.units), codes].to_numpy()
     merged = unit_map.apply(draw)[0]

@@ -637,3 +637,66 @@ def test_structural_covariates_of_the_data_year_on_the_same_map():
     assert wide.at["B", "log_population"] == pytest.approx(np.log(2e6))
     assert structural_covariates(covariates, 2021, units) is None  # no row of that year
     assert structural_covariates(covariates, 2023, {"A"}) is None  # B is not on the edition's map
+
+
+# --------------------------------------------------------------------------- one next-edition map
+
+
+@needs_demo
+def test_the_ranking_map_is_the_harmonisation_with_the_base_editions_rules():
+    """The one map (analysis/ranking_map.py) carries values as harmonise_to_merged does with the
+    2024 rules (the rules the 2024 values are defined with), and the province's affine merged
+    value is the harmonisation evaluated at two own values; the bundle merges with the same rules."""
+    from piilib.analysis.ranking_map import ranking_map
+    from piilib.bundle import load_bundle
+    from piilib.harmonise import harmonise_to_merged
+
+    values = load_demo_values(edition=2024)
+    quantities = _quantities_2023()
+    rules = framework_indicators(2024)
+    ranking = ranking_map(2024, "can-tho", rules, quantities)
+    wide = values.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
+    expected = _merged(values).pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
+    carried = ranking.carry(wide)
+    np.testing.assert_allclose(carried.loc[expected.index, expected.columns], expected, rtol=1e-12)
+    affine = ranking.affine(wide)
+    for own in (0.0, 3.0):
+        probe = values.assign(**{schema.VALUE: values[schema.VALUE].where(values[schema.UNIT] != "can-tho", own)})
+        merged = harmonise_to_merged(probe, rules, quantities).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+        np.testing.assert_allclose((affine["intercept"] + affine["slope"] * own).to_numpy(),
+                                   merged.loc["can-tho"].reindex(affine.index).to_numpy(), rtol=1e-12)
+    assert affine.loc["6.2.4", "slope"] > 0 and np.isnan(affine["slope"]).any()  # not combinable: NaN
+    # The bundle harmonises 2024 values with the same (2024) rules: 6.2.4 by communes, not population.
+    bundle = load_bundle(DEMO_DIR, 2024)
+    on_map, harmonised = bundle.values_on_map(2024, 2025)
+    by_2024 = harmonise_to_merged(bundle.values_of(2024), rules, bundle._quantities(2023, 2024))
+    by_2025 = harmonise_to_merged(bundle.values_of(2024), framework_indicators(2025), bundle._quantities(2023, 2024))
+    pick = [schema.UNIT, schema.INDICATOR]
+    got = on_map.set_index(pick)[schema.VALUE].loc[("can-tho", "6.2.4")]
+    assert harmonised and got == pytest.approx(by_2024.set_index(pick)[schema.VALUE].loc[("can-tho", "6.2.4")])
+    assert got != pytest.approx(by_2025.set_index(pick)[schema.VALUE].loc[("can-tho", "6.2.4")])
+
+
+@needs_demo
+def test_stacked_recomputation_equals_the_engine_replay():
+    """Recomputer.prefetch (every value of an indicator on one stack, the PII's treat,
+    normalise, aggregate) gives the outcome of build_index replayed value by value."""
+    from piilib.analysis.levers import replay_with_values
+    from piilib.pii import to_idata
+
+    values = load_demo_values(edition=2024)
+    result, idata = compute_pii(values, 2024), to_idata(values, 2024, load_framework(2024))
+    regions = dict(zip(load_units(2024)["unit"], load_units(2024)["region"]))
+    stacked = Recomputer(result, idata, "can-tho", regions)
+    assert stacked._replay is not None
+    code = "4.2.3"
+    trials = [0.5, 1.7, 2.9, 6.0]
+    stacked.prefetch(code, trials)
+    for value in trials:
+        replayed = replay_with_values(result, idata, "can-tho", {code: value})
+        got = stacked.outcome(code, value)
+        assert got["pii"] == pytest.approx(float(replayed.scores.at["can-tho", "PII"]), abs=1e-9)
+        assert got["score"] == pytest.approx(float(replayed.scores.at["can-tho", code]), abs=1e-9)
+        assert got["pii_rank"] == int(replayed.ranks.at["can-tho", "PII"])
+        members = [u for u in replayed.scores.index if regions[u] == regions["can-tho"] and u != "can-tho"]
+        assert got["pii_region_rank"] == 1 + int((replayed.scores.loc[members, "PII"] > got["pii"]).sum())

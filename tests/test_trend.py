@@ -388,24 +388,33 @@ def test_growth_unit_is_percent_only_for_log_linear():
 # --------------------------------------------------------------------------- bounds
 
 
-def test_bounds_read_from_the_unit_text():
-    from piilib.analysis.trend import indicator_bounds
+def test_bounds_read_from_the_framework_not_the_data():
+    """One rule (piilib.analysis.bounds): the unit text and denominator decide. Changed
+    deliberately: a "%" share whose history exceeds 100 keeps [0, 100] (the history is a data
+    problem, listed by outside_bounds); a "%" of GRDP is unbounded above; percentage points
+    are unbounded even when every observed value is >= 0."""
+    from piilib.analysis.bounds import bounds_mapping, indicator_bounds, outside_bounds
 
     framework = pd.DataFrame({
-        "code": ["s", "r", "k", "p", "t", "m", "d"],
-        "unit_vi": ["điểm (0–10)", "%", "%", "số lĩnh vực (0–13)", "điểm (thang 10)", "đơn/10.000 dân",
+        "code": ["s", "r", "k", "g", "p", "t", "m", "d"],
+        "unit_vi": ["điểm (0–10)", "%", "%", "%", "số lĩnh vực (0–13)", "điểm (thang 10)", "đơn/10.000 dân",
                     "điểm phần trăm"],
-        "unit_en": ["score (0–10)", "%", "%", "fields (0–13)", "points (out of 10)", "per 10,000", "pp"],
+        "unit_en": ["score (0–10)", "%", "%", "%", "fields (0–13)", "points", "per 10,000",
+                    "percentage points"],
+        "denominator": ["none", "communes", "none", "grdp", "none", "none", "population", "none"],
     })
-    history = pd.DataFrame({"indicator": ["r", "k", "m", "d"], "value": [55.0, 140.0, 3.0, -0.5]})
-    bounds = indicator_bounds(framework, history).set_index("indicator")
-    assert tuple(bounds.loc["s", ["lower", "upper"]]) == (0, 10)
-    assert tuple(bounds.loc["r", ["lower", "upper"]]) == (0, 100)
-    assert bounds.loc["k", "upper"] == np.inf and bounds.loc["k", "bound_kind"] == "ratio"
-    assert tuple(bounds.loc["p", ["lower", "upper"]]) == (0, 13)
-    assert tuple(bounds.loc["t", ["lower", "upper"]]) == (0, 10)
-    assert bounds.loc["m", "lower"] == 0 and bounds.loc["m", "upper"] == np.inf
-    assert bounds.loc["d", "lower"] == -np.inf
+    bounds = indicator_bounds(framework)
+    assert tuple(bounds.loc["s"]) == (0, 10)
+    assert tuple(bounds.loc["r"]) == (0, 100) and tuple(bounds.loc["k"]) == (0, 100)
+    assert tuple(bounds.loc["g"]) == (0, np.inf)
+    assert tuple(bounds.loc["p"]) == (0, 13)
+    assert tuple(bounds.loc["t"]) == (0, 10)  # "thang 10" in the Vietnamese unit
+    assert tuple(bounds.loc["m"]) == (0, np.inf)
+    assert tuple(bounds.loc["d"]) == (-np.inf, np.inf)
+    assert bounds_mapping(framework)["g"] == (0.0, np.inf)
+    history = pd.DataFrame({"indicator": ["r", "k", "g", "m", "d"], "value": [55.0, 140.0, 140.0, 3.0, -0.5]})
+    problems = outside_bounds(history, framework)
+    assert problems["indicator"].tolist() == ["k"] and problems["upper"].tolist() == [100.0]
 
 
 def test_bounded_projections_stay_in_bounds():

@@ -258,12 +258,14 @@ class DataBundle:
         return unit_quantities(former_edition)
 
     def _harmonise(self, rows: pd.DataFrame, year: int, former_edition: int, map_edition: int) -> pd.DataFrame:
-        """Rows (tidy, column `edition`) of the 63-province map on the 34-province map."""
+        """Rows (tidy, column `edition`) of the 63-province map on the 34-province map, merged
+        with the rules of the edition the values are defined with (`former_edition`, the
+        63-province edition; as `piilib.analysis.ranking_map` merges), not the map edition's."""
         from piilib.framework import indicators as framework_indicators
         from piilib.framework import load_framework
         from piilib.harmonise import harmonise_to_merged
 
-        framework = framework_indicators(load_framework(map_edition))
+        framework = framework_indicators(load_framework(former_edition))
         return harmonise_to_merged(rows, framework, self._quantities(year, former_edition))
 
     # ----------------------------------------------------------------------- provenance

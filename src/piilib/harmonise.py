@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from piilib import schema
@@ -136,7 +137,10 @@ def _check_quantities(rules, groups, quantity_table) -> None:
         needed = _weights_needed(rule)
         if needed is None:
             continue
-        needed_by.setdefault(needed, []).append(code)
+        if needed in needed_by:  # each quantity checked once
+            needed_by[needed].append(code)
+            continue
+        needed_by[needed] = [code]
         for formers in groups.values():
             if len(formers) < 2:
                 continue
@@ -157,12 +161,13 @@ def _check_quantities(rules, groups, quantity_table) -> None:
         raise ValueError("quantities: " + "; ".join(problems))
 
 
-def _combine(rows: pd.DataFrame, formers: list[str], rule: dict, quantity_table) -> dict:
-    """The merged value of one indicator for one merged unit, with method and note."""
+def _combine(rows: dict, formers: list[str], rule: dict, quantity_table) -> dict:
+    """The merged value of one indicator for one merged unit, with method and note.
+
+    rows: former unit -> (value, provenance, source) of the rows present, in row order."""
     method = _method_label(rule)
-    by_former = rows.set_index(schema.UNIT)
-    sources = " | ".join(dict.fromkeys(by_former[schema.SOURCE].astype(str)))
-    provenances = list(by_former[schema.PROVENANCE])
+    sources = " | ".join(dict.fromkeys(str(source) for _, _, source in rows.values()))
+    provenances = [provenance for _, provenance, _ in rows.values()]
     needed = _weights_needed(rule)
     if needed is not None:
         provenances += [
@@ -179,14 +184,14 @@ def _combine(rows: pd.DataFrame, formers: list[str], rule: dict, quantity_table)
         NOTE: "",
     }
     if rule["rule"] == NOT_COMBINABLE:
-        shown = ", ".join(f"{f} {by_former[schema.VALUE].get(f, math.nan):g}" for f in formers)
+        shown = ", ".join(f"{f} {rows[f][0] if f in rows else math.nan:g}" for f in formers)
         result[NOTE] = f"the framework marks this indicator not combinable across provinces (former values: {shown})"
         return result
-    absent = [f for f in formers if f not in by_former.index or not math.isfinite(by_former.at[f, schema.VALUE])]
+    absent = [f for f in formers if f not in rows or not math.isfinite(rows[f][0])]
     if absent:
         result[NOTE] = f"no value for former province(s) {', '.join(absent)}, so no merged value"
         return result
-    values = [float(by_former.at[f, schema.VALUE]) for f in formers]
+    values = [float(rows[f][0]) for f in formers]
     weights = _former_weights(formers, rule, quantity_table)
     if weights is None:
         result[NOTE] = f"{needed} of the former provinces sums to zero, so no merged value"
@@ -226,18 +231,46 @@ def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> p
     }
     quantity_table = _quantity_table(quantities)
     _check_quantities(rules, groups, quantity_table)
+    # Indicators with the same rule and quantity have the same weights: computed once.
+    by_signature: dict[tuple, list[tuple]] = {}
     records = []
     for code in codes:
         rule = rules[code]
-        for merged, formers in groups.items():
-            if len(formers) == 1:
-                weights = [1.0]
-            elif rule["rule"] == NOT_COMBINABLE:
-                weights = [math.nan] * len(formers)
-            else:
-                weights = _former_weights(formers, rule, quantity_table) or [math.nan] * len(formers)
-            records += [(code, merged, former, weight) for former, weight in zip(formers, weights)]
+        signature = (rule["rule"] == NOT_COMBINABLE, _weights_needed(rule))
+        if signature not in by_signature:
+            rows = []
+            for merged, formers in groups.items():
+                if len(formers) == 1:
+                    weights = [1.0]
+                elif rule["rule"] == NOT_COMBINABLE:
+                    weights = [math.nan] * len(formers)
+                else:
+                    weights = _former_weights(formers, rule, quantity_table) or [math.nan] * len(formers)
+                rows += [(merged, former, weight) for former, weight in zip(formers, weights)]
+            by_signature[signature] = rows
+        records += [(code, *row) for row in by_signature[signature]]
     return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
+
+
+def merge_array(values, weights, next_of_base, n_units: int):
+    """Arrays of former values merged: (..., base units, k) × weights (base units, k) →
+    (..., n_units, k), unit u = sum over its formers f (next_of_base[f] == u) of
+    weight[f] × value[f] (the rules of `harmonise_to_merged` as `merge_weights` gives them).
+    A NaN former value or weight gives NaN. The one statement of the merge arithmetic on
+    arrays (Monte Carlo draws, wide tables of values)."""
+    next_of_base = np.asarray(next_of_base)
+    weighted = np.asarray(values, dtype=float) * weights
+    # Each unit is the sum of its members: gather the k-th member of every unit that has one,
+    # k = 0, 1, ... (units have 1 to 4 members); a NaN member gives NaN.
+    order = np.argsort(next_of_base, kind="stable")
+    sorted_next = next_of_base[order]
+    first = np.searchsorted(sorted_next, np.arange(n_units))
+    sizes = np.bincount(sorted_next, minlength=n_units)
+    out = weighted[..., order[first], :]
+    for k in range(1, int(sizes.max())):
+        has = np.flatnonzero(sizes > k)
+        out[..., has, :] += weighted[..., order[first[has] + k], :]
+    return out
 
 
 def harmonise_to_merged(
@@ -264,20 +297,27 @@ def harmonise_to_merged(
     present = set(tagged["_merged"])
     _check_quantities(rules, {m: f for m, f in groups.items() if m in present}, quantity_table)
 
+    # Plain arrays and one grouping pass (no frame per group): the same values, notes and
+    # provenance as combining each group's rows, at a fraction of the cost.
+    units = tagged[schema.UNIT].to_numpy(dtype=object)
+    numbers = tagged[schema.VALUE].to_numpy(dtype=float)
+    provenance = tagged[schema.PROVENANCE].to_numpy(dtype=object)
+    source = tagged[schema.SOURCE].to_numpy(dtype=object)
     records = []
-    for (edition, code, merged), rows in tagged.groupby(
-        [schema.EDITION, schema.INDICATOR, "_merged"], sort=True
-    ):
+    groups_of_rows = tagged.groupby([schema.EDITION, schema.INDICATOR, "_merged"], sort=True).indices
+    for (edition, code, merged), positions in groups_of_rows.items():
         formers = groups[merged]
+        positions = np.sort(positions)  # row order, as the rows appear in `values`
         if len(formers) == 1:
-            row = rows.iloc[0]
+            first = positions[0]
             records.append({
                 schema.EDITION: edition, schema.UNIT: merged, schema.INDICATOR: code,
-                schema.VALUE: row[schema.VALUE], schema.PROVENANCE: row[schema.PROVENANCE],
-                schema.SOURCE: row[schema.SOURCE], METHOD: UNCHANGED,
+                schema.VALUE: numbers[first], schema.PROVENANCE: provenance[first],
+                schema.SOURCE: source[first], METHOD: UNCHANGED,
                 FORMER_UNITS: formers[0], NOTE: "",
             })
             continue
+        rows = {units[i]: (numbers[i], provenance[i], source[i]) for i in positions}
         combined = _combine(rows, formers, rules[code], quantity_table)
         records.append({schema.EDITION: edition, schema.UNIT: merged, schema.INDICATOR: code, **combined})
     result = pd.DataFrame.from_records(records, columns=HARMONISED_COLUMNS)

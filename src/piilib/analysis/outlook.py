@@ -8,7 +8,7 @@ Model
    base edition, is fitted with `piilib.analysis.trend.project_all` (linear or log-linear,
    chosen by its leave-one-out rule) and predicted for the next data year: a Student-t
    predictive distribution (statsmodels' obs interval), censored at the indicator's bounds
-   (`trend.indicator_bounds`: 0–100 for shares, the range of a score). A series without a
+   (`piilib.analysis.bounds`, the framework's rule: 0–100 for shares, the range of a score). A series without a
    fit (fewer than `trend.MIN_YEARS` values) is centred on the base edition's value with the
    typical spread of the indicator's fitted series (median predictive sd and df): too short
    a history is not certainty (`ProjectionGrid.build`, borrow_spread).
@@ -22,8 +22,9 @@ Model
    stays exactly the trend's t distribution (the t variates' correlation is slightly lower
    than ρ for small df). Default (`outlook`): estimated from the studentised residuals of the
    trends (`estimate_correlation`), 0 when they cannot be estimated.
-3. The map. When the base edition is on the 63 provinces and the next on 34 (2024 → 2025),
-   every draw of the 63 former provinces is merged with the harmonisation rules
+3. The map (`piilib.analysis.ranking_map`, shared with the targets). When the base edition is
+   on the 63 provinces and the next on 34 (2024 → 2025), every draw of the 63 former
+   provinces is merged with the base edition's harmonisation rules
    (`piilib.harmonise.merge_weights`, the arithmetic of `harmonise_to_merged`: the merged
    value is a weighted sum of the former values) and the 34 units are ranked; an indicator
    the framework marks not combinable has no value for a merged unit and the index ignores
@@ -59,8 +60,10 @@ import pandas as pd
 from scipy import stats
 
 from piilib import schema
-from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, bounds_mapping,
-                                   indicator_bounds, inverse_transform, project_all, trend_residuals)
+from piilib.analysis.bounds import bounds_mapping
+from piilib.analysis.ranking_map import UnitMap, merged_unit_map
+from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, inverse_transform, project_all,
+                                   trend_residuals)
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
 
@@ -186,148 +189,13 @@ class IndexReplay:
 # --------------------------------------------------------------------------- the map
 
 
-@dataclass(frozen=True)
-class UnitMap:
-    """How the base edition's units become the units the next edition ranks.
-
-    Identity when both editions are on one map; otherwise every next unit's value of
-    indicator j is sum over its former units f of weight[f, j] × value[f, j] (the
-    harmonisation rules, `piilib.harmonise.merge_weights`); NaN weight: no merged value.
-    """
-
-    base_units: tuple[str, ...]
-    units: tuple[str, ...]
-    unit_regions: tuple[str, ...]  # region of each unit (next map)
-    next_of_base: np.ndarray  # (base units,) index of each base unit's next unit
-    weights: np.ndarray | None  # (base units, indicators); None: identity
-    next_edition: int | None = None
-    region_names: Mapping[str, str] = field(default_factory=dict)
-    # Indicators left without a merged value because a quantity their rule needs is missing.
-    without_quantities: tuple[str, ...] = ()
-
-    @property
-    def merged(self) -> bool:
-        return self.weights is not None
-
-    @property
-    def n_units(self) -> int:
-        return len(self.units)
-
-    def unit_of(self, base_unit: str) -> str:
-        return self.units[int(self.next_of_base[self.base_units.index(base_unit)])]
-
-    def region_of(self, unit: str) -> str:
-        return self.unit_regions[self.units.index(unit)]
-
-    def region_size(self, region: str) -> int:
-        return sum(r == region for r in self.unit_regions)
-
-    @classmethod
-    def identity(cls, units: Sequence[str], regions: Mapping[str, str], next_edition: int | None = None,
-                 region_names: Mapping[str, str] | None = None) -> "UnitMap":
-        units = tuple(str(u) for u in units)
-        missing = [u for u in units if u not in regions]
-        if missing:
-            raise ValueError(f"no region for unit(s) {missing[:5]}")
-        return cls(units, units, tuple(regions[u] for u in units), np.arange(len(units)), None, next_edition,
-                   dict(region_names or {}))
-
-    @classmethod
-    def from_weights(cls, base_units: Sequence[str], indicator_codes: Sequence[str], merge: pd.DataFrame,
-                     regions: Mapping[str, str], next_edition: int | None = None,
-                     region_names: Mapping[str, str] | None = None) -> "UnitMap":
-        """merge: columns indicator, merged_unit, former_unit, weight (`merge_weights`), one row
-        per indicator × base unit; regions: next unit -> region."""
-        base_units = tuple(str(u) for u in base_units)
-        codes = [str(c) for c in indicator_codes]
-        merge = merge.assign(**{schema.INDICATOR: merge[schema.INDICATOR].astype(str)})
-        merge = merge[merge[schema.INDICATOR].isin(codes)]
-        next_units = tuple(dict.fromkeys(sorted(merge["merged_unit"].astype(str))))
-        missing_region = [u for u in next_units if u not in regions]
-        if missing_region:
-            raise ValueError(f"no region for merged unit(s) {missing_region[:5]}")
-        table = merge.pivot(index="former_unit", columns=schema.INDICATOR, values="weight")
-        absent_units = [u for u in base_units if u not in table.index]
-        absent_codes = [c for c in codes if c not in table.columns]
-        if absent_units or absent_codes:
-            raise ValueError(f"the merge weights miss base unit(s) {absent_units[:5]} / indicator(s) "
-                             f"{absent_codes[:5]}")
-        weights = table.loc[list(base_units), codes].to_numpy(dtype=float)
-        unit_of = merge.drop_duplicates("former_unit").set_index("former_unit")["merged_unit"].astype(str)
-        next_of_base = np.array([next_units.index(unit_of[u]) for u in base_units])
-        return cls(base_units, next_units, tuple(regions[u] for u in next_units), next_of_base, weights,
-                   next_edition, dict(region_names or {}))
-
-    def apply(self, values: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
-        """(..., base units, k) → (..., next units, k); `columns`: the indicators of the k
-        columns (all when None). NaN in a former value or weight gives NaN."""
-        if self.weights is None:
-            return values
-        weights = self.weights if columns is None else self.weights[:, columns]
-        weighted = values * weights
-        # Each next unit is the sum of its members: gather the k-th member of every unit that
-        # has one, k = 0, 1, ... (units have 1 to 4 members); a NaN member gives NaN.
-        order = np.argsort(self.next_of_base, kind="stable")
-        sorted_next = self.next_of_base[order]
-        first = np.searchsorted(sorted_next, np.arange(self.n_units))
-        sizes = np.bincount(sorted_next, minlength=self.n_units)
-        out = weighted[..., order[first], :]
-        for k in range(1, int(sizes.max())):
-            has = np.flatnonzero(sizes > k)
-            out[..., has, :] += weighted[..., order[first[has] + k], :]
-        return out
-
-
-def merged_unit_map(base_edition: int, indicator_codes: Sequence[str], quantities: pd.DataFrame | None = None,
-                    framework: pd.DataFrame | None = None) -> UnitMap:
-    """The map of the edition after `base_edition`: identity on one map, or the 63 → 34
-    merger with the harmonisation rules of the next edition's framework and `quantities`
-    (unit, quantity, value of the former provinces; default the unit table's)."""
-    from piilib.framework import indicators as framework_indicators
-    from piilib.framework import load_framework
-    from piilib.harmonise import merge_weights
-    from piilib.units import era, load_units, regions as region_table, unit_quantities
-
-    next_edition = int(base_edition) + 1
-    next_units = load_units(next_edition)
-    region_of = dict(zip(next_units["unit"], next_units["region"]))
-    names = dict(zip(region_table(next_edition)["region"], region_table(next_edition)["name_vi"]))
-    if era(base_edition) == era(next_edition):
-        return UnitMap.identity(next_units["unit"], region_of, next_edition, names)
-    framework = framework_indicators(load_framework(next_edition)) if framework is None else framework
-    quantities = unit_quantities(base_edition) if quantities is None else quantities
-    try:
-        merge = merge_weights(framework, quantities, indicator_codes)
-        without = []
-    except ValueError:
-        # Some quantities are missing: those indicators get no merged value (NaN weights
-        # for merged units), as harmonising that year's values would give none.
-        parts, without = [], []
-        for code in indicator_codes:
-            try:
-                parts.append(merge_weights(framework, quantities, [code]))
-            except ValueError:
-                without.append(str(code))
-        if without:
-            probe = merge_weights(framework.assign(merge_rule="not_combinable"), quantities, without)
-            parts.append(probe)
-        merge = pd.concat(parts, ignore_index=True)
-    base_units = load_units(base_edition)["unit"]
-    unit_map = UnitMap.from_weights(base_units, indicator_codes, merge, region_of, next_edition, names)
-    return replace(unit_map, without_quantities=tuple(without))
+# The map of the next edition (`UnitMap`, `merged_unit_map`) is `piilib.analysis.ranking_map`'s,
+# shared with the targets.
 
 
 def _reordered(unit_map: UnitMap, base_units: Sequence[str]) -> UnitMap:
     """The same map with its base units in the order `base_units` (the index's)."""
-    base_units = tuple(str(u) for u in base_units)
-    if base_units == unit_map.base_units:
-        return unit_map
-    unknown = sorted(set(base_units) ^ set(unit_map.base_units))
-    if unknown:
-        raise ValueError(f"the map's base units differ from the index's units: {unknown[:5]}")
-    order = np.array([unit_map.base_units.index(u) for u in base_units])
-    return replace(unit_map, base_units=base_units, next_of_base=unit_map.next_of_base[order],
-                   weights=None if unit_map.weights is None else unit_map.weights[order])
+    return unit_map.reordered(base_units)
 
 
 # --------------------------------------------------------------------------- the sampler
@@ -1106,10 +974,9 @@ def prepare_outlook(values_long: pd.DataFrame, history: pd.DataFrame, edition: i
     unit_keys = result.stages["Raw"]["uCode"].astype(str).tolist()
     codes = list(result.structure.indicator_codes)
     used = _history_up_to(history, edition, codes)
-    table = indicator_bounds(framework_indicators(framework), pd.concat([rows, used], ignore_index=True))
-    bounds = bounds_mapping(table)
+    bounds = bounds_mapping(framework_indicators(framework))
     projections = project_for_next_edition(history, edition, unit_keys, codes, bounds)
-    unit_map = merged_unit_map(edition, codes, quantities)
+    unit_map = merged_unit_map(edition, codes, quantities, framework_indicators(framework))
     directions = dict(zip(codes, result.structure.directions))
     correlation = estimate_correlation(trend_residuals(used, multiplicative=codes), directions)
     return OutlookInputs(int(edition), result, projections, unit_map,
@@ -1156,7 +1023,20 @@ def outlook(
 
 def bundle_inputs(bundle, edition: int) -> OutlookInputs:
     """`prepare_outlook` on a `piilib.bundle.DataBundle` (its history on the edition's map, the
-    quantities of the next data year for the merge); ValueError without a history."""
+    quantities of the next data year for the merge); ValueError without a history. Computed
+    once per bundle and edition in a process (the outlook, the sweep and the cheapest path
+    share it; the inputs are read, never modified)."""
+    cache = getattr(bundle, "_cache", None)
+    key = ("outlook_inputs", int(edition))
+    if cache is not None and key in cache:
+        return cache[key]
+    inputs = _bundle_inputs(bundle, edition)
+    if cache is not None:
+        cache[key] = inputs
+    return inputs
+
+
+def _bundle_inputs(bundle, edition: int) -> OutlookInputs:
     history = bundle.history_on_map(edition)
     if history.empty:
         raise ValueError(f"{bundle.path}: no history, and the outlook projects every province's trend; "

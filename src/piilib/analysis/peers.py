@@ -55,7 +55,6 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 import patsy
-import statsmodels.api as sm
 from scipy import stats
 
 from piilib.analysis.trend import (
@@ -182,6 +181,25 @@ def design_matrix(formula: str, covariates: pd.DataFrame) -> pd.DataFrame:
     with a missing or non-finite term (e.g. log of 0) are dropped. ValueError naming every
     covariate the formula uses that the data lack (never a silent switch to other covariates)."""
     wide = covariates_wide(covariates)
+    try:  # the same formula on the same covariates (every indicator of a target table): built once
+        key = (formula, tuple(wide.index), tuple(wide.columns), wide.to_numpy(dtype=float).tobytes())
+    except (TypeError, ValueError):
+        key = None
+    if key is not None and key in _DESIGNS:
+        return _DESIGNS[key].copy()
+    design = _design_matrix(formula, wide)
+    if key is not None:
+        if len(_DESIGNS) >= MAX_CACHED_DESIGNS:
+            _DESIGNS.pop(next(iter(_DESIGNS)))
+        _DESIGNS[key] = design
+    return design.copy()
+
+
+_DESIGNS: dict = {}
+MAX_CACHED_DESIGNS = 8
+
+
+def _design_matrix(formula: str, wide: pd.DataFrame) -> pd.DataFrame:
     missing = [name for name in formula_covariates(formula) if name not in wide.columns]
     if missing:
         raise ValueError(
@@ -216,21 +234,24 @@ def _log_variance(params: np.ndarray, level: np.ndarray, bounds: tuple[float, fl
 
 
 def _run(response: np.ndarray, exog: np.ndarray, variance_model: str) -> _Fit:
-    first = sm.OLS(response, exog).fit()
+    from statsmodels.regression.linear_model import OLS, WLS  # imported when used: a slow import
+    from statsmodels.tools.tools import add_constant
+
+    first = OLS(response, exog).fit()
     params, bounds = np.zeros(2), (0.0, 0.0)
     weights = np.ones(len(response))
     if variance_model == VARIANCE_FITTED:
         squared = np.square(np.asarray(first.resid, dtype=float))
         floor = 1e-8 * max(float(np.mean(squared)), 1e-300)  # an exact fit has log(0) residuals
         level = np.asarray(first.fittedvalues, dtype=float)
-        auxiliary = sm.OLS(np.log(squared + floor), sm.add_constant(level, has_constant="add")).fit()
+        auxiliary = OLS(np.log(squared + floor), add_constant(level, has_constant="add")).fit()
         params = np.asarray(auxiliary.params, dtype=float)
         centre, spread = float(np.median(auxiliary.fittedvalues)), float(np.log(MAX_VARIANCE_RATIO))
         bounds = (centre - spread, centre + spread)
         weights = np.exp(-_log_variance(params, level, bounds))
-    final = sm.WLS(response, exog, weights=weights).fit(cov_type="HC3", use_t=True)
+    final = WLS(response, exog, weights=weights).fit(cov_type="HC3", use_t=True)
     root = np.sqrt(weights)
-    whitened = sm.OLS(response * root, exog * root[:, None]).fit()
+    whitened = OLS(response * root, exog * root[:, None]).fit()
     return _Fit(first, params, bounds, final, weights, whitened)
 
 

@@ -1,25 +1,35 @@
-"""The map a ranking is made on, and a province's value carried onto it.
+"""The map the next edition is ranked on: one concept for the targets and the outlook.
 
-A target is set for the province as it is in the base edition, but the next edition ranks
-the units of ITS map: for base 2024 (63 provinces) the 2025 edition ranks the 34 units of the
-merger, so Cần Thơ's value counts as one part of merged Cần Thơ (with Hậu Giang and Sóc
-Trăng). `RankingMap` carries values of the base map onto the ranking map with the framework's
-merge rules (`piilib.harmonise.harmonise_to_merged`, no rule of its own) and, for the
-province, gives the merged value as an affine function of its own value,
+A base edition's values are on ITS map (63 provinces up to 2024); the next edition ranks the
+units of its own map (34 from 2025). `UnitMap` is that passage for every unit and indicator:
+identity on one map, otherwise each next unit's value of indicator j is
 
-    merged = intercept + slope · own        (slope > 0),
+    sum over its former units f of weight[f, j] × value[f, j]
 
-which holds for every merge rule (a ratio of sums, a sum of totals, a weighted mean): the
-partners' values and the weights are fixed. The function is obtained from two evaluations of
-`harmonise_to_merged` (own value 0 and 1), so it is the harmonisation itself, and its inverse
-turns a threshold on the ranking map into the value the province needs. On the same map
-(base 2025 → 2026) the function is the identity. An indicator the framework marks
-`not_combinable` has no merged value: it cannot be ranked on the merged map.
+with the weights of `piilib.harmonise.merge_weights` (the framework's merge rules: a ratio of
+sums, a sum of totals, a weighted mean) and the arithmetic of `piilib.harmonise.merge_array`;
+an indicator the framework marks not combinable has no merged value (NaN weight).
+
+The rules are those of the BASE edition's framework: the edition whose definitions the values
+carry (6.2.4 and 7.1.2 are per commune in 2024 and per 10,000 people in 2025; a 2024 value is
+merged as the per-commune ratio it is). `piilib.bundle` harmonises with the same rule.
+
+Two uses:
+
+* the outlook merges stacks of Monte Carlo draws (`UnitMap.apply`, arrays);
+* the targets (`RankingMap`, one province) carry wide tables onto the map (`carry`) and need
+  the province's merged value as an affine function of its own value,
+
+      merged = intercept + slope · own        (slope = the province's weight > 0),
+
+  the partners' values and the weights fixed (`affine`), inverted to give the value the
+  province needs for a threshold on the map. On the same map the function is the identity.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,7 +37,171 @@ import pandas as pd
 from piilib import schema
 from piilib.units import crosswalk, era, load_units
 
-MERGE_PROVENANCE = schema.ILLUSTRATIVE  # provenance is irrelevant to the arithmetic of a merge
+
+# --------------------------------------------------------------------------- every unit
+
+
+@dataclass(frozen=True)
+class UnitMap:
+    """How the base edition's units become the units the next edition ranks.
+
+    Identity when both editions are on one map; otherwise every next unit's value of
+    indicator j is sum over its former units f of weight[f, j] × value[f, j] (the
+    harmonisation rules, `piilib.harmonise.merge_weights`); NaN weight: no merged value.
+    """
+
+    base_units: tuple[str, ...]
+    units: tuple[str, ...]
+    unit_regions: tuple[str, ...]  # region of each unit (next map)
+    next_of_base: np.ndarray  # (base units,) index of each base unit's next unit
+    weights: np.ndarray | None  # (base units, indicators); None: identity
+    next_edition: int | None = None
+    region_names: Mapping[str, str] = field(default_factory=dict)
+    # Indicators left without a merged value because a quantity their rule needs is missing.
+    without_quantities: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()  # the columns of `weights`
+
+    @property
+    def merged(self) -> bool:
+        return self.weights is not None
+
+    @property
+    def n_units(self) -> int:
+        return len(self.units)
+
+    def unit_of(self, base_unit: str) -> str:
+        return self.units[int(self.next_of_base[self.base_units.index(base_unit)])]
+
+    def region_of(self, unit: str) -> str:
+        return self.unit_regions[self.units.index(unit)]
+
+    def region_size(self, region: str) -> int:
+        return sum(r == region for r in self.unit_regions)
+
+    @classmethod
+    def identity(cls, units: Sequence[str], regions: Mapping[str, str], next_edition: int | None = None,
+                 region_names: Mapping[str, str] | None = None) -> "UnitMap":
+        units = tuple(str(u) for u in units)
+        missing = [u for u in units if u not in regions]
+        if missing:
+            raise ValueError(f"no region for unit(s) {missing[:5]}")
+        return cls(units, units, tuple(regions[u] for u in units), np.arange(len(units)), None, next_edition,
+                   dict(region_names or {}))
+
+    @classmethod
+    def from_weights(cls, base_units: Sequence[str], indicator_codes: Sequence[str], merge: pd.DataFrame,
+                     regions: Mapping[str, str], next_edition: int | None = None,
+                     region_names: Mapping[str, str] | None = None) -> "UnitMap":
+        """merge: columns indicator, merged_unit, former_unit, weight (`merge_weights`), one row
+        per indicator × base unit; regions: next unit -> region."""
+        base_units = tuple(str(u) for u in base_units)
+        codes = [str(c) for c in indicator_codes]
+        merge = merge.assign(**{schema.INDICATOR: merge[schema.INDICATOR].astype(str)})
+        merge = merge[merge[schema.INDICATOR].isin(codes)]
+        next_units = tuple(dict.fromkeys(sorted(merge["merged_unit"].astype(str))))
+        missing_region = [u for u in next_units if u not in regions]
+        if missing_region:
+            raise ValueError(f"no region for merged unit(s) {missing_region[:5]}")
+        table = merge.pivot(index="former_unit", columns=schema.INDICATOR, values="weight")
+        absent_units = [u for u in base_units if u not in table.index]
+        absent_codes = [c for c in codes if c not in table.columns]
+        if absent_units or absent_codes:
+            raise ValueError(f"the merge weights miss base unit(s) {absent_units[:5]} / indicator(s) "
+                             f"{absent_codes[:5]}")
+        weights = table.loc[list(base_units), codes].to_numpy(dtype=float)
+        unit_of = merge.drop_duplicates("former_unit").set_index("former_unit")["merged_unit"].astype(str)
+        position = {u: i for i, u in enumerate(next_units)}
+        next_of_base = np.array([position[unit_of[u]] for u in base_units])
+        return cls(base_units, next_units, tuple(regions[u] for u in next_units), next_of_base, weights,
+                   next_edition, dict(region_names or {}), (), tuple(codes))
+
+    def apply(self, values: np.ndarray, columns: np.ndarray | None = None) -> np.ndarray:
+        """(..., base units, k) → (..., next units, k); `columns`: the indicators of the k
+        columns (all when None). NaN in a former value or weight gives NaN."""
+        if self.weights is None:
+            return values
+        from piilib.harmonise import merge_array
+
+        weights = self.weights if columns is None else self.weights[:, columns]
+        return merge_array(values, weights, self.next_of_base, self.n_units)
+
+    def columns_of(self, codes: Sequence[str]) -> np.ndarray:
+        """Positions of indicator codes among the map's indicators (ValueError naming unknown ones)."""
+        position = {c: j for j, c in enumerate(self.indicators)}
+        unknown = [str(c) for c in codes if str(c) not in position]
+        if unknown:
+            raise ValueError(f"the map has no merge rule for indicator(s) {unknown[:5]}")
+        return np.array([position[str(c)] for c in codes], dtype=int)
+
+    def carry(self, values: pd.DataFrame) -> pd.DataFrame:
+        """Wide values (base unit × indicator) on the next map (next unit × indicator); a base
+        unit absent from `values` has no value (its merged unit gets none)."""
+        if self.weights is None:
+            return values.copy()
+        columns = self.columns_of(values.columns)
+        wide = values.reindex(list(self.base_units)).to_numpy(dtype=float)
+        return pd.DataFrame(self.apply(wide, columns), index=pd.Index(self.units, name=values.index.name),
+                            columns=values.columns)
+
+    def reordered(self, base_units: Sequence[str]) -> "UnitMap":
+        """The same map with its base units in the order `base_units` (e.g. the index's)."""
+        base_units = tuple(str(u) for u in base_units)
+        if base_units == self.base_units:
+            return self
+        unknown = sorted(set(base_units) ^ set(self.base_units))
+        if unknown:
+            raise ValueError(f"the map's base units differ from the index's units: {unknown[:5]}")
+        position = {u: i for i, u in enumerate(self.base_units)}
+        order = np.array([position[u] for u in base_units])
+        return replace(self, base_units=base_units, next_of_base=self.next_of_base[order],
+                       weights=None if self.weights is None else self.weights[order])
+
+
+def merged_unit_map(base_edition: int, indicator_codes: Sequence[str], quantities: pd.DataFrame | None = None,
+                    framework: pd.DataFrame | None = None, map_edition: int | None = None) -> UnitMap:
+    """The map of `map_edition` (default: the edition after `base_edition`) for values of the
+    base edition: identity on one map, or the 63 → 34 merger with the merge rules of the BASE
+    edition's framework (default; `framework`: indicator rows with code, merge_rule,
+    denominator, merge_weight) and `quantities` (unit, quantity, value of the former
+    provinces; default the unit table's). An indicator whose rule needs a quantity that is
+    missing gets no merged value and is named in `without_quantities`."""
+    from piilib.framework import indicators as framework_indicators
+    from piilib.framework import load_framework
+    from piilib.harmonise import merge_weights
+    from piilib.units import regions as region_table
+    from piilib.units import unit_quantities
+
+    next_edition = int(base_edition) + 1 if map_edition is None else int(map_edition)
+    next_units = load_units(next_edition)
+    region_of = dict(zip(next_units["unit"], next_units["region"]))
+    table = region_table(next_edition)
+    names = dict(zip(table["region"], table["name_vi"]))
+    if era(base_edition) == era(next_edition):
+        return UnitMap.identity(next_units["unit"], region_of, next_edition, names)
+    framework = framework_indicators(load_framework(base_edition)) if framework is None else framework
+    quantities = unit_quantities(base_edition) if quantities is None else quantities
+    codes = [str(c) for c in indicator_codes]
+    try:
+        merge = merge_weights(framework, quantities, codes)
+        without = []
+    except ValueError:
+        # Some quantities are missing: those indicators get no merged value (NaN weights
+        # for merged units), as harmonising that year's values would give none.
+        parts, without = [], []
+        for code in codes:
+            try:
+                parts.append(merge_weights(framework, quantities, [code]))
+            except ValueError:
+                without.append(code)
+        if without:
+            parts.append(merge_weights(framework.assign(merge_rule="not_combinable"), quantities, without))
+        merge = pd.concat(parts, ignore_index=True)
+    base_units = load_units(base_edition)["unit"]
+    unit_map = UnitMap.from_weights(base_units, codes, merge, region_of, next_edition, names)
+    return replace(unit_map, without_quantities=tuple(without))
+
+
+# --------------------------------------------------------------------------- one province
 
 
 @dataclass(frozen=True)
@@ -35,8 +209,8 @@ class RankingMap:
     """The map of `map_edition` seen from `base_edition` for one province.
 
     unit: the province's unit on the map; formers: the base units that form it (the
-    province first); regions: unit -> region on the map. framework and quantities: what
-    `harmonise_to_merged` needs (None on the same map).
+    province first); regions: unit -> region on the map; unit_map: the `UnitMap` of every
+    unit (None on the same map).
     """
 
     base_edition: int
@@ -45,8 +219,7 @@ class RankingMap:
     unit: str
     formers: tuple[str, ...]
     regions: dict
-    framework: pd.DataFrame | None = field(default=None, repr=False)
-    quantities: pd.DataFrame | None = field(default=None, repr=False)
+    unit_map: UnitMap | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:
@@ -76,22 +249,15 @@ class RankingMap:
         """The map units that contain the given base units (the province's own unit left out)."""
         if not self.merged:
             return [u for u in base_units if u != self.unit]
-        walk = crosswalk().set_index("former_unit")["merged_unit"]
-        return list(dict.fromkeys(walk[u] for u in base_units if u in walk.index and walk[u] != self.unit))
+        known = set(self.unit_map.base_units)
+        return list(dict.fromkeys(self.unit_map.unit_of(u) for u in base_units
+                                  if u in known and self.unit_map.unit_of(u) != self.unit))
 
     def carry(self, values: pd.DataFrame) -> pd.DataFrame:
         """Wide values (base unit × indicator) on the map (map unit × indicator)."""
         if not self.merged:
             return values.copy()
-        from piilib.harmonise import harmonise_to_merged
-
-        long = values.rename_axis(schema.UNIT).reset_index().melt(
-            id_vars=schema.UNIT, var_name=schema.INDICATOR, value_name=schema.VALUE)
-        long = long.assign(**{schema.EDITION: int(self.base_edition), schema.PROVENANCE: MERGE_PROVENANCE,
-                              schema.SOURCE: ""})
-        merged = harmonise_to_merged(long[schema.LONG_COLUMNS], self.framework, self.quantities)
-        wide = merged.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
-        return wide.reindex(columns=values.columns)
+        return self.unit_map.carry(values)
 
     def affine(self, values: pd.DataFrame) -> pd.DataFrame:
         """Per indicator (columns of `values`, base unit × indicator, the partners' values
@@ -99,13 +265,15 @@ class RankingMap:
         for an indicator that cannot be merged."""
         if not self.merged:
             return pd.DataFrame({"intercept": 0.0, "slope": 1.0}, index=values.columns)
-        formers = list(self.formers)
-        probes = []
-        for own in (0.0, 1.0):
-            probe = values.reindex(formers).copy()
-            probe.loc[self.province] = own
-            probes.append(self.carry(probe).loc[self.unit])
-        return pd.DataFrame({"intercept": probes[0], "slope": probes[1] - probes[0]})
+        unit_map = self.unit_map
+        columns = unit_map.columns_of(values.columns)
+        rows = [unit_map.base_units.index(f) for f in self.formers]
+        weights = unit_map.weights[np.ix_(rows, columns)]  # (formers, indicators), the province first
+        partners = values.reindex(list(self.formers[1:])).to_numpy(dtype=float)
+        intercept = np.sum(weights[1:] * partners, axis=0) if len(rows) > 1 else np.zeros(len(columns))
+        slope = weights[0]
+        intercept = np.where(np.isnan(slope), np.nan, intercept)
+        return pd.DataFrame({"intercept": intercept, "slope": slope}, index=values.columns)
 
 
 def ranking_map(base_edition: int, province: str, framework: pd.DataFrame | None = None,
@@ -132,8 +300,10 @@ def ranking_map(base_edition: int, province: str, framework: pd.DataFrame | None
         raise ValueError(f"unit {province!r} is not a province of the map before the merger")
     unit = str(row["merged_unit"].iloc[0])
     others = sorted(u for u in walk.loc[walk["merged_unit"] == unit, "former_unit"] if u != province)
-    return RankingMap(int(base_edition), map_edition, province, unit, (province, *others), regions,
-                      framework, quantities)
+    code_column = schema.INDICATOR if schema.INDICATOR in framework.columns else "code"
+    unit_map = merged_unit_map(base_edition, framework[code_column].astype(str).tolist(), quantities, framework,
+                               map_edition)
+    return RankingMap(int(base_edition), map_edition, province, unit, (province, *others), regions, unit_map)
 
 
 def quantities_from_covariates(covariates: pd.DataFrame | None, edition: int) -> pd.DataFrame:
@@ -147,3 +317,6 @@ def quantities_from_covariates(covariates: pd.DataFrame | None, edition: int) ->
     return pd.DataFrame({"unit": covariates[schema.UNIT].to_numpy(), "quantity": covariates[schema.COVARIATE].to_numpy(),
                          "value": covariates[schema.VALUE].to_numpy(dtype=float),
                          "provenance": np.asarray(provenance)})
+
+
+__all__ = ["RankingMap", "UnitMap", "merged_unit_map", "quantities_from_covariates", "ranking_map"]

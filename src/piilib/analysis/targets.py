@@ -24,11 +24,13 @@ Two bases, each on its own map:
   the next data year by their own trends (`piilib.analysis.trend.project_all`, the median; a
   series without a fit keeps its current value), on the next edition's map
   (`piilib.analysis.ranking_map`). For base 2024 (63 provinces) the 2025 edition ranks 34
-  units: the 63 projections are merged with the framework's merge rules, and the province's
+  units: the 63 projections are merged with the base edition's merge rules (the map the
+  outlook ranks its draws on: one map for both), and the province's
   value counts as part of its merged unit with its partners' projections, an affine function
   of its own value that is inverted to give the value it needs. Today's rank r is the merged
   unit's rank among today's values carried onto that map. An indicator that cannot be merged
-  (`not_combinable`) is ranked on the base map, and the row says so (`rank_map`). So a target
+  (`not_combinable`, or without the quantities its rule needs) is ranked on the base map,
+  and the row says so (`rank_map`). So a target
   labelled one_rank_up gives a projected indicator rank ≤ r − 1 on the stated map.
 
 Tie rule (COINr ranks ties with the smallest rank): a value EQUAL to a threshold reaches it.
@@ -207,7 +209,8 @@ def rank_among(others: pd.Series, value: float, direction: int, tolerance: float
 
     tolerance (relative): an other better by no more than tolerance × max(1, |value|) ties
     (for values carried onto another map, equal up to rounding error)."""
-    others = pd.Series(others, dtype=float).dropna().to_numpy(dtype=float)
+    others = np.asarray(others.to_numpy() if isinstance(others, pd.Series) else list(others), dtype=float)
+    others = others[~np.isnan(others)]
     slack = tolerance * max(1.0, abs(float(value)))
     return int(1 + np.sum(direction * (others - value) > slack))
 
@@ -311,6 +314,10 @@ class Recomputer:
     """The index rebuilt with one unit's value of one indicator changed (cached per value).
 
     result: the `IndexResult` of `idata`; regions: unit -> region (for the regional rank).
+    When the method is the PII's (treat, normalise, aggregate) many values are recomputed at
+    once (`prefetch`): the engine's own array steps on a stack (value, units, indicators), each
+    layer the base data with one value changed (as `outlook.IndexReplay` replays draws);
+    otherwise each value is one `build_index` replay.
     """
 
     def __init__(self, result, idata: pd.DataFrame, province: str, regions: Mapping[str, str] | None = None):
@@ -319,6 +326,27 @@ class Recomputer:
         self.regions = dict(regions or {})
         self._cache: dict[tuple[str, float], dict] = {}
         self.current = self._outcome(result, None)
+        raw = result.stages["Raw"].set_index(UNIT_CODE)
+        self._raw_of = raw
+        self._replay = self._stacked_replay(result)
+        if self._replay is not None:
+            self._codes = list(self._replay.structure.codes)
+            self._indicators = list(self._replay.structure.indicator_codes)
+            self._units = [str(u) for u in raw.index]
+            self._raw = raw[self._indicators].to_numpy(dtype=float)
+            self._row = self._units.index(province)
+            members = [u for u in self._units if self.regions.get(u) == self.regions.get(province) and u != province]
+            self._region_rows = np.array([self._units.index(u) for u in members], dtype=int) \
+                if province in self.regions else None
+
+    @staticmethod
+    def _stacked_replay(result):
+        from piilib.analysis.outlook import IndexReplay
+
+        try:
+            return IndexReplay(result)  # the PII's method; another method is replayed value by value
+        except ValueError:
+            return None
 
     def _outcome(self, result, indicator: str | None) -> dict:
         pii = result.scores[self.top]
@@ -338,14 +366,42 @@ class Recomputer:
     def score(self, indicator: str) -> float:
         return float(self.result.scores.at[self.province, indicator])
 
+    def prefetch(self, indicator: str, values) -> None:
+        """Recompute the outcomes of several values of `indicator` at once (into the cache)."""
+        current_value = float(self._raw_of.at[self.province, indicator])
+        wanted = [v for v in dict.fromkeys(float(v) for v in values)
+                  if np.isfinite(v) and v != current_value and (indicator, v) not in self._cache]
+        if not wanted or self._replay is None:
+            return
+        from piilib.index.structure import rank_array
+
+        j = self._indicators.index(indicator)
+        stack = np.repeat(self._raw[None], len(wanted), axis=0)
+        stack[:, self._row, j] = wanted
+        replay = self._replay
+        scores = replay.structure.aggregate(replay.normalised(stack), replay.weights, replay.method)
+        top = self._codes.index(self.top)
+        index = scores[..., top]
+        ranks = rank_array(index[..., None])[..., 0]
+        for layer, value in enumerate(wanted):
+            own = float(index[layer, self._row])
+            outcome = {"pii": own, "pii_rank": int(ranks[layer, self._row]), "pii_region_rank": np.nan,
+                       "score": float(scores[layer, self._row, self._codes.index(indicator)])}
+            if self._region_rows is not None:
+                outcome["pii_region_rank"] = rank_among(pd.Series(index[layer, self._region_rows]), own, 1)
+            self._cache[(indicator, value)] = outcome
+
     def outcome(self, indicator: str, value: float) -> dict:
         """score, pii, pii_rank, pii_region_rank with the province's `indicator` at `value`."""
         key = (indicator, float(value))
         if key not in self._cache:
-            current_value = float(self.result.stages["Raw"].set_index(UNIT_CODE).at[self.province, indicator])
+            current_value = float(self._raw_of.at[self.province, indicator])
             if value == current_value:
                 replayed = self.result
             else:
+                self.prefetch(indicator, [value])
+                if key in self._cache:
+                    return dict(self._cache[key])
                 replayed = replay_with_values(self.result, self.idata, self.province, {indicator: value})
             self._cache[key] = self._outcome(replayed, indicator)
         return dict(self._cache[key])
@@ -394,23 +450,33 @@ def trend_loo_rmse(history: pd.DataFrame, kinds: Mapping[str, str]) -> float:
     indicator's unit. history: columns year, unit, value; kinds: unit -> the kind its trend
     was fitted with (`project_all`'s `kind`; units without a fit are left out). The left-out
     prediction of a log-linear trend is exp(log y − PRESS residual), as `trend.fit_trend`
-    compares kinds."""
-    errors = []
-    for unit, rows in history.dropna(subset=[schema.VALUE]).groupby(schema.UNIT, sort=False):
-        kind = kinds.get(unit)
-        if kind not in ("linear", "log-linear"):
-            continue
-        rows = rows.sort_values(schema.YEAR)
-        years = rows[schema.YEAR].to_numpy(dtype=float)
-        observed = rows[schema.VALUE].to_numpy(dtype=float)
-        response = np.log(observed) if kind == "log-linear" else observed
-        design = np.column_stack([np.ones(len(years)), years - years[0]])
-        hat = design @ np.linalg.pinv(design.T @ design) @ design.T
-        press = (response - hat @ response) / (1.0 - np.diag(hat))
-        left_out = response - press
-        errors.append(observed - (np.exp(left_out) if kind == "log-linear" else left_out))
-    if not errors:
+    compares kinds. Units observed in the same years share one hat matrix (one solve each)."""
+    clean = history.dropna(subset=[schema.VALUE])
+    kind_of = clean[schema.UNIT].map(kinds)
+    clean = clean[kind_of.isin(("linear", "log-linear")).to_numpy()]
+    if clean.empty:
         return float("nan")
+    wide = clean.pivot(index=schema.UNIT, columns=schema.YEAR, values=schema.VALUE)
+    wide = wide[sorted(wide.columns)]
+    years = wide.columns.to_numpy(dtype=float)
+    table = wide.to_numpy(dtype=float)
+    is_log = np.asarray([kinds.get(u) == "log-linear" for u in wide.index])
+    patterns, group_of = np.unique(~np.isnan(table), axis=0, return_inverse=True)
+    group_of = np.asarray(group_of).ravel()
+    errors = []
+    for g, pattern in enumerate(patterns):
+        rows = np.flatnonzero(group_of == g)
+        observed = table[np.ix_(rows, np.flatnonzero(pattern))].T  # (years, units)
+        logs = is_log[rows][None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            response = np.where(logs, np.log(np.where(logs, observed, 1.0)), observed)
+        offsets = years[pattern] - years[pattern][0]
+        design = np.column_stack([np.ones(len(offsets)), offsets])
+        hat = design @ np.linalg.pinv(design.T @ design) @ design.T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            press = (response - hat @ response) / (1.0 - np.diag(hat))[:, None]
+        left_out = response - press
+        errors.append((observed - np.where(logs, np.exp(left_out), left_out)).ravel())
     pooled = np.concatenate(errors)
     return float(np.sqrt(np.mean(np.square(pooled))))
 
@@ -664,6 +730,9 @@ def indicator_targets(
     if np.isfinite(evidence.ceiling):
         rows["within_evidence"] = (direction * (rows["target_value"] - evidence.ceiling) <= 0).astype(object)
 
+    for name, basis in bases.items():  # every value of a basis recomputed at once
+        targets_of = rows.loc[rows["basis"] == name, "target_value"]
+        basis.recomputer.prefetch(indicator, [basis.mapped(v, today=True) for v in targets_of])
     outcome_rows = []
     for row in rows.itertuples():
         basis = bases[row.basis]
@@ -973,10 +1042,14 @@ def target_table(
 
     projections = {}
     if history_used is not None:
-        for code in codes:
-            series = history_used[history_used[schema.INDICATOR].astype(str) == code]
-            if not series.empty:
-                projections[code] = (project_all(series, year + 1, multiplicative=[code], coverage=coverage),
+        # Every plan indicator's series fitted in one batched call (series by series identical).
+        used = history_used[history_used[schema.INDICATOR].astype(str).isin(codes)]
+        used = used.assign(**{schema.INDICATOR: used[schema.INDICATOR].astype(str)})
+        if not used.empty:
+            projected_all = project_all(used, year + 1, multiplicative=codes, coverage=coverage)
+            fitted_by_code = dict(tuple(projected_all.groupby(schema.INDICATOR, sort=False)))
+            for code, series in used.groupby(schema.INDICATOR, sort=False):
+                projections[code] = (fitted_by_code[code].reset_index(drop=True),
                                      series[[schema.YEAR, schema.UNIT, schema.VALUE]])
     # The projected basis: the next edition's ranking on its map.
     map_index, projected_on_map, projected_affine = None, None, None

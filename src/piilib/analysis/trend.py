@@ -19,8 +19,9 @@ only for the log-linear model; GROWTH_POINTS (the indicator's own unit per year,
 percentage points per year for a share in %) for the linear model. A linear slope is never
 reported as a percentage.
 
-Bounds. `indicator_bounds` reads each indicator's range from the framework's unit text
-(shares 0–100, "(0–10)", "(0–13)" scores...). Predictions are CENSORED at the bounds: the
+Bounds. The project's one rule, `piilib.analysis.bounds.indicator_bounds`, reads each
+indicator's range from the framework (shares 0–100, "(0–10)", "(0–13)" scores, "%" of GRDP
+unbounded above...; never from the data). Predictions are CENSORED at the bounds: the
 fitted model (and its estimates, equal to statsmodels') is unchanged, and predictive mass
 beyond a bound is put on the bound. Why not a logit fit: values AT a bound are common and
 real (100 % of communes covered, 13 of 13 policy fields) and a logit cannot take them without
@@ -55,13 +56,11 @@ and its residual variance accounts for the two series moving together.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from piilib.schema import INDICATOR, UNIT, VALUE, YEAR
@@ -134,7 +133,7 @@ class Predictive:
     df: np.ndarray
     transform: np.ndarray  # IDENTITY | LOG | LOG1P per element
     # Bounds of the indicator (e.g. 0–100 for a share): the distribution is censored there,
-    # i.e. draws and quantiles beyond a bound are set to it (see `indicator_bounds`).
+    # i.e. draws and quantiles beyond a bound are set to it (see `piilib.analysis.bounds`).
     lower: np.ndarray | float = -np.inf
     upper: np.ndarray | float = np.inf
 
@@ -274,7 +273,9 @@ class TrendFit:
 
     def _exog(self, years) -> np.ndarray:
         offsets = np.atleast_1d(np.asarray(years, dtype=float)) - self.reference_year
-        return sm.add_constant(offsets, has_constant="add")
+        from statsmodels.tools.tools import add_constant  # imported when used: a slow import
+
+        return add_constant(offsets, has_constant="add")
 
     def predictive(self, years) -> Predictive:
         """Predictive distribution of the raw value in the given year(s)."""
@@ -334,7 +335,10 @@ def _as_year_value(series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ols(offsets: np.ndarray, response: np.ndarray):
-    return sm.OLS(response, sm.add_constant(offsets, has_constant="add")).fit()
+    from statsmodels.regression.linear_model import OLS  # imported when used: a slow import
+    from statsmodels.tools.tools import add_constant
+
+    return OLS(response, add_constant(offsets, has_constant="add")).fit()
 
 
 def _loo_rmse(results, response_original: np.ndarray, log_scale: bool) -> float:
@@ -358,7 +362,7 @@ def fit_trend(
 
     kind: "auto" (the rule in the module docstring), LINEAR or LOG_LINEAR (forced; log-linear
     needs every value > 0). At least MIN_YEARS years with values are required. bounds:
-    (lower, upper) of the indicator (`indicator_bounds`); predictions are censored there.
+    (lower, upper) of the indicator (`piilib.analysis.bounds`); predictions are censored there.
     """
     _check_coverage(slope_ci_coverage)
     if kind not in ("auto", *KINDS):
@@ -554,7 +558,7 @@ def project_all(
 
     history: columns year, unit, indicator, value. `multiplicative`: indicator codes (or a
     mapping code -> bool) for which the log-linear model may be chosen. bounds: indicator ->
-    (lower, upper) (`indicator_bounds`); predictions are censored there.
+    (lower, upper) (`piilib.analysis.bounds.bounds_mapping`); predictions are censored there.
     Series observed in the same years are fitted together (`fit_batch`: the estimates and
     intervals of statsmodels' OLS, `fit_trend`, in one solve).
     Returns PROJECTION_COLUMNS, one row per unit × indicator sorted by unit, indicator: kind
@@ -638,68 +642,6 @@ def trend_residuals(history: pd.DataFrame, multiplicative: Mapping[str, bool] | 
         return pd.DataFrame(columns=[YEAR, UNIT, INDICATOR, "residual"])
     frame = pd.concat(parts, ignore_index=True).dropna(subset=["residual"])
     return frame.sort_values([YEAR, UNIT, INDICATOR]).reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- bounds
-
-_RANGE = re.compile(r"\(\s*(-?\d+(?:[.,]\d+)?)\s*[–-]\s*(-?\d+(?:[.,]\d+)?)\s*\)")
-_OUT_OF = re.compile(r"(?:thang|out of)\s+(\d+(?:[.,]\d+)?)")
-SHARE_UNIT = "%"
-
-
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))
-
-
-def indicator_bounds(framework: pd.DataFrame, history: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Bounds of each indicator's raw value, read from the framework's unit text.
-
-    Rules, first match wins (unit_vi, then unit_en):
-    * "(a–b)" in the unit, e.g. "điểm (0–10)", "(0–13)": [a, b] (kind "range");
-    * "thang N" / "out of N": [0, N] (kind "range");
-    * exactly "%": a share, [0, 100] (kind "share"), unless the history has a value above 100
-      (then it is a ratio in %, e.g. credit / GRDP: [0, inf), kind "ratio");
-    * anything else: [0, inf) when every value in `history` is >= 0 (counts, rates, money),
-      else unbounded (e.g. a change in percentage points).
-    Returns columns indicator, lower, upper, bound_kind.
-    """
-    code_column = INDICATOR if INDICATOR in framework.columns else "code"
-    observed_min, observed_max = {}, {}
-    if history is not None and not history.empty:
-        clean = history.dropna(subset=[VALUE])
-        grouped = clean.groupby(clean[INDICATOR].astype(str))[VALUE]
-        observed_min, observed_max = grouped.min().to_dict(), grouped.max().to_dict()
-    rows = []
-    for _, row in framework.iterrows():
-        code = str(row[code_column])
-        texts = [str(row.get(column, "") or "") for column in ("unit_vi", "unit_en")]
-        lower, upper, kind = None, None, None
-        for text in texts:
-            found = _RANGE.search(text)
-            if found:
-                lower, upper, kind = _number(found.group(1)), _number(found.group(2)), "range"
-                break
-            found = _OUT_OF.search(text)
-            if found:
-                lower, upper, kind = 0.0, _number(found.group(1)), "range"
-                break
-        if kind is None and texts[0].strip() == SHARE_UNIT:
-            if observed_max.get(code, 0.0) > 100:
-                lower, upper, kind = 0.0, np.inf, "ratio"
-            else:
-                lower, upper, kind = 0.0, 100.0, "share"
-        if kind is None:
-            if code in observed_min and observed_min[code] >= 0:
-                lower, upper, kind = 0.0, np.inf, "nonnegative"
-            else:
-                lower, upper, kind = -np.inf, np.inf, "unbounded"
-        rows.append({INDICATOR: code, "lower": lower, "upper": upper, "bound_kind": kind})
-    return pd.DataFrame(rows, columns=[INDICATOR, "lower", "upper", "bound_kind"])
-
-
-def bounds_mapping(bounds: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """indicator -> (lower, upper) from `indicator_bounds`."""
-    return {str(c): (float(lo), float(hi)) for c, lo, hi in zip(bounds[INDICATOR], bounds["lower"], bounds["upper"])}
 
 
 # --------------------------------------------------------------------------- thresholds
