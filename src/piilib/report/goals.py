@@ -231,3 +231,13 @@ def goal_table(bundle: DataBundle, edition, province: str, ranks_by_edition: pd.
         p_trend, p_targets = probabilities.get(row["kind"], (float("nan"), float("nan")))
         rows.append({**row, "p_trend": p_trend, "p_targets": p_targets})
     return pd.DataFrame(rows)
+
+
+def merger_partners(unit: str) -> list[str]:
+    """Names of the former provinces merged into `unit` other than itself (empty when it
+    merged with none), from the crosswalk of the 2025 merger."""
+    from piilib.units import crosswalk
+
+    table = crosswalk()
+    rows = table[(table["merged_unit"] == unit) & (table["former_unit"] != unit)]
+    return rows["former_name_vi"].astype(str).tolist()
