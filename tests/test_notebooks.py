@@ -314,3 +314,29 @@ def test_a_chapter_runs_from_any_working_directory_with_its_defaults(tmp_path):
     assert glued_text(values, "data_name") == "data/demo"
     assert sorted(path.name for path in TEMPLATES.iterdir()) == before
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.ipynb"]
+
+
+@pytest.mark.slow
+def test_overview_glues_the_outlooks_probability_map_and_region(executed_chapters):
+    """The overview's P(top 10), map size and region size are bundle_outlook's on the same
+    data and seed (called here directly, not through the report layer)."""
+    from piilib.analysis.outlook import TREND, bundle_outlook, recommended_target_values
+    from piilib.analysis.targets import bundle_targets
+    from piilib.bundle import load_bundle
+    from piilib.report.goals import COVERAGE, OUTLOOK_DRAWS, OUTLOOK_SEED, TOP
+    from piilib.report.text import map_phrase, percent, region_phrase
+
+    data = executed_chapters[chapters.OVERVIEW].parents[3] / "data"
+    bundle = load_bundle(data, 2024)
+    targets = recommended_target_values(bundle_targets(bundle, 2024, "can-tho", top=TOP, coverage=COVERAGE))
+    result = bundle_outlook(bundle, 2024, "can-tho", draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED, targets=targets, top=TOP)
+    values = glued(executed_chapters[chapters.OVERVIEW])
+    assert glued_text(values, "p_top_trend") == percent(result.probability(TREND, "top"))
+    assert glued_text(values, "outlook_map") == map_phrase(result.n_units)
+    assert glued_text(values, "outlook_region") == region_phrase(result.region_name, result.n_region)
+    # The map the 2025 edition ranks: the units table of 2025, not the 63 provinces of 2024.
+    from piilib.units import load_units
+
+    units = load_units(2025)
+    assert result.n_units == len(units)
+    assert result.n_region == int((units["region"] == units.set_index("unit").at["can-tho", "region"]).sum())

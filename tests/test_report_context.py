@@ -15,6 +15,7 @@ from piilib.demo import DEMO_DIR
 from piilib.framework import indicators, load_framework
 from piilib.pii import scores_for_edition
 from piilib.plan import load_plan
+from piilib.units import load_units
 import datetime
 
 from piilib import paths
@@ -93,6 +94,25 @@ def test_change_and_verdict_phrases():
 def test_rank_band_sentence_turns_wide_at_five_places():
     assert "khá vững" in text.rank_band_sentence(6, 10)
     assert "rộng" in text.rank_band_sentence(6, 11)
+
+
+def test_outlook_phrases_state_the_map_region_and_error():
+    assert text.map_phrase(34) == "trên 34 tỉnh, thành phố"
+    assert text.region_phrase("Đồng bằng sông Cửu Long", 6) == "vùng Đồng bằng sông Cửu Long gồm 6 tỉnh, thành phố"
+    assert text.rank_band(9, 18) == "từ thứ 9 đến thứ 18"
+    assert text.rank_band(7, 7) == "thứ 7"
+    assert text.monte_carlo_error(0.00531) == "±0,5 điểm phần trăm"
+    merged = text.map_change_sentence(True, 2024, 2025, 34, 63, "Cần Thơ", ["Sóc Trăng", "Hậu Giang"], 14)
+    assert "34 tỉnh, thành phố sau sáp nhập" in merged and "không phải 63" in merged
+    assert "hợp nhất với Sóc Trăng và Hậu Giang" in merged and "thứ 14/34" in merged
+    same = text.map_change_sentence(False, 2025, 2026, 34, 34, "Cần Thơ", [], 15)
+    assert "sáp nhập" not in same and "thứ 15/34" in same
+    assert "xác nhận" in text.goal_path_verdict(True, True)
+    assert "sát dưới ngưỡng" in text.goal_path_verdict(True, False)
+    assert "ngoài tầm với" in text.goal_path_verdict(False, False)
+    assert "chưa chắc chắn" in text.interval_width_sentence(0.3)
+    assert "khá chắc chắn" in text.interval_width_sentence(0.29)
+    assert text.interval_width_sentence(float("nan")) == ""
 
 
 def test_measured_values_shorten_and_dates():
@@ -194,6 +214,48 @@ def test_goals_are_judged_against_the_rank(bundle, scores):
     assert table.loc[table["kind"] == goals.QUALITATIVE, "reached"].isna().all()
 
 
+def test_goals_of_the_next_edition_are_on_its_map(bundle):
+    """2024 -> 2025: the probabilities are on the merged map, and "not worse than 2024" compares
+    with 2024's own values ranked on that map (the outlook's base_rank_on_map)."""
+    from piilib.analysis.outlook import TREND
+
+    outlook = goals.province_outlook(bundle, EDITION, PROVINCE)
+    assert outlook.merged and outlook.n_units == len(load_units(EDITION + 1))
+    table = goals.goal_table(bundle, EDITION, PROVINCE, pd.Series({EDITION: 7}))
+    not_worse = table[table["kind"] == goals.NOT_WORSE].iloc[0]
+    assert not_worse["next_reference_rank"] == outlook.base_rank_on_map
+    assert not_worse["next_of"] == outlook.n_units
+    expected = outlook.rank_distribution.loc[:outlook.base_rank_on_map, TREND].sum()
+    assert not_worse["p_trend"] == pytest.approx(expected)
+    region = table[table["kind"] == goals.REGION].iloc[0]
+    assert region["next_of"] == outlook.n_region
+    assert region["p_trend"] == pytest.approx(outlook.probability(TREND, "region"))
+    assert goals.merger_partners(PROVINCE) and PROVINCE not in goals.merger_partners(PROVINCE)
+
+
+def test_correlation_sweep_includes_the_estimate_and_matches_the_outlook(bundle):
+    from piilib.analysis.outlook import SWEEP_CORRELATIONS, TREND
+
+    outlook = goals.province_outlook(bundle, EDITION, PROVINCE)
+    sweep = goals.correlation_sweep(bundle, EDITION, PROVINCE)
+    on_trend = sweep[sweep["scenario"] == TREND]
+    assert set(SWEEP_CORRELATIONS) <= set(on_trend["province_correlation"])
+    estimate = on_trend[on_trend["estimated"]].iloc[0]
+    assert estimate["province_correlation"] == outlook.province_correlation
+    # Same seed, draws and correlations as the outlook: the same simulated probability.
+    assert estimate["p_top"] == pytest.approx(outlook.probability(TREND, "top"))
+
+
+def test_goal_path_names_the_plans_lead_agency(bundle):
+    path = goals.goal_path(bundle, EDITION, PROVINCE)
+    plan = load_plan()
+    lead = dict(zip(plan.indicators["code"], plan.indicators["lead_agency_key"].map(plan.agency_name)))
+    for row in path.improvements.itertuples():
+        assert row.lead_agency == lead.get(row.indicator, "")
+        assert 0 < row.effort_sd <= path.max_effort
+    assert path.confirmed <= path.reached
+
+
 def test_plan_indicator_ranks_follow_the_plan(current, scores):
     ranks = overview.plan_indicator_ranks(current, PROVINCE)
     plan = load_plan()
@@ -233,6 +295,17 @@ def test_levers_cover_all_indicators_and_the_rank_band_holds_the_median(current,
     assert robust.nominal == int(_pii_row(scores)["rank"])
     assert robust.q05 <= robust.median <= robust.q95
     assert robust.shares.sum() == pytest.approx(1.0)
+
+
+def test_framework_uncertainty_widens_the_rank_band_and_sensitivity_has_intervals(current):
+    robust = levers.framework_robustness(current, PROVINCE, n=200)
+    assert robust.method.nominal == robust.full.nominal
+    assert {"exclusion", "placement"} <= set(robust.full.varied)
+    assert not {"exclusion", "placement"} & set(robust.method.varied)
+    assert robust.n_provisional == len(methodology.provisional_codes(EDITION))
+    rows = levers.sensitivity(current, PROVINCE, n=100)
+    assert set(rows["assumption"]) == set(robust.full.varied)
+    assert (rows["ci_low"] <= rows["ci_high"]).all()
 
 
 def test_methodology_counts_official_and_provisional_codes(bundle, current):

@@ -127,3 +127,13 @@ def provisional_codes(edition: int) -> pd.DataFrame:
                           "name_source": rows["name_source"] if "name_source" in rows else ""}).reset_index(drop=True)
     frame.attrs["total"] = len(framework)
     return frame
+
+
+def evidence_counts(target_table: pd.DataFrame) -> pd.Series:
+    """How many plan indicators' recommended targets rest on each evidence model ("trend",
+    "peer", "not enough evidence"): the model with the smaller out-of-sample error
+    (`piilib.analysis.targets`), counted over the recommended rows."""
+    from piilib.analysis.targets import recommended_targets
+
+    chosen = recommended_targets(target_table)
+    return chosen["evidence_model"].fillna("not enough evidence").astype(str).value_counts()

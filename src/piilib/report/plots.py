@@ -354,6 +354,40 @@ def rank_distribution_chart(ranks: pd.Series, *, current_rank: int, interval: tu
     return figure
 
 
+def outlook_rank_chart(distribution: pd.DataFrame, *, labels: dict[str, str], top: int, base_rank: int,
+                       base_label: str, title: str | None = None) -> Figure:
+    """The simulated rank in the next edition under two scenarios, side by side.
+
+    distribution: index rank 1..n, one column per scenario (share of draws, 0–1), drawn in
+    column order (first grey, second red); labels: column -> legend label. The top-`top`
+    zone is shaded; `base_rank` (the base edition's rank on the same map) is a dashed line.
+    """
+    with _style():
+        figure, axes = _figure(2.8)
+        ranks = distribution.index.astype(int).to_numpy()
+        columns = list(distribution.columns)
+        width = 0.8 / max(1, len(columns))
+        colours = [OTHER_COLOUR, PROVINCE_COLOUR, REGION_COLOUR]
+        handles = []
+        for position, column in enumerate(columns):
+            offset = (position - (len(columns) - 1) / 2) * width
+            handles.append(axes.bar(ranks + offset, distribution[column].to_numpy() * 100, width=width,
+                                    color=colours[position % len(colours)], zorder=2))
+        axes.axvspan(0.5, top + 0.5, color=BAND_COLOUR, alpha=0.25, zorder=1)
+        axes.axvline(base_rank, color=NATIONAL_COLOUR, linestyle="--", linewidth=1, zorder=3)
+        shown = distribution[(distribution > 0.001).any(axis=1)].index.astype(int)
+        axes.set_xlim(max(0.5, shown.min() - 1.5), shown.max() + 1.5)
+        axes.set_xlabel(f"Thứ hạng PII trên {len(ranks)} tỉnh, thành phố")
+        axes.set_ylabel("Tỷ lệ số lần mô phỏng (%)")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _title(figure, title)
+        legend_handles = [*handles, Patch(color=BAND_COLOUR, alpha=0.25),
+                          Line2D([0], [0], color=NATIONAL_COLOUR, linestyle="--")]
+        legend_labels = [labels.get(c, c) for c in columns] + [f"Top {top}", base_label]
+        _legend_below(figure, legend_handles, legend_labels, ncol=2)
+    return figure
+
+
 # --------------------------------------------------------------------------- scorecards (seaborn)
 
 

@@ -111,6 +111,66 @@ def rank_band_sentence(low, high, narrow: int = 4) -> str:
     return "Khoảng này rộng: nên đọc thứ hạng như một khoảng, không phải một con số chính xác."
 
 
+def map_phrase(n_units) -> str:
+    """The map a probability is computed on: "trên 34 tỉnh, thành phố"."""
+    return f"trên {integer(n_units)} tỉnh, thành phố"
+
+
+def region_phrase(region_name, n_region) -> str:
+    """A region and its size on the map: "vùng Đồng bằng sông Cửu Long gồm 6 tỉnh, thành phố"."""
+    return f"vùng {region_name} gồm {integer(n_region)} tỉnh, thành phố"
+
+
+def rank_band(low, high) -> str:
+    """A rank interval: "từ thứ 9 đến thứ 18" ("thứ 9" when both ends agree)."""
+    low, high = int(low), int(high)
+    return f"thứ {low}" if low == high else f"từ thứ {low} đến thứ {high}"
+
+
+def monte_carlo_error(se) -> str:
+    """The Monte Carlo error of a simulated probability, in percentage points ("±0,5 điểm
+    phần trăm"): the noise from simulating a finite number of draws, not the uncertainty."""
+    return f"±{number(100 * float(se), 1)} điểm phần trăm"
+
+
+def map_change_sentence(merged, base_edition, next_edition, n_units, base_n_units, name, partners,
+                        base_rank_on_map) -> str:
+    """What map the next edition is ranked on, and where the base edition's values put the
+    province there. merged: the base edition is on the former provinces (63) and the next on
+    the merged units (34); partners: the former provinces merged into it."""
+    if bool(merged):
+        with_whom = f" (hợp nhất với {join_phrases(partners)})" if partners else ""
+        return (f"Kỳ PII {next_edition} xếp hạng {integer(n_units)} tỉnh, thành phố sau sáp nhập, không phải "
+                f"{integer(base_n_units)} tỉnh, thành phố như kỳ {base_edition}: {name}{with_whom} được tính như "
+                f"một đơn vị, và các xác suất dưới đây đều trên {integer(n_units)} đơn vị đó. Với chính số liệu "
+                f"kỳ {base_edition}, đơn vị sau sáp nhập đứng thứ {integer(base_rank_on_map)}/{integer(n_units)}.")
+    return (f"Kỳ PII {next_edition} xếp hạng trên cùng {integer(n_units)} tỉnh, thành phố như kỳ {base_edition}; "
+            f"với số liệu kỳ {base_edition}, {name} đứng thứ {integer(base_rank_on_map)}/{integer(n_units)}.")
+
+
+def goal_path_verdict(reached, confirmed) -> str:
+    """How the cheapest path ends: confirmed on independent draws, reached on the search draws
+    only (at the edge), or out of reach within the evidence."""
+    if bool(confirmed):
+        return "đạt cả hai mục tiêu, và lần mô phỏng kiểm tra độc lập xác nhận điều đó"
+    if bool(reached):
+        return ("vừa chạm ngưỡng trên các lần mô phỏng dùng để tìm, nhưng lần mô phỏng kiểm tra độc lập cho "
+                "kết quả sát dưới ngưỡng: đây là mức tối thiểu, không phải mức an toàn")
+    return ("không đạt được: ngay cả khi cải thiện mọi chỉ số có xu hướng đến giới hạn của bằng chứng, "
+            "mục tiêu vẫn nằm ngoài tầm với")
+
+
+def interval_width_sentence(widest, wide: float = 0.3) -> str:
+    """What bootstrap intervals of sensitivity indices say: the widest interval at least
+    `wide` means the order of the influences is uncertain."""
+    if _missing(widest):
+        return ""
+    if float(widest) >= wide:
+        return ("Các khoảng tin cậy rộng: thứ tự ảnh hưởng giữa các lựa chọn chưa chắc chắn, chỉ nên đọc "
+                "những khác biệt lớn hơn độ rộng khoảng.")
+    return "Các khoảng tin cậy hẹp: thứ tự ảnh hưởng giữa các lựa chọn khá chắc chắn."
+
+
 def shorten(text, limit: int = 40) -> str:
     """`text` cut to `limit` characters with an ellipsis ("Tỷ lệ doanh nghiệp…")."""
     text = str(text)
