@@ -23,7 +23,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis import targets as targets_module
-from piilib.analysis.peer_formula import peer_frame
+from piilib.analysis.peers import peer_frame
 from piilib.bundle import load_bundle
 from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
@@ -119,6 +119,8 @@ class IndicatorChapter:
     peer_data: pd.DataFrame | None
     targets: pd.DataFrame
     data_note: str
+    peer_formula: str = targets_module.DEFAULT_PEER_FORMULA  # the peer model `targets` were computed with
+    bundle: object = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def data_year(self) -> int:
@@ -141,6 +143,25 @@ class IndicatorChapter:
     def recommended(self) -> pd.Series:
         """The recommended target's row of `targets`."""
         return targets_module.recommended_targets(self.targets).iloc[0]
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Where the indicator's values must lie (the targets' `lower_bound`, `upper_bound`)."""
+        row = self.targets.iloc[0]
+        return float(row["lower_bound"]), float(row["upper_bound"])
+
+
+def chapter_targets(chapter: IndicatorChapter, peer_formula: str | None = None) -> pd.DataFrame:
+    """The indicator's targets with the peer model `peer_formula` (default: the one the
+    chapter's targets were computed with): the chapter's table when the formula is that one,
+    else recomputed (`bundle_targets`) so that the page's peer model is the targets' too."""
+    if peer_formula is None or str(peer_formula) == chapter.peer_formula:
+        return chapter.targets
+    if chapter.bundle is None:
+        raise ValueError("the chapter was loaded without its data bundle; cannot recompute its targets")
+    one_indicator = dataclasses.replace(load_plan(), indicators=load_plan().indicators.query("code == @chapter.code"))
+    return targets_module.bundle_targets(chapter.bundle, chapter.edition, chapter.province, plan=one_indicator,
+                                         top=targets_module.DEFAULT_TOP, peer_formula=str(peer_formula))
 
 
 def load_indicator(edition, province: str, data_path, indicator: str) -> IndicatorChapter:
@@ -195,8 +216,11 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         history=bundle.history_on_map(edition, code)[[schema.YEAR, schema.UNIT, schema.VALUE, "harmonised"]],
         peer_data=peer_data,
         targets=targets_module.bundle_targets(bundle, edition, province, plan=one_indicator,
-                                              top=targets_module.DEFAULT_TOP),
+                                              top=targets_module.DEFAULT_TOP,
+                                              peer_formula=targets_module.DEFAULT_PEER_FORMULA),
         data_note=data_note(bundle, edition),
+        peer_formula=targets_module.DEFAULT_PEER_FORMULA,
+        bundle=bundle,
     )
 
 
