@@ -34,11 +34,13 @@ from piilib.units import era
 
 # How the targets table's rules and evidence models read in the chapter (short labels).
 RULE_LABELS = {
-    targets_module.RULE_WITHIN: "ngưỡng cao nhất nằm trong khoảng dự báo 80% của mô hình có căn cứ chặt hơn",
-    targets_module.RULE_CEILING: "chưa ngưỡng nào nằm trong khoảng dự báo; lấy mức tốt nhất mà khoảng dự báo 80% cho phép",
+    targets_module.RULE_WITHIN: "mức tham vọng nhất mà khoảng dự báo 80% của căn cứ tốt hơn vẫn cho phép",
+    targets_module.RULE_CEILING: "chưa ngưỡng nào nằm trong khoảng dự báo 80% của căn cứ; lấy mức tốt nhất "
+                                 "mà khoảng dự báo cho phép",
+    targets_module.RULE_EVIDENCE_MAINTAIN: "căn cứ hiện có chưa cho phép đặt mức cao hơn giữ vững",
+    targets_module.RULE_NO_EVIDENCE: "chưa đủ căn cứ dự báo; giữ vững",
+    targets_module.RULE_MAINTAIN: "mọi ngưỡng đã đạt hoặc sẽ đạt theo xu hướng; giữ vững",
     targets_module.RULE_BEYOND: "chưa ngưỡng nào nằm trong khoảng dự báo; lấy bước nhỏ nhất (vượt quá căn cứ hiện có)",
-    targets_module.RULE_NO_EVIDENCE: "chưa có căn cứ dự báo; lấy bước nhỏ nhất",
-    targets_module.RULE_MAINTAIN: "đã đạt mọi ngưỡng; giữ vững giá trị hiện tại",
 }
 EVIDENCE_LABELS = {targets_module.TREND: "xu hướng của chính địa phương",
                    targets_module.PEER: "mô hình so sánh theo đặc điểm cơ cấu"}
@@ -159,7 +161,8 @@ def chapter_targets(chapter: IndicatorChapter, peer_formula: str | None = None) 
         return chapter.targets
     if chapter.bundle is None:
         raise ValueError("the chapter was loaded without its data bundle; cannot recompute its targets")
-    one_indicator = dataclasses.replace(load_plan(), indicators=load_plan().indicators.query("code == @chapter.code"))
+    plan = load_plan()
+    one_indicator = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == chapter.code])
     return targets_module.bundle_targets(chapter.bundle, chapter.edition, chapter.province, plan=one_indicator,
                                          top=targets_module.DEFAULT_TOP, peer_formula=str(peer_formula))
 

@@ -49,6 +49,25 @@ def change_unit(unit_label: str) -> str:
     return PERCENTAGE_POINTS if str(unit_label).strip() == "%" else str(unit_label or "").strip()
 
 
+def growth_decimals(growth, growth_unit: str) -> int:
+    """Decimals of a yearly change: 1 for relative growth (%/năm), else what the value needs."""
+    return 1 if growth_unit == GROWTH_PERCENT else decimals_for(growth)
+
+
+def per_year_unit(growth_unit: str, unit_label: str) -> str:
+    """The unit of a yearly change, with its leading space when it is a word: "%/năm",
+    " điểm phần trăm/năm" (a share's linear change), " đơn/xã mỗi năm", " điểm/năm",
+    " đơn vị/năm" (no unit)."""
+    unit_text = str(unit_label or "").strip()
+    if growth_unit == GROWTH_PERCENT:
+        return "%/năm"
+    if unit_text == "%":
+        return f" {PERCENTAGE_POINTS}/năm"
+    if not unit_text:
+        return " đơn vị/năm"
+    return f" {unit_text} mỗi năm" if "/" in unit_text else f" {unit_text}/năm"
+
+
 def growth_phrase(growth, growth_unit: str, unit_label: str) -> str:
     """How a trend moves per year, in the unit of its model (`TrendFit.growth`,
     `growth_unit`): relative growth only for a log-linear fit ("tăng 7,1%/năm"; for an
@@ -60,18 +79,8 @@ def growth_phrase(growth, growth_unit: str, unit_label: str) -> str:
         return MISSING
     growth = float(growth)
     unit_text = str(unit_label or "").strip()
-    if growth_unit == GROWTH_PERCENT:
-        decimals, per_year = 1, "%/năm"
-    else:
-        decimals = decimals_for(growth)
-        if unit_text == "%":
-            per_year = f" {PERCENTAGE_POINTS}/năm"
-        elif not unit_text:
-            per_year = " đơn vị/năm"
-        elif "/" in unit_text:
-            per_year = f" {unit_text} mỗi năm"
-        else:
-            per_year = f" {unit_text}/năm"
+    decimals = growth_decimals(growth, growth_unit)
+    per_year = per_year_unit(growth_unit, unit_label)
     if round(abs(growth), decimals) == 0:
         return "gần như không đổi"
     phrase = f"{'tăng' if growth > 0 else 'giảm'} {number(abs(growth), decimals)}{per_year}"
