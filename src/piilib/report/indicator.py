@@ -10,7 +10,10 @@ the indicator's definition and direction (framework), what the plan says about i
 group, solutions, footnotes), the province on the edition's map, this indicator's values,
 scores and ranks for every province now and the province's over the editions, the annual
 history of every province (harmonised onto the edition's map after the merger), the
-structural covariates of the data year, and the targets table (`piilib.analysis.targets`).
+structural covariates of the data year, and the targets table (`piilib.analysis.targets`,
+computed with the default peer formula). `chapter_targets(chapter, peer_formula)` gives the
+targets with the chapter's own peer formula (recomputed only when it differs), so that the
+page's peer model (`piilib.analysis.peers.fit_peer_model`) is the one its targets rest on.
 """
 
 from __future__ import annotations
