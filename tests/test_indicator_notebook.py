@@ -129,9 +129,9 @@ def test_glued_probability_and_ranks_are_the_target_tables(default_run, chapter)
     values = glued(default_run)
     target = recommended_targets(chapter.targets).iloc[0]
     assert values["target_p_reach"] == phrases.probability_phrase(target["p_reach_trend"])
-    assert values["target_indicator_rank"] == phrases.rank_pair(target["indicator_rank"],
-                                                                target["indicator_region_rank"])
-    assert values["target_today_rank"] == phrases.rank_pair(target["today_rank"], target["today_region_rank"])
+    assert values["target_indicator_effect"] == phrases.rank_effect_phrase(
+        target["today_rank"], target["indicator_rank"], target["rank_map_units"], "của chỉ số")
+    assert values["target_region_rank"] == f"{target['indicator_region_rank']}/{target['rank_map_region_size']}"
     assert values["target_pii_effect"] == phrases.pii_rank_effect_phrase(target["today_pii_rank"], target["pii_rank"],
                                                                          target["rank_map_units"])
     assert values["target_map"] == f"trên {target['rank_map_units']} tỉnh, thành phố; vùng " \

@@ -64,6 +64,7 @@ def test_ranks_on_their_map():
     assert phrases.pii_rank_effect_phrase(14, 14, 34) == "không làm thay đổi thứ hạng PII (vẫn thứ 14/34)"
     assert phrases.pii_rank_effect_phrase(14, 13, 34) == "đưa thứ hạng PII từ thứ 14 lên thứ 13/34"
     assert phrases.pii_rank_effect_phrase(7, 9, 63) == "đưa thứ hạng PII từ thứ 7 xuống thứ 9/63"
+    assert phrases.rank_effect_phrase(29, 28, 34, "của chỉ số") == "đưa thứ hạng của chỉ số từ thứ 29 lên thứ 28/34"
 
 
 def test_evidence_phrase_names_the_model_and_its_out_of_sample_error():

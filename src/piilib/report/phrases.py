@@ -136,16 +136,22 @@ def rank_pair(rank, region_rank) -> str:
     return f"{integer(rank)} (vùng {integer(region_rank)})" if not _missing(region_rank) else integer(rank)
 
 
-def pii_rank_effect_phrase(today_rank, new_rank, n_units) -> str:
-    """What a target does to the PII rank on its map: "không làm thay đổi thứ hạng PII (vẫn
-    thứ 14/34)" or "đưa thứ hạng PII từ thứ 14 lên thứ 13/34" (down: "xuống")."""
+def rank_effect_phrase(today_rank, new_rank, n_units, subject: str = "PII") -> str:
+    """What a target does to a rank on its map: "không làm thay đổi thứ hạng PII (vẫn thứ
+    14/34)" or "đưa thứ hạng PII từ thứ 14 lên thứ 13/34" (down: "xuống"); `subject` names
+    the ranking ("PII", "của chỉ số")."""
     if _missing(today_rank) or _missing(new_rank):
-        return "chưa tính được thứ hạng PII"
+        return f"chưa tính được thứ hạng {subject}"
     today_rank, new_rank = int(today_rank), int(new_rank)
     if today_rank == new_rank:
-        return f"không làm thay đổi thứ hạng PII (vẫn thứ {new_rank}/{integer(n_units)})"
+        return f"không làm thay đổi thứ hạng {subject} (vẫn thứ {new_rank}/{integer(n_units)})"
     way = "lên" if new_rank < today_rank else "xuống"
-    return f"đưa thứ hạng PII từ thứ {today_rank} {way} thứ {new_rank}/{integer(n_units)}"
+    return f"đưa thứ hạng {subject} từ thứ {today_rank} {way} thứ {new_rank}/{integer(n_units)}"
+
+
+def pii_rank_effect_phrase(today_rank, new_rank, n_units) -> str:
+    """`rank_effect_phrase` of the PII rank."""
+    return rank_effect_phrase(today_rank, new_rank, n_units, "PII")
 
 
 EVIDENCE_NAMES = {"trend": "xu hướng của chính địa phương", "peer": "mô hình so sánh theo đặc điểm cơ cấu"}
