@@ -128,6 +128,7 @@ def test_glued_probability_and_ranks_are_the_target_tables(default_run, chapter)
 
     values = glued(default_run)
     target = recommended_targets(chapter.targets).iloc[0]
+    assert target["p_reach_trend"] == target["p_reach_trend"]  # the default indicator has a usable trend
     assert values["target_p_reach"] == phrases.probability_phrase(target["p_reach_trend"])
     assert values["target_indicator_effect"] == phrases.rank_effect_phrase(
         target["today_rank"], target["indicator_rank"], target["rank_map_units"], "của chỉ số")
@@ -179,7 +180,8 @@ def test_changing_the_formula_changes_the_targets_peer_evidence(default_run, cha
     row = chapter_targets(chapter, OTHER_FORMULA).iloc[0]
     assert row["peer_formula"].endswith(OTHER_FORMULA.split("~")[1].strip())
     assert other["peer_expected"] == phrases.value_with_unit(row["peer_expected"], chapter.unit_label)
-    other_rmse = row["peer_oos_rmse"] if row["evidence_model"] == "trend" else row["trend_oos_rmse"]
+    other_rmse = (row["peer_oos_rmse"] if row["evidence_model"] == "trend" else
+                  row["trend_oos_rmse"] if row["trend_status"] == "fitted" else float("nan"))
     assert other["target_evidence"] == phrases.evidence_phrase(row["evidence_model"], row["evidence_oos_rmse"],
                                                                other_rmse, chapter.unit_label)
     assert other["target_evidence"] != default["target_evidence"]
