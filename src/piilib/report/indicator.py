@@ -232,7 +232,8 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
 
 def indicator_over_time(bundle, edition: int, province: str, code: str) -> pd.DataFrame:
     """The province's value, score and rank of one indicator in each edition up to `edition`,
-    every edition computed on `edition`'s map (earlier editions harmonised after the merger)."""
+    every edition computed on `edition`'s map (earlier editions harmonised after the merger);
+    rank and n_units are NaN where an earlier edition cannot be ranked on this map."""
     rows = []
     for other in bundle.editions(edition):
         computed = edition_result(bundle, other, edition)
@@ -242,8 +243,10 @@ def indicator_over_time(bundle, edition: int, province: str, code: str) -> pd.Da
         element = element.iloc[0]
         rows.append({schema.EDITION: other, "harmonised": bool(computed.harmonised),
                      "data_year": schema.data_year(other), "raw_value": float(element["raw_value"]),
-                     "score": float(element["score"]), "rank": int(element["rank"]),
-                     "n_units": int(element["n_units"])})
+                     # An earlier edition that cannot be carried onto this map (an indicator
+                     # without a merge rule) has no score or rank here: NaN, shown as "–".
+                     "score": float(element["score"]), "rank": float(element["rank"]),
+                     "n_units": float(element["n_units"])})
     return pd.DataFrame(rows, columns=[schema.EDITION, "harmonised", "data_year", "raw_value", "score", "rank",
                                        "n_units"])
 
