@@ -15,7 +15,9 @@ from piilib.analysis.peers import (
     choose_transform,
     covariates_wide,
     fit_peer_model,
+    formula_covariates,
     nearest_peers,
+    peer_frame,
     peer_groups,
 )
 
@@ -276,3 +278,107 @@ def test_peer_interval_coverage_under_heteroskedasticity():
     assert 0.72 <= coverage[("fitted", "low")] <= 0.88
     assert 0.72 <= coverage[("fitted", "high")] <= 0.88
     assert coverage[("none", "low")] > 0.9 and coverage[("none", "high")] < 0.72
+
+
+# ------------------------------------------------------------------ formulas (folded in from the
+# chapter's former formula fit, analysis/peer_formula.py: one peer model for the book and the targets)
+
+FORMULA = "value ~ np.log(grdp_per_capita) + np.log(population) + urbanisation"
+
+
+def formula_provinces(n=40, seed=7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "grdp_per_capita": rng.uniform(40, 200, n),
+            "population": rng.uniform(3e5, 8e6, n),
+            "urbanisation": rng.uniform(15, 80, n),
+        },
+        index=pd.Index([f"p{i:02d}" for i in range(n)], name="unit"),
+    )
+    value = (2.0 + 1.5 * np.log(frame["grdp_per_capita"]) - 0.4 * np.log(frame["population"])
+             + 0.03 * frame["urbanisation"] + rng.normal(0, 0.3, n))
+    frame.insert(0, "value", value)
+    return frame
+
+
+def test_formula_fit_equals_statsmodels_ols_on_the_evaluated_terms():
+    frame = formula_provinces()
+    fitted = fit_peer_model(frame["value"], frame.drop(columns="value"), formula=FORMULA, transform="none",
+                            variance_model="none")
+    exog = sm.add_constant(np.column_stack([np.log(frame["grdp_per_capita"]), np.log(frame["population"]),
+                                            frame["urbanisation"]]))
+    direct = sm.OLS(frame["value"].to_numpy(), exog).fit(cov_type="HC3")
+    assert fitted.r_squared == pytest.approx(direct.rsquared, rel=1e-12)
+    np.testing.assert_allclose(fitted.coefficients["estimate"], direct.params, rtol=1e-10)
+    np.testing.assert_allclose(fitted.coefficients["std_error_hc3"], direct.bse, rtol=1e-10)
+    assert fitted.terms == ["np.log(grdp_per_capita)", "np.log(population)", "urbanisation"]
+    np.testing.assert_allclose(fitted.exog["np.log(population)"], np.log(frame["population"]))
+
+
+def test_benchmark_predicts_the_province_from_the_others_only():
+    frame = formula_provinces()
+    model = fit_peer_model(frame["value"], frame.drop(columns="value"), formula="value ~ urbanisation",
+                           transform="none", variance_model="none")
+    others = frame.drop(index="p03")
+    slope, intercept = np.polyfit(others["urbanisation"], others["value"], 1)
+    benchmark = model.benchmark("p03")
+    assert benchmark.expected == pytest.approx(intercept + slope * frame.at["p03", "urbanisation"])
+    # The province's own value does not move its benchmark.
+    moved = frame.copy()
+    moved.at["p03", "value"] += 100
+    again = fit_peer_model(moved["value"], moved.drop(columns="value"), formula="value ~ urbanisation",
+                           transform="none", variance_model="none").benchmark("p03")
+    assert again.expected == pytest.approx(benchmark.expected)
+    assert again.leverage == pytest.approx(benchmark.leverage)
+
+
+def test_log1p_written_in_the_formula_is_the_transform_and_the_shown_formula_refits():
+    frame = formula_provinces()
+    frame["value"] = np.expm1(0.5 + 0.02 * frame["urbanisation"])  # exact, no noise
+    covariates = frame.drop(columns="value")
+    fitted = fit_peer_model(frame["value"], covariates, formula="np.log1p(value) ~ urbanisation")
+    assert fitted.transform == "log1p"
+    np.testing.assert_allclose(fitted.table["expected"], frame["value"], rtol=1e-6)
+    direct = sm.OLS(np.log1p(frame["value"]), sm.add_constant(frame["urbanisation"])).fit()
+    assert fitted.r_squared == pytest.approx(direct.rsquared)
+    again = fit_peer_model(frame["value"], covariates, formula=fitted.formula)
+    assert again.formula == fitted.formula and again.r_squared == pytest.approx(fitted.r_squared)
+    with pytest.raises(ValueError, match="asks for 'log1p'"):
+        fit_peer_model(frame["value"], covariates, formula="np.log1p(value) ~ urbanisation", transform="none")
+
+
+def test_unsupported_response_is_refused_naming_the_choices():
+    frame = formula_provinces()
+    with pytest.raises(ValueError, match="left-hand side must be 'value'"):
+        fit_peer_model(frame["value"], frame.drop(columns="value"), formula="np.sqrt(value) ~ urbanisation")
+
+
+def test_a_missing_formula_covariate_is_named_with_those_available():
+    frame = formula_provinces()
+    with pytest.raises(ValueError, match="enterprises not in the data; covariates available: grdp_per_capita"):
+        fit_peer_model(frame["value"], frame.drop(columns="value"), formula="value ~ np.log(enterprises) + urbanisation")
+
+
+def test_formula_covariates_in_order_without_functions():
+    assert formula_covariates(FORMULA) == ["grdp_per_capita", "population", "urbanisation"]
+    assert formula_covariates("value ~ C(region) + a:b + I(x ** 2)") == ["region", "a", "b", "x"]
+    with pytest.raises(ValueError, match="has no '~'"):
+        formula_covariates("value + urbanisation")
+
+
+def test_peer_frame_from_tidy_covariates():
+    covariates = pd.DataFrame({
+        "year": [2023, 2023, 2023, 2023, 2022],
+        "unit": ["a", "a", "b", "b", "a"],
+        "covariate": ["population", "urbanisation", "population", "urbanisation", "population"],
+        "value": [10.0, 0.5, 20.0, 0.7, 9.0],
+    })
+    frame = peer_frame(pd.Series({"a": 1.0, "c": 3.0}), covariates, year=2023)
+    assert list(frame.columns) == ["value", "population", "urbanisation"]
+    assert frame.at["a", "population"] == 10.0 and frame.at["b", "urbanisation"] == 0.7
+    assert np.isnan(frame.at["b", "value"]) and np.isnan(frame.at["c", "population"])
+    with pytest.raises(ValueError, match="no covariates for data year 2030"):
+        peer_frame(pd.Series({"a": 1.0}), covariates, year=2030)
+    with pytest.raises(ValueError, match="more than one value"):
+        peer_frame(pd.Series({"a": 1.0}), covariates)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from piilib.analysis.trend import LINEAR, LOG_LINEAR
+from piilib.analysis.trend import GROWTH_PERCENT, GROWTH_POINTS, LINEAR, LOG_LINEAR
 from piilib.report import phrases
 
 
@@ -20,20 +20,73 @@ def test_values_keep_two_significant_digits():
 
 
 @pytest.mark.parametrize(
-    ("slope", "kind", "unit", "expected"),
+    ("growth", "growth_unit", "unit", "expected"),
     [
-        (7.06, LOG_LINEAR, "đơn/xã", "tăng 7,1% mỗi năm"),
+        (7.06, GROWTH_PERCENT, "đơn/xã", "tăng 7,1%/năm"),
         # Relative growth of a percentage says it is not percentage points.
-        (-2.0, LOG_LINEAR, "%", "giảm 2,0% mỗi năm (tốc độ tương đối, không phải điểm phần trăm)"),
-        # A linear trend of a percentage moves in percentage points, not per cent.
-        (-0.35, LINEAR, "%", "giảm 0,35 điểm phần trăm mỗi năm"),
-        (0.000097, LINEAR, "đơn/xã", "tăng 0,000097 đơn/xã mỗi năm"),
-        (0.001, LOG_LINEAR, "%", "gần như không đổi"),
-        (float("nan"), LINEAR, "%", "–"),
+        (-2.0, GROWTH_PERCENT, "%", "giảm 2,0%/năm (tốc độ tương đối, không phải điểm phần trăm)"),
+        # A linear trend of a share moves in percentage points, never "%".
+        (-0.35, GROWTH_POINTS, "%", "giảm 0,35 điểm phần trăm/năm"),
+        (0.000097, GROWTH_POINTS, "đơn/xã", "tăng 0,000097 đơn/xã mỗi năm"),
+        (2.0, GROWTH_POINTS, "điểm", "tăng 2,00 điểm/năm"),
+        (2.0, GROWTH_POINTS, "", "tăng 2,00 đơn vị/năm"),
+        (0.001, GROWTH_PERCENT, "%", "gần như không đổi"),
+        (float("nan"), GROWTH_POINTS, "%", "–"),
     ],
 )
-def test_trend_phrase(slope, kind, unit, expected):
-    assert phrases.trend_phrase(slope, kind, unit) == expected
+def test_growth_phrase_in_the_fits_unit(growth, growth_unit, unit, expected):
+    assert phrases.growth_phrase(growth, growth_unit, unit) == expected
+
+
+def test_trend_phrase_reads_the_kind():
+    assert phrases.trend_phrase(-0.35, LINEAR, "%") == "giảm 0,35 điểm phần trăm/năm"
+    assert phrases.trend_phrase(7.06, LOG_LINEAR, "%").startswith("tăng 7,1%/năm (tốc độ tương đối")
+
+
+def test_not_enough_evidence_is_said():
+    assert phrases.not_enough_evidence_phrase(2) == "chưa đủ căn cứ để dự báo (cần ít nhất 3 năm số liệu, hiện có 2)"
+    assert phrases.not_enough_evidence_phrase(4, constant=True).startswith("chưa đủ căn cứ để dự báo: 4 năm")
+    assert phrases.forecast_phrase(0.005049, 0.003713, 0.006384, 0.8, "đơn/xã") == \
+        "0,0050 đơn/xã (khoảng dự báo 80%: 0,0037 đến 0,0064)"
+    assert phrases.forecast_phrase(None, 1, 2, 0.8, "%") == "–"
+
+
+@pytest.mark.parametrize(("p", "expected"), [(0.7979, "80%"), (0.06035, "6%"), (0.004, "dưới 1%"),
+                                             (0.9999, "trên 99%"), (float("nan"), "–")])
+def test_probability_phrase(p, expected):
+    assert phrases.probability_phrase(p) == expected
+
+
+def test_ranks_on_their_map():
+    assert phrases.map_phrase(34, 6) == "trên 34 tỉnh, thành phố; vùng 6 tỉnh, thành phố"
+    assert phrases.rank_pair(29, 5) == "29 (vùng 5)"
+    assert phrases.rank_pair(29, float("nan")) == "29"
+    assert phrases.pii_rank_effect_phrase(14, 14, 34) == "không làm thay đổi thứ hạng PII (vẫn thứ 14/34)"
+    assert phrases.pii_rank_effect_phrase(14, 13, 34) == "đưa thứ hạng PII từ thứ 14 lên thứ 13/34"
+    assert phrases.pii_rank_effect_phrase(7, 9, 63) == "đưa thứ hạng PII từ thứ 7 xuống thứ 9/63"
+    assert phrases.rank_effect_phrase(29, 28, 34, "của chỉ số") == "đưa thứ hạng của chỉ số từ thứ 29 lên thứ 28/34"
+
+
+def test_evidence_phrase_names_the_model_and_its_out_of_sample_error():
+    assert phrases.evidence_phrase("trend", 0.001592, 0.006744, "đơn/xã") == (
+        "xu hướng của chính địa phương (sai số dự báo ngoài mẫu 0,0016 đơn/xã, so với 0,0067 đơn/xã "
+        "của mô hình so sánh)")
+    assert phrases.evidence_phrase("peer", 1.5, float("nan"), "%") == (
+        "mô hình so sánh theo đặc điểm cơ cấu (sai số dự báo ngoài mẫu 1,50%)")
+    assert phrases.evidence_phrase(None, float("nan"), float("nan"), "%").startswith("chưa đủ căn cứ")
+
+
+def test_peer_conclusion_draws_none_when_the_structure_explains_little():
+    weak = phrases.peer_conclusion_phrase(3.0, 5.0, 4.0, 6.0, 1, explains_little=True)
+    assert "không cho phép kết luận" in weak and "kém hơn" not in weak
+    strong = phrases.peer_conclusion_phrase(3.0, 5.0, 4.0, 6.0, 1, explains_little=False)
+    assert strong == "thấp hơn 2,00 (kém hơn) so với mức dự kiến, thấp hơn khoảng dự báo (kém hơn)"
+
+
+def test_influence_flags_follow_the_usual_cutoffs():
+    # n = 60, p = 4: leverage flag above 2p/n = 0.133, Cook's above 4/n = 0.067.
+    assert phrases.influence_phrase(0.13, 0.06, 60, 4) == "đòn bẩy 0,13, khoảng cách Cook 0,06"
+    assert phrases.influence_phrase(0.14, 0.07, 60, 4) == "đòn bẩy 0,14 (cao), khoảng cách Cook 0,07 (cao)"
 
 
 def test_gap_phrases():

@@ -79,3 +79,22 @@ def test_formula_terms_in_words():
     assert term_label("urbanisation") == "tỷ lệ đô thị hóa"
     assert term_label("np.log1p(enterprises)") == "log(1 + số doanh nghiệp)"
     assert term_label("other") == "other"
+
+
+def test_chapter_targets_use_the_pages_peer_formula(chapter):
+    from piilib.analysis.targets import DEFAULT_PEER_FORMULA
+    from piilib.report.indicator import chapter_targets
+
+    assert chapter.peer_formula == DEFAULT_PEER_FORMULA
+    assert chapter_targets(chapter, DEFAULT_PEER_FORMULA) is chapter.targets  # the shared table, not recomputed
+    other = chapter_targets(chapter, "value ~ np.log(population)")
+    assert other["peer_formula"].str.endswith("~ np.log(population)").all()
+    assert not chapter.targets["peer_formula"].str.endswith("~ np.log(population)").any()
+    # The peer evidence changes; the thresholds (the others' values) do not.
+    assert other["peer_r_squared"].iloc[0] != pytest.approx(chapter.targets["peer_r_squared"].iloc[0])
+    assert other["peer_expected"].iloc[0] != pytest.approx(chapter.targets["peer_expected"].iloc[0])
+    keys = ["threshold", "basis"]
+    merged = chapter.targets.merge(other, on=keys, suffixes=("", "_other"))
+    assert (merged["threshold_value"].fillna(-1) == merged["threshold_value_other"].fillna(-1)).all()
+    low, high = chapter.bounds
+    assert low <= chapter.own["raw_value"] <= high

@@ -67,7 +67,7 @@ from piilib.analysis.trend import (
     best_value,
     inverse_transform,
 )
-from piilib.schema import COVARIATE, UNIT, VALUE
+from piilib.schema import COVARIATE, UNIT, VALUE, YEAR
 
 SKEW_THRESHOLD = 1.0
 EXPLAINS_LITTLE = 0.2
@@ -76,6 +76,8 @@ CENTRALLY_RUN = "centrally_run"
 NEAREST = "nearest"
 
 RESPONSE = "value"
+# A left-hand side that names the transform itself (as the fitted model's `formula` shows it).
+TRANSFORMED_RESPONSES = {f"np.log1p({RESPONSE})": LOG1P, f"log1p({RESPONSE})": LOG1P}
 VARIANCE_FITTED = "fitted"  # Harvey's model on the first fit's level
 VARIANCE_NONE = "none"
 VARIANCE_MODELS = (VARIANCE_FITTED, VARIANCE_NONE)
@@ -128,6 +130,34 @@ def _values_by_unit(values) -> pd.Series:
             raise ValueError("indicator frame lists a unit more than once; pass one indicator and one edition")
         return pd.Series(values[VALUE].to_numpy(dtype=float), index=values[UNIT].to_numpy(), name=VALUE)
     return values.astype(float)
+
+
+def peer_frame(values: pd.Series, covariates: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """One row per province: `value` (the indicator) and one column per covariate, e.g. for
+    a chapter to show and to pass to `fit_peer_model` (values = frame.value, covariates = the
+    other columns).
+
+    values: the indicator's raw values, a Series indexed by unit. covariates: tidy rows
+    (year, unit, covariate, value); with `year`, only that data year's rows are used.
+    Provinces without a value or a covariate keep their row (with NaN).
+    """
+    missing = [column for column in (UNIT, COVARIATE, VALUE) if column not in covariates.columns]
+    if missing:
+        raise ValueError(f"covariates need columns {UNIT!r}, {COVARIATE!r} and {VALUE!r}; missing {missing}")
+    rows = covariates
+    if year is not None and YEAR in rows.columns:
+        rows = rows[rows[YEAR].astype(int) == int(year)]
+        if rows.empty:
+            found = sorted(covariates[YEAR].dropna().astype(int).unique().tolist())
+            raise ValueError(f"no covariates for data year {year}; years present: {found}")
+    wide = covariates_wide(rows[[UNIT, COVARIATE, VALUE]])
+    if VALUE in wide.columns:
+        raise ValueError(f"a covariate is named {VALUE!r}, the name of the indicator's column")
+    units = wide.index.union(pd.Index(values.index))
+    frame = wide.reindex(units)
+    frame.insert(0, VALUE, pd.Series(values, dtype=float).reindex(units))
+    frame.index.name = UNIT
+    return frame
 
 
 def choose_transform(values: Iterable[float]) -> str:
@@ -317,6 +347,16 @@ class PeerModel:
     _fit: _Fit = field(repr=False, default=None)
     _response: pd.Series = field(repr=False, default=None)  # model scale, units in the fit
 
+    @property
+    def terms(self) -> list[str]:
+        """The covariate terms of the design (the constant excluded), in formula order, as
+        `coefficients` and `exog` name them."""
+        return [name for name in self.exog.columns if name != "Intercept"]
+
+    def summary(self):
+        """statsmodels' summary of the final (weighted) fit."""
+        return self.results.summary(xname=list(self.coefficients.index))
+
     def predictive(self, units: Iterable[str] | None = None) -> Predictive:
         """Predictive distribution of the indicator for the given units (default: all), from
         the full fit (in-sample for the units in it)."""
@@ -373,10 +413,17 @@ def fit_peer_model(
     values = _values_by_unit(values)
     wide = covariates_wide(covariates)
     formula = default_formula(wide.columns) if formula is None else str(formula)
-    left = formula.split("~", 1)[0].strip() if "~" in formula else ""
-    if left != RESPONSE:
+    left = formula.split("~", 1)[0].replace(" ", "") if "~" in formula else ""
+    if left in TRANSFORMED_RESPONSES:
+        # The transform written in the formula (e.g. the `formula` a fitted model shows).
+        if transform not in ("auto", TRANSFORMED_RESPONSES[left]):
+            raise ValueError(f"peer formula {formula!r} asks for {TRANSFORMED_RESPONSES[left]!r} but "
+                             f"transform={transform!r}")
+        transform = TRANSFORMED_RESPONSES[left]
+        formula = f"{RESPONSE} ~ {_right_hand_side(formula)}"
+    elif left != RESPONSE:
         raise ValueError(f"peer formula {formula!r}: the left-hand side must be {RESPONSE!r} (the transform is "
-                         f"chosen by `transform`); found {left!r}")
+                         f"chosen by `transform`) or one of {sorted(TRANSFORMED_RESPONSES)}; found {left!r}")
     unknown = sorted(set(values.index) - set(wide.index))
     if unknown:
         raise ValueError(f"indicator values for unit(s) {unknown} have no row in the covariates")

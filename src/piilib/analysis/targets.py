@@ -97,7 +97,6 @@ from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, PeerBenchmark, covaria
 from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map
 from piilib.analysis.trend import (
     DEFAULT_COVERAGE,
-    IDENTITY,
     INSUFFICIENT,
     LOG,
     LOG1P,

@@ -10,11 +10,15 @@ the indicator's definition and direction (framework), what the plan says about i
 group, solutions, footnotes), the province on the edition's map, this indicator's values,
 scores and ranks for every province now and the province's over the editions, the annual
 history of every province (harmonised onto the edition's map after the merger), the
-structural covariates of the data year, and the targets table (`piilib.analysis.targets`).
+structural covariates of the data year, and the targets table (`piilib.analysis.targets`,
+computed with the default peer formula). `chapter_targets(chapter, peer_formula)` gives the
+targets with the chapter's own peer formula (recomputed only when it differs), so that the
+page's peer model (`piilib.analysis.peers.fit_peer_model`) is the one its targets rest on.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +26,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis import targets as targets_module
-from piilib.analysis.peer_formula import peer_frame
+from piilib.analysis.peers import peer_frame
 from piilib.bundle import load_bundle
 from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
@@ -34,11 +38,13 @@ from piilib.units import era
 
 # How the targets table's rules and evidence models read in the chapter (short labels).
 RULE_LABELS = {
-    targets_module.RULE_WITHIN: "ngưỡng cao nhất nằm trong khoảng dự báo 80% của mô hình có căn cứ chặt hơn",
-    targets_module.RULE_CEILING: "chưa ngưỡng nào nằm trong khoảng dự báo; lấy mức tốt nhất mà khoảng dự báo 80% cho phép",
+    targets_module.RULE_WITHIN: "mức tham vọng nhất mà khoảng dự báo 80% của căn cứ tốt hơn vẫn cho phép",
+    targets_module.RULE_CEILING: "chưa ngưỡng nào nằm trong khoảng dự báo 80% của căn cứ; lấy mức tốt nhất "
+                                 "mà khoảng dự báo cho phép",
+    targets_module.RULE_EVIDENCE_MAINTAIN: "căn cứ hiện có chưa cho phép đặt mức cao hơn giữ vững",
+    targets_module.RULE_NO_EVIDENCE: "chưa đủ căn cứ dự báo; giữ vững",
+    targets_module.RULE_MAINTAIN: "mọi ngưỡng đã đạt hoặc sẽ đạt theo xu hướng; giữ vững",
     targets_module.RULE_BEYOND: "chưa ngưỡng nào nằm trong khoảng dự báo; lấy bước nhỏ nhất (vượt quá căn cứ hiện có)",
-    targets_module.RULE_NO_EVIDENCE: "chưa có căn cứ dự báo; lấy bước nhỏ nhất",
-    targets_module.RULE_MAINTAIN: "đã đạt mọi ngưỡng; giữ vững giá trị hiện tại",
 }
 EVIDENCE_LABELS = {targets_module.TREND: "xu hướng của chính địa phương",
                    targets_module.PEER: "mô hình so sánh theo đặc điểm cơ cấu"}
@@ -119,6 +125,8 @@ class IndicatorChapter:
     peer_data: pd.DataFrame | None
     targets: pd.DataFrame
     data_note: str
+    peer_formula: str = targets_module.DEFAULT_PEER_FORMULA  # the peer model `targets` were computed with
+    bundle: object = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def data_year(self) -> int:
@@ -141,6 +149,26 @@ class IndicatorChapter:
     def recommended(self) -> pd.Series:
         """The recommended target's row of `targets`."""
         return targets_module.recommended_targets(self.targets).iloc[0]
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Where the indicator's values must lie (the targets' `lower_bound`, `upper_bound`)."""
+        row = self.targets.iloc[0]
+        return float(row["lower_bound"]), float(row["upper_bound"])
+
+
+def chapter_targets(chapter: IndicatorChapter, peer_formula: str | None = None) -> pd.DataFrame:
+    """The indicator's targets with the peer model `peer_formula` (default: the one the
+    chapter's targets were computed with): the chapter's table when the formula is that one,
+    else recomputed (`bundle_targets`) so that the page's peer model is the targets' too."""
+    if peer_formula is None or str(peer_formula) == chapter.peer_formula:
+        return chapter.targets
+    if chapter.bundle is None:
+        raise ValueError("the chapter was loaded without its data bundle; cannot recompute its targets")
+    plan = load_plan()
+    one_indicator = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == chapter.code])
+    return targets_module.bundle_targets(chapter.bundle, chapter.edition, chapter.province, plan=one_indicator,
+                                         top=targets_module.DEFAULT_TOP, peer_formula=str(peer_formula))
 
 
 def load_indicator(edition, province: str, data_path, indicator: str) -> IndicatorChapter:
@@ -193,14 +221,19 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         over_time=indicator_over_time(bundle, edition, province, code),
         history=bundle.history_on_map(edition, code)[[schema.YEAR, schema.UNIT, schema.VALUE, "harmonised"]],
         peer_data=peer_data,
+        # Computed once per build for every plan indicator (piilib.report.shared), with the
+        # default peer formula; `chapter_targets` recomputes for a notebook's own formula.
         targets=plan_targets(bundle, edition, province, code),
         data_note=data_note(bundle, edition),
+        peer_formula=targets_module.DEFAULT_PEER_FORMULA,
+        bundle=bundle,
     )
 
 
 def indicator_over_time(bundle, edition: int, province: str, code: str) -> pd.DataFrame:
     """The province's value, score and rank of one indicator in each edition up to `edition`,
-    every edition computed on `edition`'s map (earlier editions harmonised after the merger)."""
+    every edition computed on `edition`'s map (earlier editions harmonised after the merger);
+    rank and n_units are NaN where an earlier edition cannot be ranked on this map."""
     rows = []
     for other in bundle.editions(edition):
         computed = edition_result(bundle, other, edition)
@@ -210,8 +243,10 @@ def indicator_over_time(bundle, edition: int, province: str, code: str) -> pd.Da
         element = element.iloc[0]
         rows.append({schema.EDITION: other, "harmonised": bool(computed.harmonised),
                      "data_year": schema.data_year(other), "raw_value": float(element["raw_value"]),
-                     "score": float(element["score"]), "rank": int(element["rank"]),
-                     "n_units": int(element["n_units"])})
+                     # An earlier edition that cannot be carried onto this map (an indicator
+                     # without a merge rule) has no score or rank here: NaN, shown as "–".
+                     "score": float(element["score"]), "rank": float(element["rank"]),
+                     "n_units": float(element["n_units"])})
     return pd.DataFrame(rows, columns=[schema.EDITION, "harmonised", "data_year", "raw_value", "score", "rank",
                                        "n_units"])
 
