@@ -228,7 +228,8 @@ def goal_table(bundle: DataBundle, edition, province: str, ranks_by_edition: pd.
             row.update(kind=NOT_WORSE, rank=rank, of=n_units, base_edition=base)
             if base != edition and base in ranks_by_edition.index:
                 row.update(base_rank=int(ranks_by_edition[base]), reached=rank <= int(ranks_by_edition[base]))
-            if outlook is not None:
+            # The reference edition must be in the data (or be this one) to be ranked on the next map.
+            if outlook is not None and (base == edition or base in bundle.editions(edition)):
                 reference = reference_rank_on_next_map(bundle, edition, base, outlook)
                 row.update(next_reference_rank=reference, next_of=outlook.n_units)
                 probabilities = goal_probabilities(outlook, reference)
