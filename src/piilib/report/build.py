@@ -26,9 +26,10 @@ from tqdm import tqdm
 
 import piilib
 from piilib import schema, units
-from piilib.bundle import DEMO_DIR, load_bundle
+from piilib.bundle import DEMO_DIR, load_bundle, official_files
 from piilib.report import book, chapters, data, execute, shared
 from piilib.report.markup import escape_markdown
+from piilib.report.notice import notice_for
 
 # The project's own files are found from the package (like piilib.units finds data/units);
 # the published report and the cache go where the user runs the command.
@@ -98,7 +99,7 @@ class BuildResult:
     out_dir: Path
     html_index: Path
     pdf: Path | None
-    notice: bool
+    notice: str | None  # the notice shown on every page (None: all data official)
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -107,7 +108,7 @@ class BuildResult:
 
     def summary(self) -> str:
         pdf = str(self.pdf) if self.pdf else "not built (--no-pdf)"
-        data_kind = "illustrative data, notice shown" if self.notice else "no illustrative data"
+        data_kind = f"notice on every page: {self.notice}" if self.notice else "all data official, no notice"
         return (
             f"Report published: HTML {self.html_index} | PDF {pdf} | "
             f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
@@ -136,11 +137,15 @@ def library_inputs() -> list[Path]:
     return code + ([bundled] if bundled.is_dir() else [])
 
 
-def plan_indicators() -> list[tuple[str, str]]:
-    """(code, name) of the plan's indicators, in the plan's order (weak ones first)."""
+def plan_indicators(province: str = DEFAULT_PROVINCE) -> list[tuple[str, str]]:
+    """(code, name) of the province's plan indicators, in the plan's order (weak ones first);
+    empty for a province without a plan (its book has no indicator chapters)."""
     from piilib.plan import load_plan
 
-    indicators = load_plan().indicators
+    plan = load_plan(province=province)
+    if plan is None:
+        return []
+    indicators = plan.indicators
     return list(zip(indicators["code"].astype(str), indicators["name_vi"].astype(str)))
 
 
@@ -178,16 +183,17 @@ def build_report(options: BuildOptions) -> BuildResult:
     if problems:
         raise DataProblems(problems)
     # The notice follows what the chapters use: values, history and covariates of the edition.
-    show_notice = load_bundle(data_path, options.edition).uses_illustrative(options.edition)
-    indicators = plan_indicators() if options.indicators is None else options.indicators
+    show_notice = notice_for(load_bundle(data_path, options.edition), options.edition)
+    indicators = plan_indicators(options.province) if options.indicators is None else options.indicators
     contents, warnings = chapters.read_book(
         Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
     )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     library = library_inputs() if options.library is None else options.library
+    # The official folder (piilib.bundle.official_files) is data too, wherever it is.
     inputs = data.fingerprint_paths(
-        [data_path, *map(Path, library), *map(Path, options.extra_inputs)]
+        [data_path, *official_files(), *map(Path, library), *map(Path, options.extra_inputs)]
     )
     common = chapters.common_parameters(options.edition, options.province, data_path)
     runs = chapter_runs(contents.chapters, common, inputs)

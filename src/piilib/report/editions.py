@@ -15,7 +15,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.levers import top_code
-from piilib.bundle import COVARIATES_KIND, HISTORY_KIND, VALUES_KIND, DataBundle, load_bundle
+from piilib.bundle import COVARIATES_KIND, EARLIER_KIND, HISTORY_KIND, VALUES_KIND, DataBundle, load_bundle
 from piilib.framework import load_framework
 from piilib.paths import repo_path
 from piilib.pii import compute_pii, scores_table, to_idata
@@ -25,6 +25,7 @@ from piilib.units import era, load_units
 
 PART_LABELS = {
     VALUES_KIND: "giá trị các chỉ số",
+    EARLIER_KIND: "giá trị các kỳ trước",
     HISTORY_KIND: "chuỗi số liệu theo năm",
     COVARIATES_KIND: "biến cơ cấu",
 }
@@ -108,8 +109,7 @@ def map_label(edition: int) -> str:
 
 def data_note(bundle: DataBundle, edition: int) -> str:
     """The notice sentence of a chapter: which data are illustrative (empty when none)."""
-    parts = bundle.parts(edition)
-    illustrative = [part for part, provenances in parts.items() if schema.ILLUSTRATIVE in provenances]
+    illustrative = bundle.illustrative_parts(edition)
     if not illustrative:
         return ""
     if VALUES_KIND in illustrative:
@@ -145,5 +145,8 @@ def sub_index_codes(scores: pd.DataFrame) -> list[str]:
 def region_rank(scores: pd.DataFrame, province: str, code: str, region: str) -> tuple[int, int]:
     """(rank of the province within `region` on element `code`, number of units in the region)."""
     rows = scores[(scores["element"] == code) & (scores["region"] == region)]
+    if not (rows[schema.UNIT] == province).any():
+        raise ValueError(f"province {province!r} is not in region {region!r}; a region goal applies only to "
+                         "the provinces of that region (is the plan another province's?)")
     better = (rows["score"] > float(rows.loc[rows[schema.UNIT] == province, "score"].iloc[0])).sum()
     return int(better) + 1, len(rows)
