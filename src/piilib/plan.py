@@ -238,3 +238,18 @@ def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
     if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
         problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
     return problems
+
+
+def empty_plan() -> Plan:
+    """A plan with no goals, indicators, agencies or solutions (the frames keep their
+    columns): what the report's plan sections show for a province without a plan."""
+    return Plan(
+        document={},
+        goals=_goal_frame([]),
+        groups=pd.DataFrame(columns=["key", "section", "label_vi"]),
+        agencies=pd.DataFrame(columns=["key", "name_vi", "name_en", "variants_vi"]),
+        indicators=_indicator_frame([], 0),
+        solutions=_solution_frame([], []),
+        footnotes=pd.DataFrame(columns=["number", "indicator", "text_vi"]),
+        deadline=None,
+    )

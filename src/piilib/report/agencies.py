@@ -26,9 +26,11 @@ def recommended_targets(bundle: DataBundle, edition, province: str) -> pd.DataFr
     return targets_module.recommended_targets(plan_targets(bundle, edition, province))
 
 
-def lead_agencies() -> list[str]:
-    """Keys of the agencies that lead at least one plan indicator, in the plan's order."""
-    return list(dict.fromkeys(load_plan().indicators["lead_agency_key"]))
+def lead_agencies(province: str | None = None) -> list[str]:
+    """Keys of the agencies that lead at least one plan indicator, in the plan's order (the
+    province's plan when given: empty without one)."""
+    plan = load_plan() if province is None else load_plan(province=province)
+    return [] if plan is None else list(dict.fromkeys(plan.indicators["lead_agency_key"]))
 
 
 def agency_name(key: str) -> str:

@@ -46,7 +46,11 @@ def plan_targets(bundle: DataBundle, edition, province: str, code: str | None = 
 
 @functools.lru_cache(maxsize=4)
 def _cached_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
-    plan = load_plan()
+    plan = load_plan(province=province)
+    if plan is None:  # a province without a plan: no rows (the columns of one indicator's table)
+        default = load_plan()
+        one = dataclasses.replace(default, indicators=default.indicators.head(1))
+        return targets_module.bundle_targets(bundle, edition, province, plan=one, top=TOP, coverage=COVERAGE).iloc[0:0]
     if code is not None:
         plan = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == code])
     return targets_module.bundle_targets(bundle, edition, province, plan=plan, top=TOP, coverage=COVERAGE)
@@ -74,8 +78,8 @@ def province_outlook(bundle: DataBundle, edition, province: str):
 def _cached_outlook(bundle: DataBundle, edition: int, province: str):
     from piilib.analysis.outlook import bundle_outlook, recommended_target_values
 
-    if bundle.history_on_map(edition).empty:
-        return None
+    if bundle.history_on_map(edition).empty or load_plan(province=province) is None:
+        return None  # the outlook judges the plan's goals: none without a plan
     table = plan_targets(bundle, edition, province)
     return bundle_outlook(bundle, edition, province, draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED,
                           targets=recommended_target_values(table), top=national_goal_rank())
@@ -115,7 +119,10 @@ def goal_table(bundle: DataBundle, edition, province: str, ranks_by_edition: pd.
     without an outlook).
     """
     edition = int(edition)
-    plan = load_plan()
+    plan = load_plan(province=province)
+    if plan is None:  # a province without a plan has no goals
+        return pd.DataFrame(columns=["goal", "kind", "rank", "of", "base_edition", "base_rank", "reached",
+                                     "p_trend", "p_targets"])
     current = edition_result(bundle, edition)
     index_row = element(current.scores, province, current.index_code)
     rank, n_units = int(index_row["rank"]), int(index_row["n_units"])
