@@ -58,11 +58,14 @@ def deadline_date(edition) -> datetime.date | None:
     return None if deadline is None else deadline.date_for(int(edition) + 1)
 
 
-def write_agency_workbook(bundle: DataBundle, edition, province: str, directory: str | Path) -> Path:
+def write_agency_workbook(bundle: DataBundle, edition, province: str, directory: str | Path) -> Path | None:
     """The agencies' workbook (every threshold of every plan indicator, a sheet per lead
-    agency) written into `directory` as WORKBOOK_NAME; returns its path."""
+    agency) written into `directory` as WORKBOOK_NAME; returns its path (None, nothing
+    written, for a province without a plan)."""
     from piilib.analysis.workbook import write_workbook
 
+    if load_plan(province=province) is None:
+        return None
     path = Path(directory) / WORKBOOK_NAME.format(edition=int(edition), province=province)
     path.parent.mkdir(parents=True, exist_ok=True)
     return write_workbook(plan_targets(bundle, edition, province), path)
