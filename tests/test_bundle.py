@@ -18,12 +18,13 @@ from piilib.analysis.trend import project_all
 from piilib.bundle import (
     COVARIATES_KIND,
     DEMO_DIR,
+    EARLIER_KIND,
     HISTORY_KIND,
     MAP,
     OFFICIAL_FILE,
     OTHER_KIND,
     TIDY_FILE,
-    EARLIER_KIND, VALUES_KIND,
+    VALUES_KIND,
     load_bundle,
 )
 from piilib.cli import EXIT_BAD_INPUT, main

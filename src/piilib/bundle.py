@@ -71,8 +71,10 @@ DEMO_DIR = DATA_DIR / "demo"
 DATA_HELP = (
     "the data: a directory laid out like data/demo (values.csv; history.csv and covariates*.csv "
     "for trends and peers), or an official values file (CSV or .xlsx, e.g. filled in from "
-    "`pii template`), whose trends and peers then use the illustrative history and covariates of "
-    "data/demo (default: the bundled illustrative dataset, data/demo)"
+    "`pii template`), added to the editions already held (data/demo and the official folder) and "
+    "whose trends and peers use the illustrative history and covariates of data/demo (default: the "
+    "bundled illustrative dataset, data/demo, with the official files of data/official/ or "
+    "$PII_OFFICIAL_DIR on top)"
 )
 
 COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
