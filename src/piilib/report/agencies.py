@@ -64,8 +64,9 @@ def write_agency_workbook(bundle: DataBundle, edition, province: str, directory:
     written, for a province without a plan)."""
     from piilib.analysis.workbook import write_workbook
 
-    if load_plan(province=province) is None:
+    plan = load_plan(province=province)
+    if plan is None:
         return None
     path = Path(directory) / WORKBOOK_NAME.format(edition=int(edition), province=province)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_workbook(plan_targets(bundle, edition, province), path)
+    return write_workbook(plan_targets(bundle, edition, province), path, plan)
