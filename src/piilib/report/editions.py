@@ -19,7 +19,7 @@ from piilib.bundle import COVARIATES_KIND, EARLIER_KIND, HISTORY_KIND, VALUES_KI
 from piilib.framework import load_framework
 from piilib.paths import repo_path
 from piilib.pii import compute_pii, scores_table, to_idata
-from piilib.report.notice import NOTICE_TEXT
+from piilib.report.notice import NOTICE_TEXT, notice_text
 from piilib.report.text import join_phrases
 from piilib.units import era, load_units
 
@@ -114,10 +114,10 @@ def data_note(bundle: DataBundle, edition: int) -> str:
         return ""
     if VALUES_KIND in illustrative:
         return ILLUSTRATIVE_SENTENCE
-    return (f"**{NOTICE_TEXT}.** Giá trị các chỉ số của kỳ PII {edition} không phải số liệu minh họa, nhưng "
-            f"{join_phrases(PART_LABELS[p] for p in illustrative)} là số liệu minh họa đi kèm phần mềm; "
-            "xu hướng, dự báo, mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên chúng chỉ dùng "
-            "để trình bày phương pháp, không trích dẫn như kết quả.")
+    # The same words as the notice on every page (piilib.report.notice), then what follows from them.
+    return (f"**{notice_text(edition, illustrative)}** (số liệu minh họa đi kèm phần mềm). Xu hướng, dự báo, "
+            "mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên phần minh họa chỉ dùng để trình bày "
+            "phương pháp, không trích dẫn như kết quả.")
 
 
 def unit_row(units: pd.DataFrame, province: str) -> pd.Series:
