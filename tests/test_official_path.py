@@ -177,3 +177,11 @@ def test_the_partial_notice_is_on_every_html_and_pdf_page(filled):
     assert text in config["sphinx"]["config"]["latex_elements"]["preamble"]
     without = book.book_config({}, title="T", running_title="R", notice=None, pdf_stem="p", substitutions={})
     assert "announcement" not in without["html"]
+
+
+def test_the_build_accepts_an_edition_that_only_the_official_folder_holds(filled, official_folder):
+    from piilib.report import data
+
+    assert data.validate_data(DEMO_DIR, NEW) != []  # data/demo alone has no 2026
+    shutil.copy2(filled, official_folder / "pii-2026.xlsx")
+    assert data.validate_data(DEMO_DIR, NEW) == []

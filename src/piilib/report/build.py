@@ -287,7 +287,11 @@ def build_report(options: BuildOptions) -> BuildResult:
 
 def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     # The notice follows what the chapters use: values, history and covariates of the edition.
-    show_notice = notice_for(load_bundle(data_path, options.edition), options.edition)
+    try:
+        bundle = load_bundle(data_path, options.edition)
+    except ValueError as error:  # e.g. a file of the official folder that cannot be used
+        raise DataProblems(str(error).splitlines()) from None
+    show_notice = notice_for(bundle, options.edition)
     indicators = plan_indicators(options.province) if options.indicators is None else options.indicators
     contents, warnings = chapters.read_book(
         Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
