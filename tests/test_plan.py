@@ -195,3 +195,8 @@ def test_report_plan_sections_are_empty_without_a_plan():
         overview.plan_indicator_ranks(edition_result(bundle, 2024), "can-tho").columns)
     assert agencies.lead_agencies("ha-noi") == [] and agencies.lead_agencies("can-tho")
     assert goals.province_outlook(bundle, 2024, "ha-noi") is None
+    assert agencies.deadline_date(2024, "ha-noi") is None
+    assert agencies.deadline_date(2024, "can-tho") == agencies.deadline_date(2024) == load_plan().deadline.date_for(2025)
+    key = agencies.lead_agencies("can-tho")[0]
+    assert agencies.agency_name(key, "can-tho") == load_plan().agency_name(key)
+    assert agencies.cooperating_agencies(key, "can-tho") == agencies.cooperating_agencies(key)

@@ -33,13 +33,14 @@ def lead_agencies(province: str | None = None) -> list[str]:
     return [] if plan is None else list(dict.fromkeys(plan.indicators["lead_agency_key"]))
 
 
-def agency_name(key: str) -> str:
-    return load_plan().agency_name(key)
+def agency_name(key: str, province: str | None = None) -> str:
+    return (load_plan() if province is None else load_plan(province=province)).agency_name(key)
 
 
-def cooperating_agencies(key: str) -> list[str]:
-    """Names of the agencies that cooperate on the indicators `key` leads, first mention first."""
-    plan = load_plan()
+def cooperating_agencies(key: str, province: str | None = None) -> list[str]:
+    """Names of the agencies that cooperate on the indicators `key` leads, first mention first
+    (in the province's plan when given)."""
+    plan = load_plan() if province is None else load_plan(province=province)
     return list(dict.fromkeys(plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"]
                               for k in codes))
 
@@ -52,9 +53,11 @@ def increment_text(row: pd.Series) -> str:
     return str(row["increment_text"])
 
 
-def deadline_date(edition) -> datetime.date | None:
-    """The date in the year after `edition` by which agencies send their data (the plan's deadline)."""
-    deadline = load_plan().deadline
+def deadline_date(edition, province: str | None = None) -> datetime.date | None:
+    """The date in the year after `edition` by which agencies send their data (the plan's
+    deadline; the province's plan when given, None without one)."""
+    plan = load_plan() if province is None else load_plan(province=province)
+    deadline = None if plan is None else plan.deadline
     return None if deadline is None else deadline.date_for(int(edition) + 1)
 
 
