@@ -20,7 +20,6 @@ from piilib.framework import load_framework
 from piilib.paths import repo_path
 from piilib.pii import compute_pii, scores_table, to_idata
 from piilib.report.notice import NOTICE_TEXT, notice_text
-from piilib.report.text import join_phrases
 from piilib.units import era, load_units
 
 PART_LABELS = {
