@@ -578,3 +578,28 @@ def test_one_indicator_of_the_shared_targets_is_that_indicator_computed_alone():
         alone = goals._cached_targets(bundle, 2024, "can-tho", code)
         taken = every[every["indicator"] == code].reset_index(drop=True)
         pd.testing.assert_frame_equal(alone, taken, check_exact=True, check_dtype=False)
+
+
+def test_a_chapter_only_with_the_plan_is_left_out_without_one(tmp_path):
+    """A province without a plan: no indicator chapters, no `only_with: plan_indicators` chapter."""
+    write_notebook(tmp_path / "overview.ipynb")
+    write_notebook(tmp_path / "agencies.ipynb")
+    write_notebook(tmp_path / "indicator.ipynb", 'edition = "2024"\nindicator = "1.1.1"')
+    toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nparts:\n  - caption: A\n    chapters:\n      - file: overview\n"
+                              "  - caption: B\n    chapters:\n      - file: indicator\n        repeat: plan_indicators\n"
+                              "      - file: agencies\n        only_with: plan_indicators\n")
+    with_plan, _ = chapters.read_book(toc, {chapters.PLAN_INDICATORS: [("6.2.4", "X")]})
+    assert [c.key for c in with_plan.chapters] == ["overview", "indicator-6-2-4", "agencies"]
+    assert "only_with" not in str(with_plan.toc)
+    without, warnings = chapters.read_book(toc, {chapters.PLAN_INDICATORS: []})
+    assert [c.key for c in without.chapters] == ["overview"] and warnings == []
+    assert [part["caption"] for part in without.toc["parts"]] == ["A"]
+
+
+def test_plan_indicators_follow_the_province_plan():
+    from piilib.plan import load_plan
+    from piilib.report.build import plan_indicators
+
+    plan = load_plan()
+    assert plan_indicators("can-tho") == list(zip(plan.indicators["code"], plan.indicators["name_vi"]))
+    assert plan_indicators("ha-noi") == []

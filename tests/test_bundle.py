@@ -18,6 +18,7 @@ from piilib.analysis.trend import project_all
 from piilib.bundle import (
     COVARIATES_KIND,
     DEMO_DIR,
+    EARLIER_KIND,
     HISTORY_KIND,
     MAP,
     OFFICIAL_FILE,
@@ -116,14 +117,14 @@ def test_an_official_csv_gets_the_illustrative_history_and_says_so(tmp_path):
     bundle = load_bundle(path)
     assert bundle.origin == OFFICIAL_FILE and bundle.supplement == DEMO_DIR
     assert set(bundle.values_of(2024)[schema.PROVENANCE]) == {schema.OFFICIAL}
-    assert bundle.parts(2024) == {VALUES_KIND: {schema.OFFICIAL}, HISTORY_KIND: {schema.ILLUSTRATIVE},
-                                  COVARIATES_KIND: {schema.ILLUSTRATIVE}}
+    # The earlier edition (2023) is kept from data/demo, illustrative, not dropped.
+    assert bundle.parts(2024) == {VALUES_KIND: {schema.OFFICIAL}, EARLIER_KIND: {schema.ILLUSTRATIVE},
+                                  HISTORY_KIND: {schema.ILLUSTRATIVE}, COVARIATES_KIND: {schema.ILLUSTRATIVE}}
     assert bundle.uses_illustrative(2024)
     supplement = bundle.files[bundle.files["supplement"]]
-    assert set(supplement["file"]) == {"data/demo/history.csv", "data/demo/covariates.csv",
+    assert set(supplement["file"]) == {"data/demo/values.csv", "data/demo/history.csv", "data/demo/covariates.csv",
                                        "data/demo/covariates_2025_map.csv"}
-    with pytest.raises(ValueError, match="no values for edition 2023"):
-        bundle.values_of(2023)
+    pd.testing.assert_frame_equal(bundle.values_of(2023), load_bundle(DEMO_DIR).values_of(2023))
 
 
 def test_directory_and_official_file_give_the_same_scores(tmp_path):
@@ -232,8 +233,9 @@ def test_build_accepts_the_workbook_and_shows_the_notice(workbook):
     from piilib.report import data
 
     assert data.validate_data(workbook, NEW_EDITION) == []
-    problems = data.validate_data(workbook, SOURCE_EDITION)
-    assert problems and f"no values for edition {SOURCE_EDITION}" in problems[0]
+    # The earlier edition is still there (from the data the project holds), illustrative.
+    assert data.validate_data(workbook, SOURCE_EDITION) == []
+    assert load_bundle(workbook).parts(SOURCE_EDITION)[VALUES_KIND] == {schema.ILLUSTRATIVE}
 
 
 def test_build_command_resolves_the_province_and_defaults_to_the_demo(monkeypatch, tmp_path):

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -164,3 +165,38 @@ def test_loader_reports_missing_sections_and_unreadable_files(tmp_path):
     path.write_text("goals: [unclosed", encoding="utf-8")
     with pytest.raises(PlanError, match="cannot be read"):
         load_plan(path)
+
+
+def test_the_plan_is_per_province(tmp_path):
+    from piilib.plan import DEFAULT_PLAN, plan_path
+
+    assert plan_path("can-tho") == DEFAULT_PLAN  # by document.city_unit
+    assert load_plan(province="can-tho").document == load_plan().document
+    assert plan_path("ha-noi") is None and load_plan(province="ha-noi") is None
+    # A province's own file: by name, or by the city_unit its document gives.
+    text = DEFAULT_PLAN.read_text(encoding="utf-8").replace("city_unit: can-tho", "city_unit: an-giang")
+    (tmp_path / "an-giang.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "other-name.yaml").write_text(text.replace("city_unit: an-giang", "city_unit: da-nang"),
+                                              encoding="utf-8")
+    assert plan_path("an-giang", tmp_path) == tmp_path / "an-giang.yaml"
+    assert plan_path("da-nang", tmp_path) == tmp_path / "other-name.yaml"
+    assert plan_path("can-tho", tmp_path) is None
+
+
+def test_report_plan_sections_are_empty_without_a_plan():
+    from piilib.bundle import load_bundle
+    from piilib.report import agencies, goals, overview
+    from piilib.report.editions import edition_result
+
+    bundle = load_bundle(None, 2024)
+    assert goals.goal_table(bundle, 2024, "ha-noi", pd.Series(dtype=float)).empty
+    ranks = overview.plan_indicator_ranks(edition_result(bundle, 2024), "ha-noi")
+    assert ranks.empty and list(ranks.columns) == list(
+        overview.plan_indicator_ranks(edition_result(bundle, 2024), "can-tho").columns)
+    assert agencies.lead_agencies("ha-noi") == [] and agencies.lead_agencies("can-tho")
+    assert goals.province_outlook(bundle, 2024, "ha-noi") is None
+    assert agencies.deadline_date(2024, "ha-noi") is None
+    assert agencies.deadline_date(2024, "can-tho") == agencies.deadline_date(2024) == load_plan().deadline.date_for(2025)
+    key = agencies.lead_agencies("can-tho")[0]
+    assert agencies.agency_name(key, "can-tho") == load_plan().agency_name(key)
+    assert agencies.cooperating_agencies(key, "can-tho") == agencies.cooperating_agencies(key)

@@ -11,9 +11,23 @@
 - a CSV file in that long layout, with its own provenance column: values only;
 - any other file: an official values file (CSV or .xlsx, e.g. the workbook of `pii template`
   filled in), read and checked by `piilib.io.read_values` (provenance "official"). Such a file
-  holds no history and no covariates, so those come from data/demo: they are illustrative,
-  their files are listed with `supplement` True, and `uses_illustrative` / `parts` say so,
-  so that the report shows the notice and says which parts are official.
+  holds one edition and no history and no covariates: it is added to the editions the project
+  already holds (below), and history and covariates come from data/demo: they are
+  illustrative, their files are listed with `supplement` True, and `uses_illustrative` /
+  `parts` say so, so that the report shows the notice and says which parts are official.
+
+The official folder. Staff keep the official files of several editions in one folder,
+`data/official/` (git-ignored; `official_dir()`, or the folder named by the environment
+variable PII_OFFICIAL_DIR). Every file in it that `pii validate` accepts (.xlsx or .csv, one
+edition per file; README and hidden or Excel lock files `~$…` are skipped) is read with
+provenance "official". The edition is the one the file states (its edition column or the
+"Kỳ PII" title cell of the template); a file that states none is read as the edition its name
+gives (`pii-2026.xlsx`, any 4-digit year 2000–2099 in the name). When the default data
+(data/demo) or an official file is used, the editions are layered, a later layer replacing an
+edition of an earlier one whole: data/demo < the official folder < the official file of
+--data. So `--data pii-2026.xlsx` keeps 2023–2025 (official where the folder has them,
+illustrative otherwise), each value with its provenance. A --data directory or tidy CSV file
+is a complete data set of its own and is read as it is.
 
 `edition` helps only an official file that does not state its edition (no edition column,
 no "Kỳ PII" title cell): it is then read as that edition.
@@ -57,8 +71,10 @@ DEMO_DIR = DATA_DIR / "demo"
 DATA_HELP = (
     "the data: a directory laid out like data/demo (values.csv; history.csv and covariates*.csv "
     "for trends and peers), or an official values file (CSV or .xlsx, e.g. filled in from "
-    "`pii template`), whose trends and peers then use the illustrative history and covariates of "
-    "data/demo (default: the bundled illustrative dataset, data/demo)"
+    "`pii template`), added to the editions already held (data/demo and the official folder) and "
+    "whose trends and peers use the illustrative history and covariates of data/demo (default: the "
+    "bundled illustrative dataset, data/demo, with the official files of data/official/ or "
+    "$PII_OFFICIAL_DIR on top)"
 )
 
 COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
@@ -76,7 +92,38 @@ TIDY_FILE = "tidy file"
 OFFICIAL_FILE = "official file"
 
 FILES_COLUMNS = ["file", "kind", "rows", *schema.PROVENANCES, "supplement"]
-PARTS = (VALUES_KIND, HISTORY_KIND, COVARIATES_KIND)
+# Parts of what an edition uses (`DataBundle.parts`): its own values, the values of earlier
+# editions (trajectories, over-time tables), history years and covariates.
+EARLIER_KIND = "earlier editions"
+PARTS = (VALUES_KIND, EARLIER_KIND, HISTORY_KIND, COVARIATES_KIND)
+
+OFFICIAL_DIR_ENV = "PII_OFFICIAL_DIR"
+OFFICIAL_SUFFIXES = (".xlsx", ".csv")
+
+
+def official_dir() -> Path:
+    """The folder of official files every command reads: $PII_OFFICIAL_DIR, else data/official."""
+    configured = os.environ.get(OFFICIAL_DIR_ENV)
+    return Path(configured) if configured else DATA_DIR / "official"
+
+
+def official_files(folder: str | Path | None = None) -> list[Path]:
+    """The official values files of the folder (default `official_dir()`), sorted by name:
+    .xlsx and .csv files, not hidden, not Excel lock files. Empty when the folder is absent."""
+    folder = Path(official_dir() if folder is None else folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in OFFICIAL_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def edition_from_name(path: str | Path) -> int | None:
+    """The edition a file name gives (`pii-2026.xlsx` -> 2026; a 4-digit 20xx year), or None."""
+    import re
+
+    found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem)
+    return int(found[-1]) if found else None
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -274,14 +321,16 @@ class DataBundle:
         """The rows a report of `edition` can use, per part: values of it and earlier
         editions, history and covariates up to its data year."""
         year = schema.data_year(edition)
-        used = {VALUES_KIND: self.values[self.values[schema.EDITION].astype(int) <= int(edition)]}
+        editions = self.values[schema.EDITION].astype(int)
+        used = {VALUES_KIND: self.values[editions == int(edition)],
+                EARLIER_KIND: self.values[editions < int(edition)]}
         for part, frame in ((HISTORY_KIND, self.history), (COVARIATES_KIND, self.covariates)):
             used[part] = frame if frame.empty else frame[frame[schema.YEAR].astype(int) <= year]
         return used
 
     def parts(self, edition: int) -> dict[str, set[str]]:
-        """Part (values, history, covariates) -> the provenances of the rows the edition uses
-        (parts with no row left out)."""
+        """Part (`PARTS`: its own values, earlier editions' values, history, covariates) -> the
+        provenances of the rows the edition uses (parts with no row left out)."""
         found = {}
         for part, rows in self._used(edition).items():
             if not rows.empty and schema.PROVENANCE in rows.columns:
@@ -291,6 +340,11 @@ class DataBundle:
     def uses_illustrative(self, edition: int) -> bool:
         """True when any value, history year or covariate the edition uses is illustrative."""
         return any(schema.ILLUSTRATIVE in provenances for provenances in self.parts(edition).values())
+
+    def illustrative_parts(self, edition: int) -> list[str]:
+        """The parts (in `PARTS` order) of what the edition uses that hold illustrative rows."""
+        parts = self.parts(edition)
+        return [part for part in PARTS if schema.ILLUSTRATIVE in parts.get(part, set())]
 
 
 # --------------------------------------------------------------------------- loading
@@ -312,9 +366,12 @@ def _signature(paths: list[Path]) -> tuple:
     return tuple(signature)
 
 
-def load_bundle(data: str | Path | None = None, edition: int | None = None) -> DataBundle:
+def load_bundle(data: str | Path | None = None, edition: int | None = None,
+                official: str | Path | None = None) -> DataBundle:
     """The data at `data` (None: data/demo), as the module docstring says; cached.
 
+    official: the official folder layered on data/demo and on an official file (default
+    `official_dir()`); ignored for a --data directory or tidy file.
     Raises FileNotFoundError for a path that does not exist, ValueError (e.g.
     `piilib.io.OfficialFileError`, listing every problem) for data that cannot be used.
     """
@@ -326,16 +383,21 @@ def load_bundle(data: str | Path | None = None, edition: int | None = None) -> D
         origin = DIRECTORY
     else:
         origin = TIDY_FILE if is_tidy_file(path) else OFFICIAL_FILE
-    watched = [path] + ([DEMO_DIR] if origin == OFFICIAL_FILE else [])
+    layered = origin == OFFICIAL_FILE or path == DEMO_DIR.resolve()
+    folder_files = official_files(official) if layered else []
+    watched = [path] + ([DEMO_DIR] if origin == OFFICIAL_FILE else []) + folder_files
     hint = int(edition) if origin == OFFICIAL_FILE and edition is not None else None
-    return _load(str(path), origin, _signature(watched), hint)
+    return _load(str(path), origin, _signature(watched), hint, tuple(map(str, folder_files)))
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path_text: str, origin: str, signature: tuple, edition: int | None) -> DataBundle:
+def _load(path_text: str, origin: str, signature: tuple, edition: int | None,
+          folder_files: tuple[str, ...] = ()) -> DataBundle:
     path = Path(path_text)
     if origin == OFFICIAL_FILE:
-        return _official(path, edition)
+        return _official(path, edition, [Path(f) for f in folder_files])
+    if folder_files:
+        return _layered(_load(path_text, origin, signature, edition), [Path(f) for f in folder_files])
     frames, files = _read_csv_files(path)
     if origin == DIRECTORY and not frames[VALUES_KIND]:
         raise ValueError(
@@ -470,25 +532,82 @@ def _files_table(listing: list[dict]) -> pd.DataFrame:
     return files
 
 
-def _official(path: Path, edition: int | None) -> DataBundle:
-    """An official values file with the history and covariates of data/demo."""
+def _read_official(path: Path, edition: int | None) -> pd.DataFrame:
+    """An official values file as the long frame; `edition` is used only when the file does
+    not state its own. Raises OfficialFileError (ValueError) naming the file."""
     from piilib.io import OfficialFileError, read_values
 
     try:
-        values = read_values(path)
+        return read_values(path)
     except OfficialFileError:
         if edition is None:
             raise
-        values = read_values(path, edition)  # a file that does not state its edition
-    demo = load_bundle(DEMO_DIR)
-    supplement = demo.files[demo.files["kind"].isin([HISTORY_KIND, COVARIATES_KIND])].assign(
+        return read_values(path, edition)  # a file that does not state its edition
+
+
+def _shown_name(path: Path) -> str:
+    path = path.resolve()
+    return path.relative_to(REPO_ROOT).as_posix() if REPO_ROOT in path.parents else path.name
+
+
+def _with_editions(base: pd.DataFrame, layer: pd.DataFrame) -> pd.DataFrame:
+    """`base` with the editions of `layer` replaced whole by the layer's rows."""
+    replaced = set(layer[schema.EDITION].astype(int))
+    kept = base[~base[schema.EDITION].astype(int).isin(replaced)]
+    return pd.concat([kept, layer], ignore_index=True)
+
+
+def _folder_values(folder_files: list[Path]) -> tuple[pd.DataFrame, list[dict]]:
+    """The values of the official folder's files and their listing rows; ValueError naming
+    every file that cannot be used or two files of one edition."""
+    frames, listing, problems, seen = [], [], [], {}
+    for file in folder_files:
+        try:
+            values = _read_official(file, edition_from_name(file))
+        except ValueError as error:
+            problems.append(f"official folder file {_shown_name(file)}: " + "; ".join(str(error).splitlines()[:5]))
+            continue
+        for edition in sorted(set(values[schema.EDITION].astype(int))):
+            if edition in seen:
+                problems.append(f"official folder: {seen[edition]} and {file.name} both hold edition {edition}; "
+                                "keep one file per edition")
+            seen[edition] = file.name
+        frames.append(values)
+        listing.append({"file": _shown_name(file), "kind": VALUES_KIND, "rows": len(values), "supplement": False,
+                        **_provenance_counts(values)})
+    if problems:
+        raise DataFileError(problems)
+    return _combined(frames, schema.LONG_COLUMNS), listing
+
+
+def _layered(base: DataBundle, folder_files: list[Path]) -> DataBundle:
+    """The default data (data/demo) with the editions of the official folder on top."""
+    folder, listing = _folder_values(folder_files)
+    if folder.empty:
+        return base
+    files = base.files[base.files["kind"] != OTHER_KIND].assign(supplement=True)
+    return DataBundle(path=base.path, origin=base.origin, values=_with_editions(base.values, folder),
+                      history=base.history, covariates=base.covariates,
+                      files=_files_table([*listing, *files.to_dict("records")]), supplement=DEMO_DIR)
+
+
+def _official(path: Path, edition: int | None, folder_files: list[Path] = ()) -> DataBundle:
+    """An official values file on top of the editions the project holds (data/demo and the
+    official folder), with the history and covariates of data/demo."""
+    values = _read_official(path, edition if edition is not None else edition_from_name(path))
+    demo_dir = DEMO_DIR.resolve()
+    demo = _load(str(demo_dir), DIRECTORY, _signature([demo_dir]), None)  # without the official folder
+    folder, listing = _folder_values(list(folder_files))
+    held = _with_editions(demo.values, folder) if not folder.empty else demo.values
+    used = demo.files[demo.files["kind"].isin([VALUES_KIND, HISTORY_KIND, COVARIATES_KIND])]
+    supplement = used.assign(
         file=lambda f: [(DEMO_DIR / name).relative_to(REPO_ROOT).as_posix() for name in f["file"]],
         supplement=True,
     )
     own = {"file": path.name, "kind": VALUES_KIND, "rows": len(values), "supplement": False,
            **_provenance_counts(values)}
-    files = _files_table([own, *supplement.to_dict("records")])
-    return DataBundle(path=path, origin=OFFICIAL_FILE, values=values.reset_index(drop=True),
+    files = _files_table([own, *listing, *supplement.to_dict("records")])
+    return DataBundle(path=path, origin=OFFICIAL_FILE, values=_with_editions(held, values).reset_index(drop=True),
                       history=demo.history, covariates=demo.covariates, files=files, supplement=DEMO_DIR)
 
 
@@ -496,9 +615,30 @@ def data_path_problems(data: str | Path | None) -> list[str]:
     """The plain-language problems with a --data path (empty when fine): a path that does not
     exist or cannot be reached, and, for a folder or a tidy values file, every CSV file that
     cannot be used (empty, not UTF-8, text in a number column: `DataFileError`). An official
-    values file is checked when it is read (`piilib.io`)."""
+    values file is checked when it is read (`piilib.io`). With the default data or an official
+    file, every file of the official folder that cannot be used is named too."""
     if data is None:
+        return _official_folder_problems()
+    problems = _data_problems(data)
+    if not problems and Path(data).is_file() and not is_tidy_file(data):
+        problems = _official_folder_problems()
+    return problems
+
+
+def _official_folder_problems() -> list[str]:
+    """Every file of the official folder that cannot be used (empty when fine or absent)."""
+    files = official_files()
+    if not files:
         return []
+    try:
+        _folder_values(files)
+    except DataFileError as error:
+        return [f"{problem} (folder {official_dir()}; set {OFFICIAL_DIR_ENV} to use another folder)"
+                for problem in error.problems]
+    return []
+
+
+def _data_problems(data: str | Path) -> list[str]:
     path = Path(data)
     try:
         exists = path.exists()

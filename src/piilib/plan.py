@@ -4,6 +4,12 @@ The report reads its chapters from here: which indicators are weak (with their r
 which to maintain, who leads and who cooperates on each, what the plan asks each agency to
 do, the footnote definitions and the yearly deadline. Nothing in the code depends on
 particular indicator codes or agencies; a new plan is a new YAML file in the same layout.
+
+Plans are per province. The plan of a province is the YAML file of data/plan whose
+`document.city_unit` is the province key (plan88.yaml: `can-tho`), or else the file named
+after the key (data/plan/<province-key>.yaml, e.g. data/plan/ha-noi.yaml). A province
+without one has no plan: `load_plan(province=...)` returns None and the report leaves out
+the plan's sections (goals, plan indicators, agencies).
 """
 
 from __future__ import annotations
@@ -78,8 +84,28 @@ class Plan:
         return self.indicators[self.indicators["lead_agency_key"] == key]
 
 
-def load_plan(path: str | Path | None = None) -> Plan:
-    """Read and check a plan file (default: data/plan/plan88.yaml)."""
+def plan_path(province: str, plan_dir: str | Path | None = None) -> Path | None:
+    """The plan file of a province key (rule in the module docstring), or None."""
+    plan_dir = Path(PLAN_DIR if plan_dir is None else plan_dir)
+    for candidate in sorted(plan_dir.glob("*.yaml")):
+        try:
+            raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue  # reported when that plan itself is read
+        document = raw.get("document") if isinstance(raw, dict) else None
+        if isinstance(document, dict) and str(document.get("city_unit", "")) == str(province):
+            return candidate
+    own = plan_dir / f"{province}.yaml"
+    return own if own.is_file() else None
+
+
+def load_plan(path: str | Path | None = None, *, province: str | None = None) -> Plan | None:
+    """Read and check a plan file (default: data/plan/plan88.yaml). With `province` (a unit
+    key) and no path: that province's plan (`plan_path`), None when it has none."""
+    if path is None and province is not None:
+        path = plan_path(province)
+        if path is None:
+            return None
     path = Path(path) if path is not None else DEFAULT_PLAN
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -212,3 +238,18 @@ def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
     if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
         problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
     return problems
+
+
+def empty_plan() -> Plan:
+    """A plan with no goals, indicators, agencies or solutions (the frames keep their
+    columns): what the report's plan sections show for a province without a plan."""
+    return Plan(
+        document={},
+        goals=_goal_frame([]),
+        groups=pd.DataFrame(columns=["key", "section", "label_vi"]),
+        agencies=pd.DataFrame(columns=["key", "name_vi", "name_en", "variants_vi"]),
+        indicators=_indicator_frame([], 0),
+        solutions=_solution_frame([], []),
+        footnotes=pd.DataFrame(columns=["number", "indicator", "text_vi"]),
+        deadline=None,
+    )

@@ -91,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(problems.problems) from None
     except TocError as problem:
         raise InputError([str(problem)]) from None
+    except report_build.BuildLocked as locked:  # another build into the same --out or cache
+        raise InputError([str(locked)]) from None
     except ChapterFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         if failure.traceback:

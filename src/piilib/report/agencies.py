@@ -26,18 +26,21 @@ def recommended_targets(bundle: DataBundle, edition, province: str) -> pd.DataFr
     return targets_module.recommended_targets(plan_targets(bundle, edition, province))
 
 
-def lead_agencies() -> list[str]:
-    """Keys of the agencies that lead at least one plan indicator, in the plan's order."""
-    return list(dict.fromkeys(load_plan().indicators["lead_agency_key"]))
+def lead_agencies(province: str | None = None) -> list[str]:
+    """Keys of the agencies that lead at least one plan indicator, in the plan's order (the
+    province's plan when given: empty without one)."""
+    plan = load_plan() if province is None else load_plan(province=province)
+    return [] if plan is None else list(dict.fromkeys(plan.indicators["lead_agency_key"]))
 
 
-def agency_name(key: str) -> str:
-    return load_plan().agency_name(key)
+def agency_name(key: str, province: str | None = None) -> str:
+    return (load_plan() if province is None else load_plan(province=province)).agency_name(key)
 
 
-def cooperating_agencies(key: str) -> list[str]:
-    """Names of the agencies that cooperate on the indicators `key` leads, first mention first."""
-    plan = load_plan()
+def cooperating_agencies(key: str, province: str | None = None) -> list[str]:
+    """Names of the agencies that cooperate on the indicators `key` leads, first mention first
+    (in the province's plan when given)."""
+    plan = load_plan() if province is None else load_plan(province=province)
     return list(dict.fromkeys(plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"]
                               for k in codes))
 
@@ -50,17 +53,23 @@ def increment_text(row: pd.Series) -> str:
     return str(row["increment_text"])
 
 
-def deadline_date(edition) -> datetime.date | None:
-    """The date in the year after `edition` by which agencies send their data (the plan's deadline)."""
-    deadline = load_plan().deadline
+def deadline_date(edition, province: str | None = None) -> datetime.date | None:
+    """The date in the year after `edition` by which agencies send their data (the plan's
+    deadline; the province's plan when given, None without one)."""
+    plan = load_plan() if province is None else load_plan(province=province)
+    deadline = None if plan is None else plan.deadline
     return None if deadline is None else deadline.date_for(int(edition) + 1)
 
 
-def write_agency_workbook(bundle: DataBundle, edition, province: str, directory: str | Path) -> Path:
+def write_agency_workbook(bundle: DataBundle, edition, province: str, directory: str | Path) -> Path | None:
     """The agencies' workbook (every threshold of every plan indicator, a sheet per lead
-    agency) written into `directory` as WORKBOOK_NAME; returns its path."""
+    agency) written into `directory` as WORKBOOK_NAME; returns its path (None, nothing
+    written, for a province without a plan)."""
     from piilib.analysis.workbook import write_workbook
 
+    plan = load_plan(province=province)
+    if plan is None:
+        return None
     path = Path(directory) / WORKBOOK_NAME.format(edition=int(edition), province=province)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_workbook(plan_targets(bundle, edition, province), path)
+    return write_workbook(plan_targets(bundle, edition, province), path, plan)

@@ -35,7 +35,7 @@ def book_config(
     *,
     title: str,
     running_title: str,
-    notice: bool,
+    notice: bool | str | None,
     pdf_stem: str,
     substitutions: dict[str, str],
 ) -> dict:
@@ -60,8 +60,9 @@ def book_config(
         "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
     )
     if notice:
-        html["announcement"] = NOTICE_TEXT
-        elements["preamble"] = elements.get("preamble", "") + latex_notice()
+        text = notice if isinstance(notice, str) else NOTICE_TEXT  # a str: the notice to show
+        html["announcement"] = text
+        elements["preamble"] = elements.get("preamble", "") + latex_notice(text)
     return config
 
 

@@ -3,16 +3,31 @@ cached) → book → HTML → PDF → publish.
 
 Everything is built inside the cache directory; the published directory is replaced in one
 step at the very end, so a build that fails anywhere leaves the last good report exactly as
-it was.
+it was. The staging folders beside --out are removed on every failure path (including
+Ctrl+C); those of a build that was killed are removed by the next build.
+
+Locks. A build holds two locks (`build_lock`): one on the output folder (a file
+`.<out>.lock` beside it) and one on the cache (`.lock` inside it). A second build into the
+same --out or cache refuses at once with `BuildLocked`, naming the holder (pid, host, start
+time); it touches nothing. The locks are `flock` locks, which the system releases when the
+holding process dies: the lock of a killed build is taken over by the next one.
+
+--no-pdf keeps a previously published PDF (copied into the new report folder unchanged) and
+the result says so (`BuildResult.kept_pdf`): the PDF was not rebuilt and is from its date.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import datetime
 import difflib
+import fcntl
 import functools
+import json
 import os
+import socket
 import shutil
 import sys
 import time
@@ -26,9 +41,10 @@ from tqdm import tqdm
 
 import piilib
 from piilib import schema, units
-from piilib.bundle import DEMO_DIR, load_bundle
+from piilib.bundle import DEMO_DIR, load_bundle, official_files
 from piilib.report import book, chapters, data, execute, shared
 from piilib.report.markup import escape_markdown
+from piilib.report.notice import notice_for
 
 # The project's own files are found from the package (like piilib.units finds data/units);
 # the published report and the cache go where the user runs the command.
@@ -49,6 +65,77 @@ class DataProblems(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the output folder or the cache; `holder` describes it."""
+
+    def __init__(self, what: str, path: Path, holder: str):
+        self.what, self.path, self.holder = what, path, holder
+        super().__init__(f"{what} {path} is in use by another build ({holder}); wait for it to finish, or choose "
+                         f"another {'--out' if what == 'output folder' else '--cache-dir'}")
+
+
+def _holder_text(lock_path: Path) -> str:
+    try:
+        info = json.loads(lock_path.read_text(encoding="utf-8"))
+        return f"pid {info['pid']} on {info['host']}, started {info['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a build that is just starting"
+
+
+@contextlib.contextmanager
+def build_lock(lock_path: Path, what: str, target: Path):
+    """Hold an exclusive lock on `lock_path` for the block; BuildLocked (naming `what`
+    `target` and the holder) when another process holds it. The lock file is removed when
+    the block ends."""
+    lock_path = Path(lock_path)
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        handle = open(lock_path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise BuildLocked(what, target, _holder_text(lock_path)) from None
+        # The file may have been removed by the holder that just released it: lock the live one.
+        try:
+            same = os.fstat(handle.fileno()).st_ino == lock_path.stat().st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        handle.close()
+    try:
+        handle.seek(0)
+        handle.truncate()
+        started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "started": started}))
+        handle.flush()
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)
+        handle.close()
+
+
+LOCK_SUFFIX = ".lock"
+
+
+def out_lock_path(out_dir: Path) -> Path:
+    return Path(out_dir).parent / f".{Path(out_dir).name}{LOCK_SUFFIX}"
+
+
+def cache_lock_path(cache_dir: Path) -> Path:
+    return Path(cache_dir) / LOCK_SUFFIX
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Staging folders of earlier builds into `out_dir` that were killed (only the holder of
+    the output lock stages, so any left while it is held are stale)."""
+    if out_dir.parent.is_dir():
+        for stale in out_dir.parent.glob(f".{out_dir.name}.*-*"):
+            if stale.is_dir() and (".new-" in stale.name or ".old-" in stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
 
 
 @dataclass
@@ -98,16 +185,25 @@ class BuildResult:
     out_dir: Path
     html_index: Path
     pdf: Path | None
-    notice: bool
+    notice: str | None  # the notice shown on every page (None: all data official)
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # Wall seconds of each step ("chapters", "html", "pdf"), for the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # --no-pdf: the previously published PDF kept unchanged, and its modification time.
+    kept_pdf: Path | None = None
+    kept_pdf_time: datetime.datetime | None = None
 
     def summary(self) -> str:
-        pdf = str(self.pdf) if self.pdf else "not built (--no-pdf)"
-        data_kind = "illustrative data, notice shown" if self.notice else "no illustrative data"
+        if self.pdf:
+            pdf = str(self.pdf)
+        elif self.kept_pdf:
+            pdf = (f"not rebuilt (--no-pdf); the previous PDF {self.kept_pdf} from "
+                   f"{self.kept_pdf_time:%Y-%m-%d %H:%M} is kept and does not show this build")
+        else:
+            pdf = "not built (--no-pdf)"
+        data_kind = f"notice on every page: {self.notice}" if self.notice else "all data official, no notice"
         return (
             f"Report published: HTML {self.html_index} | PDF {pdf} | "
             f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
@@ -136,11 +232,15 @@ def library_inputs() -> list[Path]:
     return code + ([bundled] if bundled.is_dir() else [])
 
 
-def plan_indicators() -> list[tuple[str, str]]:
-    """(code, name) of the plan's indicators, in the plan's order (weak ones first)."""
+def plan_indicators(province: str = DEFAULT_PROVINCE) -> list[tuple[str, str]]:
+    """(code, name) of the province's plan indicators, in the plan's order (weak ones first);
+    empty for a province without a plan (its book has no indicator chapters)."""
     from piilib.plan import load_plan
 
-    indicators = load_plan().indicators
+    plan = load_plan(province=province)
+    if plan is None:
+        return []
+    indicators = plan.indicators
     return list(zip(indicators["code"].astype(str), indicators["name_vi"].astype(str)))
 
 
@@ -177,17 +277,31 @@ def build_report(options: BuildOptions) -> BuildResult:
         problems += _province_problems(options.province, options.edition)
     if problems:
         raise DataProblems(problems)
+    out_dir = Path(options.out_dir)
+    cache_dir = Path(options.cache_dir)
+    with build_lock(out_lock_path(out_dir), "output folder", out_dir), \
+            build_lock(cache_lock_path(cache_dir), "cache", cache_dir):
+        _remove_stale_staging(out_dir)
+        return _build_locked(options, data_path)
+
+
+def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     # The notice follows what the chapters use: values, history and covariates of the edition.
-    show_notice = load_bundle(data_path, options.edition).uses_illustrative(options.edition)
-    indicators = plan_indicators() if options.indicators is None else options.indicators
+    try:
+        bundle = load_bundle(data_path, options.edition)
+    except ValueError as error:  # e.g. a file of the official folder that cannot be used
+        raise DataProblems(str(error).splitlines()) from None
+    show_notice = notice_for(bundle, options.edition)
+    indicators = plan_indicators(options.province) if options.indicators is None else options.indicators
     contents, warnings = chapters.read_book(
         Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
     )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     library = library_inputs() if options.library is None else options.library
+    # The official folder (piilib.bundle.official_files) is data too, wherever it is.
     inputs = data.fingerprint_paths(
-        [data_path, *map(Path, library), *map(Path, options.extra_inputs)]
+        [data_path, *official_files(), *map(Path, library), *map(Path, options.extra_inputs)]
     )
     common = chapters.common_parameters(options.edition, options.province, data_path)
     runs = chapter_runs(contents.chapters, common, inputs)
@@ -264,11 +378,15 @@ def build_report(options: BuildOptions) -> BuildResult:
         html_dir = html_future.result()
         pdf = pdf_future.result() if pdf_future else None
 
-    staged = _stage(options.out_dir, html_dir, pdf)
+    kept = [] if pdf else _published_pdfs(Path(options.out_dir))
+    staged = _stage(options.out_dir, html_dir, pdf, kept)
     try:
         publish(staged, options.out_dir)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+    if kept:
+        result.kept_pdf = Path(options.out_dir) / kept[0].name
+        result.kept_pdf_time = datetime.datetime.fromtimestamp(result.kept_pdf.stat().st_mtime)
     execute.prune_cache(cache_dir, keys)
     shared.prune_results(results_dir, results_path, execute.CACHE_BUILDS)
     if pdf:
@@ -300,8 +418,14 @@ def chapter_runs(
     return runs
 
 
-def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:
-    """Copy the finished report next to `out_dir` (same file system, so the swap is a rename)."""
+def _published_pdfs(out_dir: Path) -> list[Path]:
+    """The PDF files of the report published in `out_dir` (none when there is none)."""
+    return sorted(out_dir.glob("*.pdf")) if out_dir.is_dir() else []
+
+
+def _stage(out_dir: Path, html_dir: Path, pdf: Path | None, kept: Sequence[Path] = ()) -> Path:
+    """Copy the finished report next to `out_dir` (same file system, so the swap is a rename);
+    `kept`: earlier files (the previous PDF under --no-pdf) copied with their times."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staged = out_dir.parent / f".{out_dir.name}.new-{os.getpid()}"
     shutil.rmtree(staged, ignore_errors=True)
@@ -309,6 +433,8 @@ def _stage(out_dir: Path, html_dir: Path, pdf: Path | None) -> Path:
         shutil.copytree(html_dir, staged / HTML_DIR)
         if pdf:
             shutil.copy2(pdf, staged / pdf.name)
+        for previous in kept:
+            shutil.copy2(previous, staged / previous.name)
     except BaseException:  # full disk, Ctrl+C ...: leave no partial copy beside out_dir
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -347,7 +473,9 @@ def publish(staged: Path, out_dir: Path) -> None:
     out_dir.rename(previous)
     try:
         staged.rename(out_dir)
-    except OSError:
+    except BaseException:
         previous.rename(out_dir)
         raise
-    shutil.rmtree(previous)
+    finally:
+        if out_dir.exists():
+            shutil.rmtree(previous, ignore_errors=True)

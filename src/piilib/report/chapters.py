@@ -17,6 +17,12 @@ notebook with the parameter `indicator` set to the indicator's code (e.g. "6.2.4
 "<code> <name>" and named `indicator-6-2-4` in the book. An entry may also carry `title:`, which
 replaces the page's first heading (otherwise the notebook's own heading is the title).
 
+    - file: notebooks/agencies
+      only_with: plan_indicators
+
+is a chapter that exists only when that list has items (a province without a plan has no
+plan indicators, so its book leaves the chapter out); `only_with:` is removed too.
+
 Parameters: every notebook chapter is offered `edition`, `province`, `data_path`, `output_dir`
 and, when repeated, `indicator`, all as strings (like `papermill -r`, so a code such as "1.0"
 never becomes a number); it receives only those its `parameters` cell declares.
@@ -34,6 +40,7 @@ import yaml
 
 TOC_FILE = "_toc.yml"
 REPEAT = "repeat"
+ONLY_WITH = "only_with"
 PLAN_INDICATORS = "plan_indicators"
 INDICATOR = "indicator"
 # Keys Jupyter Book 1 accepts in a chapter entry that the build handles itself.
@@ -167,7 +174,14 @@ def expand_toc(
             raise TocError(f"{toc_name}: every chapter entry needs 'file:', found {entry!r}")
         source = resolve(entry["file"])
         rest = {k: copy.deepcopy(v) for k, v in entry.items()
-                if k not in ("file", REPEAT, TITLE, "sections")}
+                if k not in ("file", REPEAT, TITLE, "sections", ONLY_WITH)}
+        if ONLY_WITH in entry:
+            if entry[ONLY_WITH] not in repeats:
+                raise TocError(f"{toc_name}: '{entry['file']}' has '{ONLY_WITH}: {entry[ONLY_WITH]}'; known: "
+                               + ", ".join(sorted(repeats)))
+            if not repeats[entry[ONLY_WITH]]:
+                listed.add(source)  # listed, not unlisted: left out for this book only
+                return []
         if "sections" in entry:
             raise TocError(f"{toc_name}: '{entry['file']}' has sections; the report's chapters "
                            "are single pages")
@@ -215,7 +229,7 @@ def expand_toc(
                 raise TocError(f"{toc_name}: every part needs 'chapters:', found {part!r}")
             made = {k: copy.deepcopy(v) for k, v in part.items() if k != "chapters"}
             made["chapters"] = expand_list(part["chapters"], f"part {part.get('caption', '')}")
-            if made["chapters"]:  # a part whose only entry repeats over nothing is left out
+            if made["chapters"]:  # a part whose entries all came out empty is left out
                 out["parts"].append(made)
     if "chapters" in toc:
         out["chapters"] = expand_list(toc["chapters"], "chapters")

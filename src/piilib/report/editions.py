@@ -15,16 +15,16 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.levers import top_code
-from piilib.bundle import COVARIATES_KIND, HISTORY_KIND, VALUES_KIND, DataBundle, load_bundle
+from piilib.bundle import COVARIATES_KIND, EARLIER_KIND, HISTORY_KIND, VALUES_KIND, DataBundle, load_bundle
 from piilib.framework import load_framework
 from piilib.paths import repo_path
 from piilib.pii import compute_pii, scores_table, to_idata
-from piilib.report.notice import NOTICE_TEXT
-from piilib.report.text import join_phrases
+from piilib.report.notice import NOTICE_TEXT, notice_text
 from piilib.units import era, load_units
 
 PART_LABELS = {
     VALUES_KIND: "giá trị các chỉ số",
+    EARLIER_KIND: "giá trị các kỳ trước",
     HISTORY_KIND: "chuỗi số liệu theo năm",
     COVARIATES_KIND: "biến cơ cấu",
 }
@@ -108,16 +108,15 @@ def map_label(edition: int) -> str:
 
 def data_note(bundle: DataBundle, edition: int) -> str:
     """The notice sentence of a chapter: which data are illustrative (empty when none)."""
-    parts = bundle.parts(edition)
-    illustrative = [part for part, provenances in parts.items() if schema.ILLUSTRATIVE in provenances]
+    illustrative = bundle.illustrative_parts(edition)
     if not illustrative:
         return ""
     if VALUES_KIND in illustrative:
         return ILLUSTRATIVE_SENTENCE
-    return (f"**{NOTICE_TEXT}.** Giá trị các chỉ số của kỳ PII {edition} không phải số liệu minh họa, nhưng "
-            f"{join_phrases(PART_LABELS[p] for p in illustrative)} là số liệu minh họa đi kèm phần mềm; "
-            "xu hướng, dự báo, mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên chúng chỉ dùng "
-            "để trình bày phương pháp, không trích dẫn như kết quả.")
+    # The same words as the notice on every page (piilib.report.notice), then what follows from them.
+    return (f"**{notice_text(edition, illustrative)}** (số liệu minh họa đi kèm phần mềm). Xu hướng, dự báo, "
+            "mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên phần minh họa chỉ dùng để trình bày "
+            "phương pháp, không trích dẫn như kết quả.")
 
 
 def unit_row(units: pd.DataFrame, province: str) -> pd.Series:
@@ -145,5 +144,8 @@ def sub_index_codes(scores: pd.DataFrame) -> list[str]:
 def region_rank(scores: pd.DataFrame, province: str, code: str, region: str) -> tuple[int, int]:
     """(rank of the province within `region` on element `code`, number of units in the region)."""
     rows = scores[(scores["element"] == code) & (scores["region"] == region)]
+    if not (rows[schema.UNIT] == province).any():
+        raise ValueError(f"province {province!r} is not in region {region!r}; a region goal applies only to "
+                         "the provinces of that region (is the plan another province's?)")
     better = (rows["score"] > float(rows.loc[rows[schema.UNIT] == province, "score"].iloc[0])).sum()
     return int(better) + 1, len(rows)

@@ -48,7 +48,11 @@ def plan_targets(bundle: DataBundle, edition, province: str, code: str | None = 
 
 @functools.lru_cache(maxsize=4)
 def _cached_targets(bundle: DataBundle, edition: int, province: str, code: str | None) -> pd.DataFrame:
-    plan = load_plan()
+    plan = load_plan(province=province)
+    if plan is None:  # a province without a plan: no rows (the columns of one indicator's table)
+        default = load_plan()
+        one = dataclasses.replace(default, indicators=default.indicators.head(1))
+        return targets_module.bundle_targets(bundle, edition, province, plan=one, top=TOP, coverage=COVERAGE).iloc[0:0]
     if code is not None:
         plan = dataclasses.replace(plan, indicators=plan.indicators[plan.indicators["code"] == code])
     return targets_module.bundle_targets(bundle, edition, province, plan=plan, top=TOP, coverage=COVERAGE)
@@ -81,8 +85,8 @@ def _has_history(bundle: DataBundle, edition: int) -> bool:
 def _cached_outlook(bundle: DataBundle, edition: int, province: str):
     from piilib.analysis.outlook import bundle_outlook, recommended_target_values
 
-    if not _has_history(bundle, edition):
-        return None
+    if not _has_history(bundle, edition) or load_plan(province=province) is None:
+        return None  # the outlook judges the plan's goals: none without a history or a plan
     table = plan_targets(bundle, edition, province)
     return bundle_outlook(bundle, edition, province, draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED,
                           targets=recommended_target_values(table), top=national_goal_rank())
@@ -212,7 +216,10 @@ def goal_table(bundle: DataBundle, edition, province: str, ranks_by_edition: pd.
     on that map), p_trend, p_targets (NaN without an outlook).
     """
     edition = int(edition)
-    plan = load_plan()
+    plan = load_plan(province=province)
+    if plan is None:  # a province without a plan has no goals
+        return pd.DataFrame(columns=["goal", "kind", "rank", "of", "base_edition", "base_rank", "reached",
+                                     "next_reference_rank", "next_of", "p_trend", "p_targets"])
     current = edition_result(bundle, edition)
     index_row = element(current.scores, province, current.index_code)
     rank, n_units = int(index_row["rank"]), int(index_row["n_units"])

@@ -174,7 +174,9 @@ def chapter_targets(chapter: IndicatorChapter, peer_formula: str | None = None) 
 def load_indicator(edition, province: str, data_path, indicator: str) -> IndicatorChapter:
     """Load one plan indicator's chapter data (parameters as strings, as papermill passes them)."""
     edition, code = int(edition), str(indicator)
-    plan = load_plan()
+    plan = load_plan(province=province)  # the province's own plan
+    if plan is None:
+        raise ValueError(f"province {province!r} has no plan (data/plan); its book has no indicator chapters")
     rows = plan.indicators[plan.indicators["code"] == code]
     if rows.empty:
         raise ValueError(f"indicator {code!r} is not in the plan; plan indicators: {', '.join(plan.indicators['code'])}")

@@ -32,7 +32,8 @@ def levers(current: EditionResult, province: str) -> pd.DataFrame:
     """
     table = lever_table(current.result, current.idata, province, "Region")
     names = framework_indicators(load_framework(current.edition)).set_index("code")["name_vi"]
-    plan_codes = set(load_plan().indicators["code"])
+    plan = load_plan(province=province)  # None: the province has no plan
+    plan_codes = set() if plan is None else set(plan.indicators["code"])
     return pd.DataFrame({
         "indicator": table["indicator"].astype(str),
         "name": table["indicator"].map(names).astype(str),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.bundle import DataBundle
-from piilib.plan import load_plan
+from piilib.plan import empty_plan, load_plan
 from piilib.reference import trusted_facts
 from piilib.report.editions import (
     EditionResult,
@@ -188,7 +188,9 @@ def plan_indicator_ranks(current: EditionResult, province: str) -> pd.DataFrame:
 
     Columns: group, group_label, section, code, name, rank, n_units, lead_agency.
     """
-    plan = load_plan()
+    plan = load_plan(province=province)
+    if plan is None:  # a province without a plan: no rows
+        plan = empty_plan()
     scores = current.scores
     own = scores[scores[schema.UNIT] == province].set_index("element")
     groups = plan.groups.set_index("key")
