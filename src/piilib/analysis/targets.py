@@ -732,22 +732,30 @@ def indicator_targets(
     for name, basis in bases.items():  # every value of a basis recomputed at once
         targets_of = rows.loc[rows["basis"] == name, "target_value"]
         basis.recomputer.prefetch(indicator, [basis.mapped(v, today=True) for v in targets_of])
+    # Per basis, once: today's ranks and the region's values (the same for every row).
+    fixed = {}
+    for name, basis in bases.items():
+        region = [u for u in basis.region_members if u in basis.others.index]
+        today_raw = basis.mapped(own, today=True)
+        region_others = basis.others.reindex(region)
+        fixed[name] = (region_others, {
+            "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
+            "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction,
+                                            RANK_TOLERANCE)})
     outcome_rows = []
     for row in rows.itertuples():
         basis = bases[row.basis]
         solver = basis.recomputer
-        region = [u for u in basis.region_members if u in basis.others.index]
+        region_others, today = fixed[row.basis]
         mapped = basis.mapped(row.target_value)
         outcome = solver.outcome(indicator, basis.mapped(row.target_value, today=True))
-        today_raw = basis.mapped(own, today=True)
         outcome_rows.append({
             "rank_map": basis.map_label, "rank_map_units": basis.n_units,
             "rank_map_region_size": basis.region_size, "ranked_unit": solver.province,
-            "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
-            "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction, RANK_TOLERANCE),
+            "today_rank": today["today_rank"], "today_region_rank": today["today_region_rank"],
             "today_pii_rank": solver.current["pii_rank"], "today_pii_region_rank": solver.current["pii_region_rank"],
             "indicator_rank": rank_among(basis.others, mapped, direction, RANK_TOLERANCE),
-            "indicator_region_rank": rank_among(basis.others.reindex(region), mapped, direction, RANK_TOLERANCE),
+            "indicator_region_rank": rank_among(region_others, mapped, direction, RANK_TOLERANCE),
             "score": outcome["score"], "score_change": outcome["score"] - solver.score(indicator),
             "pii": outcome["pii"], "pii_change": outcome["pii"] - solver.current["pii"],
             "pii_rank": outcome["pii_rank"], "pii_rank_gain": solver.current["pii_rank"] - outcome["pii_rank"],
@@ -916,7 +924,7 @@ def _peer_benchmark(values: pd.Series, covariates: pd.DataFrame | None, province
         return None
     try:
         model = fit_peer_model(values, covariates, direction=direction, coverage=coverage, formula=formula,
-                               bounds=bounds)
+                               bounds=bounds, studentized=False)  # only the benchmark is used
         return model.benchmark(province)
     except ValueError as error:
         if "not in the data" in str(error):
