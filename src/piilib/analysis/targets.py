@@ -767,7 +767,8 @@ def indicator_targets(
         })
     outcomes = pd.DataFrame(outcome_rows, index=rows.index)
     current = recomputer.current
-    rows = pd.concat([rows, outcomes], axis=1).assign(
+    # One frame of the added columns, joined once (DataFrame.assign inserts column by column).
+    added = pd.DataFrame(dict(
         tier_label=[TIER_LABELS.get(t) for t in rows["tier"]],
         current_value=own,
         current_rank=rank_among(others_current, own, direction),
@@ -781,8 +782,8 @@ def indicator_targets(
         lower_bound=evidence.bounds[0],
         upper_bound=evidence.bounds[1],
         **evidence.as_dict(),
-    )
-    return rows
+    ), index=rows.index)
+    return pd.concat([rows, outcomes, added], axis=1)
 
 
 
@@ -1117,7 +1118,7 @@ def target_table(
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
         noun = count_noun(info["name_vi"], noun_unit[0]) if noun_unit else None
-        rows = rows.assign(
+        added = pd.DataFrame(dict(
             **{schema.EDITION: int(edition), schema.UNIT: province, schema.INDICATOR: code},
             indicator_name=info["name_vi"],
             group=item.group,
@@ -1133,7 +1134,8 @@ def target_table(
                                            noun if np.isfinite(denominator) else None)
                             for d, c in zip(rows["increment"], counts)],
             **{schema.PROVENANCE: provenance},
-        )
+        ), index=rows.index)
+        rows = pd.concat([rows.drop(columns=[c for c in added.columns if c in rows.columns]), added], axis=1)
         parts.append(rows[TARGET_COLUMNS])
     return pd.concat(parts, ignore_index=True)
 
