@@ -165,6 +165,9 @@ EVIDENCE_COLUMNS = ["trend_kind", "trend_status", "trend_predicted", "trend_lowe
                     "peer_expected", "peer_lower", "peer_upper", "peer_r_squared", "peer_explains_little",
                     "peer_leverage", "peer_cooks_distance", "peer_oos_rmse", "peer_n_obs", "peer_formula",
                     "evidence_model", "evidence_oos_rmse", "ceiling"]
+# What one row buys (`indicator_targets`): NaN with outcomes=False.
+ROW_OUTCOME_COLUMNS = MAP_COLUMNS + ["indicator_rank", "indicator_region_rank"] + OUTCOME_COLUMNS + [
+    "p_reach_trend", "p_reach_evidence"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
      "cooperating", "unit_label", "direction", "decimals", "lower_bound", "upper_bound", "current_value",
@@ -678,9 +681,12 @@ def indicator_targets(
     decimals: int | None = None,
     projection: Basis | None = None,
     map_label: str | None = None,
+    outcomes: bool = True,
 ) -> pd.DataFrame:
     """Every threshold of one indicator on both bases, recomputed, with the tiers and the
-    recommended row (module docstring).
+    recommended row (module docstring). outcomes=False leaves what each row buys (the ranks
+    on the map, OUTCOME_COLUMNS, p_reach_*) NaN and skips the recomputations: the thresholds,
+    tiers and recommendation do not depend on them.
 
     The current values are the raw stage of `recomputer.result` (its map: `map_label`).
     projection: the projected basis (`Basis`, e.g. on the next edition's map); or, on the same
@@ -729,6 +735,14 @@ def indicator_targets(
     if np.isfinite(evidence.ceiling):
         rows["within_evidence"] = (direction * (rows["target_value"] - evidence.ceiling) <= 0).astype(object)
 
+    if not outcomes:
+        outcome_frame = pd.DataFrame(np.nan, index=rows.index, columns=ROW_OUTCOME_COLUMNS)
+        for column, attribute in (("rank_map", "map_label"), ("rank_map_units", "n_units"),
+                                  ("rank_map_region_size", "region_size")):  # the map: no recomputation
+            outcome_frame[column] = [getattr(bases[b], attribute) for b in rows["basis"]]
+        outcome_frame["ranked_unit"] = [bases[b].recomputer.province for b in rows["basis"]]
+        return _with_indicator_columns(rows, outcome_frame, recomputer, indicator, own, others_current, raw,
+                                       direction, decimals, evidence)
     for name, basis in bases.items():  # every value of a basis recomputed at once
         targets_of = rows.loc[rows["basis"] == name, "target_value"]
         basis.recomputer.prefetch(indicator, [basis.mapped(v, today=True) for v in targets_of])
@@ -765,7 +779,13 @@ def indicator_targets(
             "p_reach_evidence": (evidence.p_reach(row.target_value, direction, evidence.evidence_model)
                                  if evidence.usable else np.nan),
         })
-    outcomes = pd.DataFrame(outcome_rows, index=rows.index)
+    outcome_frame = pd.DataFrame(outcome_rows, index=rows.index)
+    return _with_indicator_columns(rows, outcome_frame, recomputer, indicator, own, others_current, raw, direction,
+                                   decimals, evidence)
+
+
+def _with_indicator_columns(rows, outcomes, recomputer, indicator, own, others_current, raw, direction, decimals,
+                            evidence) -> pd.DataFrame:
     current = recomputer.current
     # One frame of the added columns, joined once (DataFrame.assign inserts column by column).
     added = pd.DataFrame(dict(
@@ -991,6 +1011,7 @@ def target_table(
     peers: int = DEFAULT_PEERS,
     peer_formula: str = DEFAULT_PEER_FORMULA,
     map_edition: int | None = None,
+    outcomes: bool = True,
 ) -> pd.DataFrame:
     """Targets for every indicator of the plan (one long frame; columns TARGET_COLUMNS).
 
@@ -1001,6 +1022,8 @@ def target_table(
     on another map than the edition's are not used. plan: a `piilib.plan.Plan` (default plan
     88). peer_formula: the peer model (a patsy formula over the covariates' names).
     map_edition: the edition whose ranking the projected basis builds (default: the next).
+    outcomes: False skips what each row buys (left NaN; `indicator_targets`), e.g. when only
+    the recommended targets are wanted (`pii outlook`): the recommendation is the same.
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
@@ -1113,7 +1136,7 @@ def target_table(
                 )
         rows = indicator_targets(recomputer, code, direction, region_members, peer_members, projected,
                                  evidence, top, decimals=0 if whole[code] else None, projection=projection,
-                                 map_label=base_map)
+                                 map_label=base_map, outcomes=outcomes)
         noun_unit = count_unit(info["unit_vi"])
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
@@ -1142,9 +1165,9 @@ def target_table(
 
 def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DEFAULT_TOP,
                    coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS,
-                   peer_formula: str = DEFAULT_PEER_FORMULA) -> pd.DataFrame:
+                   peer_formula: str = DEFAULT_PEER_FORMULA, outcomes: bool = True) -> pd.DataFrame:
     """`target_table` on a `piilib.bundle.DataBundle`: its values, its history and covariates
-    on the edition's map (harmonised after the merger)."""
+    on the edition's map (harmonised after the merger). outcomes: see `target_table`."""
     indicator = None
     if plan is not None and len(plan.indicators) == 1:
         indicator = str(plan.indicators["code"].iloc[0])  # one indicator: harmonise only its history
@@ -1154,7 +1177,7 @@ def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DE
         bundle.values, edition, province,
         history=None if history.empty else history,
         covariates=None if covariates.empty else covariates,
-        plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula,
+        plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula, outcomes=outcomes,
     )
 
 
