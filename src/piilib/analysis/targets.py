@@ -206,6 +206,11 @@ def round_towards(value: float, decimals: int, direction: int) -> float:
     return round(rounded + direction * 10.0 ** -decimals, decimals)
 
 
+def _without(values: pd.Series, unit: str) -> pd.Series:
+    """`values` without `unit` (absent: unchanged); a mask, cheaper than Series.drop."""
+    return values[values.index != unit]
+
+
 def rank_among(others: pd.Series, value: float, direction: int, tolerance: float = 0.0) -> int:
     """Rank `value` would have among `others` (1 + number strictly better; COINr's min ties).
 
@@ -255,7 +260,7 @@ def thresholds(
         raise ValueError(f"province {province!r} has no value for this indicator")
     own = float(values[province])
     decimals = value_decimals(values.to_numpy()) if decimals is None else decimals
-    others = (values if comparison is None else comparison.astype(float)).drop(province, errors="ignore").dropna()
+    others = _without(values if comparison is None else comparison.astype(float), province).dropna()
     mapped_own = intercept + slope * own
     rank = rank_among(others, mapped_own, direction, RANK_TOLERANCE) if today_rank is None else int(today_rank)
 
@@ -364,6 +369,10 @@ class Recomputer:
         if indicator is not None:
             outcome["score"] = float(result.scores.at[self.province, indicator])
         return outcome
+
+    def raw_values(self, indicator: str) -> pd.Series:
+        """The raw values of `indicator` by unit (float)."""
+        return self._raw_of[indicator].astype(float)
 
     def score(self, indicator: str) -> float:
         return float(self.result.scores.at[self.province, indicator])
@@ -616,8 +625,8 @@ class Basis:
 
 def _same_map_basis(name: str, recomputer: Recomputer, indicator: str, others: pd.Series,
                     region_members: Iterable[str], peer_members: Iterable[str], map_label: str | None) -> Basis:
-    raw = recomputer.result.stages["Raw"].set_index(UNIT_CODE)[indicator].astype(float)
-    today_others = raw.drop(recomputer.province)
+    raw = recomputer.raw_values(indicator)
+    today_others = _without(raw, recomputer.province)
     members = tuple(region_members)
     return Basis(name=name, others=others, today_others=today_others, recomputer=recomputer,
                  map_label=map_label or "", n_units=len(raw.dropna()), region_size=len(members) + 1,
@@ -699,14 +708,14 @@ def indicator_targets(
     """
     province = recomputer.province
     evidence = evidence or Evidence()
-    raw = recomputer.result.stages["Raw"].set_index(UNIT_CODE)[indicator].astype(float)
+    raw = recomputer.raw_values(indicator)
     decimals = value_decimals(raw.to_numpy()) if decimals is None else decimals
     own = float(raw[province])
-    others_current = raw.drop(province)
+    others_current = _without(raw, province)
     bases = {CURRENT: _same_map_basis(CURRENT, recomputer, indicator, others_current, region_members, peer_members,
                                       map_label)}
     if projection is None and projected is not None:
-        comparison = projected.astype(float).drop(province, errors="ignore").reindex(others_current.index)
+        comparison = _without(projected.astype(float), province).reindex(others_current.index)
         if comparison.notna().any():
             projection = _same_map_basis(PROJECTED, recomputer, indicator, comparison.fillna(others_current),
                                          region_members, peer_members, map_label)
@@ -1126,8 +1135,8 @@ def target_table(
                 ranking = map_index.ranking
                 projection = Basis(
                     name=PROJECTED,
-                    others=projected_on_map[code].drop(ranking.unit),
-                    today_others=map_index.today[code].drop(ranking.unit),
+                    others=_without(projected_on_map[code], ranking.unit),
+                    today_others=_without(map_index.today[code], ranking.unit),
                     recomputer=map_index.recomputer, map_label=ranking.label, n_units=ranking.n_units,
                     region_size=ranking.region_size, region_members=tuple(ranking.region_members()),
                     peer_members=tuple(ranking.units_of(peer_members)),
