@@ -911,7 +911,7 @@ def project_for_next_edition(history: pd.DataFrame, edition: int, units: list[st
     rows = _history_up_to(history, edition, indicator_codes)
     if rows.empty:
         raise ValueError(f"the history has no values up to data year {year} (edition {edition})")
-    found = set(rows[schema.UNIT])
+    found = set(rows[schema.UNIT].unique())  # unique first: iterating a string column is slow
     foreign = sorted(found - set(units))
     if foreign:
         raise ValueError(

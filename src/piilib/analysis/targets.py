@@ -887,7 +887,7 @@ def _for_year(frame: pd.DataFrame | None, year: int, units: set[str]) -> pd.Data
     if frame is None or frame.empty:
         return None
     rows = frame[frame[schema.YEAR].astype(int) <= year] if schema.YEAR in frame.columns else frame
-    if rows.empty or not set(rows[schema.UNIT]) <= units:
+    if rows.empty or not set(rows[schema.UNIT].unique()) <= units:  # unique first: cheaper than iterating
         return None
     return rows
 
@@ -927,7 +927,7 @@ def _provenance(*frames: pd.DataFrame | None) -> str:
     found = set()
     for frame in frames:
         if frame is not None and schema.PROVENANCE in frame.columns:
-            found |= set(frame[schema.PROVENANCE].dropna().astype(str))
+            found |= set(frame[schema.PROVENANCE].dropna().unique().astype(str))
     return schema.weakest_provenance(found) if found else schema.OFFICIAL
 
 
@@ -991,18 +991,28 @@ class _MapIndex:
     today_affine: pd.DataFrame  # indicator: intercept, slope (partners today)
 
 
+def _index_of(idata: pd.DataFrame, framework: pd.DataFrame):
+    """`piilib.pii.compute_pii` on an idata already built (compute_pii builds the same idata
+    first; the Recomputer needs it too, so it is built once)."""
+    from piilib.framework import to_imeta
+    from piilib.index import build_index
+    from piilib.pii import PII_STEPS
+
+    return build_index(idata, to_imeta(framework), steps=PII_STEPS)
+
+
 def _map_index(ranking: RankingMap, raw: pd.DataFrame, framework: pd.DataFrame) -> _MapIndex:
     """Today's values on the ranking map, the index computed there (base framework, as the
     report computes a harmonised edition), and the province's affine map with today's partners."""
-    from piilib.pii import compute_pii, to_idata
+    from piilib.pii import to_idata
 
     today = ranking.carry(raw)
     long = today.rename_axis(schema.UNIT).reset_index().melt(id_vars=schema.UNIT, var_name=schema.INDICATOR,
                                                              value_name=schema.VALUE)
     long = long.assign(**{schema.EDITION: ranking.map_edition, schema.PROVENANCE: schema.ILLUSTRATIVE,
                           schema.SOURCE: ""})[schema.LONG_COLUMNS]
-    result = compute_pii(long, ranking.map_edition, framework)
     idata = to_idata(long, ranking.map_edition, framework)
+    result = _index_of(idata, framework)
     recomputer = Recomputer(result, idata, ranking.unit, ranking.regions)
     return _MapIndex(ranking, recomputer, today, ranking.affine(raw))
 
@@ -1036,7 +1046,7 @@ def target_table(
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
-    from piilib.pii import compute_pii, edition_values, to_idata
+    from piilib.pii import edition_values, to_idata
     from piilib.plan import load_plan
     from piilib.units import era, load_units
 
@@ -1054,8 +1064,8 @@ def target_table(
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
 
-    result = compute_pii(rows_of_edition, edition, framework)
     idata = to_idata(rows_of_edition, edition, framework)
+    result = _index_of(idata, framework)
     regions = dict(zip(units["unit"], units["region"]))
     region_name = str(units.set_index("unit").at[province, "region_name_vi"])
     region_members = [u for u, r in regions.items() if r == regions[province] and u != province]
