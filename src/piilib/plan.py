@@ -108,7 +108,8 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
             return None
     path = Path(path) if path is not None else DEFAULT_PLAN
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when built in: the same result, ~10x faster than pure Python.
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PlanError([f"file {path.name}: cannot be read as a UTF-8 YAML plan ({error})"]) from error
     required = ("document", "goals", "groups", "agencies", "indicators", "solutions", "footnotes", "deadline")

@@ -449,9 +449,10 @@ class OutlookModel:
 
 
 def _apply_targets(values: np.ndarray, row: int, columns: np.ndarray, targets: np.ndarray,
-                   directions: np.ndarray) -> np.ndarray:
-    """The province's values raised to at least the target (lowered to at most, direction −1)."""
-    changed = values.copy()
+                   directions: np.ndarray, copy: bool = True) -> np.ndarray:
+    """The province's values raised to at least the target (lowered to at most, direction −1);
+    copy=False changes `values` itself."""
+    changed = values.copy() if copy else values
     current = changed[:, row, columns]
     changed[:, row, columns] = np.where(directions > 0, np.maximum(current, targets), np.minimum(current, targets))
     return changed
@@ -507,11 +508,12 @@ def _simulate(model: OutlookModel, draws: int, seed, province_correlations: Sequ
                     scenario_normalised = normalised
                 elif scenario == TARGETS_MET:
                     # Only the target indicators change: re-treat and re-normalise just those.
-                    changed = _apply_targets(values, model.row, target_columns, target_values,
-                                             model.directions[target_columns])
+                    # The target columns only (a copy), the province's row raised to its targets.
+                    changed = _apply_targets(values[..., target_columns], model.row,
+                                             np.arange(len(target_columns)), target_values,
+                                             model.directions[target_columns], copy=False)
                     scenario_normalised = normalised.copy()
-                    scenario_normalised[..., target_columns] = model.normalised(changed[..., target_columns],
-                                                                                target_columns)
+                    scenario_normalised[..., target_columns] = model.normalised(changed, target_columns)
                 else:
                     scenario_normalised = model.normalised(model.grid.values(standard, shift))
                 ranks, leads, own = model.ranks(model.scores(scenario_normalised))
@@ -911,7 +913,7 @@ def project_for_next_edition(history: pd.DataFrame, edition: int, units: list[st
     rows = _history_up_to(history, edition, indicator_codes)
     if rows.empty:
         raise ValueError(f"the history has no values up to data year {year} (edition {edition})")
-    found = set(rows[schema.UNIT])
+    found = set(rows[schema.UNIT].unique())  # unique first: iterating a string column is slow
     foreign = sorted(found - set(units))
     if foreign:
         raise ValueError(

@@ -398,6 +398,7 @@ def fit_peer_model(
     formula: str | None = None,
     bounds: tuple[float, float] = (-np.inf, np.inf),
     variance_model: str = VARIANCE_FITTED,
+    studentized: bool = True,
 ) -> PeerModel:
     """Regress one indicator's cross-section on structural covariates (module docstring).
 
@@ -405,6 +406,10 @@ def fit_peer_model(
     `covariates_wide`. formula: a patsy formula whose left-hand side is `value` (default:
     every covariate column as it is). bounds: (lower, upper) where the indicator's values
     must lie (e.g. (0, 100) for a share); expected values and intervals are clipped to them.
+    studentized: False leaves the table's `studentized` and `relative` columns NaN: the
+    externally studentised residuals refit the model once per province (statsmodels'
+    leave-one-out loop), which a caller that only needs `benchmark` (leverage, Cook's
+    distance, the refit without the province) does not pay for.
     """
     direction = _check_direction(direction)
     _check_coverage(coverage)
@@ -453,7 +458,8 @@ def fit_peer_model(
     per_fit = pd.DataFrame(index=exog.index, columns=["studentized", "leverage", "cooks_distance", "loo"],
                            dtype=float)
     press = np.asarray(influence.resid_press, dtype=float) / np.sqrt(fit.weights)  # back to the model scale
-    per_fit.loc[in_fit, "studentized"] = influence.resid_studentized_external
+    if studentized:
+        per_fit.loc[in_fit, "studentized"] = influence.resid_studentized_external
     per_fit.loc[in_fit, "leverage"] = influence.hat_matrix_diag
     per_fit.loc[in_fit, "cooks_distance"] = influence.cooks_distance[0]
     per_fit.loc[in_fit, "loo"] = response.to_numpy() - press

@@ -165,6 +165,9 @@ EVIDENCE_COLUMNS = ["trend_kind", "trend_status", "trend_predicted", "trend_lowe
                     "peer_expected", "peer_lower", "peer_upper", "peer_r_squared", "peer_explains_little",
                     "peer_leverage", "peer_cooks_distance", "peer_oos_rmse", "peer_n_obs", "peer_formula",
                     "evidence_model", "evidence_oos_rmse", "ceiling"]
+# What one row buys (`indicator_targets`): NaN with outcomes=False.
+ROW_OUTCOME_COLUMNS = MAP_COLUMNS + ["indicator_rank", "indicator_region_rank"] + OUTCOME_COLUMNS + [
+    "p_reach_trend", "p_reach_evidence"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
      "cooperating", "unit_label", "direction", "decimals", "lower_bound", "upper_bound", "current_value",
@@ -201,6 +204,11 @@ def round_towards(value: float, decimals: int, direction: int) -> float:
     if direction * (rounded - value) >= -1e-9 * max(1.0, abs(value)):
         return rounded
     return round(rounded + direction * 10.0 ** -decimals, decimals)
+
+
+def _without(values: pd.Series, unit: str) -> pd.Series:
+    """`values` without `unit` (absent: unchanged); a mask, cheaper than Series.drop."""
+    return values[values.index != unit]
 
 
 def rank_among(others: pd.Series, value: float, direction: int, tolerance: float = 0.0) -> int:
@@ -252,7 +260,7 @@ def thresholds(
         raise ValueError(f"province {province!r} has no value for this indicator")
     own = float(values[province])
     decimals = value_decimals(values.to_numpy()) if decimals is None else decimals
-    others = (values if comparison is None else comparison.astype(float)).drop(province, errors="ignore").dropna()
+    others = _without(values if comparison is None else comparison.astype(float), province).dropna()
     mapped_own = intercept + slope * own
     rank = rank_among(others, mapped_own, direction, RANK_TOLERANCE) if today_rank is None else int(today_rank)
 
@@ -361,6 +369,10 @@ class Recomputer:
         if indicator is not None:
             outcome["score"] = float(result.scores.at[self.province, indicator])
         return outcome
+
+    def raw_values(self, indicator: str) -> pd.Series:
+        """The raw values of `indicator` by unit (float)."""
+        return self._raw_of[indicator].astype(float)
 
     def score(self, indicator: str) -> float:
         return float(self.result.scores.at[self.province, indicator])
@@ -613,8 +625,8 @@ class Basis:
 
 def _same_map_basis(name: str, recomputer: Recomputer, indicator: str, others: pd.Series,
                     region_members: Iterable[str], peer_members: Iterable[str], map_label: str | None) -> Basis:
-    raw = recomputer.result.stages["Raw"].set_index(UNIT_CODE)[indicator].astype(float)
-    today_others = raw.drop(recomputer.province)
+    raw = recomputer.raw_values(indicator)
+    today_others = _without(raw, recomputer.province)
     members = tuple(region_members)
     return Basis(name=name, others=others, today_others=today_others, recomputer=recomputer,
                  map_label=map_label or "", n_units=len(raw.dropna()), region_size=len(members) + 1,
@@ -678,9 +690,12 @@ def indicator_targets(
     decimals: int | None = None,
     projection: Basis | None = None,
     map_label: str | None = None,
+    outcomes: bool = True,
 ) -> pd.DataFrame:
     """Every threshold of one indicator on both bases, recomputed, with the tiers and the
-    recommended row (module docstring).
+    recommended row (module docstring). outcomes=False leaves what each row buys (the ranks
+    on the map, OUTCOME_COLUMNS, p_reach_*) NaN and skips the recomputations: the thresholds,
+    tiers and recommendation do not depend on them.
 
     The current values are the raw stage of `recomputer.result` (its map: `map_label`).
     projection: the projected basis (`Basis`, e.g. on the next edition's map); or, on the same
@@ -693,14 +708,14 @@ def indicator_targets(
     """
     province = recomputer.province
     evidence = evidence or Evidence()
-    raw = recomputer.result.stages["Raw"].set_index(UNIT_CODE)[indicator].astype(float)
+    raw = recomputer.raw_values(indicator)
     decimals = value_decimals(raw.to_numpy()) if decimals is None else decimals
     own = float(raw[province])
-    others_current = raw.drop(province)
+    others_current = _without(raw, province)
     bases = {CURRENT: _same_map_basis(CURRENT, recomputer, indicator, others_current, region_members, peer_members,
                                       map_label)}
     if projection is None and projected is not None:
-        comparison = projected.astype(float).drop(province, errors="ignore").reindex(others_current.index)
+        comparison = _without(projected.astype(float), province).reindex(others_current.index)
         if comparison.notna().any():
             projection = _same_map_basis(PROJECTED, recomputer, indicator, comparison.fillna(others_current),
                                          region_members, peer_members, map_label)
@@ -729,25 +744,41 @@ def indicator_targets(
     if np.isfinite(evidence.ceiling):
         rows["within_evidence"] = (direction * (rows["target_value"] - evidence.ceiling) <= 0).astype(object)
 
+    if not outcomes:
+        outcome_frame = pd.DataFrame(np.nan, index=rows.index, columns=ROW_OUTCOME_COLUMNS)
+        for column, attribute in (("rank_map", "map_label"), ("rank_map_units", "n_units"),
+                                  ("rank_map_region_size", "region_size")):  # the map: no recomputation
+            outcome_frame[column] = [getattr(bases[b], attribute) for b in rows["basis"]]
+        outcome_frame["ranked_unit"] = [bases[b].recomputer.province for b in rows["basis"]]
+        return _with_indicator_columns(rows, outcome_frame, recomputer, indicator, own, others_current, raw,
+                                       direction, decimals, evidence)
     for name, basis in bases.items():  # every value of a basis recomputed at once
         targets_of = rows.loc[rows["basis"] == name, "target_value"]
         basis.recomputer.prefetch(indicator, [basis.mapped(v, today=True) for v in targets_of])
+    # Per basis, once: today's ranks and the region's values (the same for every row).
+    fixed = {}
+    for name, basis in bases.items():
+        region = [u for u in basis.region_members if u in basis.others.index]
+        today_raw = basis.mapped(own, today=True)
+        region_others = basis.others.reindex(region)
+        fixed[name] = (region_others, {
+            "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
+            "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction,
+                                            RANK_TOLERANCE)})
     outcome_rows = []
     for row in rows.itertuples():
         basis = bases[row.basis]
         solver = basis.recomputer
-        region = [u for u in basis.region_members if u in basis.others.index]
+        region_others, today = fixed[row.basis]
         mapped = basis.mapped(row.target_value)
         outcome = solver.outcome(indicator, basis.mapped(row.target_value, today=True))
-        today_raw = basis.mapped(own, today=True)
         outcome_rows.append({
             "rank_map": basis.map_label, "rank_map_units": basis.n_units,
             "rank_map_region_size": basis.region_size, "ranked_unit": solver.province,
-            "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
-            "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction, RANK_TOLERANCE),
+            "today_rank": today["today_rank"], "today_region_rank": today["today_region_rank"],
             "today_pii_rank": solver.current["pii_rank"], "today_pii_region_rank": solver.current["pii_region_rank"],
             "indicator_rank": rank_among(basis.others, mapped, direction, RANK_TOLERANCE),
-            "indicator_region_rank": rank_among(basis.others.reindex(region), mapped, direction, RANK_TOLERANCE),
+            "indicator_region_rank": rank_among(region_others, mapped, direction, RANK_TOLERANCE),
             "score": outcome["score"], "score_change": outcome["score"] - solver.score(indicator),
             "pii": outcome["pii"], "pii_change": outcome["pii"] - solver.current["pii"],
             "pii_rank": outcome["pii_rank"], "pii_rank_gain": solver.current["pii_rank"] - outcome["pii_rank"],
@@ -757,9 +788,16 @@ def indicator_targets(
             "p_reach_evidence": (evidence.p_reach(row.target_value, direction, evidence.evidence_model)
                                  if evidence.usable else np.nan),
         })
-    outcomes = pd.DataFrame(outcome_rows, index=rows.index)
+    outcome_frame = pd.DataFrame(outcome_rows, index=rows.index)
+    return _with_indicator_columns(rows, outcome_frame, recomputer, indicator, own, others_current, raw, direction,
+                                   decimals, evidence)
+
+
+def _with_indicator_columns(rows, outcomes, recomputer, indicator, own, others_current, raw, direction, decimals,
+                            evidence) -> pd.DataFrame:
     current = recomputer.current
-    rows = pd.concat([rows, outcomes], axis=1).assign(
+    # One frame of the added columns, joined once (DataFrame.assign inserts column by column).
+    added = pd.DataFrame(dict(
         tier_label=[TIER_LABELS.get(t) for t in rows["tier"]],
         current_value=own,
         current_rank=rank_among(others_current, own, direction),
@@ -773,8 +811,8 @@ def indicator_targets(
         lower_bound=evidence.bounds[0],
         upper_bound=evidence.bounds[1],
         **evidence.as_dict(),
-    )
-    return rows
+    ), index=rows.index)
+    return pd.concat([rows, outcomes, added], axis=1)
 
 
 
@@ -849,7 +887,7 @@ def _for_year(frame: pd.DataFrame | None, year: int, units: set[str]) -> pd.Data
     if frame is None or frame.empty:
         return None
     rows = frame[frame[schema.YEAR].astype(int) <= year] if schema.YEAR in frame.columns else frame
-    if rows.empty or not set(rows[schema.UNIT]) <= units:
+    if rows.empty or not set(rows[schema.UNIT].unique()) <= units:  # unique first: cheaper than iterating
         return None
     return rows
 
@@ -889,7 +927,7 @@ def _provenance(*frames: pd.DataFrame | None) -> str:
     found = set()
     for frame in frames:
         if frame is not None and schema.PROVENANCE in frame.columns:
-            found |= set(frame[schema.PROVENANCE].dropna().astype(str))
+            found |= set(frame[schema.PROVENANCE].dropna().unique().astype(str))
     return schema.weakest_provenance(found) if found else schema.OFFICIAL
 
 
@@ -916,7 +954,7 @@ def _peer_benchmark(values: pd.Series, covariates: pd.DataFrame | None, province
         return None
     try:
         model = fit_peer_model(values, covariates, direction=direction, coverage=coverage, formula=formula,
-                               bounds=bounds)
+                               bounds=bounds, studentized=False)  # only the benchmark is used
         return model.benchmark(province)
     except ValueError as error:
         if "not in the data" in str(error):
@@ -953,18 +991,28 @@ class _MapIndex:
     today_affine: pd.DataFrame  # indicator: intercept, slope (partners today)
 
 
+def _index_of(idata: pd.DataFrame, framework: pd.DataFrame):
+    """`piilib.pii.compute_pii` on an idata already built (compute_pii builds the same idata
+    first; the Recomputer needs it too, so it is built once)."""
+    from piilib.framework import to_imeta
+    from piilib.index import build_index
+    from piilib.pii import PII_STEPS
+
+    return build_index(idata, to_imeta(framework), steps=PII_STEPS)
+
+
 def _map_index(ranking: RankingMap, raw: pd.DataFrame, framework: pd.DataFrame) -> _MapIndex:
     """Today's values on the ranking map, the index computed there (base framework, as the
     report computes a harmonised edition), and the province's affine map with today's partners."""
-    from piilib.pii import compute_pii, to_idata
+    from piilib.pii import to_idata
 
     today = ranking.carry(raw)
     long = today.rename_axis(schema.UNIT).reset_index().melt(id_vars=schema.UNIT, var_name=schema.INDICATOR,
                                                              value_name=schema.VALUE)
     long = long.assign(**{schema.EDITION: ranking.map_edition, schema.PROVENANCE: schema.ILLUSTRATIVE,
                           schema.SOURCE: ""})[schema.LONG_COLUMNS]
-    result = compute_pii(long, ranking.map_edition, framework)
     idata = to_idata(long, ranking.map_edition, framework)
+    result = _index_of(idata, framework)
     recomputer = Recomputer(result, idata, ranking.unit, ranking.regions)
     return _MapIndex(ranking, recomputer, today, ranking.affine(raw))
 
@@ -982,6 +1030,7 @@ def target_table(
     peers: int = DEFAULT_PEERS,
     peer_formula: str = DEFAULT_PEER_FORMULA,
     map_edition: int | None = None,
+    outcomes: bool = True,
 ) -> pd.DataFrame:
     """Targets for every indicator of the plan (one long frame; columns TARGET_COLUMNS).
 
@@ -992,10 +1041,12 @@ def target_table(
     on another map than the edition's are not used. plan: a `piilib.plan.Plan` (default plan
     88). peer_formula: the peer model (a patsy formula over the covariates' names).
     map_edition: the edition whose ranking the projected basis builds (default: the next).
+    outcomes: False skips what each row buys (left NaN; `indicator_targets`), e.g. when only
+    the recommended targets are wanted (`pii outlook`): the recommendation is the same.
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
-    from piilib.pii import compute_pii, edition_values, to_idata
+    from piilib.pii import edition_values, to_idata
     from piilib.plan import load_plan
     from piilib.units import era, load_units
 
@@ -1013,8 +1064,8 @@ def target_table(
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
 
-    result = compute_pii(rows_of_edition, edition, framework)
     idata = to_idata(rows_of_edition, edition, framework)
+    result = _index_of(idata, framework)
     regions = dict(zip(units["unit"], units["region"]))
     region_name = str(units.set_index("unit").at[province, "region_name_vi"])
     region_members = [u for u, r in regions.items() if r == regions[province] and u != province]
@@ -1094,8 +1145,8 @@ def target_table(
                 ranking = map_index.ranking
                 projection = Basis(
                     name=PROJECTED,
-                    others=projected_on_map[code].drop(ranking.unit),
-                    today_others=map_index.today[code].drop(ranking.unit),
+                    others=_without(projected_on_map[code], ranking.unit),
+                    today_others=_without(map_index.today[code], ranking.unit),
                     recomputer=map_index.recomputer, map_label=ranking.label, n_units=ranking.n_units,
                     region_size=ranking.region_size, region_members=tuple(ranking.region_members()),
                     peer_members=tuple(ranking.units_of(peer_members)),
@@ -1104,12 +1155,12 @@ def target_table(
                 )
         rows = indicator_targets(recomputer, code, direction, region_members, peer_members, projected,
                                  evidence, top, decimals=0 if whole[code] else None, projection=projection,
-                                 map_label=base_map)
+                                 map_label=base_map, outcomes=outcomes)
         noun_unit = count_unit(info["unit_vi"])
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
         noun = count_noun(info["name_vi"], noun_unit[0]) if noun_unit else None
-        rows = rows.assign(
+        added = pd.DataFrame(dict(
             **{schema.EDITION: int(edition), schema.UNIT: province, schema.INDICATOR: code},
             indicator_name=info["name_vi"],
             group=item.group,
@@ -1125,16 +1176,17 @@ def target_table(
                                            noun if np.isfinite(denominator) else None)
                             for d, c in zip(rows["increment"], counts)],
             **{schema.PROVENANCE: provenance},
-        )
+        ), index=rows.index)
+        rows = pd.concat([rows.drop(columns=[c for c in added.columns if c in rows.columns]), added], axis=1)
         parts.append(rows[TARGET_COLUMNS])
     return pd.concat(parts, ignore_index=True)
 
 
 def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DEFAULT_TOP,
                    coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS,
-                   peer_formula: str = DEFAULT_PEER_FORMULA) -> pd.DataFrame:
+                   peer_formula: str = DEFAULT_PEER_FORMULA, outcomes: bool = True) -> pd.DataFrame:
     """`target_table` on a `piilib.bundle.DataBundle`: its values, its history and covariates
-    on the edition's map (harmonised after the merger)."""
+    on the edition's map (harmonised after the merger). outcomes: see `target_table`."""
     indicator = None
     if plan is not None and len(plan.indicators) == 1:
         indicator = str(plan.indicators["code"].iloc[0])  # one indicator: harmonise only its history
@@ -1144,7 +1196,7 @@ def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DE
         bundle.values, edition, province,
         history=None if history.empty else history,
         covariates=None if covariates.empty else covariates,
-        plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula,
+        plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula, outcomes=outcomes,
     )
 
 

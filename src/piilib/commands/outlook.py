@@ -70,7 +70,8 @@ def run(args) -> int:
         bundle = load_bundle(args.data, args.edition)
         targets = None
         if not args.no_targets:
-            targets = recommended_target_values(bundle_targets(bundle, args.edition, province))
+            # Only the recommendation is used: what each threshold buys is not recomputed.
+            targets = recommended_target_values(bundle_targets(bundle, args.edition, province, outcomes=False))
         inputs = bundle_inputs(bundle, args.edition)
         result = outlook(None, None, args.edition, province, draws=args.draws, seed=args.seed, targets=targets,
                          top=args.top, province_correlation=args.correlation, inputs=inputs)

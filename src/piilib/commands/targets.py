@@ -43,7 +43,6 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from piilib.analysis.targets import DEFAULT_PEER_FORMULA, bundle_targets
-    from piilib.analysis.workbook import write_workbook
     from piilib.bundle import load_bundle
     from piilib.commands.common import checked_request
     from piilib.safe_write import csv_text, output_file_problems, write_csv
@@ -63,6 +62,8 @@ def run(args) -> int:
         raise InputError(str(error).splitlines()) from None
 
     if args.format == "xlsx":
+        from piilib.analysis.workbook import write_workbook  # openpyxl: imported only for a workbook
+
         write_workbook(table, out)
         print(f"Wrote {out}: {table['lead_agency_key'].nunique()} agency sheets, "
               f"{table[['indicator']].drop_duplicates().shape[0]} indicators")
