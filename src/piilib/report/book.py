@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +31,64 @@ class BookBuildFailed(Exception):
     """Jupyter Book or LaTeX failed, or the result breaks a rule of the report."""
 
 
+# Who issues the report, under the province's People's Committee, on the cover.
+ISSUER = "Sở Khoa học và Công nghệ"
+COMMITTEE = "Ủy ban nhân dân {place}"
+DEFAULT_WORKSHOP = "Hội thảo khoa học công bố kết quả PII {edition} và đề xuất giải pháp nâng cao chỉ số"
+DRAFT_MARK = "BẢN THẢO"
+# The published folder holds html/ and the PDF beside it.
+PDF_FROM_HTML = "../{pdf_name}"
+PDF_LABEL = "Báo cáo (PDF)"
+WORKBOOK_LABEL = "Bảng tính {name}"
+
+
+def place_name(name: str, central_city: bool) -> str:
+    """How the cover names the province: "thành phố Cần Thơ" for a centrally-run city."""
+    return f"{'thành phố' if central_city else 'tỉnh'} {name}"
+
+
+def vietnamese_date(day: date) -> str:
+    """"ngày 15 tháng 12 năm 2026", as dates are written in Vietnamese documents."""
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
+def cover_latex(*, title: str, issuer: str, place: str, city: str, workshop: str,
+                workshop_date: date | None, draft: bool, built: date) -> str:
+    """The PDF's title page: the People's Committee of `place` and the issuing body, the
+    title, the workshop, and "<city>, <workshop date>". Never dated with the build date unless
+    no workshop date is given; then it is a draft ("Bản thảo" + build date)."""
+    if workshop_date is None:
+        dated = f"Bản thảo, {vietnamese_date(built)}"
+    else:
+        dated = f"{city}, {vietnamese_date(workshop_date)}"
+    lines = [
+        "\\begin{titlepage}",
+        "\\centering\\sffamily",
+        f"{{\\large {latex_text(COMMITTEE.format(place=place).upper())}\\par}}\\smallskip",
+        f"{{\\large\\bfseries {latex_text(issuer.upper())}\\par}}",
+        "\\rule{0.3\\textwidth}{0.4pt}\\par",
+        "\\vspace*{0.2\\textheight}",
+        f"{{\\LARGE\\bfseries {latex_text(title)}\\par}}",
+        "\\vspace{2.5em}",
+        f"{{\\large Tài liệu phục vụ {latex_text(workshop[:1].lower() + workshop[1:])}\\par}}",
+    ]
+    if draft:
+        lines.append("\\vspace{1.5em}"
+                     f"{{\\Large\\bfseries\\color{{red!70!black}}{DRAFT_MARK}\\par}}")
+    lines += ["\\vfill", f"{{\\large {latex_text(dated)}\\par}}", "\\end{titlepage}"]
+    return "\n".join(lines) + "\n"
+
+
+def draft_latex() -> str:
+    """Preamble lines that print "BẢN THẢO" in red at the head of every PDF page (text, not a
+    watermark drawn across the page, so the page's text still reads in order)."""
+    return (
+        "\\AddToHook{shipout/foreground}{%\n"
+        "  \\put(0.5\\paperwidth,-9mm)"
+        f"{{\\makebox[0pt]{{\\sffamily\\small\\bfseries\\color{{red!70!black}}{DRAFT_MARK}}}}}}}\n"
+    )
+
+
 def book_config(
     base: dict,
     *,
@@ -38,12 +97,25 @@ def book_config(
     notice: bool,
     pdf_stem: str,
     substitutions: dict[str, str],
+    issuer: str = "",
+    place: str = "",
+    city: str = "",
+    workshop: str = "",
+    workshop_date: date | None = None,
+    draft: bool = False,
+    pdf: bool = True,
+    built: date | None = None,
 ) -> dict:
     """The book's _config.yml: the base configuration plus this edition's settings.
 
     running_title: the PDF's page-header title (the full title is too long for a header).
     notice: put the illustrative-data notice on every HTML page (announcement bar) and every
     PDF page (LaTeX shipout hook).
+    issuer, place, city, workshop, workshop_date: the cover's issuing body, province ("thành phố
+    Cần Thơ"), its short name ("Cần Thơ"), the workshop and its date; without a workshop date the cover says "Bản thảo" and the
+    build date (`built`, default today).
+    draft: a "BẢN THẢO" watermark on every PDF page and in every HTML page's announcement bar.
+    pdf: the PDF is published beside the HTML, so every HTML page links to it.
     """
     config = copy.deepcopy(base)
     config["title"] = title
@@ -53,16 +125,54 @@ def book_config(
     html.pop("announcement", None)
     latex = config.setdefault("latex", {})
     latex.setdefault("latex_documents", {})["targetname"] = f"{pdf_stem}.tex"
-    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx = config.setdefault("sphinx", {})
+    sphinx_config = sphinx.setdefault("config", {})
     elements = sphinx_config.setdefault("latex_elements", {})
+    cover = cover_latex(
+        title=title, issuer=issuer, place=place, city=city or place, workshop=workshop or title,
+        workshop_date=workshop_date, draft=draft, built=built or date.today(),
+    ) if issuer else "\\sphinxmaketitle\n"
     # Sphinx's page headers print \@title; shorten it once the title page is out.
     elements["maketitle"] = (
-        "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
+        cover + "\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
     )
+    announcements = []
+    if draft:
+        announcements.append(DRAFT_MARK)
+        elements["preamble"] = elements.get("preamble", "") + draft_latex()
     if notice:
-        html["announcement"] = NOTICE_TEXT
+        announcements.append(NOTICE_TEXT)
         elements["preamble"] = elements.get("preamble", "") + latex_notice()
+    if announcements:
+        html["announcement"] = " — ".join(announcements)
+    downloads = list(sphinx_config.get("pii_downloads", []))
+    if pdf:
+        downloads.insert(0, [PDF_LABEL, PDF_FROM_HTML.format(pdf_name=f"{pdf_stem}.pdf")])
+    sphinx_config["pii_downloads"] = downloads
     return config
+
+
+def with_workbooks(config: dict, names: list[str]) -> dict:
+    """`config` that publishes the workbooks `names` (files at the book's root) in the HTML
+    folder and links them from every page."""
+    if not names:
+        return config
+    config = copy.deepcopy(config)
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["html_extra_path"] = [*sphinx_config.get("html_extra_path", []), *names]
+    sphinx_config["pii_downloads"] = [
+        *sphinx_config.get("pii_downloads", []),
+        *([WORKBOOK_LABEL.format(name=name), name] for name in names),
+    ]
+    return config
+
+
+def numbered_toc(toc: dict) -> dict:
+    """`toc` with numbered chapters in every part, so the HTML numbers chapters, sections,
+    figures and tables ("Hình 2.1") as the PDF does."""
+    toc = copy.deepcopy(toc)
+    toc["defaults"] = {**toc.get("defaults", {}), "numbered": True}
+    return toc
 
 
 def write_tree(target: Path, files: dict[str, bytes | Path]) -> None:
@@ -123,8 +233,12 @@ def book_files(
                 )
             files[relative] = path
             owner[relative] = key
+    # Workbooks the chapters wrote (the agencies' targets) are offered on every HTML page.
+    workbooks = sorted(name for name in owner if name.endswith(".xlsx") and "/" not in name)
+    config = with_workbooks(config, workbooks)
     files["_config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
-    files["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False).encode()
+    files["_toc.yml"] = yaml.safe_dump(numbered_toc(toc), allow_unicode=True,
+                                       sort_keys=False).encode()
     return files
 
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -85,6 +86,11 @@ class BuildOptions:
     progress: bool = True
     jobs: int | None = None
     share_results: bool = True
+    # The PDF cover: the workshop the report serves and its date (None: a draft dated with the
+    # build date); draft: "BẢN THẢO" on every page.
+    workshop: str | None = None
+    workshop_date: date | None = None
+    draft: bool = False
 
     def __post_init__(self):
         slug = f"{self.edition}-{self.province}"
@@ -154,6 +160,13 @@ def _province_problems(province: str, edition: int) -> list[str]:
         f"province '{province}' is not a unit of edition {edition} "
         f"({units.era(edition)}-province map){hint}"
     ]
+
+
+def _place(province: str, edition: int, name: str) -> str:
+    """"thành phố Cần Thơ" / "tỉnh An Giang": the province as the cover names it."""
+    table = units.load_units(edition).set_index(schema.UNIT)
+    central = bool(table.loc[province, "is_central_city"]) if province in table.index else False
+    return book.place_name(name, central)
 
 
 def _province_name(province: str, edition: int) -> str:
@@ -241,6 +254,13 @@ def build_report(options: BuildOptions) -> BuildResult:
         pdf_stem=pdf_stem,
         # Substitution values are read as Markdown: the name is shown literally.
         substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
+        issuer=book.ISSUER,
+        place=_place(options.province, options.edition, province_name),
+        city=province_name,
+        workshop=options.workshop or book.DEFAULT_WORKSHOP.format(edition=options.edition),
+        workshop_date=options.workshop_date,
+        draft=options.draft,
+        pdf=options.pdf,
     )
     # HTML and PDF are built at the same time from two copies of the source (Sphinx keeps
     # its state beside the source; two builders on one tree would share it).

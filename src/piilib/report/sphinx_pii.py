@@ -1,0 +1,86 @@
+"""Sphinx extension of the report book (loaded by Jupyter Book through `sphinx.extra_extensions`).
+
+- Search without diacritics: the HTML search index stores every word folded to plain Latin
+  letters ("chỉ dẫn địa lý" -> "chi dan dia ly"), and the browser folds the query the same
+  way, so a reader who types without diacritics (or with them) finds the same pages.
+- Downloads on every page: the published report's PDF and workbooks (`pii_downloads`, paths
+  from the HTML folder) replace the theme's download menu (which offered the page's .md/.ipynb
+  source) and are repeated in the page footer, linked relative to each page.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from sphinx.search import SearchLanguage
+
+# Folds a word in the browser exactly as `fold_diacritics` does in Python.
+_JS_STEMMER = r"""
+var Stemmer = function() {
+  this.stemWord = function(word) {
+    return word.toLowerCase().replace(/\u0111/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
+  };
+};
+"""
+
+
+def fold_diacritics(word: str) -> str:
+    """Lower case, without accents or tone marks, "đ" as "d": the form the search index keeps."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+class SearchVietnamese(SearchLanguage):
+    """Sphinx has no Vietnamese search language; this one indexes folded words (no stemming:
+    Vietnamese words do not inflect)."""
+
+    lang = "vi"
+    language_name = "Vietnamese"
+    js_stemmer_rawcode = None
+    js_stemmer_code = _JS_STEMMER
+    stopwords: set[str] = set()
+
+    def stem(self, word: str) -> str:
+        return fold_diacritics(word)
+
+
+def download_links(pagename: str, downloads: list) -> list[tuple[str, str]]:
+    """(label, href relative to the page) of each (label, path from the HTML folder)."""
+    up = "../" * pagename.count("/")
+    return [(label, up + path) for label, path in downloads]
+
+
+def _add_downloads(app, pagename, templatename, context, doctree):
+    downloads = app.config.pii_downloads
+    if not downloads:
+        return
+    links = download_links(pagename, downloads)
+    buttons = [
+        {"type": "link", "url": href, "text": label, "tooltip": label,
+         "icon": "fas fa-file-pdf" if href.endswith(".pdf") else "fas fa-file-excel",
+         "label": f"pii-download-{number}"}
+        for number, (label, href) in enumerate(links)
+    ]
+    group = {"type": "group", "tooltip": "Tải về", "icon": "fas fa-download",
+             "buttons": buttons, "label": "download-buttons"}
+    header = context.get("header_buttons")
+    if header is not None:
+        context["header_buttons"] = [
+            button for button in header if button.get("label") != "download-buttons"
+        ]
+        context["header_buttons"].insert(0, group)
+    footer = " · ".join(
+        f'<a class="pii-download" href="{html.escape(href)}">{html.escape(label)}</a>'
+        for label, href in links
+    )
+    context["theme_extra_footer"] = f'<p class="pii-downloads">Tải về: {footer}</p>'
+
+
+def setup(app):
+    app.add_config_value("pii_downloads", [], "html")
+    app.add_search_language(SearchVietnamese)
+    # After the book theme fills its header buttons (priority 501).
+    app.connect("html-page-context", _add_downloads, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
