@@ -354,3 +354,69 @@ def build_pdf(source: Path, pdf_stem: str) -> Path:
             f"page (see {log}):\n" + "\n".join(sorted(set(missing))[:20])
         )
     return pdf
+
+
+# PDF layout check. Sphinx's page geometry: 1 inch margins around the text area; the running
+# header and footer (and the draft and notice lines) lie outside it.
+_MARGIN_PT = 72.0
+_LAYOUT_DPI = 36
+_INK = 200  # grey level (0 black, 255 white) darker than which a pixel counts as printed
+_CHAPTER_DEST = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(chapter\*?|part\*?)\.[^"]*"\s*$')
+_PART_DEST = re.compile(r'"part\*?\.')
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down its text area each page of `pdf` is printed (0 empty, 1 full), measured on
+    the rendered page (text, tables and figures alike). Needs poppler's pdftoppm."""
+    import tempfile
+
+    from PIL import Image  # matplotlib's dependency; only this check needs it
+
+    fills = []
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(["pdftoppm", "-r", str(_LAYOUT_DPI), "-gray", str(pdf),
+                        str(Path(scratch) / "page")], check=True, capture_output=True)
+        for image_path in sorted(Path(scratch).glob("page-*.pgm"),
+                                 key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            image = Image.open(image_path)
+            # A4 is 842 pt high.
+            margin = round(_MARGIN_PT * image.height / 842.0)
+            top, bottom = margin, image.height - margin
+            body = image.crop((0, top, image.width, bottom)).point(lambda g: 255 if g < _INK else 0)
+            box = body.getbbox()
+            fills.append(0.0 if box is None else box[3] / (bottom - top))
+    return fills
+
+
+def chapter_pages(pdf: Path) -> tuple[set[int], set[int]]:
+    """(pages on which a chapter or part starts, pages of part titles), 1-based, from the
+    PDF's named destinations (hyperref's "chapter.N", "chapter*.N", "part.N")."""
+    listing = subprocess.run(["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout
+    starts, parts = set(), set()
+    for line in listing.splitlines():
+        match = _CHAPTER_DEST.match(line)
+        if match:
+            starts.add(int(match.group(1)))
+            if _PART_DEST.search(line):
+                parts.add(int(match.group(1)))
+    return starts, parts
+
+
+def sparse_pages(fills: list[float], starts: set[int], parts: set[int],
+                 minimum: float = 0.5) -> list[int]:
+    """Pages (1-based) printed less than `minimum` of the way down, other than the cover, a
+    part's title page, the last page of a chapter (the page before a chapter or part starts)
+    and the last page."""
+    count = len(fills)
+    exempt = {1, count} | parts | {start - 1 for start in starts}
+    return [page for page in range(1, count + 1)
+            if page not in exempt and fills[page - 1] < minimum]
+
+
+def underfilled_pages(pdf: Path, minimum: float = 0.5) -> list[tuple[int, float]]:
+    """(page, fill) of every page of `pdf` printed less than `minimum` of the way down its
+    text area outside a chapter's end (see `sparse_pages`)."""
+    fills = page_fill(pdf)
+    starts, parts = chapter_pages(pdf)
+    return [(page, round(fills[page - 1], 2)) for page in sparse_pages(fills, starts, parts, minimum)]

@@ -3,6 +3,7 @@
 - Search without diacritics: the HTML search index stores every word folded to plain Latin
   letters ("chỉ dẫn địa lý" -> "chi dan dia ly"), and the browser folds the query the same
   way, so a reader who types without diacritics (or with them) finds the same pages.
+- Alt text: an image without its own takes its figure's caption (never its file path).
 - Downloads on every page: the published report's PDF and workbooks (`pii_downloads`, paths
   from the HTML folder) replace the theme's download menu (which offered the page's .md/.ipynb
   source) and are repeated in the page footer, linked relative to each page.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import html
 import unicodedata
 
+from docutils import nodes
 from sphinx.search import SearchLanguage
 
 # Folds a word in the browser exactly as `fold_diacritics` does in Python.
@@ -78,9 +80,25 @@ def _add_downloads(app, pagename, templatename, context, doctree):
     context["theme_extra_footer"] = f'<p class="pii-downloads">Tải về: {footer}</p>'
 
 
+# Alt text of an image that has none and no caption (the HTML writer would use its file path).
+FALLBACK_ALT = "Hình minh họa"
+
+
+def _fill_missing_alt(app, doctree, docname):
+    """Every image gets Vietnamese alt text: its own, else its figure's caption, else a label;
+    never the file path."""
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        figure = image.parent if isinstance(image.parent, nodes.figure) else None
+        captions = list(figure.findall(nodes.caption)) if figure is not None else []
+        image["alt"] = captions[0].astext().strip() if captions else FALLBACK_ALT
+
+
 def setup(app):
     app.add_config_value("pii_downloads", [], "html")
     app.add_search_language(SearchVietnamese)
+    app.connect("doctree-resolved", _fill_missing_alt)
     # After the book theme fills its header buttons (priority 501).
     app.connect("html-page-context", _add_downloads, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
