@@ -109,3 +109,17 @@ def test_build_flags_reach_the_build_options():
     assert (defaults.workshop, defaults.workshop_date, defaults.draft) == (None, None, False)
     with pytest.raises(SystemExit):
         build_parser().parse_args(["build", "--edition", "2024", "--workshop-date", "15/12/2026"])
+
+
+def test_chapters_of_one_repeated_template_are_listed_without_sections():
+    toc = {"parts": [{"chapters": [{"file": "overview"}]},
+                     {"chapters": [{"file": "indicator-1"}, {"file": "indicator-2"}]},
+                     {"chapters": [{"file": "levers"}, {"file": "methodology"}]}]}
+    headings = {"overview": ["A"], "indicator-1": ["Định nghĩa", "Xu hướng"],
+                "indicator-2": ["Định nghĩa", "Xu hướng"], "levers": ["X"], "methodology": ["Y"]}
+    assert book.uniform_chapters(toc, headings) == [2, 3]
+    assert book.uniform_chapters(toc, {**headings, "indicator-2": ["Định nghĩa"]}) == []
+    assert book.uniform_chapters({"chapters": [{"file": "a"}]}, {"a": ["A"]}) == []
+    latex = book.brief_contents_latex([2, 3])
+    assert "\\csname pii@brief@2\\endcsname" in latex and "pii@brief@3" in latex
+    assert book.brief_contents_latex([]) == ""

@@ -167,6 +167,51 @@ def with_workbooks(config: dict, names: list[str]) -> dict:
     return config
 
 
+def section_headings(notebook: Path) -> list[str]:
+    """The first-level section headings ("## ...") of a notebook's Markdown cells."""
+    import nbformat
+
+    page = nbformat.read(str(notebook), as_version=4)
+    return [line[3:].strip() for cell in page.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if line.startswith("## ")]
+
+
+def uniform_chapters(toc: dict, headings: dict[str, list[str]]) -> list[int]:
+    """Numbers of the chapters (1-based, in contents order) of every part of two or more
+    chapters that all have the same sections (one template repeated per indicator): the PDF's
+    contents lists them without their sections, since the same sections listed under every
+    chapter would fill pages and tell the reader nothing."""
+    uniform, number = [], 0
+    for part in toc.get("parts", []):
+        keys = [entry.get("file") for entry in part.get("chapters", [])]
+        numbers = list(range(number + 1, number + len(keys) + 1))
+        number += len(keys)
+        sections = [tuple(headings.get(key, ())) for key in keys]
+        if len(keys) >= 2 and sections[0] and len(set(sections)) == 1:
+            uniform += numbers
+    return uniform
+
+
+def brief_contents_latex(chapters: list[int]) -> str:
+    """Preamble lines that list the numbered `chapters` in the PDF's contents without their
+    sections (tocdepth 0 from those chapters' entries, 1 from the others')."""
+    if not chapters:
+        return ""
+    marks = "".join(f"\\expandafter\\def\\csname pii@brief@{number}\\endcsname{{}}"
+                    for number in chapters)
+    return (
+        "\\makeatletter\n" + marks + "\n"
+        # The chapter's entry prints its number with \\numberline (hyperref puts the number
+        # inside the link, so the entry cannot be parsed): that \\numberline sets the depth.
+        "\\let\\pii@numberline\\numberline\n"
+        "\\def\\pii@chapternumber#1{\\ifcsname pii@brief@#1\\endcsname"
+        "\\setcounter{tocdepth}{0}\\fi\\pii@numberline{#1}}\n"
+        "\\let\\pii@l@chapter\\l@chapter\n"
+        "\\renewcommand*{\\l@chapter}[2]{\\setcounter{tocdepth}{1}"
+        "\\pii@l@chapter{\\let\\numberline\\pii@chapternumber#1}{#2}}\n\\makeatother\n"
+    )
+
+
 def numbered_toc(toc: dict) -> dict:
     """`toc` with numbered chapters in every part, so the HTML numbers chapters, sections,
     figures and tables ("Hình 2.1") as the PDF does."""
@@ -236,6 +281,12 @@ def book_files(
     # Workbooks the chapters wrote (the agencies' targets) are offered on every HTML page.
     workbooks = sorted(name for name in owner if name.endswith(".xlsx") and "/" not in name)
     config = with_workbooks(config, workbooks)
+    brief = uniform_chapters(toc, {key: section_headings(notebook) for key, notebook, _ in pages})
+    if brief:
+        config = copy.deepcopy(config)
+        elements = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault(
+            "latex_elements", {})
+        elements["preamble"] = elements.get("preamble", "") + brief_contents_latex(brief)
     files["_config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
     files["_toc.yml"] = yaml.safe_dump(numbered_toc(toc), allow_unicode=True,
                                        sort_keys=False).encode()

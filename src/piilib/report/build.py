@@ -124,7 +124,7 @@ class BuildResult:
 # Modules that run only in the build process, never in a chapter's kernel: editing them
 # (the build driver, the CLI) does not change any chapter, so they are not in its cache key.
 BUILD_ONLY = ("cli.py", "commands", "report/build.py", "report/book.py", "report/execute.py",
-              "report/chapters.py")
+              "report/chapters.py", "report/sphinx_pii.py")
 
 
 def library_inputs() -> list[Path]:
