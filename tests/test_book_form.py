@@ -35,6 +35,7 @@ WORKSHOP_DATE = date(2026, 12, 15)
 LONE_PARAGRAPH = "Đoạn văn này đứng một mình trên trang của nó."
 FIGURE_ALT = "Biểu đồ cột thử nghiệm: giá trị của năm địa phương"
 WORKBOOK = "chi-tieu-thu-nghiem.xlsx"
+LONG_TABLE = "Bảng dài ba mươi dòng"
 PHONE_WIDTH = 390
 
 SENTENCE = ("Chỉ số đổi mới sáng tạo của địa phương được tính từ các chỉ số thành phần, "
@@ -74,6 +75,12 @@ def form_chapter(path: Path) -> None:
             "from piilib.report import show_table\n"
             "wide = pd.DataFrame({f'Cột số {n} có tên dài': [f'giá trị dài số {n}'] * 3 for n in range(12)})\n"
             "show_table(wide, caption='Bảng rộng nhiều cột')"),
+        nbformat.v4.new_markdown_cell("## Bảng dài\n\n" + "\n\n".join([paragraph] * 3)),
+        nbformat.v4.new_code_cell(
+            "long = pd.DataFrame({'Mã': [f'{n}.1.1' for n in range(30)],\n"
+            "                     'Tên': [f'Tên chỉ số dài số {n} của bảng dài, cần xuống dòng trong ô' for n in range(30)],\n"
+            "                     'Cơ quan': ['Sở Khoa học và Công nghệ'] * 30})\n"
+            f"show_table(long, caption='{LONG_TABLE}')"),
         nbformat.v4.new_markdown_cell("## Phần kết\n\n" + "\n\n".join([paragraph] * 7)),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells, metadata={
@@ -149,6 +156,20 @@ def test_only_the_forced_break_leaves_a_page_under_half_full(built):
     assert len(lone) == 1
     underfilled = book.underfilled_pages(built.pdf)
     assert [page for page, _ in underfilled] == lone, underfilled
+
+
+def test_a_long_table_breaks_across_pages_with_its_cells_wrapped(built):
+    pages = pdf_page_texts(built.pdf)
+    first = next(n for n, text in enumerate(pages) if LONE_PARAGRAPH not in text and LONG_TABLE in text
+                 and "Mục lục" not in text)
+    last = next(n for n, text in enumerate(pages) if "Tên chỉ số dài số 29 của bảng dài" in text)
+    assert last == first + 1
+    # Wrapped, not cut: every row's name reaches its last words ("trong ô", perhaps on the
+    # next line, between the other columns).
+    text = " ".join(pages[first:last + 1])
+    rows = re.split(r"Tên chỉ số dài số \d+ của", text)[1:]
+    assert len(rows) == 30
+    assert all(re.search(r"\btrong\b.*\bô\b", row) for row in rows), rows
 
 
 def test_figures_stay_in_their_section(built):

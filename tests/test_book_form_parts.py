@@ -123,3 +123,11 @@ def test_chapters_of_one_repeated_template_are_listed_without_sections():
     latex = book.brief_contents_latex([2, 3])
     assert "\\csname pii@brief@2\\endcsname" in latex and "pii@brief@3" in latex
     assert book.brief_contents_latex([]) == ""
+
+
+def test_column_weights_follow_the_longest_cell_within_bounds():
+    from piilib.report.sphinx_pii import MAX_COLUMN_CHARS, MIN_COLUMN_CHARS, column_weights
+
+    rows = [["Mã", "Tên chỉ số", "x" * 100], ["6.2.4", "Đơn đăng ký chỉ dẫn địa lý", ""]]
+    assert column_weights(rows) == [MIN_COLUMN_CHARS, len("Đơn đăng ký chỉ dẫn địa lý"),
+                                    MAX_COLUMN_CHARS]

@@ -3,6 +3,7 @@
 - Search without diacritics: the HTML search index stores every word folded to plain Latin
   letters ("chỉ dẫn địa lý" -> "chi dan dia ly"), and the browser folds the query the same
   way, so a reader who types without diacritics (or with them) finds the same pages.
+- Long PDF tables break across pages, their columns wrapped to widths from their contents.
 - Alt text: an image without its own takes its figure's caption (never its file path).
 - Downloads on every page: the published report's PDF and workbooks (`pii_downloads`, paths
   from the HTML folder) replace the theme's download menu (which offered the page's .md/.ipynb
@@ -95,10 +96,50 @@ def _fill_missing_alt(app, doctree, docname):
         image["alt"] = captions[0].astext().strip() if captions else FALLBACK_ALT
 
 
+# PDF tables longer than this (body rows) may break across pages (longtable), so a long table
+# never leaves the rest of a page empty; shorter ones stay whole (tabulary sizes their columns).
+BREAKABLE_ROWS = 8
+# Column weights of a breakable table: its longest cell's characters, within these bounds
+# (a column of codes stays narrow, a column of long names does not take the whole width).
+MIN_COLUMN_CHARS, MAX_COLUMN_CHARS = 5, 40
+
+
+def column_weights(rows: list[list[str]]) -> list[int]:
+    """Relative widths of a table's columns from its cells' text (rows of equal length)."""
+    widths = [max((len(row[column]) for row in rows), default=0) for column in range(len(rows[0]))]
+    return [min(max(width, MIN_COLUMN_CHARS), MAX_COLUMN_CHARS) for width in widths]
+
+
+def _breakable_tables(app, doctree, docname):
+    """In the PDF, a table of more than BREAKABLE_ROWS rows becomes a longtable whose columns
+    wrap (widths from their contents), instead of an unbreakable block that moves whole to the
+    next page."""
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        groups = [child for child in table.children if isinstance(child, nodes.tgroup)]
+        if len(groups) != 1:
+            continue
+        group = groups[0]
+        bodies = [child for child in group.children if isinstance(child, nodes.tbody)]
+        body_rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
+        if len(body_rows) <= BREAKABLE_ROWS:
+            continue
+        colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+        rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
+                for row in group.findall(nodes.row)]
+        if not colspecs or any(len(row) != len(colspecs) for row in rows):
+            continue  # merged cells: leave the table to Sphinx
+        for colspec, weight in zip(colspecs, column_weights(rows)):
+            colspec["colwidth"] = weight
+        table["classes"] += ["longtable", "colwidths-given"]
+
+
 def setup(app):
     app.add_config_value("pii_downloads", [], "html")
     app.add_search_language(SearchVietnamese)
     app.connect("doctree-resolved", _fill_missing_alt)
+    app.connect("doctree-resolved", _breakable_tables)
     # After the book theme fills its header buttons (priority 501).
     app.connect("html-page-context", _add_downloads, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
