@@ -80,6 +80,8 @@ def form_chapter(path: Path) -> None:
             "long = pd.DataFrame({'Mã': [f'{n}.1.1' for n in range(30)],\n"
             "                     'Tên': [f'Tên chỉ số dài số {n} của bảng dài, cần xuống dòng trong ô' for n in range(30)],\n"
             "                     'Cơ quan': ['Sở Khoa học và Công nghệ'] * 30})\n"
+            # Uncaptioned and long: numbered in neither HTML nor PDF.
+            "show_table(pd.DataFrame({'Mã': range(12), 'Ghi chú': [f'Ghi chú {n}' for n in range(12)]}))\n"
             f"show_table(long, caption='{LONG_TABLE}')"),
         nbformat.v4.new_markdown_cell("## Phần kết\n\n" + "\n\n".join([paragraph] * 7)),
     ]
@@ -219,7 +221,7 @@ def test_html_numbers_figures_and_tables_as_the_pdf_does(built):
         parser.feed((built.out_dir / "html" / f"{name}.html").read_text(encoding="utf-8"))
         html_numbers += [" ".join(number.split()) for number in parser.numbers]
     pdf_numbers = caption_numbers(" ".join(pdf_page_texts(built.pdf)), pdf=True)
-    assert "Hình 4.1" in pdf_numbers and "Bảng 4.1" in pdf_numbers
+    assert "Hình 4.1" in pdf_numbers and "Bảng 4.2" in pdf_numbers
     assert caption_numbers(" ".join(html_numbers)) == pdf_numbers
 
 

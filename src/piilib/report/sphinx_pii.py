@@ -99,6 +99,8 @@ def _fill_missing_alt(app, doctree, docname):
 # PDF tables longer than this (body rows) may break across pages (longtable), so a long table
 # never leaves the rest of a page empty; shorter ones stay whole (tabulary sizes their columns).
 BREAKABLE_ROWS = 8
+# Sphinx's own rule: a table of more rows than this is a longtable.
+LATEX_LONGTABLE_ROWS = 30
 # Column weights of a breakable table: its longest cell's characters, within these bounds
 # (a column of codes stays narrow, a column of long names does not take the whole width).
 MIN_COLUMN_CHARS, MAX_COLUMN_CHARS = 5, 40
@@ -123,16 +125,21 @@ def _breakable_tables(app, doctree, docname):
         group = groups[0]
         bodies = [child for child in group.children if isinstance(child, nodes.tbody)]
         body_rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
-        if len(body_rows) <= BREAKABLE_ROWS:
-            continue
-        colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
-        rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
-                for row in group.findall(nodes.row)]
-        if not colspecs or any(len(row) != len(colspecs) for row in rows):
-            continue  # merged cells: leave the table to Sphinx
-        for colspec, weight in zip(colspecs, column_weights(rows)):
-            colspec["colwidth"] = weight
-        table["classes"] += ["longtable", "colwidths-given"]
+        if len(body_rows) > BREAKABLE_ROWS:
+            colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+            rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
+                    for row in group.findall(nodes.row)]
+            if colspecs and all(len(row) == len(colspecs) for row in rows):  # no merged cells
+                for colspec, weight in zip(colspecs, column_weights(rows)):
+                    colspec["colwidth"] = weight
+                table["classes"] += ["longtable", "colwidths-given"]
+        # longtable counts every table, captioned or not; HTML (and tabulary) count only
+        # captioned ones: give the number back, so "Bảng 1.7" is the same table in both.
+        all_rows = list(group.findall(nodes.row))
+        is_long = "longtable" in table["classes"] or len(all_rows) > LATEX_LONGTABLE_ROWS
+        if is_long and not any(isinstance(child, nodes.title) for child in table.children):
+            table.parent.insert(table.parent.index(table) + 1,
+                                nodes.raw("", "\\addtocounter{table}{-1}\n", format="latex"))
 
 
 def setup(app):
