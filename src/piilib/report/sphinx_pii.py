@@ -29,6 +29,36 @@ var Stemmer = function() {
 """
 
 
+# The search's scorer, loaded with the stemmer (language_data.js); it replaces Sphinx's default
+# Scorer, whichever of the two scripts the page loads first.
+_JS_SCORER = r"""
+// Sphinx scores a page by its best-matching word only, so a page whose title holds every
+// word of the query ("chỉ dẫn địa lý" -> the 6.2.4 chapter) tied with any page that has one
+// of the words in a section title. Such a page comes first here, whether the query was typed
+// with or without diacritics (both are folded as the search index is).
+var Scorer = {
+  score: (result) => {
+    const [docname, title, anchor, descr, score, filename] = result;
+    const fold = (text) => text.toLowerCase().replace(/\u0111/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
+    const query = new URLSearchParams(window.location.search).get("q") || "";
+    const words = fold(query).split(/[^\p{Letter}\p{Number}_]+/u).filter((word) => word);
+    const titleWords = new Set(fold(title || "").split(/[^\p{Letter}\p{Number}_]+/u));
+    const inTitle = words.length > 0 && words.every((word) => titleWords.has(word));
+    return inTitle ? score + 30 : score;
+  },
+  objNameMatch: 11,
+  objPartialMatch: 6,
+  objPrio: { 0: 15, 1: 5, 2: -5 },
+  objPrioDefault: 0,
+  title: 15,
+  partialTitle: 7,
+  term: 5,
+  partialTerm: 2,
+};
+"""
+
+
 def fold_diacritics(word: str) -> str:
     """Lower case, without accents or tone marks, "đ" as "d": the form the search index keeps."""
     decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
@@ -42,7 +72,7 @@ class SearchVietnamese(SearchLanguage):
     lang = "vi"
     language_name = "Vietnamese"
     js_stemmer_rawcode = None
-    js_stemmer_code = _JS_STEMMER
+    js_stemmer_code = _JS_STEMMER + _JS_SCORER
     stopwords: set[str] = set()
 
     def stem(self, word: str) -> str:
