@@ -138,7 +138,8 @@ def test_html_has_every_chapter_and_the_notice_on_every_page(illustrative):
         assert NOTICE_TEXT in page.read_text(encoding="utf-8"), page.name
     for key, title in zip(CHAPTER_KEYS, CHAPTER_TITLES):
         head = (illustrative.out_dir / "html" / f"{key}.html").read_text(encoding="utf-8")
-        assert re.search(rf"<title>{re.escape(title)}", head), key
+        # Chapters are numbered in HTML as in the PDF ("1. Tổng quan").
+        assert re.search(rf"<title>(?:\d+\. )?{re.escape(title)}", head), key
     overview = (illustrative.out_dir / "html" / "overview.html").read_text(encoding="utf-8")
     assert "<table" in overview and "0,35" in overview  # a real table, Vietnamese decimals
     assert "edition = " not in overview  # parameter cells are not shown
@@ -203,7 +204,7 @@ def test_a_chapter_added_by_a_notebook_and_one_toc_line_is_in_the_book(root, ill
     assert result.executed == ["nhan-luc"]
     assert result.cached == CHAPTER_KEYS
     page = (result.out_dir / "html" / "nhan-luc.html").read_text(encoding="utf-8")
-    assert re.search(r"<title>Nhân lực khoa học và công nghệ", page)
+    assert re.search(r"<title>(?:\d+\. )?Nhân lực khoa học và công nghệ", page)
     # The build's parameters, not the notebook's defaults (ha-noi, 2023).
     assert "Chương mới cho <strong>can-tho</strong>, kỳ PII <strong>2024</strong>." in page
     assert NOTICE_TEXT in page

@@ -21,6 +21,15 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+
+
 def register(subparsers) -> None:
     # Imported here, not at the top: `pii --help` and the other commands do not need them.
     from piilib.bundle import DATA_HELP
@@ -58,6 +67,18 @@ def register(subparsers) -> None:
         "--jobs", type=int, default=None,
         help="chapters executed at once (default: one per available core)",
     )
+    parser.add_argument(
+        "--workshop", default=None,
+        help="the workshop the report serves, printed on the PDF cover (default: 'Hội thảo khoa "
+             "học công bố kết quả PII <edition> và đề xuất giải pháp nâng cao chỉ số')",
+    )
+    parser.add_argument(
+        "--workshop-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+        help="the workshop's date, printed on the cover (default: none; the cover then says "
+             "'Bản thảo' and the build date)",
+    )
+    parser.add_argument("--draft", action="store_true",
+                        help="mark every PDF and HTML page 'BẢN THẢO' (draft)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -81,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         cache_dir=args.cache_dir,
         progress=not args.quiet,
+        workshop=args.workshop,
+        workshop_date=args.workshop_date,
+        draft=args.draft,
     )
     problems = output_problems(options)
     if problems:

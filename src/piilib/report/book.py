@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +31,64 @@ class BookBuildFailed(Exception):
     """Jupyter Book or LaTeX failed, or the result breaks a rule of the report."""
 
 
+# Who issues the report, under the province's People's Committee, on the cover.
+ISSUER = "Sở Khoa học và Công nghệ"
+COMMITTEE = "Ủy ban nhân dân {place}"
+DEFAULT_WORKSHOP = "Hội thảo khoa học công bố kết quả PII {edition} và đề xuất giải pháp nâng cao chỉ số"
+DRAFT_MARK = "BẢN THẢO"
+# The published folder holds html/ and the PDF beside it.
+PDF_FROM_HTML = "../{pdf_name}"
+PDF_LABEL = "Báo cáo (PDF)"
+WORKBOOK_LABEL = "Bảng tính {name}"
+
+
+def place_name(name: str, central_city: bool) -> str:
+    """How the cover names the province: "thành phố Cần Thơ" for a centrally-run city."""
+    return f"{'thành phố' if central_city else 'tỉnh'} {name}"
+
+
+def vietnamese_date(day: date) -> str:
+    """"ngày 15 tháng 12 năm 2026", as dates are written in Vietnamese documents."""
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
+def cover_latex(*, title: str, issuer: str, place: str, city: str, workshop: str,
+                workshop_date: date | None, draft: bool, built: date) -> str:
+    """The PDF's title page: the People's Committee of `place` and the issuing body, the
+    title, the workshop, and "<city>, <workshop date>". Never dated with the build date unless
+    no workshop date is given; then it is a draft ("Bản thảo" + build date)."""
+    if workshop_date is None:
+        dated = f"Bản thảo, {vietnamese_date(built)}"
+    else:
+        dated = f"{city}, {vietnamese_date(workshop_date)}"
+    lines = [
+        "\\begin{titlepage}",
+        "\\centering\\sffamily",
+        f"{{\\large {latex_text(COMMITTEE.format(place=place).upper())}\\par}}\\smallskip",
+        f"{{\\large\\bfseries {latex_text(issuer.upper())}\\par}}",
+        "\\rule{0.3\\textwidth}{0.4pt}\\par",
+        "\\vspace*{0.2\\textheight}",
+        f"{{\\LARGE\\bfseries {latex_text(title)}\\par}}",
+        "\\vspace{2.5em}",
+        f"{{\\large Tài liệu phục vụ {latex_text(workshop[:1].lower() + workshop[1:])}\\par}}",
+    ]
+    if draft:
+        lines.append("\\vspace{1.5em}"
+                     f"{{\\Large\\bfseries\\color{{red!70!black}}{DRAFT_MARK}\\par}}")
+    lines += ["\\vfill", f"{{\\large {latex_text(dated)}\\par}}", "\\end{titlepage}"]
+    return "\n".join(lines) + "\n"
+
+
+def draft_latex() -> str:
+    """Preamble lines that print "BẢN THẢO" in red at the head of every PDF page (text, not a
+    watermark drawn across the page, so the page's text still reads in order)."""
+    return (
+        "\\AddToHook{shipout/foreground}{%\n"
+        "  \\put(0.5\\paperwidth,-9mm)"
+        f"{{\\makebox[0pt]{{\\sffamily\\small\\bfseries\\color{{red!70!black}}{DRAFT_MARK}}}}}}}\n"
+    )
+
+
 def book_config(
     base: dict,
     *,
@@ -38,12 +97,25 @@ def book_config(
     notice: bool | str | None,
     pdf_stem: str,
     substitutions: dict[str, str],
+    issuer: str = "",
+    place: str = "",
+    city: str = "",
+    workshop: str = "",
+    workshop_date: date | None = None,
+    draft: bool = False,
+    pdf: bool = True,
+    built: date | None = None,
 ) -> dict:
     """The book's _config.yml: the base configuration plus this edition's settings.
 
     running_title: the PDF's page-header title (the full title is too long for a header).
     notice: put the illustrative-data notice on every HTML page (announcement bar) and every
     PDF page (LaTeX shipout hook).
+    issuer, place, city, workshop, workshop_date: the cover's issuing body, province ("thành phố
+    Cần Thơ"), its short name ("Cần Thơ"), the workshop and its date; without a workshop date the cover says "Bản thảo" and the
+    build date (`built`, default today).
+    draft: a "BẢN THẢO" watermark on every PDF page and in every HTML page's announcement bar.
+    pdf: the PDF is published beside the HTML, so every HTML page links to it.
     """
     config = copy.deepcopy(base)
     config["title"] = title
@@ -53,17 +125,100 @@ def book_config(
     html.pop("announcement", None)
     latex = config.setdefault("latex", {})
     latex.setdefault("latex_documents", {})["targetname"] = f"{pdf_stem}.tex"
-    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx = config.setdefault("sphinx", {})
+    sphinx_config = sphinx.setdefault("config", {})
     elements = sphinx_config.setdefault("latex_elements", {})
+    cover = cover_latex(
+        title=title, issuer=issuer, place=place, city=city or place, workshop=workshop or title,
+        workshop_date=workshop_date, draft=draft, built=built or date.today(),
+    ) if issuer else "\\sphinxmaketitle\n"
     # Sphinx's page headers print \@title; shorten it once the title page is out.
     elements["maketitle"] = (
-        "\\sphinxmaketitle\n\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
+        cover + "\\makeatletter\\def\\@title{" + latex_text(running_title) + "}\\makeatother\n"
     )
+    announcements = []
+    if draft:
+        announcements.append(DRAFT_MARK)
+        elements["preamble"] = elements.get("preamble", "") + draft_latex()
     if notice:
         text = notice if isinstance(notice, str) else NOTICE_TEXT  # a str: the notice to show
-        html["announcement"] = text
+        announcements.append(text)
         elements["preamble"] = elements.get("preamble", "") + latex_notice(text)
+    if announcements:
+        html["announcement"] = " — ".join(announcements)
+    downloads = list(sphinx_config.get("pii_downloads", []))
+    if pdf:
+        downloads.insert(0, [PDF_LABEL, PDF_FROM_HTML.format(pdf_name=f"{pdf_stem}.pdf")])
+    sphinx_config["pii_downloads"] = downloads
     return config
+
+
+def with_workbooks(config: dict, names: list[str]) -> dict:
+    """`config` that publishes the workbooks `names` (files at the book's root) in the HTML
+    folder and links them from every page."""
+    if not names:
+        return config
+    config = copy.deepcopy(config)
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["html_extra_path"] = [*sphinx_config.get("html_extra_path", []), *names]
+    sphinx_config["pii_downloads"] = [
+        *sphinx_config.get("pii_downloads", []),
+        *([WORKBOOK_LABEL.format(name=name), name] for name in names),
+    ]
+    return config
+
+
+def section_headings(notebook: Path) -> list[str]:
+    """The first-level section headings ("## ...") of a notebook's Markdown cells."""
+    import nbformat
+
+    page = nbformat.read(str(notebook), as_version=4)
+    return [line[3:].strip() for cell in page.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if line.startswith("## ")]
+
+
+def uniform_chapters(toc: dict, headings: dict[str, list[str]]) -> list[int]:
+    """Numbers of the chapters (1-based, in contents order) of every part of two or more
+    chapters that all have the same sections (one template repeated per indicator): the PDF's
+    contents lists them without their sections, since the same sections listed under every
+    chapter would fill pages and tell the reader nothing."""
+    uniform, number = [], 0
+    for part in toc.get("parts", []):
+        keys = [entry.get("file") for entry in part.get("chapters", [])]
+        numbers = list(range(number + 1, number + len(keys) + 1))
+        number += len(keys)
+        sections = [tuple(headings.get(key, ())) for key in keys]
+        if len(keys) >= 2 and sections[0] and len(set(sections)) == 1:
+            uniform += numbers
+    return uniform
+
+
+def brief_contents_latex(chapters: list[int]) -> str:
+    """Preamble lines that list the numbered `chapters` in the PDF's contents without their
+    sections (tocdepth 0 from those chapters' entries, 1 from the others')."""
+    if not chapters:
+        return ""
+    marks = "".join(f"\\expandafter\\def\\csname pii@brief@{number}\\endcsname{{}}"
+                    for number in chapters)
+    return (
+        "\\makeatletter\n" + marks + "\n"
+        # The chapter's entry prints its number with \\numberline (hyperref puts the number
+        # inside the link, so the entry cannot be parsed): that \\numberline sets the depth.
+        "\\let\\pii@numberline\\numberline\n"
+        "\\def\\pii@chapternumber#1{\\ifcsname pii@brief@#1\\endcsname"
+        "\\setcounter{tocdepth}{0}\\fi\\pii@numberline{#1}}\n"
+        "\\let\\pii@l@chapter\\l@chapter\n"
+        "\\renewcommand*{\\l@chapter}[2]{\\setcounter{tocdepth}{1}"
+        "\\pii@l@chapter{\\let\\numberline\\pii@chapternumber#1}{#2}}\n\\makeatother\n"
+    )
+
+
+def numbered_toc(toc: dict) -> dict:
+    """`toc` with numbered chapters in every part, so the HTML numbers chapters, sections,
+    figures and tables ("Hình 2.1") as the PDF does."""
+    toc = copy.deepcopy(toc)
+    toc["defaults"] = {**toc.get("defaults", {}), "numbered": True}
+    return toc
 
 
 def write_tree(target: Path, files: dict[str, bytes | Path]) -> None:
@@ -124,8 +279,18 @@ def book_files(
                 )
             files[relative] = path
             owner[relative] = key
+    # Workbooks the chapters wrote (the agencies' targets) are offered on every HTML page.
+    workbooks = sorted(name for name in owner if name.endswith(".xlsx") and "/" not in name)
+    config = with_workbooks(config, workbooks)
+    brief = uniform_chapters(toc, {key: section_headings(notebook) for key, notebook, _ in pages})
+    if brief:
+        config = copy.deepcopy(config)
+        elements = config.setdefault("sphinx", {}).setdefault("config", {}).setdefault(
+            "latex_elements", {})
+        elements["preamble"] = elements.get("preamble", "") + brief_contents_latex(brief)
     files["_config.yml"] = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
-    files["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False).encode()
+    files["_toc.yml"] = yaml.safe_dump(numbered_toc(toc), allow_unicode=True,
+                                       sort_keys=False).encode()
     return files
 
 
@@ -241,3 +406,69 @@ def build_pdf(source: Path, pdf_stem: str) -> Path:
             f"page (see {log}):\n" + "\n".join(sorted(set(missing))[:20])
         )
     return pdf
+
+
+# PDF layout check. Sphinx's page geometry: 1 inch margins around the text area; the running
+# header and footer (and the draft and notice lines) lie outside it.
+_MARGIN_PT = 72.0
+_LAYOUT_DPI = 36
+_INK = 200  # grey level (0 black, 255 white) darker than which a pixel counts as printed
+_CHAPTER_DEST = re.compile(r'^\s*(\d+)\s+\[.*\]\s+"(chapter\*?|part\*?)\.[^"]*"\s*$')
+_PART_DEST = re.compile(r'"part\*?\.')
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down its text area each page of `pdf` is printed (0 empty, 1 full), measured on
+    the rendered page (text, tables and figures alike). Needs poppler's pdftoppm."""
+    import tempfile
+
+    from PIL import Image  # matplotlib's dependency; only this check needs it
+
+    fills = []
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(["pdftoppm", "-r", str(_LAYOUT_DPI), "-gray", str(pdf),
+                        str(Path(scratch) / "page")], check=True, capture_output=True)
+        for image_path in sorted(Path(scratch).glob("page-*.pgm"),
+                                 key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+            image = Image.open(image_path)
+            # A4 is 842 pt high.
+            margin = round(_MARGIN_PT * image.height / 842.0)
+            top, bottom = margin, image.height - margin
+            body = image.crop((0, top, image.width, bottom)).point(lambda g: 255 if g < _INK else 0)
+            box = body.getbbox()
+            fills.append(0.0 if box is None else box[3] / (bottom - top))
+    return fills
+
+
+def chapter_pages(pdf: Path) -> tuple[set[int], set[int]]:
+    """(pages on which a chapter or part starts, pages of part titles), 1-based, from the
+    PDF's named destinations (hyperref's "chapter.N", "chapter*.N", "part.N")."""
+    listing = subprocess.run(["pdfinfo", "-dests", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout
+    starts, parts = set(), set()
+    for line in listing.splitlines():
+        match = _CHAPTER_DEST.match(line)
+        if match:
+            starts.add(int(match.group(1)))
+            if _PART_DEST.search(line):
+                parts.add(int(match.group(1)))
+    return starts, parts
+
+
+def sparse_pages(fills: list[float], starts: set[int], parts: set[int],
+                 minimum: float = 0.5) -> list[int]:
+    """Pages (1-based) printed less than `minimum` of the way down, other than the cover, a
+    part's title page, the last page of a chapter (the page before a chapter or part starts)
+    and the last page."""
+    count = len(fills)
+    exempt = {1, count} | parts | {start - 1 for start in starts}
+    return [page for page in range(1, count + 1)
+            if page not in exempt and fills[page - 1] < minimum]
+
+
+def underfilled_pages(pdf: Path, minimum: float = 0.5) -> list[tuple[int, float]]:
+    """(page, fill) of every page of `pdf` printed less than `minimum` of the way down its
+    text area outside a chapter's end (see `sparse_pages`)."""
+    fills = page_fill(pdf)
+    starts, parts = chapter_pages(pdf)
+    return [(page, round(fills[page - 1], 2)) for page in sparse_pages(fills, starts, parts, minimum)]

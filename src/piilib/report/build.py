@@ -34,6 +34,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -172,6 +173,11 @@ class BuildOptions:
     progress: bool = True
     jobs: int | None = None
     share_results: bool = True
+    # The PDF cover: the workshop the report serves and its date (None: a draft dated with the
+    # build date); draft: "BẢN THẢO" on every page.
+    workshop: str | None = None
+    workshop_date: date | None = None
+    draft: bool = False
 
     def __post_init__(self):
         slug = f"{self.edition}-{self.province}"
@@ -214,7 +220,7 @@ class BuildResult:
 # Modules that run only in the build process, never in a chapter's kernel: editing them
 # (the build driver, the CLI) does not change any chapter, so they are not in its cache key.
 BUILD_ONLY = ("cli.py", "commands", "report/build.py", "report/book.py", "report/execute.py",
-              "report/chapters.py")
+              "report/chapters.py", "report/sphinx_pii.py")
 
 
 def library_inputs() -> list[Path]:
@@ -254,6 +260,13 @@ def _province_problems(province: str, edition: int) -> list[str]:
         f"province '{province}' is not a unit of edition {edition} "
         f"({units.era(edition)}-province map){hint}"
     ]
+
+
+def _place(province: str, edition: int, name: str) -> str:
+    """"thành phố Cần Thơ" / "tỉnh An Giang": the province as the cover names it."""
+    table = units.load_units(edition).set_index(schema.UNIT)
+    central = bool(table.loc[province, "is_central_city"]) if province in table.index else False
+    return book.place_name(name, central)
 
 
 def _province_name(province: str, edition: int) -> str:
@@ -355,6 +368,13 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         pdf_stem=pdf_stem,
         # Substitution values are read as Markdown: the name is shown literally.
         substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
+        issuer=book.ISSUER,
+        place=_place(options.province, options.edition, province_name),
+        city=province_name,
+        workshop=options.workshop or book.DEFAULT_WORKSHOP.format(edition=options.edition),
+        workshop_date=options.workshop_date,
+        draft=options.draft,
+        pdf=options.pdf,
     )
     # HTML and PDF are built at the same time from two copies of the source (Sphinx keeps
     # its state beside the source; two builders on one tree would share it).

@@ -1,0 +1,182 @@
+"""Sphinx extension of the report book (loaded by Jupyter Book through `sphinx.extra_extensions`).
+
+- Search without diacritics: the HTML search index stores every word folded to plain Latin
+  letters ("chỉ dẫn địa lý" -> "chi dan dia ly"), and the browser folds the query the same
+  way, so a reader who types without diacritics (or with them) finds the same pages.
+- Long PDF tables break across pages, their columns wrapped to widths from their contents.
+- Alt text: an image without its own takes its figure's caption (never its file path).
+- Downloads on every page: the published report's PDF and workbooks (`pii_downloads`, paths
+  from the HTML folder) replace the theme's download menu (which offered the page's .md/.ipynb
+  source) and are repeated in the page footer, linked relative to each page.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from docutils import nodes
+from sphinx.search import SearchLanguage
+
+# Folds a word in the browser exactly as `fold_diacritics` does in Python.
+_JS_STEMMER = r"""
+var Stemmer = function() {
+  this.stemWord = function(word) {
+    return word.toLowerCase().replace(/\u0111/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
+  };
+};
+"""
+
+
+# The search's scorer, loaded with the stemmer (language_data.js); it replaces Sphinx's default
+# Scorer, whichever of the two scripts the page loads first.
+_JS_SCORER = r"""
+// Sphinx scores a page by its best-matching word only, so a page whose title holds every
+// word of the query ("chỉ dẫn địa lý" -> the 6.2.4 chapter) tied with any page that has one
+// of the words in a section title. Such a page comes first here, whether the query was typed
+// with or without diacritics (both are folded as the search index is).
+var Scorer = {
+  score: (result) => {
+    const [docname, title, anchor, descr, score, filename] = result;
+    const fold = (text) => text.toLowerCase().replace(/\u0111/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
+    const query = new URLSearchParams(window.location.search).get("q") || "";
+    const words = fold(query).split(/[^\p{Letter}\p{Number}_]+/u).filter((word) => word);
+    const titleWords = new Set(fold(title || "").split(/[^\p{Letter}\p{Number}_]+/u));
+    const inTitle = words.length > 0 && words.every((word) => titleWords.has(word));
+    return inTitle ? score + 30 : score;
+  },
+  objNameMatch: 11,
+  objPartialMatch: 6,
+  objPrio: { 0: 15, 1: 5, 2: -5 },
+  objPrioDefault: 0,
+  title: 15,
+  partialTitle: 7,
+  term: 5,
+  partialTerm: 2,
+};
+"""
+
+
+def fold_diacritics(word: str) -> str:
+    """Lower case, without accents or tone marks, "đ" as "d": the form the search index keeps."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+class SearchVietnamese(SearchLanguage):
+    """Sphinx has no Vietnamese search language; this one indexes folded words (no stemming:
+    Vietnamese words do not inflect)."""
+
+    lang = "vi"
+    language_name = "Vietnamese"
+    js_stemmer_rawcode = None
+    js_stemmer_code = _JS_STEMMER + _JS_SCORER
+    stopwords: set[str] = set()
+
+    def stem(self, word: str) -> str:
+        return fold_diacritics(word)
+
+
+def download_links(pagename: str, downloads: list) -> list[tuple[str, str]]:
+    """(label, href relative to the page) of each (label, path from the HTML folder)."""
+    up = "../" * pagename.count("/")
+    return [(label, up + path) for label, path in downloads]
+
+
+def _add_downloads(app, pagename, templatename, context, doctree):
+    downloads = app.config.pii_downloads
+    if not downloads:
+        return
+    links = download_links(pagename, downloads)
+    buttons = [
+        {"type": "link", "url": href, "text": label, "tooltip": label,
+         "icon": "fas fa-file-pdf" if href.endswith(".pdf") else "fas fa-file-excel",
+         "label": f"pii-download-{number}"}
+        for number, (label, href) in enumerate(links)
+    ]
+    group = {"type": "group", "tooltip": "Tải về", "icon": "fas fa-download",
+             "buttons": buttons, "label": "download-buttons"}
+    header = context.get("header_buttons")
+    if header is not None:
+        context["header_buttons"] = [
+            button for button in header if button.get("label") != "download-buttons"
+        ]
+        context["header_buttons"].insert(0, group)
+    footer = " · ".join(
+        f'<a class="pii-download" href="{html.escape(href)}">{html.escape(label)}</a>'
+        for label, href in links
+    )
+    context["theme_extra_footer"] = f'<p class="pii-downloads">Tải về: {footer}</p>'
+
+
+# Alt text of an image that has none and no caption (the HTML writer would use its file path).
+FALLBACK_ALT = "Hình minh họa"
+
+
+def _fill_missing_alt(app, doctree, docname):
+    """Every image gets Vietnamese alt text: its own, else its figure's caption, else a label;
+    never the file path."""
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        figure = image.parent if isinstance(image.parent, nodes.figure) else None
+        captions = list(figure.findall(nodes.caption)) if figure is not None else []
+        image["alt"] = captions[0].astext().strip() if captions else FALLBACK_ALT
+
+
+# PDF tables longer than this (body rows) may break across pages (longtable), so a long table
+# never leaves the rest of a page empty; shorter ones stay whole (tabulary sizes their columns).
+BREAKABLE_ROWS = 8
+# Sphinx's own rule: a table of more rows than this is a longtable.
+LATEX_LONGTABLE_ROWS = 30
+# Column weights of a breakable table: its longest cell's characters, within these bounds
+# (a column of codes stays narrow, a column of long names does not take the whole width).
+MIN_COLUMN_CHARS, MAX_COLUMN_CHARS = 5, 40
+
+
+def column_weights(rows: list[list[str]]) -> list[int]:
+    """Relative widths of a table's columns from its cells' text (rows of equal length)."""
+    widths = [max((len(row[column]) for row in rows), default=0) for column in range(len(rows[0]))]
+    return [min(max(width, MIN_COLUMN_CHARS), MAX_COLUMN_CHARS) for width in widths]
+
+
+def _breakable_tables(app, doctree, docname):
+    """In the PDF, a table of more than BREAKABLE_ROWS rows becomes a longtable whose columns
+    wrap (widths from their contents), instead of an unbreakable block that moves whole to the
+    next page."""
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        groups = [child for child in table.children if isinstance(child, nodes.tgroup)]
+        if len(groups) != 1:
+            continue
+        group = groups[0]
+        bodies = [child for child in group.children if isinstance(child, nodes.tbody)]
+        body_rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
+        if len(body_rows) > BREAKABLE_ROWS:
+            colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+            rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
+                    for row in group.findall(nodes.row)]
+            if colspecs and all(len(row) == len(colspecs) for row in rows):  # no merged cells
+                for colspec, weight in zip(colspecs, column_weights(rows)):
+                    colspec["colwidth"] = weight
+                table["classes"] += ["longtable", "colwidths-given"]
+        # longtable counts every table, captioned or not; HTML (and tabulary) count only
+        # captioned ones: give the number back, so "Bảng 1.7" is the same table in both.
+        all_rows = list(group.findall(nodes.row))
+        is_long = "longtable" in table["classes"] or len(all_rows) > LATEX_LONGTABLE_ROWS
+        if is_long and not any(isinstance(child, nodes.title) for child in table.children):
+            table.parent.insert(table.parent.index(table) + 1,
+                                nodes.raw("", "\\addtocounter{table}{-1}\n", format="latex"))
+
+
+def setup(app):
+    app.add_config_value("pii_downloads", [], "html")
+    app.add_search_language(SearchVietnamese)
+    app.connect("doctree-resolved", _fill_missing_alt)
+    app.connect("doctree-resolved", _breakable_tables)
+    # After the book theme fills its header buttons (priority 501).
+    app.connect("html-page-context", _add_downloads, priority=600)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,133 @@
+"""The book's form, piece by piece (no build): cover, draft mark, downloads, numbering, search
+folding, the page-fill rule and the `pii build` flags."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from piilib.cli import build_parser
+from piilib.report import book
+from piilib.report.notice import NOTICE_TEXT
+from piilib.report.sphinx_pii import SearchVietnamese, download_links, fold_diacritics
+
+COVER = dict(title="Báo cáo PII 2024", issuer=book.ISSUER, place="thành phố Cần Thơ",
+             city="Cần Thơ", workshop="Hội thảo PII 2025", draft=False, built=date(2026, 11, 30))
+
+
+def test_cover_is_dated_with_the_workshop_never_the_build():
+    cover = book.cover_latex(workshop_date=date(2026, 12, 15), **COVER)
+    assert "Cần Thơ, ngày 15 tháng 12 năm 2026" in cover
+    assert "ngày 30 tháng 11 năm 2026" not in cover
+    assert "Bản thảo" not in cover
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" in cover
+    assert "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in cover
+    assert "hội thảo PII 2025" in cover
+
+
+def test_cover_without_a_workshop_date_is_a_draft_dated_with_the_build():
+    cover = book.cover_latex(workshop_date=None, **COVER)
+    assert "Bản thảo, ngày 30 tháng 11 năm 2026" in cover
+
+
+def test_cover_text_is_literal_latex():
+    cover = book.cover_latex(workshop_date=None, **{**COVER, "workshop": "50% & \\input{x}"})
+    assert "50\\% \\& \\textbackslash{}input\\{x\\}" in cover
+
+
+def test_place_name_says_city_or_province():
+    assert book.place_name("Cần Thơ", True) == "thành phố Cần Thơ"
+    assert book.place_name("An Giang", False) == "tỉnh An Giang"
+
+
+BASE = {"sphinx": {"config": {"latex_elements": {"preamble": "% base\n"}}}}
+COMMON = dict(title="T", running_title="R", pdf_stem="pii-2024-x", substitutions={})
+
+
+def test_draft_marks_html_and_pdf_and_keeps_the_notice():
+    config = book.book_config(BASE, notice=True, draft=True, **COMMON)
+    assert config["html"]["announcement"] == f"{book.DRAFT_MARK} — {NOTICE_TEXT}"
+    preamble = config["sphinx"]["config"]["latex_elements"]["preamble"]
+    assert book.DRAFT_MARK in preamble and NOTICE_TEXT in preamble
+    plain = book.book_config(BASE, notice=False, **COMMON)
+    assert book.DRAFT_MARK not in plain["sphinx"]["config"]["latex_elements"]["preamble"]
+    assert "announcement" not in plain["html"]
+
+
+def test_the_cover_replaces_sphinx_title_page_when_an_issuer_is_given():
+    config = book.book_config(BASE, notice=False, issuer=book.ISSUER, place="tỉnh An Giang",
+                              city="An Giang", workshop="Hội thảo", workshop_date=date(2026, 1, 2),
+                              **COMMON)
+    title_page = config["sphinx"]["config"]["latex_elements"]["maketitle"]
+    assert "\\begin{titlepage}" in title_page and "\\sphinxmaketitle" not in title_page
+    assert "An Giang, ngày 2 tháng 1 năm 2026" in title_page
+
+
+def test_downloads_link_the_pdf_beside_the_html_folder_and_the_workbooks_inside_it():
+    config = book.with_workbooks(book.book_config(BASE, notice=False, **COMMON), ["w.xlsx"])
+    sphinx_config = config["sphinx"]["config"]
+    assert sphinx_config["pii_downloads"] == [[book.PDF_LABEL, "../pii-2024-x.pdf"],
+                                              [book.WORKBOOK_LABEL.format(name="w.xlsx"), "w.xlsx"]]
+    assert sphinx_config["html_extra_path"] == ["w.xlsx"]
+    no_pdf = book.book_config(BASE, notice=False, pdf=False, **COMMON)
+    assert no_pdf["sphinx"]["config"]["pii_downloads"] == []
+    assert download_links("notebooks/overview", [["PDF", "../a.pdf"], ["W", "w.xlsx"]]) == [
+        ("PDF", "../../a.pdf"), ("W", "../w.xlsx")]
+    assert download_links("intro", [["PDF", "../a.pdf"]]) == [("PDF", "../a.pdf")]
+
+
+def test_numbered_toc_numbers_every_part_without_changing_the_input():
+    toc = {"format": "jb-book", "root": "intro", "parts": [{"caption": "A", "chapters": []}]}
+    numbered = book.numbered_toc(toc)
+    assert numbered["defaults"] == {"numbered": True}
+    assert "defaults" not in toc
+
+
+@pytest.mark.parametrize("typed, folded", [
+    ("chỉ dẫn địa lý", "chi dan dia ly"), ("ĐỊA", "dia"), ("Đổi mới", "doi moi"),
+    ("chi dan", "chi dan"), ("Nghệ", "nghe"), ("ưu", "uu"),
+])
+def test_search_folds_diacritics_in_the_index(typed, folded):
+    assert " ".join(fold_diacritics(word) for word in typed.split()) == folded
+    assert SearchVietnamese(None).stem(typed.split()[0]) == folded.split()[0]
+
+
+def test_sparse_pages_spares_covers_part_pages_and_chapter_ends():
+    fills = [0.1, 0.9, 0.2, 0.3, 0.95, 0.4, 0.45, 0.1]
+    # Chapters start on pages 2 and 5, a part title on page 7, the book ends on page 8.
+    assert book.sparse_pages(fills, starts={2, 5, 7}, parts={7}) == [3]
+    assert book.sparse_pages(fills, starts={2, 5, 7}, parts={7}, minimum=0.2) == []
+    assert book.sparse_pages(fills, starts={2, 4, 5, 7}, parts={7}) == []
+
+
+def test_build_flags_reach_the_build_options():
+    args = build_parser().parse_args(["build", "--edition", "2024", "--workshop", "Hội thảo X",
+                                      "--workshop-date", "2026-12-15", "--draft"])
+    assert (args.workshop, args.workshop_date, args.draft) == ("Hội thảo X", date(2026, 12, 15), True)
+    defaults = build_parser().parse_args(["build", "--edition", "2024"])
+    assert (defaults.workshop, defaults.workshop_date, defaults.draft) == (None, None, False)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["build", "--edition", "2024", "--workshop-date", "15/12/2026"])
+
+
+def test_chapters_of_one_repeated_template_are_listed_without_sections():
+    toc = {"parts": [{"chapters": [{"file": "overview"}]},
+                     {"chapters": [{"file": "indicator-1"}, {"file": "indicator-2"}]},
+                     {"chapters": [{"file": "levers"}, {"file": "methodology"}]}]}
+    headings = {"overview": ["A"], "indicator-1": ["Định nghĩa", "Xu hướng"],
+                "indicator-2": ["Định nghĩa", "Xu hướng"], "levers": ["X"], "methodology": ["Y"]}
+    assert book.uniform_chapters(toc, headings) == [2, 3]
+    assert book.uniform_chapters(toc, {**headings, "indicator-2": ["Định nghĩa"]}) == []
+    assert book.uniform_chapters({"chapters": [{"file": "a"}]}, {"a": ["A"]}) == []
+    latex = book.brief_contents_latex([2, 3])
+    assert "\\csname pii@brief@2\\endcsname" in latex and "pii@brief@3" in latex
+    assert book.brief_contents_latex([]) == ""
+
+
+def test_column_weights_follow_the_longest_cell_within_bounds():
+    from piilib.report.sphinx_pii import MAX_COLUMN_CHARS, MIN_COLUMN_CHARS, column_weights
+
+    rows = [["Mã", "Tên chỉ số", "x" * 100], ["6.2.4", "Đơn đăng ký chỉ dẫn địa lý", ""]]
+    assert column_weights(rows) == [MIN_COLUMN_CHARS, len("Đơn đăng ký chỉ dẫn địa lý"),
+                                    MAX_COLUMN_CHARS]
