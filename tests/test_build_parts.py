@@ -213,6 +213,24 @@ def test_finished_page_hides_parameters_and_has_unique_ids():
     assert len(set(ids)) == 4 and all(i.startswith("indicator-6-2-4") for i in ids)
 
 
+def test_prose_that_needs_glue_is_dropped_when_its_values_were_not_glued():
+    """A province without a plan (or data without a history) glues no goal or outlook values:
+    the page drops the prose tagged needs-glue that refers to them, and keeps the rest."""
+    glued = nbformat.v4.new_code_cell("glue('a', 1)")
+    glued.outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/plain": "1"}, metadata={"scrapbook": {"name": "a", "mime_prefix": ""}})]
+    keeps = nbformat.v4.new_markdown_cell("Giá trị {glue:text}`a`.")
+    drops = nbformat.v4.new_markdown_cell("## Mục tiêu\n\nGiá trị {glue:text}`a` và {glue:text}`b`.")
+    figure = nbformat.v4.new_markdown_cell("```{glue:figure} fig_b\n:name: fig-b\n\nChú thích\n```")
+    untagged = nbformat.v4.new_markdown_cell("Không gắn thẻ {glue:text}`c`.")
+    for cell in (keeps, drops, figure):
+        cell.metadata["tags"] = [execute.NEEDS_GLUE_TAG]
+    page = notebook(nbformat.v4.new_markdown_cell("# T"), glued, keeps, drops, figure, untagged)
+    execute.finish_notebook(page, chapters.Chapter("overview", Path("overview.ipynb")))
+    assert [c.source for c in page.cells] == ["# T", "glue('a', 1)", keeps.source, untagged.source]
+    assert len({c["id"] for c in page.cells}) == 4
+
+
 def test_a_chapter_without_title_keeps_its_own_heading():
     page = notebook(nbformat.v4.new_markdown_cell("# Chương của nhà nghiên cứu"))
     execute.finish_notebook(page, chapters.Chapter("new", Path("new.ipynb")))

@@ -43,6 +43,11 @@ KERNEL_START_ATTEMPTS = 3
 NOTEBOOK_NAME = "notebook.ipynb"
 FILES_DIR = "files"
 PARAMETER_TAGS = ("parameters", "injected-parameters")
+# A markdown cell with this tag is prose about results that may not exist for every province
+# or data set (a plan's goals, an outlook): the page keeps it only when the notebook glued
+# every value it refers to.
+NEEDS_GLUE_TAG = "needs-glue"
+GLUE_REFERENCE = re.compile(r"\{glue(?::[a-z]+)?\}`?\s*([A-Za-z_]\w*)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING = re.compile(r"^#\s+\S.*$", re.MULTILINE)
 
@@ -113,17 +118,36 @@ def set_title(notebook: nbformat.NotebookNode, title: str) -> None:
 def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
     """Turn an executed notebook into the chapter's page, in place.
 
-    Sets the title (when the chapter has one); removes the parameter cells from the page (papermill writes Vietnamese
-    strings there as escapes); gives cells ids unique across the book (pages made from one
-    template would otherwise share them).
+    Sets the title (when the chapter has one); drops the markdown cells tagged NEEDS_GLUE_TAG
+    that refer to a value the notebook did not glue (e.g. the goals of a province without a
+    plan); removes the parameter cells from the page (papermill writes Vietnamese strings there
+    as escapes); gives cells ids unique across the book (pages made from one template would
+    otherwise share them).
     """
     if chapter.title:
         set_title(notebook, chapter.title)
+    glued = glued_keys(notebook)
+    notebook.cells = [cell for cell in notebook.cells
+                      if not (NEEDS_GLUE_TAG in cell.get("metadata", {}).get("tags", [])
+                              and not set(glue_references(cell.source)) <= glued)]
     for index, cell in enumerate(notebook.cells):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if any(tag in tags for tag in PARAMETER_TAGS) and "remove-cell" not in tags:
             tags.append("remove-cell")
         cell["id"] = f"{chapter.key}-{index}"[-64:]
+
+
+def glued_keys(notebook: nbformat.NotebookNode) -> set[str]:
+    """The MyST-NB glue keys an executed notebook holds (outputs marked by `glue`)."""
+    return {output["metadata"]["scrapbook"]["name"]
+            for cell in notebook.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", [])
+            if output.get("metadata", {}).get("scrapbook", {}).get("name")}
+
+
+def glue_references(markdown: str) -> list[str]:
+    """The glue keys a markdown cell refers to (`{glue:text}`key``, `{glue:figure} key`, ...)."""
+    return GLUE_REFERENCE.findall(markdown)
 
 
 def _template_cell_index(notebook_path: Path, executed_index: int) -> int:
