@@ -265,21 +265,6 @@ def test_pii_replication_equals_the_pii_of_the_edited_framework(pii_values):
         np.testing.assert_allclose(result.scores[row], expected.scores["PII"].reindex(result.units), rtol=1e-12)
 
 
-@pytest.fixture(scope="module")
-def pii_values():
-    """A random but complete 2024 edition (63 provinces × 52 indicators)."""
-    from piilib import schema
-    from piilib.framework import indicators
-    from piilib.units import load_units
-
-    codes = indicators(2024)["code"].tolist()
-    units = load_units(2024)["unit"].tolist()
-    rng = np.random.default_rng(2024)
-    rows = [(2024, u, c, float(rng.lognormal(1, 0.6)), schema.ILLUSTRATIVE, "test")
-            for u in units for c in codes]
-    return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
-
-
 def test_command_prints_the_sensitivity_intervals_of_the_library():
     import io
     from contextlib import redirect_stdout
