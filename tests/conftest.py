@@ -28,3 +28,31 @@ def pii_values():
     rows = [(2024, u, c, float(rng.lognormal(1, 0.6)), schema.ILLUSTRATIVE, "test")
             for u in units for c in codes]
     return pd.DataFrame(rows, columns=schema.LONG_COLUMNS)
+
+
+def _fill_entry_workbook(path, edition: int, values: pd.Series) -> None:
+    """Fill the entry workbook at `path` (from `pii template --edition edition`) as staff
+    would, in openpyxl: every province row, every indicator column, from `values` indexed by
+    (unit, indicator)."""
+    from openpyxl import load_workbook
+
+    from piilib.io.template import DATA_SHEET, FIRST_CODE_COLUMN, FIRST_DATA_ROW, HEADER_ROW, PROVINCE_COLUMN
+    from piilib.units import resolve_unit
+
+    book = load_workbook(path)
+    sheet = book[DATA_SHEET]
+    codes = {column: str(sheet.cell(HEADER_ROW, column).value)
+             for column in range(FIRST_CODE_COLUMN, sheet.max_column + 1)}
+    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
+        name = sheet.cell(row, PROVINCE_COLUMN).value
+        if name:
+            unit = resolve_unit(name, edition)
+            for column, code in codes.items():
+                sheet.cell(row, column).value = float(values[(unit, code)])
+    book.save(path)
+
+
+@pytest.fixture(scope="session")
+def fill_entry_workbook():
+    """The function that fills an entry workbook with given values, as staff would."""
+    return _fill_entry_workbook

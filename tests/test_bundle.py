@@ -10,7 +10,6 @@ from contextlib import redirect_stdout
 import numpy as np
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from piilib import schema
 from piilib.analysis.targets import THRESHOLDS
@@ -29,9 +28,8 @@ from piilib.bundle import (
 )
 from piilib.cli import EXIT_BAD_INPUT, main
 from piilib.io import write_template
-from piilib.io.template import DATA_SHEET, FIRST_CODE_COLUMN, FIRST_DATA_ROW, HEADER_ROW, PROVINCE_COLUMN
 from piilib.pii import compute_pii
-from piilib.units import load_units, resolve_unit
+from piilib.units import load_units
 
 NEW_EDITION = 2026
 SOURCE_EDITION = 2025  # the demo values the new edition's workbook is filled with
@@ -165,22 +163,12 @@ def test_outlook_2025_runs_on_the_34_units(capsys):
 # --- a new edition from an official workbook ------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
+def workbook(tmp_path_factory, fill_entry_workbook):
     """The 2026 entry workbook filled in with the 2025 demo values."""
     path = tmp_path_factory.mktemp("official") / "pii-2026.xlsx"
     write_template(NEW_EDITION, path)
-    book = load_workbook(path)
-    sheet = book[DATA_SHEET]
     values = _demo_values(SOURCE_EDITION).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
-    codes = {column: str(sheet.cell(HEADER_ROW, column).value)
-             for column in range(FIRST_CODE_COLUMN, sheet.max_column + 1)}
-    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
-        name = sheet.cell(row, PROVINCE_COLUMN).value
-        if name:
-            unit = resolve_unit(name, NEW_EDITION)
-            for column, code in codes.items():
-                sheet.cell(row, column).value = float(values[(unit, code)])
-    book.save(path)
+    fill_entry_workbook(path, NEW_EDITION, values)
     return path
 
 

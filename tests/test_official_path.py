@@ -10,7 +10,6 @@ from contextlib import redirect_stdout
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 
 from piilib import schema
 from piilib.bundle import (
@@ -26,11 +25,9 @@ from piilib.bundle import (
     official_files,
 )
 from piilib.cli import main
-from piilib.io.template import DATA_SHEET, FIRST_CODE_COLUMN, FIRST_DATA_ROW, HEADER_ROW, PROVINCE_COLUMN
 from piilib.pii import compute_pii
 from piilib.report import book
 from piilib.report.notice import NOTICE_TEXT, PART_NAMES_VI, notice_for, notice_text
-from piilib.units import resolve_unit
 
 NEW = 2026
 FILLED_FROM = 2025  # the demo values typed into the 2026 template (within the framework's ranges)
@@ -51,22 +48,12 @@ def demo_values(edition: int) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def filled(tmp_path_factory):
+def filled(tmp_path_factory, fill_entry_workbook):
     """`pii template --edition 2026`, filled in with openpyxl as staff would."""
     path = tmp_path_factory.mktemp("staff") / "nhap-lieu.xlsx"
     assert run(["template", "--edition", str(NEW), "--out", str(path)])[0] == 0
-    workbook = load_workbook(path)
-    sheet = workbook[DATA_SHEET]
     values = demo_values(FILLED_FROM).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
-    codes = {column: str(sheet.cell(HEADER_ROW, column).value)
-             for column in range(FIRST_CODE_COLUMN, sheet.max_column + 1)}
-    for row in range(FIRST_DATA_ROW, sheet.max_row + 1):
-        name = sheet.cell(row, PROVINCE_COLUMN).value
-        if name:
-            unit = resolve_unit(name, NEW)
-            for column, code in codes.items():
-                sheet.cell(row, column).value = float(values[(unit, code)])
-    workbook.save(path)
+    fill_entry_workbook(path, NEW, values)
     return path
 
 
