@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from piilib.report.markup import MarkdownText, escape_markdown
+from piilib.report.provenance import mark
 
 
 def format_number(value: float, decimals: int | None = None) -> str:
@@ -36,11 +37,43 @@ def _cell(value, decimals: int | None) -> str:
     return escape_markdown(value)
 
 
+def _is_number(value) -> bool:
+    return (not isinstance(value, (str, bool)) and pd.api.types.is_number(value)
+            and not pd.isna(value))
+
+
+def _provenance_per_cell(frame: pd.DataFrame, provenance) -> list[list[str | None]]:
+    """Per row, per column: the provenance whose mark the cell gets, or None."""
+    rows, columns = len(frame), list(frame.columns)
+    marks: list[list[str | None]] = [[None] * len(columns) for _ in range(rows)]
+    if provenance is None:
+        return marks
+    if isinstance(provenance, str):  # every number in the table
+        for i, row in enumerate(frame.itertuples(index=False)):
+            for j, value in enumerate(row):
+                if _is_number(value):
+                    marks[i][j] = provenance
+        return marks
+    for column, given in provenance.items():
+        if column not in frame.columns:
+            raise ValueError(f"provenance given for {column!r}, which is not a column of the table")
+        j = columns.index(column)
+        per_row = [given] * rows if isinstance(given, str) else list(given)
+        if len(per_row) != rows:
+            raise ValueError(f"provenance of {column!r} has {len(per_row)} values for {rows} rows")
+        for i in range(rows):
+            value = frame.iat[i, j]
+            if value is not None and not (not isinstance(value, str) and pd.isna(value)):
+                marks[i][j] = per_row[i] if isinstance(per_row[i], str) else None
+    return marks
+
+
 def markdown_table(
     frame: pd.DataFrame,
     decimals: int | None = None,
     align: str | None = None,
     caption: str | None = None,
+    provenance=None,
 ) -> str:
     """`frame` as a GitHub/MyST pipe table, without its index.
 
@@ -48,6 +81,10 @@ def markdown_table(
     Vietnamese way, see `format_number`); missing values show as an en dash.
     align: one letter per column, l / r / c; default: numbers right, text left.
     caption: when given, the table is numbered and captioned ("Bảng 2.1: ..."); shown literally.
+    provenance: the mark each number carries (`piilib.report.provenance`): one provenance for
+    every number of the table (a str), or {column: provenance} for a whole column, or
+    {column: one provenance per row} (None for no mark); a column named in the mapping is
+    marked in every non-missing cell, text ("7/63") included.
     Text cells, headers and the caption are escaped (`piilib.report.markup.escape_markdown`):
     names from files show as they are; a cell that is Markdown on purpose is a `MarkdownText`.
     """
@@ -63,8 +100,11 @@ def markdown_table(
         "| " + " | ".join(_cell(column, None) for column in columns) + " |",
         "|" + "|".join(rule[letter] for letter in align) + "|",
     ]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(value, decimals) for value in row) + " |")
+    marks = _provenance_per_cell(frame, provenance)
+    for row, row_marks in zip(frame.itertuples(index=False), marks):
+        cells = [_cell(value, decimals) + (mark(given) if given else "")
+                 for value, given in zip(row, row_marks)]
+        lines.append("| " + " | ".join(cells) + " |")
     if caption:
         # A backtick fence's caption cannot hold a backtick; a tilde fence's can.
         fence = "~~~" if "`" in str(caption) else "```"
@@ -77,8 +117,10 @@ def show_table(
     decimals: int | None = None,
     align: str | None = None,
     caption: str | None = None,
+    provenance=None,
 ) -> None:
     """Display `frame` in a notebook as a markdown table (see `markdown_table`)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(markdown_table(frame, decimals=decimals, align=align, caption=caption)))
+    display(Markdown(markdown_table(frame, decimals=decimals, align=align, caption=caption,
+                                    provenance=provenance)))
