@@ -118,3 +118,39 @@ def test_increment_phrase_counts_when_it_can():
     assert phrases.increment_phrase(None, None, "+0,35%") == "+0,35%"
     assert phrases.trend_model_phrase(LINEAR) == "tuyến tính"
     assert phrases.change_unit("%") == "điểm phần trăm" and phrases.change_unit("đơn/xã") == "đơn/xã"
+
+
+# --------------------------------------------------------------------------- precision rule
+
+from piilib.report.text import precise, precise_change, precision, whole_counts  # noqa: E402
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([4, 10, 11], 0),                    # whole counts: no decimals ("10", never "10,00")
+    ([52.83, 49.2, 61.07], 1),           # three significant digits at the median magnitude
+    ([0.0093, 0.004237, 0.0121], 5),     # small values keep their significant digits
+    ([0.5, 0.25], 2),                    # never more decimals than the data carry
+    ([1234.5, 2040.25], 0),              # large values: no decimals
+    ([0.0, 0.0], 0),                     # all zero counts as whole
+    ([], 0),
+])
+def test_precision_follows_the_values_scale(values, expected):
+    assert precision(values) == expected
+
+
+def test_precise_numbers_by_hand():
+    assert precise(10.0, [4, 10, 11]) == "10"
+    assert precise(52.8346) == "52,8"
+    assert precise(0.004237, [0.0093, 0.004237]) == "0,00424"
+    assert precise(8718000.0) == "8.718.000"
+    assert precise(None) == "–"
+    assert whole_counts([3.0, 7.0]) and not whole_counts([3.0, 7.5])
+
+
+def test_changes_take_the_precision_of_what_they_change():
+    shares = [0.16471, 0.10225, 0.0249]  # an indicator in % with median 0.10
+    assert precise_change(0.00281, shares) == "+0,003"       # not "+0,00281"
+    assert precise_change(-0.0215, [3.7075, 5.4877, 1.7048]) == "-0,02"
+    assert precise_change(-0.0215, [3.7, 5.5, 1.7]) == "0"  # data with one decimal: no change shown
+    assert precise_change(1e-9, [0.0093, 0.0042]) == "0"      # not "0,000000"
+    assert precise_change(2, [4, 10]) == "+2"

@@ -19,7 +19,9 @@ from piilib.bundle import COVARIATES_KIND, EARLIER_KIND, HISTORY_KIND, VALUES_KI
 from piilib.framework import load_framework
 from piilib.paths import repo_path
 from piilib.pii import compute_pii, scores_table, to_idata
+from piilib.report.markup import MarkdownText
 from piilib.report.notice import NOTICE_TEXT, notice_text
+from piilib.report.provenance import code_label, computed_from
 from piilib.units import era, load_units
 
 PART_LABELS = {
@@ -117,6 +119,34 @@ def data_note(bundle: DataBundle, edition: int) -> str:
     return (f"**{notice_text(edition, illustrative)}** (số liệu minh họa đi kèm phần mềm). Xu hướng, dự báo, "
             "mô hình so sánh, mục tiêu khuyến nghị và triển vọng dựa trên phần minh họa chỉ dùng để trình bày "
             "phương pháp, không trích dẫn như kết quả.")
+
+
+def edition_provenance(current: EditionResult, indicators=None) -> str:
+    """The provenance mark of a score or rank computed from the edition's values: all of them
+    (an aggregate, the PII), or those of `indicators` (an indicator's score and rank depend on
+    every province's value of it). See `piilib.report.provenance.derived_provenance`."""
+    values = current.values
+    if indicators is not None:
+        values = values[values[schema.INDICATOR].astype(str).isin([str(code) for code in indicators])]
+    return computed_from(values[schema.PROVENANCE])
+
+
+def analysis_provenance(bundle: DataBundle, edition: int) -> str:
+    """The provenance mark of what is computed from everything the edition uses (its values,
+    earlier editions, the history and the covariates): trends, peer models, targets, outlook."""
+    return computed_from(p for provenances in bundle.parts(int(edition)).values() for p in provenances)
+
+
+@functools.lru_cache(maxsize=8)
+def provisional_codes(edition: int) -> frozenset[str]:
+    """Indicator codes of the edition's framework that are provisional (`code_status`)."""
+    framework = load_framework(int(edition))
+    return frozenset(framework.loc[framework["code_status"] == "provisional", "code"].astype(str))
+
+
+def indicator_code(code, edition: int) -> MarkdownText:
+    """An indicator code for a table cell: with the provisional dagger when it is one."""
+    return code_label(str(code), str(code) in provisional_codes(int(edition)))
 
 
 def unit_row(units: pd.DataFrame, province: str) -> pd.Series:

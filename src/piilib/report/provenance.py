@@ -56,6 +56,20 @@ def derived_provenance(inputs: Iterable[str]) -> str:
     return COMPUTED
 
 
+def computed_from(provenances: Iterable[str]) -> str:
+    """The mark of a number computed from values of `provenances`, missing ones ignored (a
+    frame's provenance column, say): `derived_provenance` of the known values."""
+    return derived_provenance(str(value) for value in provenances
+                              if value is not None and str(value) not in ("", "nan", "None"))
+
+
+def as_computed(provenance: str) -> str:
+    """The mark of a number computed by the engine from inputs whose weakest provenance is
+    `provenance` (e.g. the `provenance` column of `piilib.analysis.targets`): illustrative
+    stays illustrative, anything else is computed."""
+    return derived_provenance([provenance])
+
+
 def mark(provenance: str) -> MarkdownText:
     """The superscript mark of `provenance`, as Markdown (a MyST `sup` role)."""
     return MarkdownText(f"{{sup}}`{MARKS[check_provenance(provenance)]}`")

@@ -177,6 +177,63 @@ def shorten(text, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# The precision rule of the report: a whole count is shown whole; any other value with
+# SIGNIFICANT_DIGITS significant digits at the typical magnitude of the values it is measured
+# with (its indicator's values across provinces, say), never more decimals than the data carry.
+# A change, a gap or a slope is shown with the decimals of the values it is a change of, so a
+# tiny difference reads "0,00" (or "không đổi"), not "0,000000" or "+0,00281".
+SIGNIFICANT_DIGITS = 3
+MAX_DECIMALS = 6
+
+
+def _finite(values) -> list[float]:
+    if values is None or isinstance(values, (int, float)):
+        values = [values]
+    return [float(v) for v in values if not _missing(v) and math.isfinite(float(v))]
+
+
+def whole_counts(values) -> bool:
+    """True when every known value is a whole number (a count, a number of fields, a rank)."""
+    finite = _finite(values)
+    return bool(finite) and all(abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)) for v in finite)
+
+
+def precision(values, significant: int = SIGNIFICANT_DIGITS) -> int:
+    """Decimals to show numbers measured like `values` with (the precision rule above):
+    0 for whole counts ([4, 10, 11] -> 0); else `significant` significant digits at the median
+    magnitude of the non-zero values ([52.83, 49.2] -> 1, [0.0093, 0.0042] -> 5), capped by
+    the decimals the values themselves carry ([0.5, 0.25] -> 2) and by MAX_DECIMALS."""
+    finite = _finite(values)
+    if not finite or whole_counts(finite):
+        return 0
+    nonzero = sorted(abs(v) for v in finite if v != 0)
+    median = nonzero[len(nonzero) // 2] if len(nonzero) % 2 else (nonzero[len(nonzero) // 2 - 1]
+                                                                     + nonzero[len(nonzero) // 2]) / 2
+    wanted = max(0, min(MAX_DECIMALS, significant - 1 - math.floor(math.log10(median))))
+    for carried in range(wanted + 1):  # the data's own decimals, when fewer
+        if all(abs(round(v, carried) - v) <= 1e-9 * max(1.0, abs(v)) for v in finite):
+            return carried
+    return wanted
+
+
+def precise(value, values=None, significant: int = SIGNIFICANT_DIGITS) -> str:
+    """`value` with the decimals of the precision rule for numbers measured like `values`
+    (default: the value alone): precise(10.0, [4, 10]) -> "10", precise(52.8346) -> "52,8",
+    precise(0.00281, [0.16, 0.10]) -> "0,003"; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    return number(value, precision(value if values is None else values, significant))
+
+
+def precise_change(delta, values, significant: int = SIGNIFICANT_DIGITS) -> str:
+    """A change with its sign at the precision of the values it changes: +2, "+0,003", and
+    "0" (no sign) when it rounds to zero at that precision."""
+    if _missing(delta):
+        return MISSING
+    decimals = precision(values, significant)
+    return "0" if round(float(delta), decimals) == 0 else signed(delta, decimals)
+
+
 def measured(value) -> str:
     """A raw indicator value with the decimals it needs to be read: 2 from 1 up, at least two
     significant digits below (0,0064), at most 6; missing -> "–"."""
