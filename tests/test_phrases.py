@@ -154,3 +154,17 @@ def test_changes_take_the_precision_of_what_they_change():
     assert precise_change(-0.0215, [3.7, 5.5, 1.7]) == "0"  # data with one decimal: no change shown
     assert precise_change(1e-9, [0.0093, 0.0042]) == "0"      # not "0,000000"
     assert precise_change(2, [4, 10]) == "+2"
+
+
+def test_estimates_keep_their_own_significant_digits():
+    from piilib.report.text import significant
+
+    assert significant(0.01234) == "0,0123"
+    assert significant(2.5) == "2,50"
+    assert significant(-1.234e-8) == "-1,23 × 10⁻⁸"   # not "0,000000"
+    assert significant(9.9996e-8) == "1,00 × 10⁻⁷"
+    assert significant(0.0) == "0"
+
+
+def test_a_rate_of_a_count_keeps_its_digits():
+    assert precision([4, 10, 11], rate=True) == 1   # "0,3 lĩnh vực/năm", not "0"

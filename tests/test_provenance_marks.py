@@ -64,3 +64,9 @@ def test_text_is_escaped_before_its_mark_and_provisional_codes_carry_the_dagger(
     assert marked("<b>7</b>", schema.OFFICIAL) == "\\<b\\>7\\</b\\>{sup}`CT`"
     assert code_label("6.2.4", provisional=True) == "6.2.4†"
     assert code_label("1.1.1", provisional=False) == "1.1.1"
+
+
+def test_a_cell_showing_a_missing_value_gets_no_mark():
+    frame = pd.DataFrame({"rank": ["7/63", "–", None]})
+    assert _body(markdown_table(frame, provenance={"rank": schema.ILLUSTRATIVE})) == [
+        ["7/63{sup}`MH`"], ["–"], ["–"]]

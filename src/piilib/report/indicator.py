@@ -32,7 +32,7 @@ from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
 from piilib.paths import REPO_ROOT
 from piilib.plan import load_plan
-from piilib.report.editions import data_note, edition_result
+from piilib.report.editions import data_note, edition_provenance, edition_result
 from piilib.report.goals import plan_targets
 from piilib.units import era
 
@@ -91,8 +91,10 @@ class IndicatorChapter:
 
     scores: this indicator for every province of the edition (unit, name, region, raw_value,
     score, rank, n_units). over_time: the province in each edition up to this one, on this
-    edition's map (edition, harmonised, data_year, raw_value, score, rank, n_units).
-    history: annual values of every province (year, unit, value, harmonised).
+    edition's map (edition, harmonised, data_year, raw_value, score, rank, n_units,
+    value_provenance, rank_provenance: the provenance marks of the value and of the score
+    and rank). history: annual values of every province (year, unit, value, harmonised,
+    provenance).
     peer_data: one row per province, `value` and the covariates of the data year (None
     without covariates). targets: `piilib.analysis.targets.bundle_targets` for this indicator.
     """
@@ -190,10 +192,12 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
     unit = units.set_index(schema.UNIT).loc[province]
     meta = framework_indicators(load_framework(edition)).set_index("code").loc[code]
     footnotes = plan.footnotes.loc[plan.footnotes["indicator"] == code, ["number", "text_vi"]].reset_index(drop=True)
-    # The framework's definition often is the plan's footnote: the chapter says it once.
+    # The framework's definition often is the plan's footnote, or contains it (1.1.1: one
+    # sentence, then the footnote): the chapter says the footnote's text once, as the footnote.
     definition = str(meta["definition_vi"]).strip()
-    if definition in set(footnotes["text_vi"].str.strip()):
-        definition = ""
+    for footnote in footnotes["text_vi"].str.strip():
+        if footnote and footnote in definition:
+            definition = definition.replace(footnote, "").strip()
     tasks = plan.solutions[plan.solutions["indicators"].map(lambda codes: code in codes)]
     scores = current.scores[current.scores["element"] == code]
     scores = scores[[schema.UNIT, "name", "region", "raw_value", "score", "rank", "n_units"]].reset_index(drop=True)
@@ -221,7 +225,8 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         province=province, province_name=str(unit["name_vi"]), region=str(unit["region"]),
         region_name=str(unit["region_name_vi"]), units=units, scores=scores,
         over_time=indicator_over_time(bundle, edition, province, code),
-        history=bundle.history_on_map(edition, code)[[schema.YEAR, schema.UNIT, schema.VALUE, "harmonised"]],
+        history=bundle.history_on_map(edition, code)[[schema.YEAR, schema.UNIT, schema.VALUE, "harmonised",
+                                                      schema.PROVENANCE]],
         peer_data=peer_data,
         # Computed once per build for every plan indicator (piilib.report.shared), with the
         # default peer formula; `chapter_targets` recomputes for a notebook's own formula.
@@ -243,14 +248,20 @@ def indicator_over_time(bundle, edition: int, province: str, code: str) -> pd.Da
         if element.empty:
             continue
         element = element.iloc[0]
+        own_value = computed.values[(computed.values[schema.UNIT] == province)
+                                    & (computed.values[schema.INDICATOR].astype(str) == code)]
         rows.append({schema.EDITION: other, "harmonised": bool(computed.harmonised),
+                     # The marks: the value's own provenance, and that of a score or rank
+                     # (computed from every province's value of the indicator).
+                     "value_provenance": str(own_value[schema.PROVENANCE].iloc[0]) if not own_value.empty else None,
+                     "rank_provenance": edition_provenance(computed, [code]),
                      "data_year": schema.data_year(other), "raw_value": float(element["raw_value"]),
                      # An earlier edition that cannot be carried onto this map (an indicator
                      # without a merge rule) has no score or rank here: NaN, shown as "–".
                      "score": float(element["score"]), "rank": float(element["rank"]),
                      "n_units": float(element["n_units"])})
     return pd.DataFrame(rows, columns=[schema.EDITION, "harmonised", "data_year", "raw_value", "score", "rank",
-                                       "n_units"])
+                                       "n_units", "value_provenance", "rank_provenance"])
 
 
 def merged_edition(edition: int) -> bool:

@@ -15,6 +15,7 @@ from piilib import schema
 from piilib.bundle import DataBundle
 from piilib.plan import empty_plan, load_plan
 from piilib.reference import trusted_facts
+from piilib.report.provenance import computed_from
 from piilib.report.editions import (
     EditionResult,
     edition_result,
@@ -145,7 +146,8 @@ def trajectory(bundle: DataBundle, edition, province: str) -> pd.DataFrame:
 
     Rows on the edition's map (series CURRENT_MAP; earlier editions harmonised after a merger)
     and, for an edition after the merger, the former province on the old map (FORMER_MAP).
-    Columns: edition, series, score, rank, n_units, harmonised.
+    Columns: edition, series, score, rank, n_units, harmonised, provenance (the mark of numbers
+    computed from that edition's values, `piilib.report.provenance.computed_from`).
     """
     edition = int(edition)
     rows = []
@@ -160,13 +162,15 @@ def trajectory(bundle: DataBundle, edition, province: str) -> pd.DataFrame:
             computed = edition_result(bundle, other)
             if province in set(computed.scores[schema.UNIT]):
                 rows.append(_trajectory_row(computed, province, FORMER_MAP))
-    return pd.DataFrame(rows, columns=["edition", "series", "score", "rank", "n_units", "harmonised"])
+    return pd.DataFrame(rows, columns=["edition", "series", "score", "rank", "n_units", "harmonised",
+                                       schema.PROVENANCE])
 
 
 def _trajectory_row(computed: EditionResult, province: str, series: str) -> dict:
     own = element(computed.scores, province, computed.index_code)
     return {"edition": computed.edition, "series": series, "score": float(own["score"]), "rank": int(own["rank"]),
-            "n_units": int(own["n_units"]), "harmonised": bool(computed.harmonised)}
+            "n_units": int(own["n_units"]), "harmonised": bool(computed.harmonised),
+            schema.PROVENANCE: computed_from(computed.values[schema.PROVENANCE])}
 
 
 def pillar_rank_history(bundle: DataBundle, edition, province: str) -> pd.DataFrame:
@@ -186,7 +190,9 @@ def pillar_rank_history(bundle: DataBundle, edition, province: str) -> pd.DataFr
 def plan_indicator_ranks(current: EditionResult, province: str) -> pd.DataFrame:
     """The plan's indicators with the province's rank on each, in the plan's groups and order.
 
-    Columns: group, group_label, section, code, name, rank, n_units, lead_agency.
+    Columns: group, group_label, section, code, name, rank, n_units, lead_agency,
+    published_rank (the rank the plan publishes for this edition, NaN when it publishes none:
+    plan 88 gives the 2024 ranks of its weak indicators).
     """
     plan = load_plan(province=province)
     if plan is None:  # a province without a plan: no rows
@@ -204,7 +210,15 @@ def plan_indicator_ranks(current: EditionResult, province: str) -> pd.DataFrame:
         "rank": [float(own.at[c, "rank"]) if c in own.index else float("nan") for c in indicators["code"]],
         "n_units": [float(own.at[c, "n_units"]) if c in own.index else float("nan") for c in indicators["code"]],
         "lead_agency": indicators["lead_agency_key"].map(plan.agency_name).to_numpy(),
+        "published_rank": _published_ranks(plan, indicators, current.edition),
     })
+
+
+def _published_ranks(plan, indicators: pd.DataFrame, edition: int) -> list[float]:
+    """The plan's ranks (`rank_2024`) when they are of `edition`, else NaN."""
+    if "rank_2024" not in indicators or int(plan.document.get("rank_edition") or 0) != int(edition):
+        return [float("nan")] * len(indicators)
+    return [float(rank) if pd.notna(rank) else float("nan") for rank in indicators["rank_2024"]]
 
 
 def provenance_counts(current: EditionResult, province: str) -> pd.Series:

@@ -30,17 +30,19 @@ def decimals_for(value) -> int:
     return min(6, 1 - int(math.floor(math.log10(magnitude))))
 
 
-def value_number(value) -> str:
+def value_number(value, decimals: int | None = None) -> str:
     """An indicator's raw value with as many decimals as it needs: 4.5512 -> "4,55",
-    0.004237 -> "0,0042", missing -> "–"."""
+    0.004237 -> "0,0042", missing -> "–". decimals: the indicator's precision
+    (`piilib.report.text.precision` of its values), which a chapter passes so that every
+    value of one indicator is written alike."""
     if _missing(value):
         return MISSING
-    return number(value, decimals_for(value))
+    return number(value, decimals_for(value) if decimals is None else decimals)
 
 
-def value_with_unit(value, unit_label: str) -> str:
+def value_with_unit(value, unit_label: str, decimals: int | None = None) -> str:
     """An indicator's value and its unit ("0,0042 đơn/xã", "4,49%"); "–" alone when missing."""
-    return MISSING if _missing(value) else with_unit(value_number(value), unit_label)
+    return MISSING if _missing(value) else with_unit(value_number(value, decimals), unit_label)
 
 
 def change_unit(unit_label: str) -> str:
@@ -49,9 +51,13 @@ def change_unit(unit_label: str) -> str:
     return PERCENTAGE_POINTS if str(unit_label).strip() == "%" else str(unit_label or "").strip()
 
 
-def growth_decimals(growth, growth_unit: str) -> int:
-    """Decimals of a yearly change: 1 for relative growth (%/năm), else what the value needs."""
-    return 1 if growth_unit == GROWTH_PERCENT else decimals_for(growth)
+def growth_decimals(growth, growth_unit: str, decimals: int | None = None) -> int:
+    """Decimals of a yearly change: 1 for relative growth (%/năm), else `decimals` (the
+    precision of a rate of the indicator's values, `precision(values, rate=True)`) or what
+    the value needs."""
+    if growth_unit == GROWTH_PERCENT:
+        return 1
+    return decimals_for(growth) if decimals is None else decimals
 
 
 def per_year_unit(growth_unit: str, unit_label: str) -> str:
@@ -68,7 +74,7 @@ def per_year_unit(growth_unit: str, unit_label: str) -> str:
     return f" {unit_text} mỗi năm" if "/" in unit_text else f" {unit_text}/năm"
 
 
-def growth_phrase(growth, growth_unit: str, unit_label: str) -> str:
+def growth_phrase(growth, growth_unit: str, unit_label: str, decimals: int | None = None) -> str:
     """How a trend moves per year, in the unit of its model (`TrendFit.growth`,
     `growth_unit`): relative growth only for a log-linear fit ("tăng 7,1%/năm"; for an
     indicator in % it says it is not percentage points), else the indicator's own unit per
@@ -79,7 +85,7 @@ def growth_phrase(growth, growth_unit: str, unit_label: str) -> str:
         return MISSING
     growth = float(growth)
     unit_text = str(unit_label or "").strip()
-    decimals = growth_decimals(growth, growth_unit)
+    decimals = growth_decimals(growth, growth_unit, decimals)
     per_year = per_year_unit(growth_unit, unit_label)
     if round(abs(growth), decimals) == 0:
         return "gần như không đổi"
@@ -103,12 +109,12 @@ def not_enough_evidence_phrase(n_years: int, constant: bool = False) -> str:
     return f"chưa đủ căn cứ để dự báo (cần ít nhất {MIN_YEARS} năm số liệu, hiện có {int(n_years)})"
 
 
-def forecast_phrase(predicted, lower, upper, coverage: float, unit_label: str) -> str:
+def forecast_phrase(predicted, lower, upper, coverage: float, unit_label: str, decimals: int | None = None) -> str:
     """The forecast with its interval: "0,0050 đơn/xã (khoảng dự báo 80%: 0,0037 đến 0,0064)"."""
     if _missing(predicted):
         return MISSING
-    return (f"{value_with_unit(predicted, unit_label)} (khoảng dự báo {percent(coverage)}: "
-            f"{value_number(lower)} đến {value_number(upper)})")
+    return (f"{value_with_unit(predicted, unit_label, decimals)} (khoảng dự báo {percent(coverage)}: "
+            f"{value_number(lower, decimals)} đến {value_number(upper, decimals)})")
 
 
 def probability_phrase(probability) -> str:
@@ -157,16 +163,16 @@ def pii_rank_effect_phrase(today_rank, new_rank, n_units) -> str:
 EVIDENCE_NAMES = {"trend": "xu hướng của chính địa phương", "peer": "mô hình so sánh theo đặc điểm cơ cấu"}
 
 
-def evidence_phrase(model, oos_rmse, other_oos_rmse, unit_label: str) -> str:
+def evidence_phrase(model, oos_rmse, other_oos_rmse, unit_label: str, decimals: int | None = None) -> str:
     """Which evidence the target rests on and how well it predicts out of sample: "xu hướng
     của chính địa phương (sai số dự báo ngoài mẫu 0,0016 đơn/xã, so với 0,0067 đơn/xã của mô
     hình so sánh)"; without a usable model "chưa đủ căn cứ (…)"."""
     if model not in EVIDENCE_NAMES:
         return "chưa đủ căn cứ (chuỗi số liệu quá ngắn hoặc không đổi, và không có mô hình so sánh dùng được)"
-    phrase = f"{EVIDENCE_NAMES[model]} (sai số dự báo ngoài mẫu {value_with_unit(oos_rmse, unit_label)}"
+    phrase = f"{EVIDENCE_NAMES[model]} (sai số dự báo ngoài mẫu {value_with_unit(oos_rmse, unit_label, decimals)}"
     if not _missing(other_oos_rmse):
         other = "mô hình so sánh" if model == "trend" else "xu hướng"
-        phrase += f", so với {value_with_unit(other_oos_rmse, unit_label)} của {other}"
+        phrase += f", so với {value_with_unit(other_oos_rmse, unit_label, decimals)} của {other}"
     return phrase + ")"
 
 
@@ -200,11 +206,11 @@ def trend_model_phrase(kind: str) -> str:
     return "tăng trưởng theo tỷ lệ (log-tuyến tính)" if kind == LOG_LINEAR else "tuyến tính"
 
 
-def gap_phrase(gap, behind: bool) -> str:
+def gap_phrase(gap, behind: bool, decimals: int | None = None) -> str:
     """Where the province stands against a threshold: "còn thiếu 0,0042" / "đã vượt 1,20"."""
     if _missing(gap):
         return MISSING
-    return ("còn thiếu " if behind else "đã vượt ") + value_number(abs(float(gap)))
+    return ("còn thiếu " if behind else "đã vượt ") + value_number(abs(float(gap)), decimals)
 
 
 def gap_trend_phrase(closing: bool, eroding: bool, behind: bool, significant: bool) -> str:

@@ -13,6 +13,8 @@ import pandas as pd
 from piilib.report.markup import MarkdownText, escape_markdown
 from piilib.report.provenance import mark
 
+MISSING_TEXT = "–"  # how a missing value is shown (an en dash)
+
 
 def format_number(value: float, decimals: int | None = None) -> str:
     """A number the Vietnamese way: "." between thousands, "," before decimals
@@ -42,6 +44,15 @@ def _is_number(value) -> bool:
             and not pd.isna(value))
 
 
+def _is_missing(value) -> bool:
+    """No value: None, NaN, or the text of a missing value ("–", empty), which carries no mark."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return str(value).strip() in ("", MISSING_TEXT)
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
 def _provenance_per_cell(frame: pd.DataFrame, provenance) -> list[list[str | None]]:
     """Per row, per column: the provenance whose mark the cell gets, or None."""
     rows, columns = len(frame), list(frame.columns)
@@ -63,7 +74,7 @@ def _provenance_per_cell(frame: pd.DataFrame, provenance) -> list[list[str | Non
             raise ValueError(f"provenance of {column!r} has {len(per_row)} values for {rows} rows")
         for i in range(rows):
             value = frame.iat[i, j]
-            if value is not None and not (not isinstance(value, str) and pd.isna(value)):
+            if not _is_missing(value):
                 marks[i][j] = per_row[i] if isinstance(per_row[i], str) else None
     return marks
 
@@ -84,7 +95,8 @@ def markdown_table(
     provenance: the mark each number carries (`piilib.report.provenance`): one provenance for
     every number of the table (a str), or {column: provenance} for a whole column, or
     {column: one provenance per row} (None for no mark); a column named in the mapping is
-    marked in every non-missing cell, text ("7/63") included.
+    marked in every non-missing cell, text ("7/63") included, but not in a cell showing a
+    missing value ("–").
     Text cells, headers and the caption are escaped (`piilib.report.markup.escape_markdown`):
     names from files show as they are; a cell that is Markdown on purpose is a `MarkdownText`.
     """

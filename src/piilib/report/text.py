@@ -198,18 +198,22 @@ def whole_counts(values) -> bool:
     return bool(finite) and all(abs(v - round(v)) <= 1e-9 * max(1.0, abs(v)) for v in finite)
 
 
-def precision(values, significant: int = SIGNIFICANT_DIGITS) -> int:
+def precision(values, significant: int = SIGNIFICANT_DIGITS, rate: bool = False) -> int:
     """Decimals to show numbers measured like `values` with (the precision rule above):
     0 for whole counts ([4, 10, 11] -> 0); else `significant` significant digits at the median
     magnitude of the non-zero values ([52.83, 49.2] -> 1, [0.0093, 0.0042] -> 5), capped by
-    the decimals the values themselves carry ([0.5, 0.25] -> 2) and by MAX_DECIMALS."""
+    the decimals the values themselves carry ([0.5, 0.25] -> 2) and by MAX_DECIMALS.
+    rate: for a rate of change of such values (a slope per year, a forecast's spread): the
+    significant digits at the values' scale, even for counts ([4, 10, 11] -> 2)."""
     finite = _finite(values)
-    if not finite or whole_counts(finite):
+    if not finite or (whole_counts(finite) and not (rate and any(finite))):
         return 0
     nonzero = sorted(abs(v) for v in finite if v != 0)
     median = nonzero[len(nonzero) // 2] if len(nonzero) % 2 else (nonzero[len(nonzero) // 2 - 1]
                                                                      + nonzero[len(nonzero) // 2]) / 2
     wanted = max(0, min(MAX_DECIMALS, significant - 1 - math.floor(math.log10(median))))
+    if rate:
+        return wanted
     for carried in range(wanted + 1):  # the data's own decimals, when fewer
         if all(abs(round(v, carried) - v) <= 1e-9 * max(1.0, abs(v)) for v in finite):
             return carried
@@ -232,6 +236,27 @@ def precise_change(delta, values, significant: int = SIGNIFICANT_DIGITS) -> str:
         return MISSING
     decimals = precision(values, significant)
     return "0" if round(float(delta), decimals) == 0 else signed(delta, decimals)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def significant(value, digits: int = SIGNIFICANT_DIGITS) -> str:
+    """A model estimate (a coefficient, a standard error) with `digits` significant digits of
+    its own: 0.01234 -> "0,0123", 2.5 -> "2,50", a very small or large one in powers of ten
+    (1.234e-8 -> "1,23 × 10⁻⁸", never "0,000000"); 0 -> "0"; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    value = float(value)
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    if -4 <= exponent < 6:
+        return number(value, max(0, digits - 1 - exponent))
+    mantissa = value / 10 ** exponent
+    if abs(round(mantissa, digits - 1)) >= 10:  # 9.996e-8 -> 1,00 × 10⁻⁷
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{number(mantissa, digits - 1)} × 10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def measured(value) -> str:
