@@ -70,3 +70,11 @@ def test_a_cell_showing_a_missing_value_gets_no_mark():
     frame = pd.DataFrame({"rank": ["7/63", "–", None]})
     assert _body(markdown_table(frame, provenance={"rank": schema.ILLUSTRATIVE})) == [
         ["7/63{sup}`MH`"], ["–"], ["–"]]
+
+
+def test_the_legend_table_explains_every_mark_once():
+    from piilib.report.tables import provenance_legend
+
+    body = _body(provenance_legend())
+    assert [row[0] for row in body] == [shown for shown, _ in legend_rows()]
+    assert body[0][1] == "52,8{sup}`CT`" and body[-1][1] == "1.1.2" + PROVISIONAL_MARK

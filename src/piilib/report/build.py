@@ -46,6 +46,7 @@ from piilib.bundle import DEMO_DIR, load_bundle, official_files
 from piilib.report import book, chapters, data, execute, shared
 from piilib.report.markup import escape_markdown
 from piilib.report.notice import notice_for
+from piilib.report.tables import provenance_legend
 
 # The project's own files are found from the package (like piilib.units finds data/units);
 # the published report and the cache go where the user runs the command.
@@ -367,7 +368,9 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         notice=show_notice,
         pdf_stem=pdf_stem,
         # Substitution values are read as Markdown: the name is shown literally.
-        substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name))},
+        # The legend of the provenance marks is a table of its own (book/intro.md shows it).
+        substitutions={"edition": str(options.edition), "province_name": str(escape_markdown(province_name)),
+                       "provenance_legend": provenance_legend()},
         issuer=book.ISSUER,
         place=_place(options.province, options.edition, province_name),
         city=province_name,

@@ -136,3 +136,18 @@ def show_table(
 
     display(Markdown(markdown_table(frame, decimals=decimals, align=align, caption=caption,
                                     provenance=provenance)))
+
+
+def provenance_legend(caption: str | None = None) -> str:
+    """The legend of the provenance marks (`piilib.report.provenance.legend_rows`) as a markdown
+    table: each mark as it appears beside a number (or after a code), and what it means."""
+    from piilib.report.provenance import MARKS, PROVISIONAL_MARK, legend_rows
+
+    by_mark = {shown: key for key, shown in MARKS.items()}
+    examples = [MarkdownText(f"52,8{mark(by_mark[shown])}") if shown in by_mark else
+                MarkdownText(f"1.1.2{PROVISIONAL_MARK}") for shown, _ in legend_rows()]
+    return markdown_table(pd.DataFrame({
+        "Ký hiệu": [shown for shown, _ in legend_rows()],
+        "Ví dụ": examples,
+        "Ý nghĩa": [meaning for _, meaning in legend_rows()],
+    }), align="lll", caption=caption)
