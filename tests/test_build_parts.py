@@ -621,3 +621,14 @@ def test_plan_indicators_follow_the_province_plan():
     plan = load_plan()
     assert plan_indicators("can-tho") == list(zip(plan.indicators["code"], plan.indicators["name_vi"]))
     assert plan_indicators("ha-noi") == []
+
+
+def test_indicator_chapters_are_titled_with_the_editions_framework_names():
+    from piilib.framework import indicators, load_framework
+    from piilib.report.build import plan_indicators
+
+    names = dict(plan_indicators("can-tho", 2024))
+    framework = indicators(load_framework(2024)).set_index("code")["name_vi"]
+    assert all(names[code] == framework[code] for code in names)
+    # The plan calls 5.2.3 a "Tỷ lệ" (a share); the framework defines it as a number per 1,000 firms.
+    assert not names["5.2.3"].startswith("Tỷ lệ") and names["5.2.3"].startswith("Số dự án")

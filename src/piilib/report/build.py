@@ -239,16 +239,25 @@ def library_inputs() -> list[Path]:
     return code + ([bundled] if bundled.is_dir() else [])
 
 
-def plan_indicators(province: str = DEFAULT_PROVINCE) -> list[tuple[str, str]]:
+def plan_indicators(province: str = DEFAULT_PROVINCE, edition: int | None = None) -> list[tuple[str, str]]:
     """(code, name) of the province's plan indicators, in the plan's order (weak ones first);
-    empty for a province without a plan (its book has no indicator chapters)."""
+    empty for a province without a plan (its book has no indicator chapters). With `edition`,
+    the name is the edition's framework's (what the indicator measures in that edition: 5.2.3
+    is a number of projects per 1,000 firms, which the plan calls "Tỷ lệ các dự án…"); the
+    plan's own wording otherwise, and for a code the framework lacks."""
+    from piilib.framework import indicators as framework_indicators, load_framework
     from piilib.plan import load_plan
 
     plan = load_plan(province=province)
     if plan is None:
         return []
     indicators = plan.indicators
-    return list(zip(indicators["code"].astype(str), indicators["name_vi"].astype(str)))
+    names = dict(zip(indicators["code"].astype(str), indicators["name_vi"].astype(str)))
+    if edition is not None:
+        framework = framework_indicators(load_framework(int(edition)))
+        names.update({code: name for code, name in zip(framework["code"].astype(str), framework["name_vi"].astype(str))
+                      if code in names})
+    return [(code, names[code]) for code in indicators["code"].astype(str)]
 
 
 def _province_problems(province: str, edition: int) -> list[str]:
@@ -306,7 +315,8 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     except ValueError as error:  # e.g. a file of the official folder that cannot be used
         raise DataProblems(str(error).splitlines()) from None
     show_notice = notice_for(bundle, options.edition)
-    indicators = plan_indicators(options.province) if options.indicators is None else options.indicators
+    indicators = (plan_indicators(options.province, options.edition) if options.indicators is None
+                  else options.indicators)
     contents, warnings = chapters.read_book(
         Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
     )
