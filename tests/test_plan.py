@@ -200,3 +200,19 @@ def test_report_plan_sections_are_empty_without_a_plan():
     key = agencies.lead_agencies("can-tho")[0]
     assert agencies.agency_name(key, "can-tho") == load_plan().agency_name(key)
     assert agencies.cooperating_agencies(key, "can-tho") == agencies.cooperating_agencies(key)
+
+
+def test_typos_of_the_plan_are_in_its_text_and_marked_sic_where_quoted():
+    plan = load_plan()
+    text = " ".join(SEED.split())
+    assert plan.typos, "plan88.yaml lists the plan's typos"
+    strings = " ".join(" ".join(map(str, plan.solutions["actions_vi"].sum())).split() +
+                       [" ".join(map(str, item)) for item in plan.indicators["solution_vi"]] +
+                       list(plan.solutions["assignment_vi"]))
+    for typo, note in plan.typos:
+        assert typo in text, f"typo {typo!r} is not in the plan's text"
+        assert note, f"typo {typo!r} says what was meant"
+    assert plan.sic("Tham mưu các giải pháp phát hỗ trợ tổ chức") == "Tham mưu các giải pháp phát hỗ trợ [sic] tổ chức"
+    assert plan.sic(plan.sic("phục vụ phát triển - xã hội.")) == "phục vụ phát triển - xã hội [sic]."
+    assert plan.sic("phục vụ phát triển kinh tế - xã hội.") == "phục vụ phát triển kinh tế - xã hội."
+    assert any(typo in strings for typo, _ in plan.typos)

@@ -15,6 +15,7 @@ the plan's sections (goals, plan indicators, agencies).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,9 @@ class Deadline:
         return datetime.date(int(year), self.month, self.day)
 
 
+SIC = "[sic]"  # after a typo of the plan's text, quoted as the plan has it
+
+
 @dataclass(frozen=True)
 class Plan:
     """The plan, as small frames. List-valued cells (cooperating, actions…) hold tuples."""
@@ -74,6 +78,16 @@ class Plan:
     solutions: pd.DataFrame
     footnotes: pd.DataFrame
     deadline: Deadline | None
+    # Typos of the plan's text as (text, note) pairs (the file's `typos` section, optional).
+    typos: tuple = ()
+
+    def sic(self, text) -> str:
+        """`text` from the plan, as the plan has it, with "[sic]" after each typo it holds
+        ("phục vụ phát triển - xã hội [sic]."); other text unchanged."""
+        text = str(text)
+        for typo, _ in self.typos:
+            text = re.sub(re.escape(typo) + r"(?! \[sic\])", lambda found: f"{found.group(0)} {SIC}", text)
+        return text
 
     def agency_name(self, key: str) -> str:
         """The Vietnamese name of an agency key."""
@@ -132,6 +146,7 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
             [{"number": int(f["number"]), "indicator": str(f["indicator"]), "text_vi": f["text_vi"]}
              for f in raw["footnotes"]], columns=["number", "indicator", "text_vi"]),
         deadline=_deadline(raw["deadline"]),
+        typos=tuple((str(t["text_vi"]), str(t.get("note_vi") or "")) for t in raw.get("typos") or ()),
     )
     problems = _problems(plan, raw["deadline"], path.name)
     if problems:

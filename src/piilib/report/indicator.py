@@ -220,8 +220,12 @@ def load_indicator(edition, province: str, data_path, indicator: str) -> Indicat
         plan_rank=float(item["rank_2024"]) if pd.notna(item["rank_2024"]) else float("nan"),
         plan_rank_of=float(item["rank_of"]) if pd.notna(item["rank_of"]) else float("nan"),
         plan_rank_edition=int(plan.document["rank_edition"]),
-        solutions=list(item["solution_vi"]),
-        plan_tasks=tasks[["section", "assignment_vi", "actions_vi"]].reset_index(drop=True),
+        # The plan's text as the plan has it, "[sic]" after its typos (data/plan: `typos`).
+        solutions=[plan.sic(text) for text in item["solution_vi"]],
+        plan_tasks=tasks[["section", "assignment_vi", "actions_vi"]].assign(
+            assignment_vi=tasks["assignment_vi"].map(plan.sic),
+            actions_vi=tasks["actions_vi"].map(lambda actions: tuple(plan.sic(a) for a in actions)),
+        ).reset_index(drop=True),
         province=province, province_name=str(unit["name_vi"]), region=str(unit["region"]),
         region_name=str(unit["region_name_vi"]), units=units, scores=scores,
         over_time=indicator_over_time(bundle, edition, province, code),
