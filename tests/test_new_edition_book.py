@@ -12,6 +12,8 @@ indicator chapters differ only by their parameter.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import re
 from html.parser import HTMLParser
@@ -25,7 +27,7 @@ from piilib import cli, schema
 from piilib.report import build as report_build
 from piilib.report import chapters
 from piilib.report.build import plan_indicators
-from piilib.bundle import load_bundle
+from piilib.bundle import OFFICIAL_DIR_ENV, load_bundle
 from piilib.report.notice import NOTICE_TEXT, notice_for
 from piilib.units import load_units
 
@@ -97,29 +99,39 @@ def fill_workbook(template: Path, values: pd.DataFrame, target: Path) -> int:
     return filled
 
 
-def test_new_edition_builds_from_a_filled_template_with_no_code_change(
-    tmp_path, capsys, monkeypatch
-):
+@pytest.fixture(scope="module")
+def new_edition_book(tmp_path_factory):
+    """The 2026 book built once for this module from a filled template: (tmp_path, out,
+    indicators). Also the real book's HTML the provenance-mark test reads."""
+    tmp_path = tmp_path_factory.mktemp("new-edition")
     every_indicator = plan_indicators()
     indicators = [every_indicator[0], every_indicator[-1]]
-    monkeypatch.setattr(report_build, "plan_indicators", lambda province=None: indicators)
     template = tmp_path / "template.xlsx"
-    assert cli.main(["template", "--edition", str(NEW_EDITION), "--out", str(template)]) == 0
+    output = io.StringIO()
+    with pytest.MonkeyPatch.context() as monkeypatch, \
+            contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        # As conftest's autouse fixture does for each test (a module fixture runs before it).
+        monkeypatch.setenv(OFFICIAL_DIR_ENV, str(tmp_path_factory.getbasetemp() / "no-official-folder"))
+        monkeypatch.setattr(report_build, "plan_indicators", lambda province=None, edition=None: indicators)
+        assert cli.main(["template", "--edition", str(NEW_EDITION), "--out", str(template)]) == 0
 
-    demo = pd.read_csv(DEMO_VALUES, dtype={schema.INDICATOR: str, schema.UNIT: str})
-    source_values = demo[demo[schema.EDITION] == SOURCE_EDITION]
-    assert not source_values.empty, f"{DEMO_VALUES} has no edition {SOURCE_EDITION}"
-    filled = fill_workbook(template, source_values, tmp_path / "filled.xlsx")
-    assert filled == source_values[schema.VALUE].notna().sum()
+        demo = pd.read_csv(DEMO_VALUES, dtype={schema.INDICATOR: str, schema.UNIT: str})
+        source_values = demo[demo[schema.EDITION] == SOURCE_EDITION]
+        assert not source_values.empty, f"{DEMO_VALUES} has no edition {SOURCE_EDITION}"
+        filled = fill_workbook(template, source_values, tmp_path / "filled.xlsx")
+        assert filled == source_values[schema.VALUE].notna().sum()
 
-    out = tmp_path / "out"
-    code = cli.main([
-        "build", "--edition", str(NEW_EDITION), "--data", str(tmp_path / "filled.xlsx"),
-        "--no-pdf", "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--quiet",
-    ])
-    captured = capsys.readouterr()
-    assert code == 0, captured.out + captured.err
+        out = tmp_path / "out"
+        code = cli.main([
+            "build", "--edition", str(NEW_EDITION), "--data", str(tmp_path / "filled.xlsx"),
+            "--no-pdf", "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--quiet",
+        ])
+    assert code == 0, output.getvalue()
+    return tmp_path, out, indicators
 
+
+def test_new_edition_builds_from_a_filled_template_with_no_code_change(new_edition_book):
+    tmp_path, out, indicators = new_edition_book
     html = out / "html"
     assert not list(out.glob("*.pdf"))
     book, _ = chapters.read_book(ROOT / "_toc.yml", {chapters.PLAN_INDICATORS: indicators})
@@ -139,3 +151,84 @@ def test_new_edition_builds_from_a_filled_template_with_no_code_change(
     # notice says so (not that the values are illustrative).
     notice = notice_for(load_bundle(tmp_path / "filled.xlsx"), NEW_EDITION)
     assert notice in overview and NOTICE_TEXT not in overview
+
+
+# --------------------------------------------------------------------------- provenance marks
+
+# Pages whose tables another chapter's owner marks: remove a page here once it does.
+MARKS_CHECKED_ELSEWHERE = {"agencies"}
+# The rule that tells a number cell from a label cell, on the cell's visible text without its
+# mark. A cell holds a number when its text *begins* with one (an optional sign, then a digit):
+# "52,8", "7/63", "29 (vùng 5)", "+0,31", "−2 đơn", "0,12 (0,05 đến 0,30)". Text that merely
+# mentions numbers inside words ("Top 10 trên 34 tỉnh", "giả định 0,20", "năm 2027") is a label.
+# Among cells that begin with a digit, these are labels, not numbers:
+LABEL_CELL = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2}){1,2}†?(?:\s|$)"   # an indicator or sub-pillar code: 6.2.4, 1.3, 1.1.2† (a
+                                                    # Vietnamese number never has a 1- or 2-digit group after a dot)
+    r"|\d{1,2}†?\.\s+\D"                          # a pillar label: "1. Thể chế"
+    r"|(?:19|20)\d{2}(?:\s|$|–))"                    # a year: "2024", "2023 (hài hòa)" (a count of 2024 is "2.024")
+)
+NUMBER_CELL = re.compile(r"^[+\-−±]?\d")
+
+
+class _TableCells(HTMLParser):
+    """Every body cell of every table: (visible text without marks, marks found)."""
+
+    def __init__(self, marks: set[str]):
+        super().__init__()
+        self.marks, self.cells = marks, []
+        self._cell = None  # [text parts, marks] of the open <td>
+        self._sup = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "td":
+            self._cell = [[], []]
+        elif tag == "sup" and self._cell is not None:
+            self._sup = []
+
+    def handle_endtag(self, tag):
+        if tag == "sup" and self._sup is not None:
+            text = "".join(self._sup).strip()
+            (self._cell[1] if text in self.marks else self._cell[0]).append(text)
+            self._sup = None
+        elif tag == "td" and self._cell is not None:
+            self.cells.append((" ".join("".join(self._cell[0]).split()), self._cell[1]))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._sup is not None:
+            self._sup.append(data)
+        elif self._cell is not None:
+            self._cell[0].append(data)
+
+
+def number_cells_without_mark(path: Path, marks: set[str]) -> list[str]:
+    parser = _TableCells(marks)
+    parser.feed(path.read_text(encoding="utf-8"))
+    return [text for text, found in parser.cells
+            if NUMBER_CELL.match(text) and not LABEL_CELL.match(text) and not found]
+
+
+def test_the_cell_rule_tells_numbers_from_labels():
+    numbers = ["52,8", "7/63", "29 (vùng 5)", "+0,31", "−2 đơn", "0,12 (0,05 đến 0,30)", "8.718.000", "1.234,5"]
+    labels = ["6.2.4", "1.1.2†", "6.2.4 Đơn đăng ký", "1. Thể chế", "2024", "2023 (hài hòa)", "giả định 0,20",
+              "Top 10 trên 34 tỉnh", "–", "CT"]
+    assert all(NUMBER_CELL.match(t) and not LABEL_CELL.match(t) for t in numbers)
+    assert not any(NUMBER_CELL.match(t) and not LABEL_CELL.match(t) for t in labels)
+
+
+def test_every_number_in_a_table_carries_its_provenance_mark(new_edition_book):
+    from piilib.report.provenance import MARKS
+
+    _, out, _ = new_edition_book
+    pages = [p for p in (out / "html").glob("*.html")
+             if p.name not in ("index.html", "search.html", "genindex.html") and p.stem not in MARKS_CHECKED_ELSEWHERE]
+    assert any(p.stem == "overview" for p in pages) and any(p.stem.startswith("indicator-") for p in pages)
+    unmarked = {p.stem: cells for p in pages if (cells := number_cells_without_mark(p, set(MARKS.values())))}
+    assert not unmarked, f"table cells with a number and no provenance mark: {unmarked}"
+    # The legend (an example number with each mark), in the introduction and in the methodology.
+    for page in ("intro", "methodology"):
+        parser = _TableCells(set(MARKS.values()))
+        parser.feed((out / "html" / f"{page}.html").read_text(encoding="utf-8"))
+        shown = {mark for text, found in parser.cells if text == "52,8" for mark in found}
+        assert shown == set(MARKS.values()), f"{page}: the legend shows the marks {sorted(shown)}"
