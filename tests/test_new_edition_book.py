@@ -163,7 +163,7 @@ MARKS_CHECKED_ELSEWHERE = {"agencies"}
 # mentions numbers inside words ("Top 10 trên 34 tỉnh", "giả định 0,20", "năm 2027") is a label.
 # Among cells that begin with a digit, these are labels, not numbers:
 LABEL_CELL = re.compile(
-    r"^(?:\d{1,2}(?:\.\d{1,2}){1,2}†?(?:\s|$)"   # an indicator or sub-pillar code: 6.2.4, 1.3, 1.1.2† (a
+    r"^(?:\d{1,2}(?:\.\d{1,2}){1,2}†?(?:\s|$|,)"  # an indicator or sub-pillar code: 6.2.4, 1.3, 1.1.2† (a
                                                     # Vietnamese number never has a 1- or 2-digit group after a dot)
     r"|\d{1,2}†?\.\s+\D"                          # a pillar label: "1. Thể chế"
     r"|(?:19|20)\d{2}(?:\s|$|–))"                    # a year: "2024", "2023 (hài hòa)" (a count of 2024 is "2.024")
@@ -211,7 +211,7 @@ def number_cells_without_mark(path: Path, marks: set[str]) -> list[str]:
 
 def test_the_cell_rule_tells_numbers_from_labels():
     numbers = ["52,8", "7/63", "29 (vùng 5)", "+0,31", "−2 đơn", "0,12 (0,05 đến 0,30)", "8.718.000", "1.234,5"]
-    labels = ["6.2.4", "1.1.2†", "6.2.4 Đơn đăng ký", "1. Thể chế", "2024", "2023 (hài hòa)", "giả định 0,20",
+    labels = ["6.2.4", "1.1.2†", "1.1.1, 3.1.1†, 5.2.1", "6.2.4 Đơn đăng ký", "1. Thể chế", "2024", "2023 (hài hòa)", "giả định 0,20",
               "Top 10 trên 34 tỉnh", "–", "CT"]
     assert all(NUMBER_CELL.match(t) and not LABEL_CELL.match(t) for t in numbers)
     assert not any(NUMBER_CELL.match(t) and not LABEL_CELL.match(t) for t in labels)
