@@ -106,6 +106,13 @@ def chapter():
     return load_indicator(EDITION, PROVINCE, "data/demo", INDICATOR)
 
 
+def estimate_places(chapter) -> int:
+    """The decimals the chapter writes a model's estimates with (the report's precision rule)."""
+    from piilib.report.text import precision
+
+    return precision(chapter.scores["raw_value"], rate=True)
+
+
 def markdown_tables(notebook: nbformat.NotebookNode) -> dict[str, list[dict[str, str]]]:
     """Caption -> rows (header -> cell) of every table the chapter shows."""
     tables = {}
@@ -139,7 +146,8 @@ def test_glued_probability_and_ranks_are_the_target_tables(default_run, chapter)
                                    f"{target['rank_map_region_size']} tỉnh, thành phố"
     assert bool(values["target_pii_note"]) == bool(target["leaves_pii_rank_unchanged"])
     assert str(target["evidence_model"]) in ("trend", "peer")
-    assert phrases.value_with_unit(target["evidence_oos_rmse"], chapter.unit_label) in values["target_evidence"]
+    assert phrases.value_with_unit(target["evidence_oos_rmse"], chapter.unit_label, estimate_places(chapter)) \
+        in values["target_evidence"]
     # Every projected threshold row: P(reach) and the ranks it gives, in the table's order.
     projected = chapter.targets[chapter.targets["threshold"].isin(THRESHOLDS)
                                 & (chapter.targets["basis"] == PROJECTED)]
@@ -162,10 +170,12 @@ def test_forecast_and_peer_benchmark_are_the_targets_evidence(default_run, chapt
     row = chapter.targets.iloc[0]
     if row["trend_status"] == "fitted":
         assert values["trend_forecast"] == phrases.forecast_phrase(row["trend_predicted"], row["trend_lower"],
-                                                                   row["trend_upper"], 0.8, chapter.unit_label)
+                                                                   row["trend_upper"], 0.8, chapter.unit_label,
+                                                                   estimate_places(chapter))
     else:
         assert values["trend_forecast"].startswith("chưa đủ căn cứ")
-    assert values["peer_expected"] == phrases.value_with_unit(row["peer_expected"], chapter.unit_label)
+    assert values["peer_expected"] == phrases.value_with_unit(row["peer_expected"], chapter.unit_label,
+                                                              estimate_places(chapter))
     assert values["peer_r2"] == phrases.number(row["peer_r_squared"], 2)
     assert phrases.number(row["peer_leverage"], 2) in values["peer_influence"]
     assert phrases.number(row["peer_cooks_distance"], 2) in values["peer_influence"]
@@ -179,11 +189,12 @@ def test_changing_the_formula_changes_the_targets_peer_evidence(default_run, cha
     other, default = glued(other_run), glued(default_run)
     row = chapter_targets(chapter, OTHER_FORMULA).iloc[0]
     assert row["peer_formula"].endswith(OTHER_FORMULA.split("~")[1].strip())
-    assert other["peer_expected"] == phrases.value_with_unit(row["peer_expected"], chapter.unit_label)
+    assert other["peer_expected"] == phrases.value_with_unit(row["peer_expected"], chapter.unit_label,
+                                                             estimate_places(chapter))
     other_rmse = (row["peer_oos_rmse"] if row["evidence_model"] == "trend" else
                   row["trend_oos_rmse"] if row["trend_status"] == "fitted" else float("nan"))
     assert other["target_evidence"] == phrases.evidence_phrase(row["evidence_model"], row["evidence_oos_rmse"],
-                                                               other_rmse, chapter.unit_label)
+                                                               other_rmse, chapter.unit_label, estimate_places(chapter))
     assert other["target_evidence"] != default["target_evidence"]
     # Where the structure explains little the page draws no conclusion from it.
     if row["peer_explains_little"]:

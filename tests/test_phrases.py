@@ -168,3 +168,10 @@ def test_estimates_keep_their_own_significant_digits():
 
 def test_a_rate_of_a_count_keeps_its_digits():
     assert precision([4, 10, 11], rate=True) == 1   # "0,3 lĩnh vực/năm", not "0"
+
+
+def test_a_count_unit_reads_as_the_counted_thing():
+    from piilib.report.text import with_unit
+
+    assert with_unit("10", "số lĩnh vực có văn bản (0–13)") == "10 lĩnh vực có văn bản (0–13)"
+    assert with_unit("4,49", "%") == "4,49%"

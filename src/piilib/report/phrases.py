@@ -176,7 +176,8 @@ def evidence_phrase(model, oos_rmse, other_oos_rmse, unit_label: str, decimals: 
     return phrase + ")"
 
 
-def peer_conclusion_phrase(value, expected, lower, upper, direction: int, explains_little: bool) -> str:
+def peer_conclusion_phrase(value, expected, lower, upper, direction: int, explains_little: bool,
+                           decimals: int | None = None) -> str:
     """What the comparison with the structure supports: nothing when the structure explains
     little (R² below WEAK_FIT), else where the value stands against the expected value and
     its interval."""
@@ -186,7 +187,7 @@ def peer_conclusion_phrase(value, expected, lower, upper, direction: int, explai
                 f"cao hay thấp so với cơ cấu")
     if _missing(value) or _missing(expected):
         return "chưa so sánh được"
-    position = comparison_phrase(value, expected, direction, decimals_for(expected))
+    position = comparison_phrase(value, expected, direction, decimals_for(expected) if decimals is None else decimals)
     return f"{position} so với mức dự kiến, {interval_phrase(value, lower, upper, direction)}"
 
 

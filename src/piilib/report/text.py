@@ -305,10 +305,14 @@ def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, u
 
 
 def with_unit(value_text: str, unit: str) -> str:
-    """A formatted value and its unit: "4,55%" (no space before %), "0,0064 đơn/xã"."""
+    """A formatted value and its unit: "4,55%" (no space before %), "0,0064 đơn/xã"; a unit
+    that names a count ("số lĩnh vực có văn bản") reads as the counted thing after its number
+    ("10 lĩnh vực có văn bản", not "10 số lĩnh vực")."""
     unit = str(unit or "").strip()
     if not unit:
         return value_text
+    if unit.lower().startswith("số "):
+        unit = unit[3:]
     return f"{value_text}{unit}" if unit.startswith("%") else f"{value_text} {unit}"
 
 
