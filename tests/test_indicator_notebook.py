@@ -123,7 +123,8 @@ def markdown_tables(notebook: nbformat.NotebookNode) -> dict[str, list[dict[str,
             if not match:
                 continue
             header = [h.strip() for h in match.group(2).strip("|").split("|")]
-            rows = [[c.strip().replace("\\", "") for c in line.strip().strip("|").split("|")]
+            # A cell's text without its provenance mark ({sup}`MH`), which tests/test_provenance_marks.py checks.
+            rows = [[re.sub(r"\{sup\}`[^`]*`", "", c).strip().replace("\\", "") for c in line.strip().strip("|").split("|")]
                     for line in match.group(3).strip().splitlines()]
             tables[match.group(1)] = [dict(zip(header, row)) for row in rows]
     return tables
