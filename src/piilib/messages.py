@@ -407,7 +407,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                 EN: "{file}: … and {count} more {noun} of the same kind ({kind}){where}."},
     "io.more.problems": {VI: "lỗi", EN: "problems"},
     "io.more.warnings": {VI: "cảnh báo", EN: "warnings"},
-    "io.more.columns": {VI: " ở cột {listed}", EN: " in column{plural} {listed}"},
+    "io.more.column": {VI: " ở cột {listed}", EN: " in column {listed}"},
+    "io.more.columns": {VI: " ở các cột {listed}", EN: " in columns {listed}"},
     "io.more.and": {VI: "{listed} và {count} cột khác", EN: "{listed} and {count} more"},
     "io.more.rows": {VI: ", dòng {first}–{last}", EN: ", rows {first}–{last}"},
     "io.more.row": {VI: ", dòng {row}", EN: ", row {row}"},
@@ -457,6 +458,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "một tệp .xlsx: mở tệp trong Excel rồi chọn Save As, Excel Workbook (.xlsx)",
         EN: "an .xlsx file: open it in Excel and use Save As, Excel Workbook (.xlsx)",
     },
+    "io.file_type": {VI: 'không đọc được tệp loại "{suffix}"', EN: 'files of type "{suffix}" cannot be read'},
+    "io.no_extension": {VI: "(không có phần mở rộng)", EN: "(no extension)"},
     "io.csv_or_xlsx": {VI: "một tệp .csv hoặc .xlsx", EN: "a .csv or .xlsx file"},
     "io.entities": {
         VI: "sổ tính chứa khai báo thực thể XML hoặc DTD, điều Excel không bao giờ ghi (tệp có thể được tạo "
@@ -590,13 +593,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.header_only": {VI: "tệp có dòng tiêu đề nhưng không có giá trị nào bên dưới",
                        EN: "the file has a header row but no values under it"},
     "io.header_only.expected": {VI: "một giá trị cho mỗi tỉnh và chỉ số", EN: "one value per province and indicator"},
+    "io.missing_provinces.one": {VI: "{count} trong {total} tỉnh, thành phố của kỳ {edition} không có giá trị: {listed}",
+                                 EN: "{count} of the {total} provinces of edition {edition} has no value: {listed}"},
     "io.missing_provinces": {VI: "{count} trong {total} tỉnh, thành phố của kỳ {edition} không có giá trị: {listed}",
-                             EN: "{count} of the {total} provinces of edition {edition} {have} no value: {listed}"},
+                             EN: "{count} of the {total} provinces of edition {edition} have no value: {listed}"},
     "io.missing_provinces.expected": {VI: "ít nhất một giá trị cho mỗi tỉnh (mỗi tỉnh một dòng)",
                                       EN: "at least one value for every province (a row per province)"},
+    "io.missing_indicators.one": {VI: "{count} trong {total} chỉ số của kỳ {edition} không có giá trị: {listed}",
+                                  EN: "{count} of the {total} indicators of edition {edition} has no value: {listed}"},
     "io.missing_indicators": {VI: "{count} trong {total} chỉ số của kỳ {edition} không có giá trị: {listed}",
-                              EN: "{count} of the {total} indicators of edition {edition} {have} no value: "
-                                  "{listed}"},
+                              EN: "{count} of the {total} indicators of edition {edition} have no value: {listed}"},
     "io.missing_indicators.expected": {VI: "ít nhất một giá trị cho mỗi chỉ số (mỗi mã chỉ số một cột)",
                                        EN: "at least one value for every indicator (a column per indicator code)"},
     # Numbers as typed in a cell (piilib.io.numbers): what a value that is not a number is.
