@@ -61,8 +61,14 @@ def test_a_command_gets_its_full_parser(capsys):
     assert "--idata" in capsys.readouterr().out
 
 
-def test_unknown_command_is_an_error_listing_the_commands(capsys):
+@pytest.mark.parametrize("language, said", [
+    ("vietnamese", "lựa chọn không hợp lệ: 'sort'"),
+    ("english", "invalid choice: 'sort'"),
+])
+def test_unknown_command_is_an_error_listing_the_commands(language, said, request, capsys):
+    request.getfixturevalue(language)
     with pytest.raises(SystemExit) as stop:
         cli.main(["sort"])
     assert stop.value.code == 2
-    assert "invalid choice: 'sort'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert said in err and "'validate'" in err

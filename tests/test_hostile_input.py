@@ -31,6 +31,9 @@ from piilib.io.problems import Problem, capped_messages
 from piilib.io.validate import ABSURD_MAGNITUDE, JUMP_FACTOR, implausible_jumps, value_range
 from piilib.units import load_units
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 EDITION = 2026
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -22,6 +22,9 @@ from piilib.safe_write import (
     same_file,
 )
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
