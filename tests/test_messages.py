@@ -139,3 +139,11 @@ def test_every_command_help_is_vietnamese_by_default(vietnamese, capsys):
         assert shown.startswith(f"cách dùng: pii {name}") and "hiện hướng dẫn này rồi thoát" in shown, name
         # No English sentence left in an option's help (a few English words: code names, COINr's terms).
         assert not re.search(r"\b(the|default|expected)\b", shown), name
+
+
+def test_province_name_problems_in_vietnamese(vietnamese, capsys):
+    assert cli.main(["targets", "--edition", "2025", "--province", "Sóc Trăng"]) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("lỗi: --province: Sóc Trăng đã sáp nhập vào Cần Thơ từ ngày 1/7/2025")
+    assert cli.main(["scores", "--edition", "2024", "--data", "khong/co/tep.csv"]) == cli.EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("lỗi: --data khong/co/tep.csv: không tìm thấy tệp")

@@ -640,4 +640,51 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "and nothing else in the file tells which",
     },
     "number.separators": {VI: "một số đặt dấu phân cách sai chỗ", EN: "a number with misplaced separators"},
+    # --- province names (piilib.units) and --data / --edition (piilib.bundle) ---------------
+    "unit.ambiguous": {
+        VI: "tên tỉnh '{name}' chưa rõ ở kỳ {edition}: có thể là {names}. Hãy viết đủ tên.",
+        EN: "province name '{name}' is ambiguous in edition {edition}: it could be {names}. Write the full name.",
+    },
+    "unit.ambiguous_part": {
+        VI: "tên tỉnh '{name}' chưa rõ ở kỳ {edition}: là một phần tên của {names}. Hãy viết đủ tên.",
+        EN: "province name '{name}' is ambiguous in edition {edition}: it is part of the names of {names}. "
+            "Write the full name.",
+    },
+    "unit.unknown": {
+        VI: "không có tỉnh, thành phố tên '{name}' ở kỳ {edition} (cần một trong {count} tỉnh, thành phố của "
+            "kỳ đó).{hint}",
+        EN: "unknown province name '{name}' for edition {edition} (expected one of the {count} provinces of "
+            "that edition).{hint}",
+    },
+    "unit.unknown.hint": {VI: " Tên gần nhất: {names}.", EN: " Closest matches: {names}."},
+    "unit.merged": {
+        VI: "{typed}{former} đã sáp nhập vào {merged} từ ngày 1/7/2025 (Nghị quyết 202/2025/QH15), và kỳ "
+            "{edition} tính trên {count} tỉnh, thành phố sau sáp nhập: hãy ghi '{merged}' (hình thành từ "
+            "{partners}).",
+        EN: "{typed}{former} merged into {merged} on 1 July 2025 (Resolution 202/2025/QH15), and edition "
+            "{edition} is on the {count} provinces after the merger: write '{merged}' (formed from {partners}).",
+    },
+    "unit.merged.typed": {VI: "'{name}' là {former}: ", EN: "'{name}' is {former}: "},
+    "data.no_permission": {
+        VI: "--data {data}: không đọc được (không có quyền đọc nó hoặc một thư mục trên đường dẫn); hãy chép "
+            "dữ liệu vào thư mục của mình hoặc xin quyền đọc",
+        EN: "--data {data}: cannot be read (no permission to read it or a folder on its path); copy the data "
+            "to a folder of your own or ask for read permission",
+    },
+    "data.not_found": {
+        VI: "--data {data}: không tìm thấy tệp (không có tệp hay thư mục này); cần một thư mục dữ liệu như "
+            "data/demo hoặc một tệp số liệu chính thức (CSV hoặc .xlsx)",
+        EN: "--data {data}: file not found (no such file or directory); expected a data directory laid out "
+            "like data/demo or an official values file (CSV or .xlsx)",
+    },
+    "data.official_folder": {
+        VI: "{problem} (thư mục {folder}; đặt {variable} để dùng thư mục khác)",
+        EN: "{problem} (folder {folder}; set {variable} to use another folder)",
+    },
+    "data.no_framework": {
+        VI: "--edition {edition}: không có khung chỉ số cho kỳ này; cần kỳ {first} trở về sau (các kỳ có tệp "
+            "khung riêng: {editions}; kỳ sau hơn dùng khung mới nhất)",
+        EN: "--edition {edition}: no framework for this edition; expected {first} or later (editions with "
+            "their own framework file: {editions}; a later edition uses the newest)",
+    },
 }
