@@ -327,6 +327,7 @@ def test_a_file_in_an_unreadable_folder(tmp_path, monkeypatch, capsys):
         code, _, err = run_cli(["validate", str(target)], monkeypatch, capsys)
         assert_plain_failure(code, err, target.name)
     monkeypatch.undo()
+    monkeypatch.setenv("PII_LANG", "en")  # undo() dropped the module's LANG=en as well
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     problems = data_path_problems(DEMO_DIR)
     assert len(problems) == 1 and "no permission" in problems[0]

@@ -688,4 +688,121 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "--edition {edition}: no framework for this edition; expected {first} or later (editions with "
             "their own framework file: {editions}; a later edition uses the newest)",
     },
+    # --- output paths and refused files (piilib.safe_write) --------------------------------
+    "out.input_in_folder": {
+        VI: "{label} {out}: tệp này thuộc thư mục dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
+        EN: "{label} {out}: this file is part of the input folder {source}; inputs are never overwritten, choose another output file",
+    },
+    "out.is_input": {
+        VI: "{label} {out} là tệp dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
+        EN: "{label} {out} is the input file {source}; inputs are never overwritten, choose another output file",
+    },
+    "out.is_folder": {
+        VI: "{label} {out} là một thư mục; hãy ghi tên tệp (một tệp trong thư mục đó hoặc ở nơi khác)",
+        EN: "{label} {out} is a folder; give a file name (a file in that folder or elsewhere)",
+    },
+    "out.parent_is_file": {
+        VI: "{label} {out}: {parent} là một tệp, không phải thư mục; hãy chọn đường dẫn khác",
+        EN: "{label} {out}: {parent} is a file, not a folder; choose another output path",
+    },
+    "out.no_folder": {
+        VI: "{label} {out}: thư mục {folder} không tồn tại; hãy tạo thư mục trước hoặc chọn thư mục khác",
+        EN: "{label} {out}: the folder {folder} does not exist; create it first or choose another folder",
+    },
+    "out.folder_read_only": {
+        VI: "{label} {out}: bạn không có quyền ghi vào thư mục {folder}; hãy chọn thư mục ghi được",
+        EN: "{label} {out}: the folder {folder} is read-only for you; choose a folder you can write to",
+    },
+    "out.file_read_only": {
+        VI: "{label} {out}: tệp chỉ đọc; hãy cho phép ghi hoặc chọn tệp kết quả khác",
+        EN: "{label} {out}: the file is read-only; make it writable or choose another output file",
+    },
+    "out.holds_input": {
+        VI: "{label} {out} chứa dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn thư mục kết quả khác",
+        EN: "{label} {out} holds the input {source}; inputs are never overwritten, choose another output folder",
+    },
+    "out.inside_input": {
+        VI: "{label} {out} nằm trong thư mục dữ liệu vào {source}; hãy chọn thư mục kết quả bên ngoài nó",
+        EN: "{label} {out} is inside the input folder {source}; choose an output folder outside it",
+    },
+    "out.current_folder": {
+        VI: "{label} {out} là thư mục hiện tại hoặc thư mục cha của nó, sẽ bị thay thế; hãy chọn một thư mục mới hoặc trống",
+        EN: "{label} {out} is the current folder or one of its parents, which the output would replace; choose a new or empty folder",
+    },
+    "out.file_not_folder": {
+        VI: "{label} {out} là một tệp, không phải thư mục; hãy chọn thư mục kết quả khác",
+        EN: "{label} {out} is a file, not a folder; choose another output folder",
+    },
+    "out.existing_is_file": {
+        VI: "{label} {out}: {existing} là một tệp, không phải thư mục; hãy chọn thư mục kết quả khác",
+        EN: "{label} {out}: {existing} is a file, not a folder; choose another output folder",
+    },
+    "os.a_file": {
+        VI: "một tệp",
+        EN: "a file",
+    },
+    "os.cannot_write": {
+        VI: "không ghi được {name}: {hint}",
+        EN: "cannot write {name}: {hint}",
+    },
+    "os.file": {
+        VI: "{name}: {hint}",
+        EN: "{name}: {hint}",
+    },
+    "os.write.disk_full": {
+        VI: "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi chạy lại (tệp cũ cùng tên giữ nguyên)",
+        EN: "the disk is full; free some space and run again (an earlier file of that name is unchanged)",
+    },
+    "os.write.quota": {
+        VI: "đã dùng hết hạn mức ổ đĩa; hãy giải phóng dung lượng rồi chạy lại (tệp cũ giữ nguyên)",
+        EN: "the disk quota is used up; free some space and run again (an earlier file is unchanged)",
+    },
+    "os.write.no_folder": {
+        VI: "thư mục {folder} không tồn tại; hãy tạo thư mục trước hoặc chọn đường dẫn khác",
+        EN: "the folder {folder} does not exist; create it first or choose another output path",
+    },
+    "os.write.no_permission": {
+        VI: "không có quyền ghi vào {folder}; hãy chọn thư mục ghi được",
+        EN: "no permission to write in {folder}; choose a folder you can write to",
+    },
+    "os.write.read_only_disk": {
+        VI: "{folder} nằm trên ổ đĩa chỉ đọc; hãy chọn thư mục ghi được",
+        EN: "{folder} is on a read-only disk; choose a folder you can write to",
+    },
+    "os.write.is_folder": {
+        VI: "đó là một thư mục; hãy ghi tên tệp",
+        EN: "it is a folder; give a file name",
+    },
+    "os.write.not_dir": {
+        VI: "một phần của đường dẫn là tệp, không phải thư mục; hãy chọn đường dẫn khác",
+        EN: "part of the path is a file, not a folder; choose another output path",
+    },
+    "os.disk_full": {
+        VI: "ổ đĩa đã đầy; hãy giải phóng dung lượng rồi chạy lại",
+        EN: "the disk is full; free some space and run again",
+    },
+    "os.quota": {
+        VI: "đã dùng hết hạn mức ổ đĩa; hãy giải phóng dung lượng rồi chạy lại",
+        EN: "the disk quota is used up; free some space and run again",
+    },
+    "os.no_permission": {
+        VI: "không có quyền; hãy kiểm tra bạn có được đọc (hoặc ghi) nó không",
+        EN: "permission denied; check that you may read (or write) it",
+    },
+    "os.read_only_disk": {
+        VI: "ổ đĩa chỉ đọc; hãy chọn thư mục ghi được",
+        EN: "the disk is read-only; choose a folder you can write to",
+    },
+    "os.not_found": {
+        VI: "không có tệp hay thư mục này; hãy kiểm tra đường dẫn",
+        EN: "no such file or folder; check the path",
+    },
+    "os.is_folder": {
+        VI: "đó là một thư mục, không phải tệp",
+        EN: "it is a folder, not a file",
+    },
+    "os.not_dir": {
+        VI: "một phần của đường dẫn là tệp, không phải thư mục",
+        EN: "part of the path is a file, not a folder",
+    },
 }
