@@ -68,15 +68,7 @@ from piilib.units import era, load_units, unit_quantities
 
 DEMO_DIR = DATA_DIR / "demo"
 
-# One meaning and one help text of --data for every command.
-DATA_HELP = (
-    "the data: a directory laid out like data/demo (values.csv; history.csv and covariates*.csv "
-    "for trends and peers), or an official values file (CSV or .xlsx, e.g. filled in from "
-    "`pii template`), added to the editions already held (data/demo and the official folder) and "
-    "whose trends and peers use the illustrative history and covariates of data/demo (default: the "
-    "bundled illustrative dataset, data/demo, with the official files of data/official/ or "
-    "$PII_OFFICIAL_DIR on top)"
-)
+# The help text of --data, shared by every command, is the catalogue's "arg.data" (piilib.messages).
 
 COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
 MAP = "map"  # history and covariate rows: the map of their file ("63" or "34")
