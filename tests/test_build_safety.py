@@ -135,6 +135,7 @@ with build_lock(out_lock_path(out), "output folder", out):
 """
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_a_second_build_into_the_same_folder_refuses_and_names_the_holder(tmp_path, fake_book, capsys):
     build_report(options(tmp_path))
     before = snapshot(tmp_path / "site" / "out")

@@ -805,4 +805,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "một phần của đường dẫn là tệp, không phải thư mục",
         EN: "part of the path is a file, not a folder",
     },
+    # --- a build that another build holds up (piilib.report.build) ---------------------------
+    "build.locked": {
+        VI: "{what} {path} đang được một lần dựng khác sử dụng ({holder}); hãy chờ lần dựng đó xong, hoặc chọn "
+            "{option} khác",
+        EN: "{what} {path} is in use by another build ({holder}); wait for it to finish, or choose another {option}",
+    },
+    "build.locked.output": {VI: "thư mục công bố", EN: "output folder"},
+    "build.locked.cache": {VI: "bộ nhớ đệm", EN: "cache"},
+    "build.holder": {VI: "tiến trình {pid} trên máy {host}, bắt đầu lúc {started}",
+                     EN: "pid {pid} on {host}, started {started}"},
+    "build.holder.starting": {VI: "một lần dựng vừa bắt đầu", EN: "a build that is just starting"},
 }

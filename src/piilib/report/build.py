@@ -73,16 +73,21 @@ class BuildLocked(RuntimeError):
 
     def __init__(self, what: str, path: Path, holder: str):
         self.what, self.path, self.holder = what, path, holder
-        super().__init__(f"{what} {path} is in use by another build ({holder}); wait for it to finish, or choose "
-                         f"another {'--out' if what == 'output folder' else '--cache-dir'}")
+        from piilib.messages import text
+
+        output = what == "output folder"
+        super().__init__(text("build.locked", what=text("build.locked.output" if output else "build.locked.cache"),
+                              path=path, holder=holder, option="--out" if output else "--cache-dir"))
 
 
 def _holder_text(lock_path: Path) -> str:
+    from piilib.messages import text
+
     try:
         info = json.loads(lock_path.read_text(encoding="utf-8"))
-        return f"pid {info['pid']} on {info['host']}, started {info['started']}"
+        return text("build.holder", pid=info["pid"], host=info["host"], started=info["started"])
     except (OSError, ValueError, KeyError, TypeError):
-        return "a build that is just starting"
+        return text("build.holder.starting")
 
 
 @contextlib.contextmanager
