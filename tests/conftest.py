@@ -15,6 +15,28 @@ def _no_official_folder(monkeypatch, tmp_path_factory):
     monkeypatch.setenv(OFFICIAL_DIR_ENV, str(tmp_path_factory.getbasetemp() / "no-official-folder"))
 
 
+def _set_language(monkeypatch, lang: str | None) -> None:
+    from piilib.messages import LANGUAGE_VARIABLES
+
+    for name in LANGUAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    if lang is not None:
+        monkeypatch.setenv("LANG", lang)
+
+
+@pytest.fixture
+def english(monkeypatch):
+    """The command line's messages in English (LANG=en_US.UTF-8), for tests that assert their
+    English text (`pytestmark = pytest.mark.usefixtures("english")`)."""
+    _set_language(monkeypatch, "en_US.UTF-8")
+
+
+@pytest.fixture
+def vietnamese(monkeypatch):
+    """No language in the environment: the messages' default, Vietnamese."""
+    _set_language(monkeypatch, None)
+
+
 @pytest.fixture(scope="module")
 def pii_values():
     """For the robustness tests: a random but complete 2024 edition (63 provinces × 52 indicators)."""

@@ -135,6 +135,7 @@ with build_lock(out_lock_path(out), "output folder", out):
 """
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_a_second_build_into_the_same_folder_refuses_and_names_the_holder(tmp_path, fake_book, capsys):
     build_report(options(tmp_path))
     before = snapshot(tmp_path / "site" / "out")
@@ -160,6 +161,7 @@ def test_a_second_build_into_the_same_folder_refuses_and_names_the_holder(tmp_pa
     assert result.out_dir.is_dir() and leftovers(tmp_path) == []
 
 
+@pytest.mark.usefixtures("english")  # asserts the English summary line
 def test_no_pdf_keeps_the_previous_pdf_and_says_so(tmp_path, fake_book):
     first = build_report(options(tmp_path))
     pdf_before = first.pdf.read_bytes()

@@ -31,6 +31,9 @@ from piilib.io.problems import Problem, capped_messages
 from piilib.io.validate import ABSURD_MAGNITUDE, JUMP_FACTOR, implausible_jumps, value_range
 from piilib.units import load_units
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 EDITION = 2026
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -324,6 +327,7 @@ def test_a_file_in_an_unreadable_folder(tmp_path, monkeypatch, capsys):
         code, _, err = run_cli(["validate", str(target)], monkeypatch, capsys)
         assert_plain_failure(code, err, target.name)
     monkeypatch.undo()
+    monkeypatch.setenv("PII_LANG", "en")  # undo() dropped the module's LANG=en as well
     monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     problems = data_path_problems(DEMO_DIR)
     assert len(problems) == 1 and "no permission" in problems[0]

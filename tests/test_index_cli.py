@@ -8,6 +8,9 @@ import pytest
 
 from piilib.cli import EXIT_BAD_INPUT, main
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data" / "examples"
 FIXTURES = Path(__file__).parent / "fixtures" / "coinr-asem"

@@ -17,6 +17,9 @@ from piilib.index.spec import complete_steps
 from piilib.index.steps import TREAT_CONSTANT_AFTER_WINSORISING, TREAT_LOG, TREAT_NOT_CHECKABLE, log_ct
 from piilib.index.structure import constant_columns, mean_as_r
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
 

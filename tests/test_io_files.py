@@ -24,6 +24,9 @@ from piilib.analysis.bounds import unit_bounds
 from piilib.io.validate import cannot_be_negative
 from piilib.units import load_units
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 EDITION = 2024
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 

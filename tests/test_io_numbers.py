@@ -6,6 +6,9 @@ import pytest
 
 from piilib.io.numbers import COMMA, DOT, infer_decimal_mark, parse_number
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

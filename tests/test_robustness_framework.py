@@ -297,6 +297,7 @@ def test_command_prints_the_sensitivity_intervals_of_the_library():
     ("mean", "--imputation mean: expected two or more different methods"),
     ("group_mean,mode", "--imputation group_mean,mode: expected two or more different methods"),
 ])
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_command_refuses_a_bad_imputation_list(option, message, capsys):
     from piilib.cli import main
 

@@ -22,6 +22,9 @@ from piilib.safe_write import (
     same_file,
 )
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -270,11 +273,12 @@ def test_bad_output_paths_are_one_plain_line(tmp_path, capsys, case, command):
 def test_a_read_only_folder_is_one_plain_line(tmp_path, capsys, monkeypatch):
     # As root every folder is writable: simulate the refusal at both places it can come from.
     out = tmp_path / "template.xlsx"
+    real_access = safe_write.os.access
     monkeypatch.setattr(safe_write.os, "access", lambda *args, **kwargs: False)
     code, errors = run(["template", "--edition", 2024, "--out", out], capsys)
     assert code == cli.EXIT_BAD_INPUT and len(errors) == 1
     assert str(tmp_path) in errors[0] and "read-only" in errors[0]
-    monkeypatch.undo()
+    monkeypatch.setattr(safe_write.os, "access", real_access)  # not undo(): that would drop LANG=en too
 
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".x.part"))

@@ -4,6 +4,7 @@ import io
 from contextlib import redirect_stdout
 
 import pandas as pd
+import pytest
 
 from piilib.cli import main
 from piilib.demo import load_demo_values
@@ -37,6 +38,7 @@ def test_scores_table_format_lists_units(capsys):
     assert len([line for line in out.splitlines() if line.startswith("| PII")]) == 63
 
 
+@pytest.mark.usefixtures("english")  # asserts the English message
 def test_unknown_edition_and_missing_file_exit_2(capsys, tmp_path):
     assert main(["scores", "--edition", "1999"]) == 2
     assert "1999" in capsys.readouterr().err

@@ -15,6 +15,9 @@ from piilib.demo import DEMO_DIR
 from piilib.plan import load_plan
 from piilib.report.notice import NOTICE_TEXT
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 needs_demo = pytest.mark.skipif(not (DEMO_DIR / "values.csv").is_file(), reason="data/demo not generated")
 
 

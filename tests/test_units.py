@@ -20,6 +20,9 @@ from piilib.units import (
     unit_quantities,
 )
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 CROSSWALK_CSV = Path(__file__).resolve().parents[1] / "data" / "units" / "merger_crosswalk_2025.csv"
 BEFORE, AFTER = schema.FIRST_MERGED_EDITION - 1, schema.FIRST_MERGED_EDITION
 MEKONG = "dong-bang-song-cuu-long"

@@ -62,20 +62,13 @@ from pathlib import Path
 import pandas as pd
 
 from piilib import schema
+from piilib.messages import text
 from piilib.paths import DATA_DIR, REPO_ROOT
 from piilib.units import era, load_units, unit_quantities
 
 DEMO_DIR = DATA_DIR / "demo"
 
-# One meaning and one help text of --data for every command.
-DATA_HELP = (
-    "the data: a directory laid out like data/demo (values.csv; history.csv and covariates*.csv "
-    "for trends and peers), or an official values file (CSV or .xlsx, e.g. filled in from "
-    "`pii template`), added to the editions already held (data/demo and the official folder) and "
-    "whose trends and peers use the illustrative history and covariates of data/demo (default: the "
-    "bundled illustrative dataset, data/demo, with the official files of data/official/ or "
-    "$PII_OFFICIAL_DIR on top)"
-)
+# The help text of --data, shared by every command, is the catalogue's "arg.data" (piilib.messages).
 
 COVARIATE_COLUMNS = [schema.YEAR, schema.UNIT, schema.COVARIATE, schema.VALUE]
 MAP = "map"  # history and covariate rows: the map of their file ("63" or "34")
@@ -633,7 +626,7 @@ def _official_folder_problems() -> list[str]:
     try:
         _folder_values(files)
     except DataFileError as error:
-        return [f"{problem} (folder {official_dir()}; set {OFFICIAL_DIR_ENV} to use another folder)"
+        return [text("data.official_folder", problem=problem, folder=official_dir(), variable=OFFICIAL_DIR_ENV)
                 for problem in error.problems]
     return []
 
@@ -645,11 +638,9 @@ def _data_problems(data: str | Path) -> list[str]:
     except OSError:  # e.g. a folder on the way that this account may not enter
         exists = None
     if exists is None or (exists and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0))):
-        return [f"--data {data}: cannot be read (no permission to read it or a folder on its path); copy the "
-                "data to a folder of your own or ask for read permission"]
+        return [text("data.no_permission", data=data)]
     if not exists:
-        return [f"--data {data}: file not found (no such file or directory); expected a data directory laid out "
-                "like data/demo or an official values file (CSV or .xlsx)"]
+        return [text("data.not_found", data=data)]
     if path.is_dir() or is_tidy_file(path):
         try:
             _read_csv_files(path)
@@ -666,5 +657,4 @@ def edition_problems(edition: int) -> list[str]:
     if framework_path(edition).is_file():
         return []
     editions = available_editions()
-    return [f"--edition {edition}: no framework for this edition; expected {editions[0]} or later "
-            f"(editions with their own framework file: {editions}; a later edition uses the newest)"]
+    return [text("data.no_framework", edition=edition, first=editions[0], editions=editions)]

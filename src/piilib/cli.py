@@ -5,13 +5,14 @@ Each command module exposes `register(subparsers)`, which adds its sub-parser an
 parse arguments and call library functions; all logic lives in the library.
 
 Start-up is kept short: `main` imports only the module of the command being run (the
-others are listed in `pii --help` from `COMMAND_HELP`), and command modules import the
+others are listed in `pii --help` with `command_help`), and command modules import the
 library inside their `run` function. Check with `python -X importtime -m piilib.cli --help`.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -29,19 +30,14 @@ COMMAND_MODULES = [
     "robustness",
 ]
 
-# The one-line help of each command as its module registers it (a test checks they agree),
-# so that `pii --help` lists every command without importing any of them.
-COMMAND_HELP = {
-    "index": "build an index (COINr layout) step by step and write every stage",
-    "build": "build the report book (HTML and PDF) for one edition",
-    "validate": "check an official indicator file (CSV or .xlsx) and list every problem",
-    "template": "write the .xlsx entry workbook (provinces × indicators) for one edition",
-    "scores": "scores and ranks of every province on every indicator and aggregate",
-    "demo": "regenerate the illustrative dataset (data/demo)",
-    "targets": "targets for the plan's indicators: value needed per threshold, PII recomputed",
-    "outlook": "probability of the national top 10 and of leading the region in the next edition",
-    "robustness": "rank intervals of the PII when the method and the framework vary",
-}
+# The one-line help of each command is the catalogue's "help.<command>" (`piilib.messages`), which
+# its module registers too (a test checks they agree), so that `pii --help` lists every command
+# without importing any of them.
+def command_help(name: str) -> str:
+    from piilib.messages import text
+
+    return text(f"help.{name}")
+
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -56,21 +52,59 @@ class InputError(Exception):
         super().__init__("\n".join(self.problems))
 
 
+# argparse's own words (usage, required arguments, invalid choices ...) in Vietnamese; argparse
+# looks them up through its module's `_` (gettext) at the moment it prints them.
+ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số vị trí",
+    "options": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "the following arguments are required: %s": "thiếu các tham số bắt buộc: %s",
+    "one of the arguments %s is required": "cần một trong các tham số %s",
+    "expected one argument": "cần một giá trị",
+    "expected at most one argument": "cần nhiều nhất một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn không rõ: %(option)s có thể là %(matches)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn trong %(choices)s)",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "not allowed with argument %s": "không dùng được cùng tham số %s",
+    "ignored explicit argument %r": "bỏ qua giá trị %r",
+}
+
+
+@contextlib.contextmanager
+def argparse_language():
+    """argparse speaks the messages' language (`piilib.messages.language`) while inside."""
+    from piilib.messages import VI, language
+
+    if language() != VI:
+        yield
+        return
+    english = argparse._
+    argparse._ = lambda words: ARGPARSE_VI.get(words, english(words))
+    try:
+        yield
+    finally:
+        argparse._ = english
+
+
 def build_parser(commands: list[str] | None = None) -> argparse.ArgumentParser:
     """The `pii` parser. Commands in `commands` (default: all) are registered by their
     module, with every option; the others are listed by name and help only, so that
     their modules (and the libraries they use) are not imported."""
-    parser = argparse.ArgumentParser(
-        prog="pii",
-        description="Provincial Innovation Index (PII): compute, check and report.",
-    )
+    from piilib.messages import text
+
+    parser = argparse.ArgumentParser(prog="pii", description=text("cli.description"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMAND_MODULES:
         if commands is None or name in commands:
             importlib.import_module(f"piilib.commands.{name}").register(subparsers)
         else:
-            subparsers.add_parser(name, help=COMMAND_HELP.get(name), add_help=False)
+            subparsers.add_parser(name, help=command_help(name), add_help=False)
     return parser
 
 
@@ -108,15 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
     except KeyboardInterrupt:
-        print("\nerror: interrupted (Ctrl+C); run the command again to finish it.", file=sys.stderr)
+        from piilib.messages import text
+
+        print("\n" + text("cli.interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
 
 
 def _main(argv: list[str] | None) -> int:
+    from piilib.messages import text as message
+
     argv = sys.argv[1:] if argv is None else list(argv)
     command = _command_in(argv)
-    parser = build_parser([command] if command in COMMAND_MODULES else [])
-    args = parser.parse_args(argv)
+    with argparse_language():
+        parser = build_parser([command] if command in COMMAND_MODULES else [])
+        args = parser.parse_args(argv)
     try:
         return int(args.func(args) or EXIT_OK)
     except BrokenPipeError:
@@ -125,20 +164,20 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_OK
     except InputError as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) found.", file=sys.stderr)
+            print(message("cli.error", text=problem), file=sys.stderr)
+        print(message("cli.problems_found", count=len(error.problems)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:  # a file the system refused (full disk, read-only folder ...): one plain line
         from piilib.safe_write import describe_os_error
 
-        print(f"error: {describe_os_error(error)}", file=sys.stderr)
+        print(message("cli.error", text=describe_os_error(error)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except ValueError as error:  # only a data file's problems (loading --data); anything else is a bug
         lines = _data_error_lines(error)
         if lines is None:
             raise
         for line in lines:
-            print(f"error: {line}", file=sys.stderr)
+            print(message("cli.error", text=line), file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from piilib.messages import text
 from piilib.paths import DATA_DIR
 
 # A spreadsheet treats a cell starting with one of these as a formula (or part of one).
@@ -76,13 +77,11 @@ def output_file_problems(path, inputs: Iterable = (), label: str = "--out") -> l
     for source in [*_inputs(inputs), DATA_DIR]:
         if source.is_dir():
             if out.exists() and not out.is_dir() and _inside(out, source):
-                return [f"{label} {out}: this file is part of the input folder {source}; inputs are never "
-                        "overwritten, choose another output file"]
+                return [text("out.input_in_folder", label=label, out=out, source=source)]
         elif same_file(out, source):
-            return [f"{label} {out} is the input file {source}; inputs are never overwritten, "
-                    "choose another output file"]
+            return [text("out.is_input", label=label, out=out, source=source)]
     if out.is_dir():
-        return [f"{label} {out} is a folder; give a file name (a file in that folder or elsewhere)"]
+        return [text("out.is_folder", label=label, out=out)]
     return _folder_problems(out.parent, out, label)
 
 
@@ -92,14 +91,14 @@ def _folder_problems(folder: Path, out: Path, label: str) -> list[str]:
         # A parent that is a file shows as "does not exist" below it; name the file.
         for parent in [folder, *folder.parents]:
             if parent.exists() and not parent.is_dir():
-                return [f"{label} {out}: {parent} is a file, not a folder; choose another output path"]
-        return [f"{label} {out}: the folder {folder} does not exist; create it first or choose another folder"]
+                return [text("out.parent_is_file", label=label, out=out, parent=parent)]
+        return [text("out.no_folder", label=label, out=out, folder=folder)]
     if not folder.is_dir():
-        return [f"{label} {out}: {folder} is a file, not a folder; choose another output path"]
+        return [text("out.parent_is_file", label=label, out=out, parent=folder)]
     if not os.access(folder, os.W_OK | os.X_OK):
-        return [f"{label} {out}: the folder {folder} is read-only for you; choose a folder you can write to"]
+        return [text("out.folder_read_only", label=label, out=out, folder=folder)]
     if out.exists() and not out.is_dir() and not os.access(out, os.W_OK):
-        return [f"{label} {out}: the file is read-only; make it writable or choose another output file"]
+        return [text("out.file_read_only", label=label, out=out)]
     return []
 
 
@@ -112,22 +111,20 @@ def output_dir_problems(path, inputs: Iterable = (), label: str = "--out", repla
     out = Path(path)
     for source in _inputs(inputs):
         if _inside(source, out):
-            return [f"{label} {out} holds the input {source}; inputs are never overwritten, "
-                    "choose another output folder"]
+            return [text("out.holds_input", label=label, out=out, source=source)]
         if source.is_dir() and _inside(out, source):
-            return [f"{label} {out} is inside the input folder {source}; choose an output folder outside it"]
+            return [text("out.inside_input", label=label, out=out, source=source)]
     if replaced and _inside(Path.cwd(), out):
-        return [f"{label} {out} is the current folder or one of its parents, which the output would "
-                "replace; choose a new or empty folder"]
+        return [text("out.current_folder", label=label, out=out)]
     if out.exists() and not out.is_dir():
-        return [f"{label} {out} is a file, not a folder; choose another output folder"]
+        return [text("out.file_not_folder", label=label, out=out)]
     if out.is_dir():
         return _folder_problems(out, out, label)
     existing = next((p for p in out.parents if p.exists()), Path("."))
     if not existing.is_dir():
-        return [f"{label} {out}: {existing} is a file, not a folder; choose another output folder"]
+        return [text("out.existing_is_file", label=label, out=out, existing=existing)]
     if not os.access(existing, os.W_OK | os.X_OK):
-        return [f"{label} {out}: the folder {existing} is read-only for you; choose a folder you can write to"]
+        return [text("out.folder_read_only", label=label, out=out, folder=existing)]
     return []
 
 
@@ -276,28 +273,20 @@ def save_workbook(workbook, path) -> Path:
 
 def describe_os_error(error: OSError) -> str:
     """One plain line for a file the system refused: which file and what to do."""
-    name = error.filename or "a file"
+    name = error.filename or text("os.a_file")
+    other = (error.strerror or str(error)).lower()
     if isinstance(error, OutputWriteError):
         folder = Path(str(name)).parent
         hints = {
-            errno.ENOSPC: "the disk is full; free some space and run again (an earlier file of that name is unchanged)",
-            errno.EDQUOT: "the disk quota is used up; free some space and run again (an earlier file is unchanged)",
-            errno.ENOENT: f"the folder {folder} does not exist; create it first or choose another output path",
-            errno.EACCES: f"no permission to write in {folder}; choose a folder you can write to",
-            errno.EPERM: f"no permission to write in {folder}; choose a folder you can write to",
-            errno.EROFS: f"{folder} is on a read-only disk; choose a folder you can write to",
-            errno.EISDIR: "it is a folder; give a file name",
-            errno.ENOTDIR: "part of the path is a file, not a folder; choose another output path",
+            errno.ENOSPC: "os.write.disk_full", errno.EDQUOT: "os.write.quota", errno.ENOENT: "os.write.no_folder",
+            errno.EACCES: "os.write.no_permission", errno.EPERM: "os.write.no_permission",
+            errno.EROFS: "os.write.read_only_disk", errno.EISDIR: "os.write.is_folder", errno.ENOTDIR: "os.write.not_dir",
         }
-        return f"cannot write {name}: {hints.get(error.errno, (error.strerror or str(error)).lower())}"
+        hint = text(hints[error.errno], folder=folder) if error.errno in hints else other
+        return text("os.cannot_write", name=name, hint=hint)
     hints = {
-        errno.ENOSPC: "the disk is full; free some space and run again",
-        errno.EDQUOT: "the disk quota is used up; free some space and run again",
-        errno.EACCES: "permission denied; check that you may read (or write) it",
-        errno.EPERM: "permission denied; check that you may read (or write) it",
-        errno.EROFS: "the disk is read-only; choose a folder you can write to",
-        errno.ENOENT: "no such file or folder; check the path",
-        errno.EISDIR: "it is a folder, not a file",
-        errno.ENOTDIR: "part of the path is a file, not a folder",
+        errno.ENOSPC: "os.disk_full", errno.EDQUOT: "os.quota", errno.EACCES: "os.no_permission",
+        errno.EPERM: "os.no_permission", errno.EROFS: "os.read_only_disk", errno.ENOENT: "os.not_found",
+        errno.EISDIR: "os.is_folder", errno.ENOTDIR: "os.not_dir",
     }
-    return f"{name}: {hints.get(error.errno, (error.strerror or str(error)).lower())}"
+    return text("os.file", name=name, hint=text(hints[error.errno]) if error.errno in hints else other)

@@ -29,6 +29,7 @@ from functools import lru_cache
 import pandas as pd
 
 from piilib.paths import DATA_DIR as BUNDLED_DATA_DIR
+from piilib.messages import text
 from piilib.schema import FIRST_MERGED_EDITION
 
 DATA_DIR = BUNDLED_DATA_DIR / "units"
@@ -155,10 +156,7 @@ def resolve_unit(name: str, edition: int) -> str:
         return next(iter(matches))
     if len(matches) > 1:
         names = ", ".join(sorted(_display_name(u, era_label) for u in matches))
-        raise UnitNameError(
-            f"province name '{name}' is ambiguous in edition {edition}: it could be {names}. "
-            "Write the full name."
-        )
+        raise UnitNameError(text("unit.ambiguous", name=name, edition=edition, names=names))
     if era_label == ERA_AFTER_MERGER:
         former = _match(name, ERA_BEFORE_MERGER)
         if len(former) == 1:
@@ -169,17 +167,11 @@ def resolve_unit(name: str, edition: int) -> str:
             )
     containing = _units_containing(name, era_label)
     if len(containing) > 1:
-        raise UnitNameError(
-            f"province name '{name}' is ambiguous in edition {edition}: it is part of the names "
-            f"of {', '.join(containing)}. Write the full name."
-        )
+        raise UnitNameError(text("unit.ambiguous_part", name=name, edition=edition, names=", ".join(containing)))
     closest = _closest_names(name, era_label)
     count = len(_raw_units(era_label))
-    hint = f" Closest matches: {', '.join(closest)}." if closest else ""
-    raise UnitNameError(
-        f"unknown province name '{name}' for edition {edition} "
-        f"(expected one of the {count} provinces of that edition).{hint}"
-    )
+    hint = text("unit.unknown.hint", names=", ".join(closest)) if closest else ""
+    raise UnitNameError(text("unit.unknown", name=name, edition=edition, count=count, hint=hint))
 
 
 def _merged_unit_of(former_unit: str) -> str:
@@ -192,12 +184,10 @@ def _merged_message(name: str, former_unit: str, merged_unit: str, edition: int)
     merged_name = _display_name(merged_unit, ERA_AFTER_MERGER)
     former_name = _display_name(former_unit, ERA_BEFORE_MERGER)
     partners = walk.loc[walk["merged_unit"] == merged_unit, "former_name_vi"].tolist()
-    typed = "" if fold_name(name) == fold_name(former_name) else f"'{name}' is {former_name}: "
-    return (
-        f"{typed}{former_name} merged into {merged_name} on {MERGER_DATE} ({MERGER_ACT}), "
-        f"and edition {edition} is on the {len(_raw_units(ERA_AFTER_MERGER))} provinces after "
-        f"the merger: write '{merged_name}' (formed from {', '.join(partners)})."
-    )
+    typed = "" if fold_name(name) == fold_name(former_name) else text("unit.merged.typed", name=name,
+                                                                           former=former_name)
+    return text("unit.merged", typed=typed, former=former_name, merged=merged_name, edition=edition,
+                count=len(_raw_units(ERA_AFTER_MERGER)), partners=", ".join(partners))
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from piilib.cli import InputError
+from piilib.messages import text
 
 EXIT_BUILD_FAILED = 1
 
@@ -21,65 +22,34 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _iso_date(text: str):
+def _iso_date(given: str):
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        return date.fromisoformat(given)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(text("build.bad_date", value=given)) from None
 
 
 def register(subparsers) -> None:
-    # Imported here, not at the top: `pii --help` and the other commands do not need them.
-    from piilib.bundle import DATA_HELP
+    # Imported here, not at the top: `pii --help` and the other commands do not need it.
     from piilib.report import build as report_build
 
-    parser = subparsers.add_parser(
-        "build",
-        help="build the report book (HTML and PDF) for one edition",
-        description=(
-            "Execute every chapter notebook for the edition (unchanged chapters come from the "
-            "cache), build the HTML and PDF with Jupyter Book, and publish them into --out. "
-            "A failed build publishes nothing and leaves the previous report untouched."
-        ),
-    )
-    parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
-    parser.add_argument(
-        "--province", default=report_build.DEFAULT_PROVINCE,
-        help=f"province name in any spelling, e.g. 'Cần Thơ' (default: {report_build.DEFAULT_PROVINCE})",
-    )
-    parser.add_argument("--data", type=Path, help=DATA_HELP)
-    parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="build the HTML only")
-    parser.add_argument(
-        "--out", type=Path, default=None, help="publish here (default: out/<edition>-<province>)"
-    )
-    parser.add_argument(
-        "--cache-dir", type=Path, default=None,
-        help="build and cache directory (default: build/report/<edition>-<province>)",
-    )
-    parser.add_argument(
-        "--toc", type=Path, default=report_build.DEFAULT_TOC,
-        help="the book's table of contents; the notebooks and pages it lists are read from "
-             "its directory (default: the project's _toc.yml)",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=None,
-        help="chapters executed at once (default: one per available core)",
-    )
-    parser.add_argument(
-        "--workshop", default=None,
-        help="the workshop the report serves, printed on the PDF cover (default: 'Hội thảo khoa "
-             "học công bố kết quả PII <edition> và đề xuất giải pháp nâng cao chỉ số')",
-    )
-    parser.add_argument(
-        "--workshop-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
-        help="the workshop's date, printed on the cover (default: none; the cover then says "
-             "'Bản thảo' and the build date)",
-    )
-    parser.add_argument("--draft", action="store_true",
-                        help="mark every PDF and HTML page 'BẢN THẢO' (draft)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser = subparsers.add_parser("build", help=text("help.build"), description=text("build.description"))
+    parser.add_argument("--edition", type=int, required=True, help=text("arg.edition"))
+    parser.add_argument("--province", default=report_build.DEFAULT_PROVINCE,
+                        help=text("build.arg.province", default=report_build.DEFAULT_PROVINCE))
+    parser.add_argument("--data", type=Path, help=text("arg.data"))
+    parser.add_argument("--no-pdf", dest="pdf", action="store_false", help=text("build.arg.no_pdf"))
+    parser.add_argument("--out", type=Path, default=None, help=text("build.arg.out"))
+    parser.add_argument("--cache-dir", type=Path, default=None, help=text("build.arg.cache_dir"))
+    parser.add_argument("--toc", type=Path, default=report_build.DEFAULT_TOC, help=text("build.arg.toc"))
+    parser.add_argument("--jobs", type=int, default=None, help=text("build.arg.jobs"))
+    parser.add_argument("--workshop", default=None, help=text("build.arg.workshop"))
+    parser.add_argument("--workshop-date", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                        help=text("build.arg.workshop_date"))
+    parser.add_argument("--draft", action="store_true", help=text("build.arg.draft"))
+    parser.add_argument("--quiet", action="store_true", help=text("build.arg.quiet"))
     parser.set_defaults(func=run)
 
 
@@ -90,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from piilib.report.chapters import TocError
     from piilib.report.execute import ChapterFailed
 
-    problems = [] if args.toc.is_file() else [f"table of contents {args.toc} does not exist"]
+    problems = [] if args.toc.is_file() else [text("build.no_toc", path=args.toc)]
     province = checked_request(args.edition, args.data, args.province, problems)
     options = report_build.BuildOptions(
         edition=args.edition,
@@ -118,16 +88,16 @@ def run(args: argparse.Namespace) -> int:
     except report_build.BuildLocked as locked:  # another build into the same --out or cache
         raise InputError([str(locked)]) from None
     except ChapterFailed as failure:
-        print(f"error: {failure}", file=sys.stderr)
+        print(text("cli.error", text=failure), file=sys.stderr)
         if failure.traceback:
             print(failure.traceback, file=sys.stderr)
         if failure.kept_notebook:
-            print(f"The failed notebook is kept at {failure.kept_notebook}.", file=sys.stderr)
-        print(f"Nothing was published; {options.out_dir} is unchanged.", file=sys.stderr)
+            print(text("build.kept_notebook", path=failure.kept_notebook), file=sys.stderr)
+        print(text("build.nothing_published", out=options.out_dir), file=sys.stderr)
         return EXIT_BUILD_FAILED
     except BookBuildFailed as failure:
-        print(f"error: {failure}", file=sys.stderr)
-        print(f"Nothing was published; {options.out_dir} is unchanged.", file=sys.stderr)
+        print(text("cli.error", text=failure), file=sys.stderr)
+        print(text("build.nothing_published", out=options.out_dir), file=sys.stderr)
         return EXIT_BUILD_FAILED
     print(result.summary())
     return 0
@@ -150,7 +120,8 @@ def output_problems(options) -> list[str]:
         foreign = sorted(p.name for p in out.iterdir()
                          if not any(p.match(pattern) for pattern in published_entries))
         if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            problems.append(f"--out {out} holds files that are not a published report ({shown}); publishing "
-                            "replaces the whole folder, so choose a new or empty folder")
+            shown = ", ".join(foreign[:3])
+            if len(foreign) > 3:
+                shown = text("build.and_more", shown=shown, count=len(foreign) - 3)
+            problems.append(text("build.foreign_files", out=out, shown=shown))
     return problems + output_dir_problems(options.cache_dir, inputs, "--cache-dir")

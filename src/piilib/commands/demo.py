@@ -8,20 +8,18 @@ from pathlib import Path
 def register(subparsers) -> None:
     from piilib.demo import DEFAULT_SEED, DEMO_DIR
 
-    parser = subparsers.add_parser(
-        "demo",
-        help="regenerate the illustrative dataset (data/demo)",
-        description="Generate the illustrative PII dataset, calibrated so that the engine "
-                    "reproduces every trusted published fact; same seed, same bytes.",
-    )
-    parser.add_argument("--out", default=str(DEMO_DIR), help=f"output folder (default: {DEMO_DIR})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
+    from piilib.messages import text
+
+    parser = subparsers.add_parser("demo", help=text("help.demo"), description=text("demo.description"))
+    parser.add_argument("--out", default=str(DEMO_DIR), help=text("demo.arg.out", default=DEMO_DIR))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=text("arg.seed", default=DEFAULT_SEED))
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
     from piilib.cli import InputError
     from piilib.demo import generate_demo, write_demo
+    from piilib.messages import text
     from piilib.paths import DATA_DIR
     from piilib.safe_write import output_dir_problems
 
@@ -35,7 +33,7 @@ def run(args) -> int:
     paths = write_demo(demo, Path(args.out))
     published = demo.facts["basis"] == "published"
     readings = demo.facts.loc[~published]
-    print(f"wrote {len(paths)} files to {args.out}; "
-          f"published facts reproduced: {int(demo.facts.loc[published, 'ok'].sum())} of {int(published.sum())}; "
-          f"plan readings held: {int(readings['ok'].sum())} of {len(readings)}")
+    print(text("demo.written", files=len(paths), out=args.out,
+               facts=int(demo.facts.loc[published, "ok"].sum()), facts_total=int(published.sum()),
+               readings=int(readings["ok"].sum()), readings_total=len(readings)))
     return 0 if demo.facts["ok"].all() else 1

@@ -5,25 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from piilib.cli import InputError
+from piilib.messages import text
 
 SHOWN_UNITS = 10
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "index",
-        help="build an index (COINr layout) step by step and write every stage",
-        description=(
-            "Run the steps named in METHOD.yml on iData / iMeta (COINr's layout) and write "
-            "stage_<Stage>.csv for every stage, treat_details.csv, results.csv (when the method "
-            "aggregates up to the index) and method_log.yml to DIR. Nothing is written if the "
-            "inputs have problems."
-        ),
-    )
-    parser.add_argument("--idata", required=True, type=Path, help="iData CSV: uCode, groups, denominators, indicators")
-    parser.add_argument("--imeta", required=True, type=Path, help="iMeta CSV: Level, iCode, Direction, Weight, Parent, Type")
-    parser.add_argument("--spec", required=True, type=Path, metavar="METHOD.yml", help="the steps and their parameters")
-    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="output directory (created if missing)")
+    parser = subparsers.add_parser("index", help=text("help.index"), description=text("index.description"))
+    parser.add_argument("--idata", required=True, type=Path, help=text("index.arg.idata"))
+    parser.add_argument("--imeta", required=True, type=Path, help=text("index.arg.imeta"))
+    parser.add_argument("--spec", required=True, type=Path, metavar="METHOD.yml", help=text("index.arg.spec"))
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR", help=text("index.arg.out"))
     parser.set_defaults(func=run)
 
 
@@ -47,17 +39,16 @@ def run(args) -> int:
         raise InputError(error.problems) from None
     index_code = result.structure.index_code
     n_units = len(result.stages[list(result.stages)[-1]])
-    what = f"Built {index_code}" if result.has_index else "Ran the method"
-    print(f"{what}: {n_units} units, {result.structure.n_indicators} indicators; "
-          f"steps: {', '.join(step['step'] for step in result.log)}")
+    print(text("index.built" if result.has_index else "index.ran", code=index_code, units=n_units,
+               indicators=result.structure.n_indicators, steps=", ".join(step["step"] for step in result.log)))
     for note in result.warnings:
-        print(f"note: {note}")
+        print(text("cli.note", text=note))
     if result.has_index:
         table = results_table(result)
         shown = table[["uCode", "Rank", index_code]].head(SHOWN_UNITS)
         print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-        print(f"Wrote {len(result.stages)} stages, results and method log to {args.out}")
+        print(text("index.wrote", stages=len(result.stages), out=args.out))
     else:
-        print(f"The method has no aggregate step, so there is no {index_code} score and no ranking.")
-        print(f"Wrote {len(result.stages)} stages ({', '.join(result.stages)}) and method log to {args.out}")
+        print(text("index.no_aggregate", code=index_code))
+        print(text("index.wrote_stages", stages=len(result.stages), names=", ".join(result.stages), out=args.out))
     return 0

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
+from piilib.messages import text
 from piilib.report.tables import format_number
 
 DEFAULT_SEED = 88
@@ -17,35 +17,18 @@ DEFAULT_SEED = 88
 def register(subparsers) -> None:
     from piilib.analysis.outlook import DEFAULT_DRAWS, DEFAULT_TOP
 
-    parser = subparsers.add_parser(
-        "outlook",
-        help="probability of the national top 10 and of leading the region in the next edition",
-        description=(
-            "Monte Carlo over every province's indicator projections (the predictive intervals of "
-            "their trends), the whole index recomputed for every draw: the probability that the "
-            "province is in the national top 10 and that it leads its region in the next edition, "
-            "following the trends and if the recommended targets (pii targets) are met. The "
-            "trends are those of the data's history on the edition's map (harmonised after the merger)."
-        ),
-    )
-    parser.add_argument("--edition", type=int, required=True, help="base PII edition, e.g. 2024")
-    parser.add_argument("--province", required=True, help="province name in any spelling, e.g. 'Cần Thơ'")
+    parser = subparsers.add_parser("outlook", help=text("help.outlook"), description=text("outlook.description"))
+    parser.add_argument("--edition", type=int, required=True, help=text("outlook.arg.edition"))
+    parser.add_argument("--province", required=True, help=text("arg.province"))
     parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
-                        help=f"number of Monte Carlo draws (default {DEFAULT_DRAWS:,})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed, for reproducible figures (default {DEFAULT_SEED})")
-    parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=f"national top k (default {DEFAULT_TOP})")
-    parser.add_argument("--data", type=Path, help=DATA_HELP)
-    parser.add_argument("--no-targets", action="store_true",
-                        help="skip the scenario in which the recommended targets are met")
-    parser.add_argument("--correlation", type=float,
-                        help="assumed correlation of a province's indicators' deviations from trend "
-                             "(default: estimated from the trends' residuals)")
-    parser.add_argument("--sweep", action="store_true",
-                        help="also show the probabilities and rank band for correlations 0, 0.1, 0.2, 0.3")
-    parser.add_argument("--cheapest", action="store_true",
-                        help="also search the cheapest indicator improvements (in standard deviations of "
-                             "their trends, at most 2) that give P(top) >= 80%% and P(lead region) >= 80%%")
+                        help=text("outlook.arg.draws", default=f"{DEFAULT_DRAWS:,}"))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=text("arg.seed", default=DEFAULT_SEED))
+    parser.add_argument("--top", type=int, default=DEFAULT_TOP, help=text("outlook.arg.top", default=DEFAULT_TOP))
+    parser.add_argument("--data", type=Path, help=text("arg.data"))
+    parser.add_argument("--no-targets", action="store_true", help=text("outlook.arg.no_targets"))
+    parser.add_argument("--correlation", type=float, help=text("outlook.arg.correlation"))
+    parser.add_argument("--sweep", action="store_true", help=text("outlook.arg.sweep"))
+    parser.add_argument("--cheapest", action="store_true", help=text("outlook.arg.cheapest"))
     parser.set_defaults(func=run)
 
 
@@ -55,23 +38,27 @@ def run(args) -> int:
     from piilib.analysis.targets import bundle_targets
     from piilib.bundle import load_bundle
     from piilib.commands.common import checked_request
+    from piilib.plan import load_plan
     from piilib.units import load_units
 
     problems = []
     if args.correlation is not None and not 0 <= args.correlation < 0.95:
-        problems.append(f"--correlation {args.correlation}: expected a number in [0, 0.95)")
+        problems.append(text("outlook.bad_correlation", value=args.correlation))
     if args.draws < 1:
-        problems.append(f"--draws {args.draws}: expected a whole number >= 1")
+        problems.append(text("arg.at_least", option="--draws", value=args.draws, minimum=1))
     if args.top < 1:
-        problems.append(f"--top {args.top}: expected a whole number >= 1")
+        problems.append(text("arg.at_least", option="--top", value=args.top, minimum=1))
     province = checked_request(args.edition, args.data, args.province, problems)
+    # The targets scenario is the province's own plan's (none without a plan: the trend only).
+    has_plan = load_plan(province=province) is not None
 
     try:
         bundle = load_bundle(args.data, args.edition)
         targets = None
-        if not args.no_targets:
+        if not args.no_targets and has_plan:
             # Only the recommendation is used: what each threshold buys is not recomputed.
-            targets = recommended_target_values(bundle_targets(bundle, args.edition, province, outcomes=False))
+            targets = recommended_target_values(bundle_targets(bundle, args.edition, province,
+                                                               plan=load_plan(province=province), outcomes=False))
         inputs = bundle_inputs(bundle, args.edition)
         result = outlook(None, None, args.edition, province, draws=args.draws, seed=args.seed, targets=targets,
                          top=args.top, province_correlation=args.correlation, inputs=inputs)
@@ -88,7 +75,10 @@ def run(args) -> int:
     except ValueError as error:
         raise InputError(str(error).splitlines()) from None
 
-    print(render(result, load_units(args.edition), bundle.uses_illustrative(args.edition), sweep, path))
+    units = load_units(args.edition)
+    if not has_plan and not args.no_targets:
+        print(text("outlook.no_plan", name=units.set_index("unit").at[province, "name_vi"]))
+    print(render(result, units, bundle.uses_illustrative(args.edition), sweep, path))
     return 0
 
 

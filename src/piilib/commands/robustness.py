@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from piilib.bundle import DATA_HELP
 from piilib.cli import InputError
+from piilib.messages import text
 from piilib.report.tables import format_number
 
 DEFAULT_SEED = 88
@@ -22,50 +22,31 @@ IMPUTATION_GROUP = "Region"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "robustness",
-        help="rank intervals of the PII when the method and the framework vary",
-        description=(
-            "COINr's uncertainty analysis of the PII: the index is recomputed REPLICATIONS times, "
-            "each time with weights perturbed within ±25%, min-max (1-100) or z-score (10 ± 2) "
-            "normalisation, arithmetic or geometric mean, treatment on or off, and, because 34 of the "
-            "52 indicator placements are ours and not the plan's, one indicator left out and one "
-            "provisional indicator moved to another sub-pillar of its pillar (or none); every province's "
-            "nominal rank, median rank and 5th-95th percentile interval. With --province, the interval "
-            "without the framework's uncertainty too, and which assumption moves that province's rank "
-            "most (variance-based sensitivity indices with bootstrap 90% intervals)."
-        ),
-    )
-    parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
-    parser.add_argument("--province", help="province name in any spelling, e.g. 'Cần Thơ'")
+    parser = subparsers.add_parser("robustness", help=text("help.robustness"),
+                                   description=text("robustness.description"))
+    parser.add_argument("--edition", type=int, required=True, help=text("arg.edition"))
+    parser.add_argument("--province", help=text("arg.province"))
     parser.add_argument("--replications", type=int, default=DEFAULT_REPLICATIONS,
-                        help=f"number of replications (default {DEFAULT_REPLICATIONS})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed, for reproducible figures (default {DEFAULT_SEED})")
-    parser.add_argument("--leave-out", choices=LEAVE_OUT_CHOICES, default="all",
-                        help="indicators that may be left out, one per replication (default all; none: fixed)")
-    parser.add_argument("--move", choices=MOVE_CHOICES, default="provisional",
-                        help="move one provisional indicator to another sub-pillar of its pillar per "
-                             "replication (default provisional; none: fixed)")
+                        help=text("robustness.arg.replications", default=DEFAULT_REPLICATIONS))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=text("arg.seed", default=DEFAULT_SEED))
+    parser.add_argument("--leave-out", choices=LEAVE_OUT_CHOICES, default="all", help=text("robustness.arg.leave_out"))
+    parser.add_argument("--move", choices=MOVE_CHOICES, default="provisional", help=text("robustness.arg.move"))
     parser.add_argument("--imputation", default=None,
-                        help="imputation methods to vary between for missing values, comma-separated, from "
-                             f"{', '.join(IMPUTATION_CHOICES)} (group = region), e.g. group_mean,group_median; "
-                             "default: not varied (missing values are left out of their aggregate)")
+                        help=text("robustness.arg.imputation", choices=", ".join(IMPUTATION_CHOICES)))
     parser.add_argument("--bootstrap", type=int, default=DEFAULT_BOOTSTRAP,
-                        help=f"bootstrap replicates for the sensitivity intervals (default {DEFAULT_BOOTSTRAP})")
-    parser.add_argument("--data", type=Path, help=DATA_HELP)
+                        help=text("robustness.arg.bootstrap", default=DEFAULT_BOOTSTRAP))
+    parser.add_argument("--data", type=Path, help=text("arg.data"))
     parser.set_defaults(func=run)
 
 
-def imputation_alternatives(text: str | None, problems: list[str]) -> tuple | None:
+def imputation_alternatives(given: str | None, problems: list[str]) -> tuple | None:
     """--imputation as Assumptions.imputations (None: not varied)."""
-    if text is None:
+    if given is None:
         return None
-    names = [name.strip() for name in text.split(",") if name.strip()]
+    names = [name.strip() for name in given.split(",") if name.strip()]
     unknown = [name for name in names if name not in IMPUTATION_CHOICES]
     if unknown or len(names) < 2 or len(set(names)) < len(names):
-        problems.append(f"--imputation {text}: expected two or more different methods, comma-separated, "
-                        f"from {', '.join(IMPUTATION_CHOICES)}")
+        problems.append(text("robustness.bad_imputation", value=given, choices=", ".join(IMPUTATION_CHOICES)))
         return None
     return tuple(None if name == "none" else
                  {"method": name, "group": IMPUTATION_GROUP if name.startswith("group_") else None}
@@ -87,9 +68,9 @@ def run(args) -> int:
 
     problems = []
     if args.replications < 3:
-        problems.append(f"--replications {args.replications}: expected a whole number >= 3")
+        problems.append(text("arg.at_least", option="--replications", value=args.replications, minimum=3))
     if args.bootstrap < 1:
-        problems.append(f"--bootstrap {args.bootstrap}: expected a whole number >= 1")
+        problems.append(text("arg.at_least", option="--bootstrap", value=args.bootstrap, minimum=1))
     imputations = imputation_alternatives(args.imputation, problems)
     province = checked_request(args.edition, args.data, args.province, problems)
     try:

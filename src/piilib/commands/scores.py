@@ -6,25 +6,18 @@ import sys
 from pathlib import Path
 
 from piilib.cli import InputError
+from piilib.messages import text
 
 FORMATS = ("table", "csv")
 TABLE_COLUMNS = ["rank", "name", "element", "kind", "raw_value", "score", "provenance"]
 
 
 def register(subparsers) -> None:
-    from piilib.bundle import DATA_HELP  # here, not at the top: keeps `pii --help` fast
-
-    parser = subparsers.add_parser(
-        "scores",
-        help="scores and ranks of every province on every indicator and aggregate",
-        description="Compute the PII of an edition and print one row per province × element "
-                    "(indicator, sub-pillar, pillar, input, output, PII) with the raw value, "
-                    "score, rank and provenance.",
-    )
-    parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2024")
-    parser.add_argument("--data", type=Path, help=DATA_HELP)
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    parser.add_argument("--element", help="show only this element code (e.g. PII, 6.2.4)")
+    parser = subparsers.add_parser("scores", help=text("help.scores"), description=text("scores.description"))
+    parser.add_argument("--edition", type=int, required=True, help=text("arg.edition"))
+    parser.add_argument("--data", type=Path, help=text("arg.data"))
+    parser.add_argument("--format", choices=FORMATS, default="table", help=text("scores.arg.format"))
+    parser.add_argument("--element", help=text("scores.arg.element"))
     parser.set_defaults(func=run)
 
 
@@ -40,7 +33,7 @@ def run(args) -> int:
         raise InputError(str(error).splitlines()) from error
     if args.element is not None:
         if args.element not in set(table["element"]):
-            raise InputError(f"--element {args.element}: not an element of the {args.edition} framework")
+            raise InputError(text("scores.unknown_element", element=args.element, edition=args.edition))
         table = table[table["element"] == args.element]
     if args.format == "csv":
         sys.stdout.write(csv_text(table, index=False, float_format="%.6g", lineterminator="\n"))

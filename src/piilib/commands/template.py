@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 from piilib.cli import InputError
+from piilib.messages import text
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "template",
-        help="write the .xlsx entry workbook (provinces × indicators) for one edition",
-        description=(
-            "Write the workbook in which staff enter the official indicator values: one row per "
-            "province, one column per indicator with its name, unit and definition, a sheet "
-            "listing the indicators and a sheet for sources. Once filled in, it passes "
-            "`pii validate` with no edits."
-        ),
-    )
-    parser.add_argument("--edition", type=int, required=True, help="PII edition, e.g. 2025")
-    parser.add_argument("--out", required=True, metavar="FILE.xlsx", help="where to write the workbook")
-    parser.add_argument("--force", action="store_true", help="replace FILE.xlsx if it already exists")
+    parser = subparsers.add_parser("template", help=text("help.template"), description=text("template.description"))
+    parser.add_argument("--edition", type=int, required=True, help=text("template.arg.edition"))
+    parser.add_argument("--out", required=True, metavar="FILE.xlsx", help=text("template.arg.out"))
+    parser.add_argument("--force", action="store_true", help=text("template.arg.force"))
     parser.set_defaults(func=run)
 
 
@@ -36,6 +28,6 @@ def run(args) -> int:
     from piilib.io.template import framework_edition
     from piilib.schema import data_year
 
-    print(f"Template for PII {args.edition} (data year {data_year(args.edition)}, framework of edition "
-          f"{framework_edition(args.edition)}) written to {out}")
+    print(text("template.written", edition=args.edition, year=data_year(args.edition),
+               framework=framework_edition(args.edition), out=out))
     return 0

@@ -7,27 +7,14 @@ import sys
 from pathlib import Path
 
 from piilib.cli import EXIT_BAD_INPUT
+from piilib.messages import text
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "validate",
-        help="check an official indicator file (CSV or .xlsx) and list every problem",
-        description=(
-            "Check an indicator file (CSV or .xlsx; long layout edition/province/indicator/value, "
-            "or wide layout with provinces as rows and indicator codes as columns). Every problem "
-            "is listed with its file, sheet, row and column (at most 10 of each kind, the rest "
-            "counted); values outside the range the framework's unit states are refused. Values "
-            "that changed implausibly since the previous edition are warnings. The file is never "
-            "changed. Exit 0 when the file is good (warnings or not), 2 when anything is wrong."
-        ),
-    )
-    parser.add_argument("path", metavar="PATH", help="the .csv or .xlsx file to check")
-    parser.add_argument("--edition", type=int, default=None,
-                        help="PII edition (e.g. 2024) when the file does not say it, or to insist on it")
-    parser.add_argument("--previous", type=Path, default=None, metavar="DATA",
-                        help="data holding the previous edition, to warn of implausible jumps (a directory "
-                             "like data/demo or a values file; default: the bundled data, data/demo)")
+    parser = subparsers.add_parser("validate", help=text("help.validate"), description=text("validate.description"))
+    parser.add_argument("path", metavar="PATH", help=text("validate.arg.path"))
+    parser.add_argument("--edition", type=int, default=None, help=text("validate.arg.edition"))
+    parser.add_argument("--previous", type=Path, default=None, metavar="DATA", help=text("validate.arg.previous"))
     parser.set_defaults(func=run)
 
 
@@ -40,14 +27,13 @@ def run(args) -> int:
     result = validate_file(args.path, args.edition, previous=previous)
     if result.problems:
         for line in capped_messages(result.problems):
-            print(f"error: {line}", file=sys.stderr)
-        print(f"{len(result.problems):,} problem(s) found in {result.file}; nothing was changed.", file=sys.stderr)
+            print(text("cli.error", text=line), file=sys.stderr)
+        print(text("validate.problems", count=f"{len(result.problems):,}", file=result.file), file=sys.stderr)
         return EXIT_BAD_INPUT
     for line in capped_messages(result.warnings):
-        print(f"warning: {line}")
+        print(text("cli.warning", text=line))
     if result.warnings:
-        print(f"{len(result.warnings):,} warning(s): values that moved a lot since the previous edition "
-              f"of {previous.description()}; check them against their source.")
+        print(text("validate.warnings", count=f"{len(result.warnings):,}", previous=previous.description()))
     print(result.summary())
     return 0
 
@@ -83,5 +69,5 @@ class _PreviousValues:
         where = str(DEMO_DIR if self.data is None else self.data)
         bundle = self.bundle()
         if bundle and schema.ILLUSTRATIVE in set(bundle.values[schema.PROVENANCE].astype(str)):
-            where += " (illustrative values)"
+            where += text("validate.illustrative")
         return where

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from piilib.messages import text as message
+
 COMMA = ","
 DOT = "."
 
@@ -34,11 +36,16 @@ _PLAIN = re.compile(r"^[+-]?\d+$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _WITH_SEPARATORS = re.compile(r"^[+-]?\d[\d.,]*\d$")
 
-EXPECTED_NUMBER = "a finite number, e.g. 12,5 or 1.234,5 (Vietnamese style) or 1234.5"
-EXPECTED_UNAMBIGUOUS = (
-    "the number typed so it reads one way only: 1234 (no thousands separator) or 1,234 (comma for the "
-    "decimals), or as an Excel number rather than text"
-)
+
+
+def expected_number() -> str:
+    """What a value cell should hold (in the messages' language)."""
+    return message("number.expected")
+
+
+def expected_unambiguous() -> str:
+    """What an ambiguous number should be typed as."""
+    return message("number.unambiguous")
 
 
 @dataclass(frozen=True)
@@ -111,19 +118,18 @@ def parse_number(cell, decimal_mark: str | None = None, conflicting: bool = Fals
     if cell is None:
         return ParsedNumber(None)
     if isinstance(cell, bool):
-        return ParsedNumber(None, f"a true/false value ({cell}), not a number")
+        return ParsedNumber(None, message("number.boolean", cell=cell))
     if isinstance(cell, (datetime, date, time)):
         return ParsedNumber(
             None,
-            "a date or time (Excel may have turned the number into a date): "
-            "format the column as Number and type the value again",
+            message("number.date"),
         )
     if isinstance(cell, (int, float)):
         value = float(cell)
         if math.isnan(value):
             return ParsedNumber(None)
         if math.isinf(value):
-            return ParsedNumber(None, "infinite", infinite=True)
+            return ParsedNumber(None, message("number.infinite"), infinite=True)
         return ParsedNumber(value)
     text = str(cell)
     if not text.strip():
@@ -132,35 +138,33 @@ def parse_number(cell, decimal_mark: str | None = None, conflicting: bool = Fals
     if token.lower() in NO_DATA_MARKERS:
         return ParsedNumber(None)
     if token.lower() in INFINITY_WORDS:
-        return ParsedNumber(None, "infinite", infinite=True)
+        return ParsedNumber(None, message("number.infinite"), infinite=True)
     if token.upper() in EXCEL_ERROR_VALUES:
-        return ParsedNumber(None, f"the Excel error value {token.upper()}, not a number", excel_error=True)
+        return ParsedNumber(None, message("number.excel_error", code=token.upper()), excel_error=True)
     if token.startswith("#"):
-        return ParsedNumber(None, "text starting with # (like an Excel error value), not a number")
+        return ParsedNumber(None, message("number.hash"))
     if _PLAIN.match(token):
         return ParsedNumber(float(token))
     if _SCIENTIFIC.match(token):
         return ParsedNumber(float(token.replace(COMMA, DOT)))
     if not _WITH_SEPARATORS.match(token):
-        return ParsedNumber(None, "text that is not a number")
+        return ParsedNumber(None, message("number.text"))
     evidence = _decimal_evidence(token)
     if evidence is None:
         if conflicting:
             return ParsedNumber(
                 None,
-                "a number that can be read two ways (the file mixes 1.234,5 and 1,234.5 styles); "
-                "write it without thousands separators", ambiguous=True,
+                message("number.mixed"), ambiguous=True,
             )
         if decimal_mark is None:
             return ParsedNumber(
                 None,
-                "a number that can be read two ways: thousands (Vietnamese style) or decimals (English "
-                "style), and nothing else in the file tells which", ambiguous=True,
+                message("number.two_ways"), ambiguous=True,
             )
         evidence = decimal_mark
     value = _read_with_mark(token, evidence)
     if value is None:
-        return ParsedNumber(None, "a number with misplaced separators")
+        return ParsedNumber(None, message("number.separators"))
     return ParsedNumber(value)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from piilib.messages import text
+
 # Kinds of problem (stable identifiers for code and tests; messages are for people).
 UNREADABLE = "unreadable"
 EMPTY = "empty"
@@ -55,21 +57,21 @@ class Problem:
     def location(self) -> str:
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f'sheet "{self.sheet}"')
+            parts.append(text("io.sheet", sheet=self.sheet))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(text("io.row", row=self.row))
         if self.column is not None:
-            label = f"column {column_letter(self.column)}"
+            label = text("io.column", column=column_letter(self.column))
             if self.header:
                 label += f' ("{self.header}")'
             parts.append(label)
         return ", ".join(parts)
 
     def message(self) -> str:
-        text = f"{self.location()}: {self.what}."
+        said = text("io.problem", where=self.location(), what=self.what)
         if self.found is not None:
-            text += f' Found "{self.found}".'
-        return f"{text} Expected {self.expected}."
+            said += text("io.found", found=self.found)
+        return said + text("io.expected", expected=self.expected)
 
     def __str__(self) -> str:
         return self.message()
@@ -106,12 +108,15 @@ def _more_line(rest: list[Problem]) -> str:
     rows = [p.row for p in rest if p.row is not None]
     where = ""
     if columns:
-        listed = ", ".join(columns[:5]) + (f" and {len(columns) - 5:,} more" if len(columns) > 5 else "")
-        where += f" in column{'s' if len(columns) > 1 else ''} {listed}"
+        listed = ", ".join(columns[:5])
+        if len(columns) > 5:
+            listed = text("io.more.and", listed=listed, count=f"{len(columns) - 5:,}")
+        where += text("io.more.columns" if len(columns) > 1 else "io.more.column", listed=listed)
     if rows:
-        where += f", rows {min(rows):,}–{max(rows):,}" if max(rows) > min(rows) else f", row {rows[0]:,}"
-    noun = "warnings" if rest[0].kind == IMPLAUSIBLE_JUMP else "problems"
-    return f"{rest[0].file}: … and {len(rest):,} more {noun} of the same kind ({rest[0].kind}){where}."
+        where += (text("io.more.rows", first=f"{min(rows):,}", last=f"{max(rows):,}") if max(rows) > min(rows)
+                  else text("io.more.row", row=f"{rows[0]:,}"))
+    noun = text("io.more.warnings" if rest[0].kind == IMPLAUSIBLE_JUMP else "io.more.problems")
+    return text("io.more", file=rest[0].file, count=f"{len(rest):,}", noun=noun, kind=rest[0].kind, where=where)
 
 
 class OfficialFileError(ValueError):

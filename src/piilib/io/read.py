@@ -48,6 +48,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from piilib.io import problems as P
 from piilib.io.numbers import COMMA, parse_number
 from piilib.io.problems import Problem
+from piilib.messages import text
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -76,10 +77,6 @@ STRAY_GAP_ROWS = 20
 LONG = "long"
 WIDE = "wide"
 
-EXPECTED_LAYOUT = (
-    "a header row with columns for province, indicator and value (e.g. \"tỉnh\", \"mã chỉ số\", "
-    "\"giá trị\"), or a row with \"tỉnh, thành phố\" and indicator codes such as 1.1.1 as column headers"
-)
 
 
 def normalise(text) -> str:
@@ -165,10 +162,8 @@ def read_raw(path, edition: int | None = None) -> RawFile:
         raw.problems.append(unusable.problem)
         return raw
     if not any(sheet.rows for sheet in sheets):
-        raw.problems.append(Problem(
-            P.EMPTY, raw.name, "the file is empty (no cell has anything in it)",
-            f"a filled-in file with {EXPECTED_LAYOUT}",
-        ))
+        raw.problems.append(Problem(P.EMPTY, raw.name, text("io.empty"),
+                                    text("io.empty.expected", layout=text("io.layout"))))
         return raw
     found_header = False
     for sheet in sheets:
@@ -177,11 +172,9 @@ def read_raw(path, edition: int | None = None) -> RawFile:
             found_header = True
             raw.layouts.append(layout)
     if not found_header:
-        where = "any sheet" if len(sheets) > 1 or sheets[0].name else "the file"
-        raw.problems.append(Problem(
-            P.NO_HEADER, raw.name, f"no header row was found in {where} "
-            f"(looked at the first {HEADER_SEARCH_ROWS} rows)", EXPECTED_LAYOUT,
-        ))
+        where = text("io.no_header.any_sheet" if len(sheets) > 1 or sheets[0].name else "io.no_header.file")
+        raw.problems.append(Problem(P.NO_HEADER, raw.name,
+                                    text("io.no_header", where=where, rows=HEADER_SEARCH_ROWS), text("io.layout")))
     return raw
 
 
@@ -192,21 +185,20 @@ def _load_sheets(path: Path) -> list[_Sheet]:
         return _load_sheets_unchecked(path)
     except PermissionError:
         raise _FileUnusable(Problem(
-            P.UNREADABLE, path.name, f"the file cannot be opened: this account may not read it or its folder ({path})",
-            "a file this account can read: copy it to a folder of your own, or ask for read permission")) from None
+            P.UNREADABLE, path.name, text("io.no_permission", path=path),
+            text("io.no_permission.expected"))) from None
     except OSError as error:  # e.g. a network drive gone, an I/O error
         raise _FileUnusable(Problem(
-            P.UNREADABLE, path.name, f"the file cannot be read ({error.strerror or type(error).__name__})",
-            "a file on a local disk that this account can read")) from None
+            P.UNREADABLE, path.name, text("io.cannot_read", reason=error.strerror or type(error).__name__),
+            text("io.cannot_read.expected"))) from None
 
 
 def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     if not path.exists():
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, f"the file does not exist ({path})",
-                                    "the path of an existing .csv or .xlsx file"))
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.missing_file", path=path),
+                                    text("io.missing_file.expected")))
     if not path.is_file():
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, "this is a folder, not a file",
-                                    "the path of a .csv or .xlsx file"))
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.folder"), text("io.csv_or_xlsx_path")))
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         return _load_workbook(path)
@@ -214,12 +206,11 @@ def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
         return [_Sheet(None, _load_csv(path))]
     if suffix == ".xls":
         raise _FileUnusable(Problem(
-            P.UNREADABLE, path.name, "this is the old Excel format (.xls), which cannot be read",
-            "an .xlsx file: open it in Excel and use Save As, Excel Workbook (.xlsx)",
+            P.UNREADABLE, path.name, text("io.xls"), text("io.xls.expected"),
         ))
     raise _FileUnusable(Problem(
-        P.UNREADABLE, path.name, f'files of type "{path.suffix or "(no extension)"}" cannot be read',
-        "a .csv or .xlsx file",
+        P.UNREADABLE, path.name, text("io.file_type", suffix=path.suffix or text("io.no_extension")),
+        text("io.csv_or_xlsx"),
     ))
 
 
@@ -243,14 +234,11 @@ def _load_workbook(path: Path) -> list[_Sheet]:
         if isinstance(cause, DefusedXmlException):
             raise _FileUnusable(Problem(
                 P.CORRUPT_WORKBOOK, path.name,
-                "the workbook holds XML entity or DTD declarations, which Excel never writes (the file may "
-                f"have been made to exhaust memory: {type(cause).__name__}); it was not opened",
-                "a workbook saved by Excel or LibreOffice; ask the sender for a fresh copy",
+                text("io.entities", cause=type(cause).__name__), text("io.entities.expected"),
             )) from None
         raise _FileUnusable(Problem(
             P.CORRUPT_WORKBOOK, path.name,
-            f"the workbook is damaged or is not really an Excel file ({type(cause).__name__}: {_short(cause)})",
-            "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
+            text("io.damaged", cause=f"{type(cause).__name__}: {_short(cause)}"), text("io.damaged.expected"),
         )) from None
 
 
@@ -265,8 +253,8 @@ def _root_cause(error: BaseException) -> BaseException:
 
 
 def _short(error: BaseException, limit: int = 160) -> str:
-    text = " ".join(str(error).split())
-    return text if len(text) <= limit else text[:limit] + " …"
+    said = " ".join(str(error).split())
+    return said if len(said) <= limit else said[:limit] + " …"
 
 
 @dataclass(frozen=True)
@@ -356,17 +344,17 @@ def _load_csv(path: Path) -> list[Row]:
     data = path.read_bytes()
     if not data.strip():
         return []
-    text = _decode(data, path.name)
-    delimiter = _guess_delimiter(text)
+    decoded = _decode(data, path.name)
+    delimiter = _guess_delimiter(decoded)
     rows = []
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        for number, record in enumerate(csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter), start=1):
             values = {column: value for column, value in enumerate(record) if value.strip()}
             if values:
                 rows.append((number, values))
     except csv.Error as error:
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, f"the CSV text cannot be split into cells ({error})",
-                                    "a CSV file saved by Excel or LibreOffice")) from None
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.csv_split", reason=error),
+                                    text("io.csv_saved"))) from None
     return rows
 
 
@@ -375,8 +363,7 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-16")
     if b"\x00" in data:
         raise _FileUnusable(Problem(
-            P.UNREADABLE, name, "the file is not text (it holds binary data)",
-            "a CSV text file (UTF-8), or an .xlsx workbook saved with the .xlsx extension",
+            P.UNREADABLE, name, text("io.binary"), text("io.binary.expected"),
         ))
     try:
         return data.decode("utf-8-sig")
@@ -435,9 +422,7 @@ def _report_stray(sheet: _Sheet, stray: list[Row], raw: RawFile) -> None:
         for column, value in cells.items():
             raw.problems.append(Cell(sheet.name, number, column, None, value).problem(
                 P.STRAY_CELL, raw.name,
-                f"a cell far below the table (more than {STRAY_GAP_ROWS} blank rows under its last row) "
-                "is not empty, e.g. a key pressed by mistake",
-                "nothing below the table: delete the cell (select it, press Delete)",
+                text("io.stray", rows=STRAY_GAP_ROWS), text("io.stray.expected"),
             ))
 
 
@@ -515,8 +500,8 @@ def _title_edition(sheet: _Sheet, header_position: int, raw: RawFile, requested:
         if requested in years:
             return next(cell for cell in found if cell.value == requested)
         raw.problems.append(found[0].problem(
-            P.EDITION, raw.name, "the title rows name more than one PII edition "
-            f"({', '.join(map(str, years))})", "one edition in the title rows, or choose one with --edition",
+            P.EDITION, raw.name, text("io.title_editions", years=", ".join(map(str, years))),
+            text("io.title_editions.expected"),
             show_value=False,
         ))
         return None

@@ -46,8 +46,9 @@ import numpy as np
 from piilib import schema
 from piilib.framework import indicators as framework_indicators
 from piilib.io import problems as P
-from piilib.io.numbers import EXPECTED_NUMBER, EXPECTED_UNAMBIGUOUS, infer_decimal_mark, parse_number
+from piilib.io.numbers import expected_number, expected_unambiguous, infer_decimal_mark, parse_number
 from piilib.io.problems import OfficialFileError, Problem
+from piilib.messages import text
 from piilib.io.read import (
     INDICATOR_CODE,
     YEAR,
@@ -188,16 +189,17 @@ class ValidationResult:
         """One line: "OK: 63 provinces × 52 indicators, edition 2024, file X"."""
         parts = []
         for edition, rows in self.frame.groupby(schema.EDITION, sort=True):
-            part = (f"{rows[schema.UNIT].nunique()} provinces × {rows[schema.INDICATOR].nunique()} indicators, "
-                    f"edition {edition}")
+            part = text("io.summary.part", provinces=rows[schema.UNIT].nunique(),
+                        indicators=rows[schema.INDICATOR].nunique(), edition=edition)
             blank = self.expected_counts.get(edition, len(rows)) - len(rows)
             if blank:
-                part += f" ({blank} blank cells: missing data, to be imputed)"
+                part += text("io.summary.blank", count=blank)
             parts.append(part)
-        status = "OK" if self.ok else f"{len(self.problems):,} problem(s)"
+        status = text("io.summary.ok") if self.ok else text("io.summary.problems", count=f"{len(self.problems):,}")
         if self.warnings:
-            status += f" with {len(self.warnings):,} warning(s)"
-        return f"{status}: {'; '.join(parts) or 'no values'}, file {self.file}"
+            status += text("io.summary.warnings", count=f"{len(self.warnings):,}")
+        return text("io.summary", status=status, parts="; ".join(parts) or text("io.summary.no_values"),
+                    file=self.file)
 
 
 def read_values(path, edition: int | None = None) -> pd.DataFrame:
@@ -257,8 +259,8 @@ class _Checker:
             except (KeyError, ValueError, FileNotFoundError, LookupError) as error:
                 self.editions[number] = None
                 self.problems.append(Problem(
-                    P.EDITION, self.file, f"there is no PII framework for edition {number} ({error})",
-                    "an edition the framework knows, e.g. 2023, 2024 or 2025",
+                    P.EDITION, self.file, text("io.no_framework", edition=number, reason=error),
+                    text("io.no_framework.expected"),
                 ))
         return self.editions[number]
 
@@ -269,8 +271,8 @@ class _Checker:
         match = YEAR.match(cell_text(cell.value))
         year = int(match.group(1)) if match else None
         if year is None:
-            self.problems.append(cell.problem(P.EDITION, self.file, "the edition is not a year",
-                                              "a PII edition such as 2024"))
+            self.problems.append(cell.problem(P.EDITION, self.file, text("io.edition_not_year"),
+                                              text("io.edition_not_year.expected")))
             return None
         if self.requested_edition is not None and year != self.requested_edition:
             mismatches.setdefault((cell.sheet, cell.column, year), []).append(cell)
@@ -280,11 +282,11 @@ class _Checker:
     def _report_mismatches(self, mismatches: dict) -> None:
         for (_, _, year), cells in mismatches.items():
             first = cells[0]
-            rows = f" (in {len(cells)} rows)" if len(cells) > 1 else ""
+            rows = text("io.edition_mismatch.rows", count=len(cells)) if len(cells) > 1 else ""
             self.problems.append(first.problem(
                 P.EDITION, self.file,
-                f"the file says edition {year}{rows} but edition {self.requested_edition} was asked for",
-                f"edition {self.requested_edition}, or run again with --edition {year}",
+                text("io.edition_mismatch", year=year, rows=rows, edition=self.requested_edition),
+                text("io.edition_mismatch.expected", edition=self.requested_edition, year=year),
             ))
 
     # -- entries ---------------------------------------------------------------------------
@@ -296,8 +298,7 @@ class _Checker:
         unstated = any(entry.edition is None or _is_blank(entry.edition.value) for entry in entries)
         if unstated and self.requested_edition is None:
             self.problems.append(Problem(
-                P.EDITION, self.file, "the file does not say which PII edition it holds",
-                'an edition column ("năm" or "kỳ"), a title such as "PII 2024", or --edition 2024',
+                P.EDITION, self.file, text("io.no_edition"), text("io.no_edition.expected"),
             ))
         decimal_mark, conflicting = infer_decimal_mark(
             entry.value.value for entry in entries if isinstance(entry.value.value, str)
@@ -321,13 +322,15 @@ class _Checker:
             self.value_cells[key] = entry.value
             records.append((edition, unit, code, value))
         for (edition, unit, sheet, row, cell), codes in duplicates.items():
-            where = f"row {row}" + (f' of sheet "{sheet}"' if sheet != cell.sheet else "")
-            listed = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
+            where = (text("io.duplicate.where_sheet", row=row, sheet=sheet) if sheet != cell.sheet
+                     else text("io.duplicate.where", row=row))
+            listed = ", ".join(codes[:5])
+            if len(codes) > 5:
+                listed = text("io.duplicate.more", listed=listed, count=len(codes) - 5)
             name = self.editions[edition].units.set_index("unit").at[unit, "name_vi"]
             self.problems.append(cell.problem(
-                P.DUPLICATE, self.file,
-                f"{name} already has a value for indicator {listed} in {where}",
-                "each province × indicator once; delete or merge the repeated row",
+                P.DUPLICATE, self.file, text("io.duplicate", name=name, codes=listed, where=where),
+                text("io.duplicate.expected"),
             ))
         return records
 
@@ -337,8 +340,8 @@ class _Checker:
         if not name:
             if not _is_blank(entry.value.value):
                 self.problems.append(cell.problem(
-                    P.NO_PROVINCE_NAME, self.file, "this row has values but no province name",
-                    "the province's name, e.g. Cần Thơ", show_value=False,
+                    P.NO_PROVINCE_NAME, self.file, text("io.no_province_name"),
+                    text("io.no_province_name.expected"), show_value=False,
                 ))
             return None
         key = (name, edition)
@@ -361,35 +364,34 @@ class _Checker:
             if former:
                 return (
                     P.FORMER_PROVINCE,
-                    f"this province no longer exists in edition {edition}: {reason}",
-                    f"one of the provinces of edition {edition} (after the merger of 1 July 2025)",
+                    text("io.former_province", edition=edition, reason=reason),
+                    text("io.former_province.expected", edition=edition),
                 )
             return (
                 P.UNKNOWN_PROVINCE, reason[:1].upper() + reason[1:],
-                f"the name of a province of edition {edition}, e.g. Cần Thơ",
+                text("io.unknown_province.expected", edition=edition),
             )
 
     def _indicator(self, entry: RawEntry, info: _Edition) -> str | None:
         cell = entry.indicator
-        text = cell_text(cell.value).strip()
-        match = INDICATOR_CODE.match(text)
-        code = match.group(1) if match else info.code_by_name.get(normalise(text))
+        typed = cell_text(cell.value).strip()
+        match = INDICATOR_CODE.match(typed)
+        code = match.group(1) if match else info.code_by_name.get(normalise(typed))
         if code in info.codes:
             return code
-        if not text:
+        if not typed:
             if not _is_blank(entry.value.value):
                 self.problems.append(cell.problem(
-                    P.UNKNOWN_INDICATOR, self.file, "this row has a value but no indicator code",
-                    "an indicator code such as 1.1.1", show_value=False,
+                    P.UNKNOWN_INDICATOR, self.file, text("io.no_indicator_code"),
+                    text("io.no_indicator_code.expected"), show_value=False,
                 ))
             return None
-        close = _closest(text, sorted(info.codes, key=_code_order))
-        hint = f" (closest: {', '.join(close)})" if close else ""
+        close = _closest(typed, sorted(info.codes, key=_code_order))
+        hint = text("io.unknown_indicator.hint", codes=", ".join(close)) if close else ""
         self.problems.append(cell.problem(
-            P.UNKNOWN_INDICATOR, self.file,
-            f"unknown indicator for edition {info.number}{hint}",
-            f"one of the {len(info.codes)} indicator codes of edition {info.number} "
-            f"({min(info.codes, key=_code_order)} … {max(info.codes, key=_code_order)})",
+            P.UNKNOWN_INDICATOR, self.file, text("io.unknown_indicator", edition=info.number, hint=hint),
+            text("io.unknown_indicator.expected", count=len(info.codes), edition=info.number,
+                 first=min(info.codes, key=_code_order), last=max(info.codes, key=_code_order)),
         ))
         return None
 
@@ -397,35 +399,33 @@ class _Checker:
         cell = entry.value
         if isinstance(cell.value, ExcelError):
             self.problems.append(cell.problem(
-                P.EXCEL_ERROR, self.file, f"the cell shows the Excel error {cell.value.code}, not a number",
-                "the value itself: fix the formula or lookup that gives the error, or type the number",
+                P.EXCEL_ERROR, self.file, text("io.excel_error", code=cell.value.code),
+                text("io.excel_error.expected"),
             ))
             return None
         if isinstance(cell.value, FormulaWithoutValue):
             self.problems.append(cell.problem(
-                P.FORMULA_WITHOUT_VALUE, self.file,
-                "the cell holds a formula saved without its result (the program that wrote the file "
-                "did not calculate it)",
-                "a number: open the file in Excel or LibreOffice and save it again, or type the value",
+                P.FORMULA_WITHOUT_VALUE, self.file, text("io.formula"), text("io.formula.expected"),
             ))
             return None
         parsed = parse_number(cell.value, decimal_mark, conflicting)
         if parsed.error:
             kind = (P.INFINITE if parsed.infinite else P.AMBIGUOUS_NUMBER if parsed.ambiguous
                     else P.EXCEL_ERROR if parsed.excel_error else P.NOT_A_NUMBER)
-            expected = EXPECTED_UNAMBIGUOUS if parsed.ambiguous else EXPECTED_NUMBER
-            self.problems.append(cell.problem(kind, self.file, f"the value is {parsed.error}", expected))
+            expected = expected_unambiguous() if parsed.ambiguous else expected_number()
+            self.problems.append(cell.problem(kind, self.file, text("io.value_is", error=parsed.error), expected))
             return None
         if parsed.value is None:
             return None
         if not math.isfinite(parsed.value):
-            self.problems.append(cell.problem(P.INFINITE, self.file, "the value is infinite", EXPECTED_NUMBER))
+            self.problems.append(cell.problem(P.INFINITE, self.file, text("io.value_is", error=text("number.infinite")),
+                                              expected_number()))
             return None
         if abs(parsed.value) >= ABSURD_MAGNITUDE:
             self.problems.append(cell.problem(
                 P.OUT_OF_RANGE, self.file,
-                f"the value {parsed.value:.6g} is far too large for any PII indicator (a typing or unit slip)",
-                f"a value below {ABSURD_MAGNITUDE:.0e} in the indicator's unit",
+                text("io.too_large", value=f"{parsed.value:.6g}"),
+                text("io.too_large.expected", limit=f"{ABSURD_MAGNITUDE:.0e}"),
             ))
             return None
         if info is None or code is None:
@@ -435,17 +435,15 @@ class _Checker:
         if code in info.non_negative and parsed.value < 0 and lower == 0:
             self.problems.append(cell.problem(
                 P.NEGATIVE, self.file,
-                f"indicator {code} (unit: {unit}) cannot be below zero",
-                "zero or a positive number",
+                text("io.negative", code=code, unit=unit), text("io.negative.expected"),
             ))
             return None
         if not lower <= parsed.value <= upper:
             self.problems.append(cell.problem(
                 P.OUT_OF_RANGE, self.file,
-                f"indicator {code} (unit: {unit}) is outside the range its unit states "
-                f"({_range_text(lower, upper)})",
-                f"a value {_range_text(lower, upper)}"
-                + (" (a percentage as 12,5 for 12.5 %, not 0,125)" if upper == 100 else ""),
+                text("io.out_of_range", code=code, unit=unit, range=_range_text(lower, upper)),
+                text("io.out_of_range.expected", range=_range_text(lower, upper))
+                + (text("io.out_of_range.percent") if upper == 100 else ""),
             ))
             return None
         return parsed.value
@@ -468,15 +466,15 @@ class _Checker:
             for jump in implausible_jumps(current, before).itertuples(index=False):
                 unit, code, value, earlier, iqr, rule = jump
                 cell = self.value_cells[(edition, unit, code)]
-                reason = (f"{value / earlier if earlier else float('inf'):.3g} times the previous value"
+                reason = (text("io.jump.factor", factor=f"{value / earlier if earlier else float('inf'):.3g}")
                           if rule == "factor" else
-                          f"a change of {abs(value - earlier):.4g}, more than {JUMP_IQR_MULTIPLE:g} times the "
-                          f"spread between provinces (interquartile range {iqr:.4g})")
+                          text("io.jump.spread", change=f"{abs(value - earlier):.4g}",
+                               multiple=f"{JUMP_IQR_MULTIPLE:g}", iqr=f"{iqr:.4g}"))
                 warnings.append(cell.problem(
                     P.IMPLAUSIBLE_JUMP, self.file,
-                    f"indicator {code} moved from {earlier:.6g} in edition {edition - 1} to {value:.6g}: {reason}",
-                    "a value checked against its source document (if it is right, nothing to do: this is a "
-                    "warning)",
+                    text("io.jump", code=code, earlier=f"{earlier:.6g}", previous=edition - 1,
+                         value=f"{value:.6g}", reason=reason),
+                    text("io.jump.expected"),
                 ))
         return warnings
 
@@ -486,8 +484,7 @@ class _Checker:
         if not records:
             if not self.problems:
                 self.problems.append(Problem(
-                    P.EMPTY, self.file, "the file has a header row but no values under it",
-                    "one value per province and indicator",
+                    P.EMPTY, self.file, text("io.header_only"), text("io.header_only.expected"),
                 ))
             return
         by_edition: dict[int, list] = defaultdict(list)
@@ -501,31 +498,28 @@ class _Checker:
                 listed = ", ".join(names[u] for u in missing_units)
                 self.problems.append(Problem(
                     P.MISSING_PROVINCE, self.file,
-                    f"{len(missing_units)} of the {len(names)} provinces of edition {edition} "
-                    f"{_have(len(missing_units))} no value: {listed}",
-                    "at least one value for every province (a row per province)",
+                    text("io.missing_provinces.one" if len(missing_units) == 1 else "io.missing_provinces",
+                         count=len(missing_units), total=len(names), edition=edition, listed=listed),
+                    text("io.missing_provinces.expected"),
                 ))
             present_codes = {r[2] for r in rows}
             missing_codes = sorted((c for c in info.codes if c not in present_codes), key=_code_order)
             if missing_codes:
                 self.problems.append(Problem(
                     P.MISSING_INDICATOR, self.file,
-                    f"{len(missing_codes)} of the {len(info.codes)} indicators of edition {edition} "
-                    f"{_have(len(missing_codes))} no value: {', '.join(missing_codes)}",
-                    "at least one value for every indicator (a column per indicator code)",
+                    text("io.missing_indicators.one" if len(missing_codes) == 1 else "io.missing_indicators",
+                         count=len(missing_codes), total=len(info.codes), edition=edition,
+                         listed=", ".join(missing_codes)),
+                    text("io.missing_indicators.expected"),
                 ))
 
 
 def _range_text(lower: float, upper: float) -> str:
     if math.isinf(upper):
-        return f"{lower:g} or more"
+        return text("io.range.at_least", lower=f"{lower:g}")
     if math.isinf(lower):
-        return f"{upper:g} or less"
-    return f"from {lower:g} to {upper:g}"
-
-
-def _have(count: int) -> str:
-    return "has" if count == 1 else "have"
+        return text("io.range.at_most", upper=f"{upper:g}")
+    return text("io.range.between", lower=f"{lower:g}", upper=f"{upper:g}")
 
 
 def _is_blank(value) -> bool:

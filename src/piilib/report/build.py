@@ -74,16 +74,21 @@ class BuildLocked(RuntimeError):
 
     def __init__(self, what: str, path: Path, holder: str):
         self.what, self.path, self.holder = what, path, holder
-        super().__init__(f"{what} {path} is in use by another build ({holder}); wait for it to finish, or choose "
-                         f"another {'--out' if what == 'output folder' else '--cache-dir'}")
+        from piilib.messages import text
+
+        output = what == "output folder"
+        super().__init__(text("build.locked", what=text("build.locked.output" if output else "build.locked.cache"),
+                              path=path, holder=holder, option="--out" if output else "--cache-dir"))
 
 
 def _holder_text(lock_path: Path) -> str:
+    from piilib.messages import text
+
     try:
         info = json.loads(lock_path.read_text(encoding="utf-8"))
-        return f"pid {info['pid']} on {info['host']}, started {info['started']}"
+        return text("build.holder", pid=info["pid"], host=info["host"], started=info["started"])
     except (OSError, ValueError, KeyError, TypeError):
-        return "a build that is just starting"
+        return text("build.holder.starting")
 
 
 @contextlib.contextmanager
@@ -203,19 +208,19 @@ class BuildResult:
     kept_pdf_time: datetime.datetime | None = None
 
     def summary(self) -> str:
+        from piilib.messages import text
+
         if self.pdf:
             pdf = str(self.pdf)
         elif self.kept_pdf:
-            pdf = (f"not rebuilt (--no-pdf); the previous PDF {self.kept_pdf} from "
-                   f"{self.kept_pdf_time:%Y-%m-%d %H:%M} is kept and does not show this build")
+            pdf = text("build.summary.pdf_kept", path=self.kept_pdf, time=f"{self.kept_pdf_time:%Y-%m-%d %H:%M}")
         else:
-            pdf = "not built (--no-pdf)"
-        data_kind = f"notice on every page: {self.notice}" if self.notice else "all data official, no notice"
-        return (
-            f"Report published: HTML {self.html_index} | PDF {pdf} | "
-            f"{len(self.executed)} chapter(s) executed, {len(self.cached)} from cache | {data_kind}"
-            + (f" | {len(self.warnings)} warning(s), see above" if self.warnings else "")
-        )
+            pdf = text("build.summary.no_pdf")
+        data_kind = (text("build.summary.notice", notice=self.notice) if self.notice
+                     else text("build.summary.official"))
+        warnings = text("build.summary.warnings", count=len(self.warnings)) if self.warnings else ""
+        return text("build.summary", html=self.html_index, pdf=pdf, executed=len(self.executed),
+                    cached=len(self.cached), data=data_kind, warnings=warnings)
 
 
 # Modules that run only in the build process, never in a chapter's kernel: editing them

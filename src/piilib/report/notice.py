@@ -32,11 +32,13 @@ PROVENANCE_VI = {
 
 
 def latex_notice(text: str = NOTICE_TEXT) -> str:
-    """Preamble lines that print `text` in red at the foot of every PDF page."""
+    """Preamble lines that print `text` in red at the foot of every PDF page, centred and
+    wrapped within the page (the partial notice is longer than one line)."""
     return (
         "\\AddToHook{shipout/foreground}{%\n"
         "  \\put(0.5\\paperwidth,-\\dimexpr\\paperheight-9mm\\relax)"
-        f"{{\\makebox[0pt]{{\\sffamily\\small\\bfseries\\color{{red!70!black}}{text}}}}}}}\n"
+        "{\\makebox[0pt]{\\parbox[b]{0.86\\paperwidth}{\\centering\\sffamily\\small\\bfseries"
+        f"\\color{{red!70!black}}{text}}}}}}}}}\n"
     )
 
 
