@@ -15,7 +15,7 @@ the plan's sections (goals, plan indicators, agencies).
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +33,9 @@ GOAL_COLUMNS = ["key", "section", "text_vi", "target_kind", "target_value", "tar
 INDICATOR_COLUMNS = ["code", "group", "order", "name_vi", "qualifier_vi", "rank_2024", "rank_of",
                      "lead_agency", "lead_agency_key", "cooperating", "cooperating_keys",
                      "solution_vi", "footnote", "cells_from_row", "shared_cells"]
+CONTROL_NOTE_COLUMNS = ["indicator", "agency_key", "extent", "reason_vi"]
+# How far a target is outside its lead agency's control (control_notes, the project's reading).
+CONTROL_EXTENTS = ("outside", "partial")
 SOLUTION_COLUMNS = ["section", "heading_vi", "assignment_vi", "agency_keys", "verb", "actions_vi",
                     "indicators", "components_named_vi"]
 
@@ -74,6 +77,8 @@ class Plan:
     solutions: pd.DataFrame
     footnotes: pd.DataFrame
     deadline: Deadline | None
+    # The project's notes (not the plan's text) on targets outside their lead agency's control.
+    control_notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONTROL_NOTE_COLUMNS))
 
     def agency_name(self, key: str) -> str:
         """The Vietnamese name of an agency key."""
@@ -132,8 +137,13 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
             [{"number": int(f["number"]), "indicator": str(f["indicator"]), "text_vi": f["text_vi"]}
              for f in raw["footnotes"]], columns=["number", "indicator", "text_vi"]),
         deadline=_deadline(raw["deadline"]),
+        control_notes=_control_note_frame(raw.get("control_notes") or []),
     )
     problems = _problems(plan, raw["deadline"], path.name)
+    notes = raw.get("control_notes")
+    if notes is not None and not (isinstance(notes, list) and all(isinstance(n, dict) for n in notes)):
+        problems.append(f"file {path.name}, control_notes: expected a list of entries with indicator, "
+                        "agency_key, extent and reason_vi")
     if problems:
         raise PlanError(problems)
     return plan
@@ -188,6 +198,13 @@ def _indicator_frame(indicators: list[dict], rank_of: int) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _control_note_frame(notes) -> pd.DataFrame:
+    rows = [{"indicator": str(n.get("indicator", "")), "agency_key": str(n.get("agency_key", "")),
+             "extent": str(n.get("extent", "")), "reason_vi": str(n.get("reason_vi") or "").strip()}
+            for n in (notes if isinstance(notes, list) else []) if isinstance(n, dict)]
+    return pd.DataFrame(rows, columns=CONTROL_NOTE_COLUMNS)
+
+
 def _solution_frame(solutions: list[dict], sections: list[dict]) -> pd.DataFrame:
     headings = {s["section"]: s["heading_vi"] for s in sections}
     rows = []
@@ -236,6 +253,21 @@ def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
         for code in row.indicators:
             if code not in set(codes):
                 problems.append(f"{where}, solution {row.section}: indicator {code!r} is not in the plan")
+    leads = dict(zip(codes, plan.indicators["lead_agency_key"]))
+    for number, row in enumerate(plan.control_notes.itertuples(), start=1):
+        label = f"{where}, control_notes, entry {number} (indicator {row.indicator!r})"
+        if row.indicator not in leads:
+            problems.append(f"{label}: the indicator is not in the plan")
+        elif row.agency_key != leads[row.indicator]:
+            problems.append(f"{label}: agency_key {row.agency_key!r}; expected the indicator's lead agency "
+                            f"{leads[row.indicator]!r}")
+        if row.extent not in CONTROL_EXTENTS:
+            problems.append(f"{label}: extent {row.extent!r}; expected one of {', '.join(CONTROL_EXTENTS)}")
+        if not row.reason_vi:
+            problems.append(f"{label}: no reason_vi; expected why the target is outside the agency's control")
+    duplicated = plan.control_notes["indicator"].duplicated()
+    for code in sorted(set(plan.control_notes.loc[duplicated, "indicator"])):
+        problems.append(f"{where}, control_notes: indicator {code!r} has more than one note; expected one")
     if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
         problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
     return problems
