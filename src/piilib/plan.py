@@ -2,8 +2,10 @@
 
 The report reads its chapters from here: which indicators are weak (with their ranks) and
 which to maintain, who leads and who cooperates on each, what the plan asks each agency to
-do, the footnote definitions and the yearly deadline. Nothing in the code depends on
-particular indicator codes or agencies; a new plan is a new YAML file in the same layout.
+do, the footnote definitions and the yearly deadline; and `control_notes`, the project's own
+notes (not the plan's text) on targets outside their lead agency's control, with the reason.
+Nothing in the code depends on particular indicator codes or agencies; a new plan is a new
+YAML file in the same layout.
 
 Plans are per province. The plan of a province is the YAML file of data/plan whose
 `document.city_unit` is the province key (plan88.yaml: `can-tho`), or else the file named

@@ -1,5 +1,7 @@
 """The agencies chapter's facts: each lead agency's plan indicators with the recommended
-target for the next edition and what reaching it gives, the agencies' workbook, the deadline.
+target for the next edition and what reaching it gives, the agencies' workbook, the deadline;
+what each agency must do: the evidence to send, the plan's items assigned to it (quoted) and
+the notes on targets outside its control (the plan file's `control_notes`).
 
 Functions return frames; notebooks/agencies.ipynb writes the prose and lays out the tables.
 """
@@ -94,7 +96,7 @@ def control_notes(province: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(columns=CONTROL_NOTE_COLUMNS) if plan is None else plan.control_notes
 
 
-CONTROL_LABELS_VI = {"outside": "Ngoài tầm của cơ quan", "partial": "Một phần trong tầm của cơ quan"}
+from piilib.analysis.workbook import CONTROL_LABELS_VI  # noqa: E402 - the workbook's words, one place
 
 
 def evidence_items(edition, province: str, key: str) -> pd.DataFrame:
