@@ -108,7 +108,7 @@ def test_template_parameters_cell_declares_what_the_build_passes(template):
     )
 
 
-ANALYSIS_CHAPTERS = ["overview", "agencies", "levers", "methodology"]
+ANALYSIS_CHAPTERS = ["summary", "overview", "agencies", "levers", "methodology"]
 GLUE_REFERENCE = re.compile(r"\{glue:(?:text|md|figure|any)?\}`?\s*([A-Za-z_][\w]*)")
 
 
@@ -238,7 +238,7 @@ def nbval_results(report: Path) -> dict[tuple[str, int], str]:
 
 @pytest.mark.slow
 def test_executed_chapters_reproduce_under_nbval(executed_chapters, tmp_path):
-    expected_keys = {"overview", chapters.indicator_key(plan_indicators()[0][0]),
+    expected_keys = {"summary", "overview", chapters.indicator_key(plan_indicators()[0][0]),
                      "agencies", "levers", "methodology"}
     assert set(executed_chapters) == expected_keys
 
@@ -341,3 +341,76 @@ def test_overview_glues_the_outlooks_probability_map_and_region(executed_chapter
     units = load_units(2025)
     assert result.n_units == len(units)
     assert result.n_region == int((units["region"] == units.set_index("unit").at["can-tho", "region"]).sum())
+
+
+@pytest.mark.slow
+def test_the_summary_carries_the_engines_numbers(executed_chapters):
+    """The leaders' summary: position, change since 2023 and its split by pillar, the combined
+    scenario and the deadline, each equal to the engine's (called here, not through the report)."""
+    from piilib.analysis.decomposition import pillar_contributions, unit_change
+    from piilib.analysis.outlook import base_outcome, bundle_inputs, recommended_target_values
+    from piilib.analysis.targets import bundle_targets
+    from piilib.bundle import load_bundle
+    from piilib.pii import compute_pii, edition_values, scores_for_edition
+    from piilib.report.goals import COVERAGE, TOP
+    from piilib.report.text import change_phrase, number, rank_change_phrase, rank_phrase, signed
+
+    summary = executed_chapters["summary"]
+    data = next(parent / "data" for parent in summary.parents if (parent / "data").is_dir())
+    values = glued(summary)
+    scores = scores_for_edition(2024, data)
+    pii = scores[(scores["unit"] == "can-tho") & (scores["kind"] == "index")].iloc[0]
+    assert glued_text(values, "pii_score") == number(pii["score"], 2)
+    assert glued_text(values, "pii_rank") == rank_phrase(pii["rank"], pii["n_units"])
+
+    bundle = load_bundle(data, 2024)
+    before, after = (compute_pii(edition_values(bundle.values, e), e) for e in (2023, 2024))
+    change = after.scores.at["can-tho", "PII"] - before.scores.at["can-tho", "PII"]
+    assert glued_text(values, "pii_change") == change_phrase(change, 2, "điểm")
+    assert glued_text(values, "rank_change") == rank_change_phrase(before.ranks.at["can-tho", "PII"],
+                                                                   after.ranks.at["can-tho", "PII"])
+    # The pillar table: every pillar's contribution and their sum, the change of the PII.
+    tables = [output["data"]["text/markdown"] for cell in nbformat.read(summary, as_version=4).cells
+              if cell.cell_type == "code" for output in cell.get("outputs", [])
+              if "{table} Thay đổi PII" in output.get("data", {}).get("text/markdown", "")]
+    assert len(tables) == 1
+    pillars = pillar_contributions(unit_change(before, after, "can-tho"))
+    for pillar, contribution in pillars.items():
+        assert re.search(rf"\| {re.escape(str(pillar))}\\. [^|]+ \| \\?{re.escape(signed(contribution, 2))}\{{sup}}`MH`",
+                         tables[0]), pillar
+    assert f"| Cộng: thay đổi của PII | \\{signed(change, 2)}{{sup}}`MH`" in tables[0]
+
+    inputs = bundle_inputs(bundle, 2024)
+    targets = recommended_target_values(bundle_targets(bundle, 2024, "can-tho", top=TOP, coverage=COVERAGE))
+    combined = base_outcome(inputs.model("can-tho"), inputs.result, targets)
+    base = base_outcome(inputs.model("can-tho"), inputs.result)
+    assert glued_text(values, "combined_after") == number(combined["index"], 2)
+    assert glued_text(values, "combined_rank") == rank_change_phrase(base["rank"], combined["rank"])
+    assert glued_text(values, "deadline_date") == "15/07/2025"
+
+
+@pytest.mark.slow
+def test_a_province_without_a_plan_gets_a_summary_without_the_plan_parts(tmp_path):
+    """Chosen: a province without a plan keeps the summary's position and the change since
+    the previous edition; the outlook, the combined scenario and the agencies' targets (all
+    the plan's) are left out of the page, as the build finishes it."""
+    import papermill
+
+    from piilib.report.execute import finish_notebook
+
+    papermill.execute_notebook(
+        str(TEMPLATES / "summary.ipynb"), str(tmp_path / "out.ipynb"), parameters={"province": "ha-noi"},
+        cwd=str(tmp_path), progress_bar=False, log_output=False,
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+    values = glued(tmp_path / "out.ipynb")
+    assert {"pii_score", "pii_rank", "region_rank", "pii_change", "down_pillars"} <= set(values)
+    assert not {"p_top_trend", "combined_after", "deadline_date"} & set(values)
+    page = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    finish_notebook(page, chapters.Chapter("summary", TEMPLATES / "summary.ipynb", "Tóm tắt cho lãnh đạo"))
+    text = "\n".join(cell.source for cell in page.cells if cell.cell_type == "markdown")
+    assert "Thay đổi so với kỳ" in text
+    assert "Triển vọng kỳ" not in text and "Việc của từng cơ quan" not in text
+    outputs = "\n".join(output.get("data", {}).get("text/markdown", "") for cell in page.cells
+                        if cell.cell_type == "code" for output in cell.get("outputs", []))
+    assert "{table} Thay đổi PII" in outputs and "Mục tiêu của các cơ quan" not in outputs

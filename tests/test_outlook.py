@@ -561,3 +561,27 @@ def test_a_series_too_short_for_a_trend_borrows_the_indicators_typical_spread():
     assert grid.predictive.loc[3] == 10.0
     assert grid.predictive.scale[3] == pytest.approx(3.0)
     assert grid.predictive.df[3] == 4.0
+
+
+def test_every_target_met_at_once_is_the_index_rebuilt_with_all_of_them():
+    from piilib.analysis.levers import replay_with_values
+    from piilib.analysis.outlook import OutlookModel, UnitMap, base_outcome
+
+    values = base_values(seed=3, n_units=12, n_ind=4)
+    idata, imeta, result = make_index(values, directions=[1, -1, 1, 1])
+    regions = {f"U{i}": "A" if i < 4 else "B" for i in range(12)}
+    model = OutlookModel.build(result, projections_for(values, 1.0), "U2",
+                               UnitMap.identity([f"U{i}" for i in range(12)], regions))
+    base = base_outcome(model, result)
+    assert base["index"] == pytest.approx(result.scores.at["U2", "IDX"], rel=1e-12)
+    assert base["rank"] == result.ranks.at["U2", "IDX"]
+    # Two targets at once (I1 is inverse: "at least" means at most); I3's target is below
+    # today's value, which a target never lowers.
+    targets = {"I0": 19.5, "I1": 10.5, "I3": values[2, 3] - 1.0}
+    combined = base_outcome(model, result, targets)
+    rebuilt = replay_with_values(result, idata, "U2", {"I0": 19.5, "I1": 10.5})
+    assert combined["index"] == pytest.approx(rebuilt.scores.at["U2", "IDX"], rel=1e-11)
+    assert combined["rank"] == rebuilt.ranks.at["U2", "IDX"]
+    region_scores = rebuilt.scores["IDX"][[f"U{i}" for i in range(4)]]
+    assert combined["region_rank"] == 1 + int((region_scores > region_scores["U2"]).sum())
+    assert combined["leader"] == (combined["region_rank"] == 1)

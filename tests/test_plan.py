@@ -216,3 +216,32 @@ def test_typos_of_the_plan_are_in_its_text_and_marked_sic_where_quoted():
     assert plan.sic(plan.sic("phục vụ phát triển - xã hội.")) == "phục vụ phát triển - xã hội [sic]."
     assert plan.sic("phục vụ phát triển kinh tế - xã hội.") == "phục vụ phát triển kinh tế - xã hội."
     assert any(typo in strings for typo, _ in plan.typos)
+
+
+def test_control_notes_are_data_checked_against_the_plan(plan, tmp_path):
+    notes = plan.control_notes.set_index("indicator")
+    # The statistics office is given the share of national GDP: outside its control, with the reason.
+    assert notes.at["4.2.3", "agency_key"] == "chi-cuc-thong-ke" and notes.at["4.2.3", "extent"] == "outside"
+    assert "GDP cả nước" in notes.at["4.2.3", "reason_vi"]
+    leads = plan.indicators.set_index("code")["lead_agency_key"]
+    assert all(leads[code] == key for code, key in notes["agency_key"].items())
+
+    def edit(raw):
+        raw["control_notes"][0]["agency_key"] = "so-khcn"
+        raw["control_notes"][1]["indicator"] = "9.9.9"
+        raw["control_notes"][2]["extent"] = "somewhat"
+        raw["control_notes"][3]["reason_vi"] = ""
+    problems = broken(tmp_path, edit)
+    assert len(problems) == 4
+    assert any("entry 1 (indicator '4.2.3'): agency_key 'so-khcn'; expected the indicator's lead agency "
+               "'chi-cuc-thong-ke'" in p for p in problems)
+    assert any("entry 2 (indicator '9.9.9'): the indicator is not in the plan" in p for p in problems)
+    assert any("extent 'somewhat'" in p for p in problems)
+    assert any("entry 4" in p and "no reason_vi" in p for p in problems)
+    assert broken(tmp_path, lambda raw: raw.update(control_notes="4.2.3")) == [
+        "file plan.yaml, control_notes: expected a list of entries with indicator, agency_key, extent and reason_vi"]
+    raw = yaml.safe_load(DEFAULT_PLAN.read_text(encoding="utf-8"))
+    raw.pop("control_notes")
+    path = tmp_path / "without-notes.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    assert load_plan(path).control_notes.empty  # optional: a plan without notes is valid

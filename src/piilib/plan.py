@@ -2,8 +2,10 @@
 
 The report reads its chapters from here: which indicators are weak (with their ranks) and
 which to maintain, who leads and who cooperates on each, what the plan asks each agency to
-do, the footnote definitions and the yearly deadline. Nothing in the code depends on
-particular indicator codes or agencies; a new plan is a new YAML file in the same layout.
+do, the footnote definitions and the yearly deadline; and `control_notes`, the project's own
+notes (not the plan's text) on targets outside their lead agency's control, with the reason.
+Nothing in the code depends on particular indicator codes or agencies; a new plan is a new
+YAML file in the same layout.
 
 Plans are per province. The plan of a province is the YAML file of data/plan whose
 `document.city_unit` is the province key (plan88.yaml: `can-tho`), or else the file named
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +36,9 @@ GOAL_COLUMNS = ["key", "section", "text_vi", "target_kind", "target_value", "tar
 INDICATOR_COLUMNS = ["code", "group", "order", "name_vi", "qualifier_vi", "rank_2024", "rank_of",
                      "lead_agency", "lead_agency_key", "cooperating", "cooperating_keys",
                      "solution_vi", "footnote", "cells_from_row", "shared_cells"]
+CONTROL_NOTE_COLUMNS = ["indicator", "agency_key", "extent", "reason_vi"]
+# How far a target is outside its lead agency's control (control_notes, the project's reading).
+CONTROL_EXTENTS = ("outside", "partial")
 SOLUTION_COLUMNS = ["section", "heading_vi", "assignment_vi", "agency_keys", "verb", "actions_vi",
                     "indicators", "components_named_vi"]
 
@@ -80,6 +85,9 @@ class Plan:
     deadline: Deadline | None
     # Typos of the plan's text as (text, note) pairs (the file's `typos` section, optional).
     typos: tuple = ()
+
+    # The project's notes (not the plan's text) on targets outside their lead agency's control.
+    control_notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONTROL_NOTE_COLUMNS))
 
     def sic(self, text) -> str:
         """`text` from the plan, as the plan has it, with "[sic]" after each typo it holds
@@ -147,8 +155,13 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
              for f in raw["footnotes"]], columns=["number", "indicator", "text_vi"]),
         deadline=_deadline(raw["deadline"]),
         typos=tuple((str(t["text_vi"]), str(t.get("note_vi") or "")) for t in raw.get("typos") or ()),
+        control_notes=_control_note_frame(raw.get("control_notes") or []),
     )
     problems = _problems(plan, raw["deadline"], path.name)
+    notes = raw.get("control_notes")
+    if notes is not None and not (isinstance(notes, list) and all(isinstance(n, dict) for n in notes)):
+        problems.append(f"file {path.name}, control_notes: expected a list of entries with indicator, "
+                        "agency_key, extent and reason_vi")
     if problems:
         raise PlanError(problems)
     return plan
@@ -203,6 +216,13 @@ def _indicator_frame(indicators: list[dict], rank_of: int) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _control_note_frame(notes) -> pd.DataFrame:
+    rows = [{"indicator": str(n.get("indicator", "")), "agency_key": str(n.get("agency_key", "")),
+             "extent": str(n.get("extent", "")), "reason_vi": str(n.get("reason_vi") or "").strip()}
+            for n in (notes if isinstance(notes, list) else []) if isinstance(n, dict)]
+    return pd.DataFrame(rows, columns=CONTROL_NOTE_COLUMNS)
+
+
 def _solution_frame(solutions: list[dict], sections: list[dict]) -> pd.DataFrame:
     headings = {s["section"]: s["heading_vi"] for s in sections}
     rows = []
@@ -251,6 +271,21 @@ def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
         for code in row.indicators:
             if code not in set(codes):
                 problems.append(f"{where}, solution {row.section}: indicator {code!r} is not in the plan")
+    leads = dict(zip(codes, plan.indicators["lead_agency_key"]))
+    for number, row in enumerate(plan.control_notes.itertuples(), start=1):
+        label = f"{where}, control_notes, entry {number} (indicator {row.indicator!r})"
+        if row.indicator not in leads:
+            problems.append(f"{label}: the indicator is not in the plan")
+        elif row.agency_key != leads[row.indicator]:
+            problems.append(f"{label}: agency_key {row.agency_key!r}; expected the indicator's lead agency "
+                            f"{leads[row.indicator]!r}")
+        if row.extent not in CONTROL_EXTENTS:
+            problems.append(f"{label}: extent {row.extent!r}; expected one of {', '.join(CONTROL_EXTENTS)}")
+        if not row.reason_vi:
+            problems.append(f"{label}: no reason_vi; expected why the target is outside the agency's control")
+    duplicated = plan.control_notes["indicator"].duplicated()
+    for code in sorted(set(plan.control_notes.loc[duplicated, "indicator"])):
+        problems.append(f"{where}, control_notes: indicator {code!r} has more than one note; expected one")
     if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
         problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
     return problems

@@ -568,6 +568,13 @@ class OutlookResult:
     indicator_correlation: float = 0.0
     # Indicators given no merged value for lack of the quantities their merge rule needs.
     not_merged: tuple[str, ...] = ()
+    # The base edition's own values on the next map, without and with every target met at
+    # once (no draws: the index recomputed once; `base_outcome`): index, rank, regional rank.
+    base_index_on_map: float = float("nan")
+    base_region_rank_on_map: int = 0
+    targets_met_index_on_map: float = float("nan")
+    targets_met_rank_on_map: int = 0
+    targets_met_region_rank_on_map: int = 0
 
     def probability(self, scenario: str = TREND, event: str = "top") -> float:
         """P(rank <= top) for event "top", P(leading the region) for event "region"."""
@@ -582,6 +589,22 @@ class OutlookResult:
         return {"next_edition": self.next_edition, "n_units": self.n_units, "unit": self.unit,
                 "region": self.region, "region_name": self.region_name, "n_region": self.n_region,
                 "merged": self.merged}
+
+
+def base_outcome(model: OutlookModel, result: IndexResult, targets: Mapping[str, float] | None = None) -> dict:
+    """The base edition's own values ranked on the next map, with the province's values of
+    `targets` (indicator -> raw value) set to at least the target (at most, direction −1) all
+    at once: the combined scenario "every target met", every other value as in the base
+    edition. index, rank, region_rank (1 + the region's other units strictly higher), leader."""
+    raw = result.stages["Raw"].set_index("uCode")[list(model.replay.structure.indicator_codes)].astype(float)
+    values = raw.to_numpy(dtype=float)[None]
+    targets, columns, target_values = model.target_arrays(targets)
+    if targets:
+        values = _apply_targets(values, model.row, columns, target_values, model.directions[columns])
+    scores = model.scores(model.normalised(values))
+    ranks, leads, own = model.ranks(scores)
+    region_rank = 1 + int(np.sum(scores[0] > scores[0, model.column], where=model.rivals))
+    return {"index": float(own[0]), "rank": int(ranks[0]), "region_rank": region_rank, "leader": bool(leads[0])}
 
 
 def _base_position(model: OutlookModel, result: IndexResult) -> tuple[int, bool]:
@@ -630,6 +653,8 @@ def simulate_outlook(
         index=pd.RangeIndex(1, n_units + 1, name="rank"),
     )
     base_rank_on_map, base_leader = _base_position(model, result)
+    base = base_outcome(model, result)
+    combined = base_outcome(model, result, targets) if targets else None
     targets, _, _ = model.target_arrays(targets)
     index_code = model.replay.structure.index_code
     return OutlookResult(
@@ -657,6 +682,11 @@ def simulate_outlook(
         province_correlation=float(province_correlation),
         indicator_correlation=float(indicator_correlation),
         not_merged=tuple(model.unit_map.without_quantities),
+        base_index_on_map=base["index"],
+        base_region_rank_on_map=base["region_rank"],
+        targets_met_index_on_map=float("nan") if combined is None else combined["index"],
+        targets_met_rank_on_map=0 if combined is None else combined["rank"],
+        targets_met_region_rank_on_map=0 if combined is None else combined["region_rank"],
     )
 
 

@@ -277,6 +277,43 @@ def _guide_lines(table: pd.DataFrame, province_name: str, plan_number: str) -> l
     ]
 
 
+CONTROL_LABELS_VI = {"outside": "Ngoài tầm của cơ quan", "partial": "Một phần trong tầm của cơ quan"}
+
+
+def work_lines(plan, key: str, edition: int) -> list[tuple[str, bool]]:
+    """What the agency `key` must do, as (line, bold) for its sheet: the deadline and the data
+    and evidence to send per indicator, the notes on targets outside its control (the plan
+    file's control_notes, with the reason), and the plan's section III items assigned to it,
+    quoted as the plan has them."""
+    from piilib.framework import indicators as framework_indicators
+
+    framework = framework_indicators(int(edition)).set_index("code")
+    led = plan.indicators_led_by(key)
+    deadline = plan.deadline
+    lines: list[tuple[str, bool]] = [("Việc cần làm", True)]
+    if deadline is not None:
+        lines.append((f"Hạn gửi: {deadline.date_for(int(edition) + 1).strftime('%d/%m/%Y')} (kế hoạch, mục "
+                      f"{deadline.section}: {deadline.text_vi}), gửi về {plan.agency_name(deadline.recipient_key)}: "
+                      "số liệu và tài liệu minh chứng của từng chỉ số dưới đây.", False))
+    for code, name in zip(led["code"], led["name_vi"]):
+        source = str(framework.at[code, "source"]) if code in framework.index else ""
+        lines.append((f"• {code} {name}: số liệu năm {schema.data_year(int(edition) + 1)}"
+                      + (f"; Bộ đối chiếu với {source}." if source else "."), False))
+    notes = plan.control_notes[plan.control_notes["agency_key"] == key]
+    if not notes.empty:
+        lines.append(("Mục tiêu ngoài tầm của cơ quan", True))
+        for row in notes.itertuples():
+            lines.append((f"• {row.indicator} — {CONTROL_LABELS_VI.get(row.extent, row.extent)}: {row.reason_vi}", False))
+    items = plan.solutions[[key in keys for keys in plan.solutions["agency_keys"]]]
+    if not items.empty:
+        lines.append((f"Kế hoạch {plan.document.get('number', '')} giao (nguyên văn)", True))
+        for item in items.itertuples():
+            lines.append((f"Mục {item.section}: {item.assignment_vi}", False))
+            lines += [(f"   {action}" if str(action).startswith("+ ") else f"• {action}", False)
+                      for action in item.actions_vi]
+    return lines
+
+
 def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | None = None) -> Workbook:
     """The workbook for the rows of `target_table` (one province, one edition)."""
     from piilib.plan import load_plan
@@ -342,9 +379,15 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
         heading_row = end + 1
         sheet.cell(heading_row, 1, "Tất cả các ngưỡng (dòng tô xanh: mục tiêu đề xuất)").font = _BOLD
         _style_header(sheet, heading_row + 1, DETAIL_COLUMNS)
-        _write_rows(sheet, heading_row + 2, [_detail_cells(r, unit_names) for _, r in detail.iterrows()],
-                    detail["decimals"].astype(int).tolist(), DETAIL_VALUE_COLUMNS,
-                    highlight=detail["recommended"].astype(bool).tolist())
+        end = _write_rows(sheet, heading_row + 2, [_detail_cells(r, unit_names) for _, r in detail.iterrows()],
+                          detail["decimals"].astype(int).tolist(), DETAIL_VALUE_COLUMNS,
+                          highlight=detail["recommended"].astype(bool).tolist())
+        row = end + 1
+        for line, bold in work_lines(plan, key, edition):
+            cell = sheet.cell(row, 1, line)
+            if bold:
+                cell.font = _BOLD
+            row += 1
     return workbook
 
 

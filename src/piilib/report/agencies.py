@@ -1,5 +1,7 @@
 """The agencies chapter's facts: each lead agency's plan indicators with the recommended
-target for the next edition and what reaching it gives, the agencies' workbook, the deadline.
+target for the next edition and what reaching it gives, the agencies' workbook, the deadline;
+what each agency must do: the evidence to send, the plan's items assigned to it (quoted) and
+the notes on targets outside its control (the plan file's `control_notes`).
 
 Functions return frames; notebooks/agencies.ipynb writes the prose and lays out the tables.
 """
@@ -73,3 +75,47 @@ def write_agency_workbook(bundle: DataBundle, edition, province: str, directory:
     path = Path(directory) / WORKBOOK_NAME.format(edition=int(edition), province=province)
     path.parent.mkdir(parents=True, exist_ok=True)
     return write_workbook(plan_targets(bundle, edition, province), path, plan)
+
+
+def agency_actions(key: str, province: str | None = None) -> pd.DataFrame:
+    """The plan's section III items assigned to the agency `key` (or asked of it), in the
+    plan's order, as the plan has them: section, verb, assignment_vi, actions_vi (a tuple)."""
+    plan = load_plan() if province is None else load_plan(province=province)
+    if plan is None:
+        return pd.DataFrame(columns=["section", "verb", "assignment_vi", "actions_vi"])
+    rows = plan.solutions[[key in keys for keys in plan.solutions["agency_keys"]]]
+    return rows[["section", "verb", "assignment_vi", "actions_vi"]].reset_index(drop=True)
+
+
+def control_notes(province: str | None = None) -> pd.DataFrame:
+    """The plan file's notes on targets outside their lead agency's control (indicator,
+    agency_key, extent, reason_vi; `piilib.plan`), empty without a plan or notes."""
+    from piilib.plan import CONTROL_NOTE_COLUMNS
+
+    plan = load_plan() if province is None else load_plan(province=province)
+    return pd.DataFrame(columns=CONTROL_NOTE_COLUMNS) if plan is None else plan.control_notes
+
+
+from piilib.analysis.workbook import CONTROL_LABELS_VI  # noqa: E402 - the workbook's words, one place
+
+
+def evidence_items(edition, province: str, key: str) -> pd.DataFrame:
+    """What the agency `key` sends for the next edition, per indicator it leads: indicator,
+    name, data_year (the next edition's data year), definition_vi and source (where the
+    Ministry takes the value from, per the framework), in plan order."""
+    from piilib import schema
+    from piilib.framework import indicators as framework_indicators
+
+    plan = load_plan(province=province)
+    columns = ["indicator", "name", "data_year", "definition_vi", "source"]
+    if plan is None:
+        return pd.DataFrame(columns=columns)
+    framework = framework_indicators(int(edition)).set_index("code")
+    led = plan.indicators_led_by(key)
+    return pd.DataFrame({
+        "indicator": led["code"].to_numpy(),
+        "name": led["name_vi"].to_numpy(),
+        "data_year": schema.data_year(int(edition) + 1),
+        "definition_vi": [str(framework.at[c, "definition_vi"]) if c in framework.index else "" for c in led["code"]],
+        "source": [str(framework.at[c, "source"]) if c in framework.index else "" for c in led["code"]],
+    }, columns=columns)
