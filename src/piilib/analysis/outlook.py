@@ -76,7 +76,7 @@ DEFAULT_SEARCH_DRAWS = 2_000
 SWEEP_CORRELATIONS = (0.0, 0.1, 0.2, 0.3)
 # Draws handled at once: small enough to stay in cache, large enough for NumPy to pay off.
 CHUNK = 250
-# Even dfs up to this are drawn as sums of exponentials (see `standard_t`).
+# Even dfs up to this have their chi-square drawn from uniforms (see `_chi_over_df`).
 MAX_EXPONENTIAL_SUM = 4
 # Largest estimated correlation used as a default (keeps every series its own noise).
 MAX_CORRELATION = 0.9
@@ -286,7 +286,7 @@ class ProjectionGrid:
         values are then computed in double): twice as fast, and 1e-7 relative is far below
         Monte Carlo error."""
         n_units, n_indicators = self.shape
-        independent = rng.standard_normal((draws, n_units * n_indicators), dtype=np.float32)
+        independent = standard_normal_float32((draws, n_units * n_indicators), rng)
         province_factor = rng.standard_normal((draws, n_units, 1), dtype=np.float32)
         indicator_factor = rng.standard_normal((draws, 1, n_indicators), dtype=np.float32)
         chi = _chi_over_df(self.predictive.df, draws, rng)
@@ -333,12 +333,38 @@ def _check_correlations(province: float, indicator: float) -> None:
                          f"indicator {indicator}")
 
 
+def standard_normal_float32(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """Standard normals in single precision by the Box–Muller transform: a pair of normals
+    sqrt(−2 log U) (cos 2πV, sin 2πV) from two uniforms, exactly normal in law. About 2.5
+    times as fast as NumPy's ziggurat for the outlook's tens of millions of variates (uniforms,
+    a logarithm and a sine are vectorised; the ziggurat draws one value at a time). U is in
+    double precision so that the tails reach 8.5 standard deviations (single precision would
+    stop at 5.8, where the normal still has 1e-8 of its mass); the angle needs no more than
+    single precision."""
+    size = int(np.prod(shape))
+    half = (size + 1) // 2
+    radius = np.log1p(-rng.random(half))  # log U, U = 1 − uniform in (0, 1]
+    radius *= -2.0
+    np.sqrt(radius, out=radius)
+    radius = radius.astype(np.float32)
+    angle = rng.random(half, dtype=np.float32)
+    angle *= np.float32(2 * np.pi)
+    out = np.empty(2 * half, dtype=np.float32)
+    np.cos(angle, out=out[:half])
+    np.sin(angle, out=out[half:])
+    out[:half] *= radius
+    out[half:] *= radius
+    return out[:size].reshape(shape)
+
+
 def _chi_over_df(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
     """(draws, len(df)) sqrt(chi2_df / df) in single precision; 1 where df is infinite.
 
-    The chi-square of an even df is drawn as 2 × the sum of df / 2 standard exponentials,
-    about twice as fast as NumPy's gamma sampler (trend fits with n years have df = n − 2,
-    mostly even); other dfs use the gamma sampler.
+    The chi-square of an even df is 2 × a Gamma(df / 2) variate, drawn as −log of the product
+    of df / 2 uniforms in (0, 1] (a sum of df / 2 standard exponentials), about twice as fast
+    as NumPy's exponential or gamma samplers (trend fits with n years have df = n − 2, mostly
+    even); other dfs use the gamma sampler. The product is floored at the uniforms' resolution
+    below 1 (2^-24): an exact 1, which would give an infinite t, has probability 2^-24 per factor.
     """
     finite = np.unique(df[np.isfinite(df)])
     out = None if len(finite) == 1 and np.isfinite(df).all() else np.ones((draws, len(df)), dtype=np.float32)
@@ -347,12 +373,15 @@ def _chi_over_df(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.nda
         shape = (draws, int(columns.sum()))
         half = value / 2
         if half == int(half) and half <= MAX_EXPONENTIAL_SUM:
-            gamma = rng.standard_exponential(shape, dtype=np.float32)
+            product = np.subtract(np.float32(1), rng.random(shape, dtype=np.float32))
             for _ in range(int(half) - 1):
-                gamma += rng.standard_exponential(shape, dtype=np.float32)
+                product *= np.subtract(np.float32(1), rng.random(shape, dtype=np.float32))
+            np.minimum(product, np.float32(1 - 2.0 ** -24), out=product)
+            gamma = np.log(product, out=product)
+            gamma *= np.float32(-2.0 / value)
         else:
             gamma = rng.standard_gamma(half, shape, dtype=np.float32)
-        gamma *= np.float32(2.0 / value)
+            gamma *= np.float32(2.0 / value)
         np.sqrt(gamma, out=gamma)
         if out is None:
             return gamma
@@ -362,7 +391,7 @@ def _chi_over_df(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.nda
 
 def standard_t(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
     """(draws, len(df)) Student-t variates, T = Z / sqrt(chi2_df / df); df = inf: normal."""
-    standard = rng.standard_normal((draws, len(df)))
+    standard = standard_normal_float32((draws, len(df)), rng).astype(np.float64)
     return standard / _chi_over_df(np.asarray(df, dtype=float), draws, rng)
 
 
