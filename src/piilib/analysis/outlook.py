@@ -57,13 +57,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from piilib import schema
 from piilib.analysis.bounds import bounds_mapping
 from piilib.analysis.ranking_map import UnitMap, merged_unit_map
 from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inplace, inverse_transform, project_all,
-                                   trend_residuals)
+                                   t_tail, trend_residuals)
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
 
@@ -894,7 +893,7 @@ def cheapest_path(
             "trend_median": float(np.clip(inverse_transform(np.array([centre]), grid.predictive.transform[cell])[0],
                                           grid.lower_bounds[j], upper)),
             "target_value": float(np.clip(moved, grid.lower_bounds[j], upper)),
-            "p_on_trend": float(stats.t.sf(k, grid.predictive.df[cell])),
+            "p_on_trend": float(t_tail(k, grid.predictive.df[cell])),
         })
     improvements = pd.DataFrame(rows, columns=[schema.INDICATOR, "unit", "effort_sd", "trend_median",
                                                "target_value", "p_on_trend"])

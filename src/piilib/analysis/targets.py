@@ -88,7 +88,6 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from piilib import schema
 from piilib.analysis.bounds import indicator_bounds
@@ -103,6 +102,7 @@ from piilib.analysis.trend import (
     Predictive,
     best_value,
     project_all,
+    t_tail,
     value_at_rank,
 )
 from piilib.report.tables import format_number
@@ -264,20 +264,27 @@ def thresholds(
     mapped_own = intercept + slope * own
     rank = rank_among(others, mapped_own, direction, RANK_TOLERANCE) if today_rank is None else int(today_rank)
 
+    other_values = others.to_numpy(dtype=float)
+    other_units = others.index
+
     def holder(value: float) -> str | None:
         """Who holds `value` (the first by name when several do)."""
-        return min(others.index[others == value]) if np.isfinite(value) else None
+        return min(other_units[other_values == value]) if np.isfinite(value) else None
+
+    def best_of(members: Iterable[str]) -> tuple[str | None, float]:
+        present = set(members)
+        return best_value(others[other_units.isin(present)], direction) if present else (None, float("nan"))
 
     found = {}
-    hold = value_at_rank(others, rank, direction)
+    hold = value_at_rank(other_values, rank, direction)
     found[HOLD_RANK] = (holder(hold), hold)
-    ahead = value_at_rank(others, rank - 1, direction) if rank > 1 else float("nan")
+    ahead = value_at_rank(other_values, rank - 1, direction) if rank > 1 else float("nan")
     found[ONE_RANK_UP] = (holder(ahead), ahead)
-    found[NATIONAL_MEDIAN] = (None, float(np.median(others.to_numpy())) if len(others) else float("nan"))
-    top_value = value_at_rank(others, top, direction)
+    found[NATIONAL_MEDIAN] = (None, float(np.median(other_values)) if len(others) else float("nan"))
+    top_value = value_at_rank(other_values, top, direction)
     found[NATIONAL_TOP] = (holder(top_value), top_value)
-    found[REGION_LEAD] = best_value(others.reindex([u for u in region_members if u in others.index]), direction)
-    found[BEST_PEER] = best_value(others.reindex([u for u in peer_members if u in others.index]), direction)
+    found[REGION_LEAD] = best_of(region_members)
+    found[BEST_PEER] = best_of(peer_members)
 
     rows = []
     for name in THRESHOLDS:
@@ -453,7 +460,7 @@ def reach_probability(predictive: Predictive | None, value: float, direction: in
     if not (np.isfinite(scale) and scale > 0):
         return float("nan")
     z = (model_value - loc) / scale
-    return float(stats.t.sf(z, df) if direction > 0 else stats.t.cdf(z, df))
+    return float(t_tail(z, df, upper=direction > 0))
 
 
 def trend_loo_rmse(history: pd.DataFrame, kinds: Mapping[str, str]) -> float:
@@ -462,16 +469,23 @@ def trend_loo_rmse(history: pd.DataFrame, kinds: Mapping[str, str]) -> float:
     was fitted with (`project_all`'s `kind`; units without a fit are left out). The left-out
     prediction of a log-linear trend is exp(log y − PRESS residual), as `trend.fit_trend`
     compares kinds. Units observed in the same years share one hat matrix (one solve each)."""
-    clean = history.dropna(subset=[schema.VALUE])
-    kind_of = clean[schema.UNIT].map(kinds)
-    clean = clean[kind_of.isin(("linear", "log-linear")).to_numpy()]
-    if clean.empty:
+    # The units × years table of the fitted units' values, as DataFrame.pivot lays it out
+    # (units and years sorted), built with NumPy: a pivot per indicator costs more than the fits.
+    units = history[schema.UNIT].to_numpy(dtype=object)
+    values = history[schema.VALUE].to_numpy(dtype=float)
+    fitted = {u for u in set(units) if kinds.get(u) in ("linear", "log-linear")}
+    keep = ~np.isnan(values) & np.fromiter((u in fitted for u in units), dtype=bool, count=len(units))
+    if not keep.any():
         return float("nan")
-    wide = clean.pivot(index=schema.UNIT, columns=schema.YEAR, values=schema.VALUE)
-    wide = wide[sorted(wide.columns)]
-    years = wide.columns.to_numpy(dtype=float)
-    table = wide.to_numpy(dtype=float)
-    is_log = np.asarray([kinds.get(u) == "log-linear" for u in wide.index])
+    unit_keys, unit_rows = np.unique(units[keep], return_inverse=True)
+    year_keys, year_columns = np.unique(history[schema.YEAR].to_numpy()[keep], return_inverse=True)
+    cells = unit_rows.ravel() * len(year_keys) + year_columns.ravel()
+    if len(np.unique(cells)) < len(cells):
+        raise ValueError("the history has more than one value for a unit and year")
+    table = np.full((len(unit_keys), len(year_keys)), np.nan)
+    table.flat[cells] = values[keep]
+    years = year_keys.astype(float)
+    is_log = np.asarray([kinds.get(u) == "log-linear" for u in unit_keys])
     patterns, group_of = np.unique(~np.isnan(table), axis=0, return_inverse=True)
     group_of = np.asarray(group_of).ravel()
     errors = []
@@ -633,34 +647,35 @@ def _same_map_basis(name: str, recomputer: Recomputer, indicator: str, others: p
                  region_members=members, peer_members=tuple(peer_members))
 
 
-def _ambition_order(rows: pd.DataFrame, direction: int) -> pd.DataFrame:
-    order = {name: i for i, name in enumerate(THRESHOLDS)}
-    return rows.assign(_ambition=direction * rows["needed_value"], _order=rows["threshold"].map(order))
-
-
 def _tiers(rows: pd.DataFrame, basis: str, own: float, direction: int, evidence: Evidence, decimals: int) -> list[dict]:
-    """Mark the tiers and the recommendation in `rows` (in place); return the extra rows."""
-    part = rows[rows["basis"] == basis]
+    """Mark the tiers and the recommendation in `rows` (in place); return the extra rows.
+    On NumPy arrays of the few rows (pandas filtering and sorting cost more than the rule)."""
+    threshold = rows["threshold"].to_numpy(dtype=object)
+    in_basis = rows["basis"].to_numpy(dtype=object) == basis
+    needed = rows["needed_value"].to_numpy(dtype=float)
+    hold = np.flatnonzero(in_basis & (threshold == HOLD_RANK))
     maintain = own
-    for candidate in (evidence.business_as_usual,
-                      part.loc[part["threshold"] == HOLD_RANK, "needed_value"].squeeze() if (
-                          part["threshold"] == HOLD_RANK).any() else np.nan):
+    for candidate in (evidence.business_as_usual, needed[hold[0]] if len(hold) == 1 else np.nan):
         if np.isfinite(candidate) and direction * (candidate - maintain) > 0:
             maintain = float(candidate)
     maintain = round_towards(maintain, decimals, direction)
     extra = [{"threshold": MAINTAIN, "basis": basis, "target_value": maintain, "tier": TIER_MAINTAIN}]
-    candidates = _ambition_order(part[part["threshold"].isin(AMBITIONS) & ~part["reached"]
-                                      & ~part["delivered_by_trend"]], direction)
-    candidates = candidates[candidates["_ambition"] > direction * maintain]
+    ambition = direction * needed
+    order = np.array([THRESHOLDS.index(t) if t in THRESHOLDS else len(THRESHOLDS) for t in threshold])
+    with np.errstate(invalid="ignore"):
+        candidates = np.flatnonzero(in_basis & np.isin(threshold, AMBITIONS) & ~rows["reached"].to_numpy(dtype=bool)
+                                    & ~rows["delivered_by_trend"].to_numpy(dtype=bool)
+                                    & (ambition > direction * maintain))
     feasible_value, rule = None, None
     if not evidence.usable:
         rule = RULE_NO_EVIDENCE if len(candidates) else RULE_REACHED
     else:
-        within = candidates[candidates["_ambition"] <= direction * evidence.ceiling]
-        if not within.empty:
-            best = within.sort_values(["_ambition", "_order"], ascending=[False, True]).index[0]
-            rows.loc[best, ["tier", "recommended", "rule"]] = [TIER_FEASIBLE, True, RULE_WITHIN]
-            feasible_value = float(rows.loc[best, "needed_value"])
+        within = [i for i in candidates if ambition[i] <= direction * evidence.ceiling]
+        if within:  # the most ambitious; ties: the first threshold in THRESHOLDS order
+            best = rows.index[max(within, key=lambda i: (ambition[i], -order[i]))]
+            rows.at[best, "tier"], rows.at[best, "recommended"], rows.at[best, "rule"] = \
+                TIER_FEASIBLE, True, RULE_WITHIN
+            feasible_value = float(rows.at[best, "needed_value"])
         else:
             ceiling = round_towards(evidence.ceiling, decimals, -direction)
             if direction * (ceiling - maintain) > 0:
@@ -671,10 +686,10 @@ def _tiers(rows: pd.DataFrame, basis: str, own: float, direction: int, evidence:
                 rule = RULE_EVIDENCE_MAINTAIN if len(candidates) else RULE_REACHED
     if feasible_value is None:
         extra[0].update(recommended=True, rule=rule)
-    beyond = candidates[candidates["_ambition"] > direction * (maintain if feasible_value is None else feasible_value)]
-    if not beyond.empty:
-        least = beyond.sort_values(["_ambition", "_order"]).index[0]
-        rows.loc[least, "tier"] = TIER_BREAKTHROUGH
+    floor = direction * (maintain if feasible_value is None else feasible_value)
+    beyond = [i for i in candidates if ambition[i] > floor]
+    if beyond:  # the least ambitious; ties: the first threshold in THRESHOLDS order
+        rows.at[rows.index[min(beyond, key=lambda i: (ambition[i], order[i]))], "tier"] = TIER_BREAKTHROUGH
     return extra
 
 
