@@ -49,6 +49,7 @@ best peer of a group follows the indicator's direction.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -190,6 +191,12 @@ def default_formula(columns: Iterable[str]) -> str:
 
 def formula_covariates(formula: str) -> list[str]:
     """The covariate names a patsy formula's right-hand side uses, in order of appearance."""
+    return list(_formula_covariates(str(formula)))
+
+
+@functools.lru_cache(maxsize=32)
+def _formula_covariates(formula: str) -> tuple[str, ...]:
+    """`formula_covariates`, parsed once per formula (every indicator of a target table asks)."""
     if "~" not in formula:
         raise ValueError(f"peer formula {formula!r} has no '~'; expected e.g. 'value ~ np.log(population)'")
     description = patsy.ModelDesc.from_formula(formula)
@@ -199,7 +206,7 @@ def formula_covariates(formula: str) -> list[str]:
             for node in ast.walk(ast.parse(factor.code, mode="eval")):
                 if isinstance(node, ast.Name) and node.id not in FORMULA_BUILTINS and node.id not in names:
                     names.append(node.id)
-    return names
+    return tuple(names)
 
 
 def _right_hand_side(formula: str) -> str:

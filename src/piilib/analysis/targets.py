@@ -1016,6 +1016,12 @@ def _index_of(idata: pd.DataFrame, framework: pd.DataFrame):
     return build_index(idata, to_imeta(framework), steps=PII_STEPS)
 
 
+def _predicted(projections: pd.DataFrame) -> pd.Series:
+    """The median forecasts of `project_all` rows by unit (float)."""
+    return pd.Series(projections["predicted"].to_numpy(dtype=float),
+                     index=pd.Index(projections[schema.UNIT], name=schema.UNIT), name="predicted")
+
+
 def _map_index(ranking: RankingMap, raw: pd.DataFrame, framework: pd.DataFrame) -> _MapIndex:
     """Today's values on the ranking map, the index computed there (base framework, as the
     report computes a harmonised edition), and the province's affine map with today's partners."""
@@ -1114,8 +1120,9 @@ def target_table(
             projected_all = project_all(used, year + 1, multiplicative=codes, coverage=coverage)
             fitted_by_code = dict(tuple(projected_all.groupby(schema.INDICATOR, sort=False)))
             for code, series in used.groupby(schema.INDICATOR, sort=False):
-                projections[code] = (fitted_by_code[code].reset_index(drop=True),
-                                     series[[schema.YEAR, schema.UNIT, schema.VALUE]])
+                fitted = fitted_by_code[code].reset_index(drop=True)
+                projections[code] = (fitted, series[[schema.YEAR, schema.UNIT, schema.VALUE]],
+                                     _predicted(fitted))
     # The projected basis: the next edition's ranking on its map.
     map_index, projected_on_map, projected_affine = None, None, None
     if projections:
@@ -1128,8 +1135,7 @@ def target_table(
             try:
                 map_index = _map_index(ranking, raw[list(meta.index)], framework)
                 projected_wide = pd.DataFrame({
-                    code: projections[code][0].set_index(schema.UNIT)["predicted"].astype(float)
-                    .reindex(raw.index).fillna(raw[code]) for code in projections})
+                    code: projections[code][2].reindex(raw.index).fillna(raw[code]) for code in projections})
                 projected_on_map = ranking.carry(projected_wide)
                 projected_affine = ranking.affine(projected_wide)
             except ValueError:  # no quantities to merge with: ranked on the base map
@@ -1141,10 +1147,7 @@ def target_table(
         info = meta.loc[code]
         direction = int(info["direction"])
         bounds = (float(bounds_of.at[code, "lower"]), float(bounds_of.at[code, "upper"]))
-        projection_frame, series = projections.get(code, (None, None))
-        projected = None
-        if projection_frame is not None:
-            projected = projection_frame.set_index(schema.UNIT)["predicted"].astype(float)
+        projection_frame, series, projected = projections.get(code, (None, None, None))
         evidence = Evidence.choose(
             direction,
             trend=_trend_evidence(projection_frame, series, province),
