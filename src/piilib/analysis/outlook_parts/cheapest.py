@@ -10,7 +10,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.trend import inverse_transform, t_tail
-from piilib.analysis.outlook.constants import (
+from piilib.analysis.outlook_parts.constants import (
     DEFAULT_DRAWS,
     DEFAULT_EFFORT_STEP,
     DEFAULT_GOAL,
@@ -19,7 +19,7 @@ from piilib.analysis.outlook.constants import (
     DEFAULT_TOP,
     SUMMARY_COLUMNS,
 )
-from piilib.analysis.outlook.simulation import OutlookModel, _simulate, _summary
+from piilib.analysis.outlook_parts.simulation import OutlookModel, _simulate, _summary
 
 
 # --------------------------------------------------------------------------- cheapest path

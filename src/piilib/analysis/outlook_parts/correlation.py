@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from piilib import schema
-from piilib.analysis.outlook.constants import MAX_CORRELATION
+from piilib.analysis.outlook_parts.constants import MAX_CORRELATION
 
 
 # --------------------------------------------------------------------------- correlation

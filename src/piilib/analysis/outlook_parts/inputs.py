@@ -13,8 +13,8 @@ from piilib.analysis.bounds import bounds_mapping
 from piilib.analysis.ranking_map import UnitMap, merged_unit_map
 from piilib.analysis.trend import project_all, trend_residuals
 from piilib.index import IndexResult
-from piilib.analysis.outlook.cheapest import CheapestPath, cheapest_path
-from piilib.analysis.outlook.constants import (
+from piilib.analysis.outlook_parts.cheapest import CheapestPath, cheapest_path
+from piilib.analysis.outlook_parts.constants import (
     DEFAULT_DRAWS,
     DEFAULT_GOAL,
     DEFAULT_MAX_EFFORT,
@@ -22,8 +22,8 @@ from piilib.analysis.outlook.constants import (
     DEFAULT_TOP,
     SWEEP_CORRELATIONS,
 )
-from piilib.analysis.outlook.correlation import estimate_correlation
-from piilib.analysis.outlook.simulation import OutlookModel, OutlookResult, correlation_sweep, simulate_outlook
+from piilib.analysis.outlook_parts.correlation import estimate_correlation
+from piilib.analysis.outlook_parts.simulation import OutlookModel, OutlookResult, correlation_sweep, simulate_outlook
 
 
 # --------------------------------------------------------------------------- from the data

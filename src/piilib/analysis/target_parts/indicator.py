@@ -8,7 +8,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from piilib.analysis.targets.constants import (
+from piilib.analysis.target_parts.constants import (
     AMBITIONS,
     CURRENT,
     DEFAULT_TOP,
@@ -30,9 +30,9 @@ from piilib.analysis.targets.constants import (
     TIER_MAINTAIN,
     TREND,
 )
-from piilib.analysis.targets.evidence import Evidence
-from piilib.analysis.targets.recompute import Recomputer
-from piilib.analysis.targets.thresholds import _without, rank_among, round_towards, thresholds, value_decimals
+from piilib.analysis.target_parts.evidence import Evidence
+from piilib.analysis.target_parts.recompute import Recomputer
+from piilib.analysis.target_parts.thresholds import _without, rank_among, round_towards, thresholds, value_decimals
 
 
 # --------------------------------------------------------------------------- one indicator

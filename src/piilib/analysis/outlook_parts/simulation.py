@@ -11,7 +11,7 @@ import pandas as pd
 from piilib import schema
 from piilib.analysis.ranking_map import UnitMap
 from piilib.index import IndexResult
-from piilib.analysis.outlook.constants import (
+from piilib.analysis.outlook_parts.constants import (
     CHUNK,
     DEFAULT_DRAWS,
     DEFAULT_TOP,
@@ -22,8 +22,8 @@ from piilib.analysis.outlook.constants import (
     TARGETS_MET,
     TREND,
 )
-from piilib.analysis.outlook.draws import ProjectionGrid
-from piilib.analysis.outlook.replay import IndexReplay
+from piilib.analysis.outlook_parts.draws import ProjectionGrid
+from piilib.analysis.outlook_parts.replay import IndexReplay
 
 
 # --------------------------------------------------------------------------- the map

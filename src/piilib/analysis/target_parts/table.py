@@ -12,7 +12,7 @@ from piilib.analysis.bounds import indicator_bounds
 from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups
 from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map
 from piilib.analysis.trend import DEFAULT_COVERAGE, INSUFFICIENT, Predictive, project_all
-from piilib.analysis.targets.constants import (
+from piilib.analysis.target_parts.constants import (
     BEST_PEER,
     CURRENT,
     DEFAULT_PEERS,
@@ -29,11 +29,11 @@ from piilib.analysis.targets.constants import (
     TARGET_COLUMNS,
     UNIT_CODE,
 )
-from piilib.analysis.targets.evidence import Evidence, trend_loo_rmse
-from piilib.analysis.targets.increments import count_noun, count_unit, increment_count, increment_text
-from piilib.analysis.targets.indicator import Basis, indicator_targets
-from piilib.analysis.targets.recompute import Recomputer
-from piilib.analysis.targets.thresholds import _without
+from piilib.analysis.target_parts.evidence import Evidence, trend_loo_rmse
+from piilib.analysis.target_parts.increments import count_noun, count_unit, increment_count, increment_text
+from piilib.analysis.target_parts.indicator import Basis, indicator_targets
+from piilib.analysis.target_parts.recompute import Recomputer
+from piilib.analysis.target_parts.thresholds import _without
 
 
 # --------------------------------------------------------------------------- the PII table

@@ -12,7 +12,7 @@ import pandas as pd
 from piilib import schema
 from piilib.analysis.peers import PeerBenchmark
 from piilib.analysis.trend import DEFAULT_COVERAGE, INSUFFICIENT, LOG, LOG1P, Predictive, t_tail
-from piilib.analysis.targets.constants import (
+from piilib.analysis.target_parts.constants import (
     DEGENERATE_SCALE,
     EVIDENCE_COLUMNS,
     PEER,

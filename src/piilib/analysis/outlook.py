@@ -50,12 +50,12 @@ the outlook is the spread of the simulated rank: `rank_q05`â€“`rank_q95`, the 5â
 of the rank over the draws (SUMMARY_MEANING).
 """
 
-# The module is split by concern; every name stays importable from here:
-# constants (draws, scenarios, summary columns), replay (the method on stacks of draws),
-# draws (the sampler: predictive grid, correlated t variates), simulation (the model, the
-# Monte Carlo, probabilities and rank bands, the correlation sweep), correlation (estimates
-# from the trend residuals), cheapest (the cheapest path to the goals), inputs (projections
-# and the next edition's map from the data, the outlook on a bundle).
+# The code is split by concern into the modules of `piilib.analysis.outlook_parts`; every name
+# stays importable from here: constants (draws, scenarios, summary columns), replay (the method on
+# stacks of draws), draws (the sampler: predictive grid, correlated t variates), simulation (the
+# model, the Monte Carlo, probabilities and rank bands, the correlation sweep), correlation
+# (estimates from the trend residuals), cheapest (the cheapest path to the goals), inputs
+# (projections and the next edition's map from the data, the outlook on a bundle).
 
 from piilib import schema  # noqa: F401
 from piilib.analysis.bounds import bounds_mapping  # noqa: F401
@@ -65,7 +65,7 @@ from piilib.analysis.trend import (IDENTITY, Predictive, _inverse_transform_inpl
 from piilib.index import IndexResult, IndexStructure, normalise_array  # noqa: F401
 from piilib.index.steps import treat_values  # noqa: F401
 
-from piilib.analysis.outlook.constants import (  # noqa: F401
+from piilib.analysis.outlook_parts.constants import (  # noqa: F401
     CHUNK,
     DEFAULT_DRAWS,
     DEFAULT_EFFORT_STEP,
@@ -84,17 +84,17 @@ from piilib.analysis.outlook.constants import (  # noqa: F401
     TARGETS_MET,
     TREND,
 )
-from piilib.analysis.outlook.replay import (  # noqa: F401
+from piilib.analysis.outlook_parts.replay import (  # noqa: F401
     IndexReplay,
 )
-from piilib.analysis.outlook.draws import (  # noqa: F401
+from piilib.analysis.outlook_parts.draws import (  # noqa: F401
     ProjectionGrid,
     standard_normal_float32,
     standard_t,
     _check_correlations,
     _chi_over_df,
 )
-from piilib.analysis.outlook.simulation import (  # noqa: F401
+from piilib.analysis.outlook_parts.simulation import (  # noqa: F401
     OutlookModel,
     OutlookResult,
     correlation_sweep,
@@ -106,15 +106,15 @@ from piilib.analysis.outlook.simulation import (  # noqa: F401
     _simulate,
     _summary,
 )
-from piilib.analysis.outlook.correlation import (  # noqa: F401
+from piilib.analysis.outlook_parts.correlation import (  # noqa: F401
     estimate_correlation,
 )
-from piilib.analysis.outlook.cheapest import (  # noqa: F401
+from piilib.analysis.outlook_parts.cheapest import (  # noqa: F401
     CheapestPath,
     cheapest_path,
     _goal_shortfall,
 )
-from piilib.analysis.outlook.inputs import (  # noqa: F401
+from piilib.analysis.outlook_parts.inputs import (  # noqa: F401
     OutlookInputs,
     bundle_cheapest_path,
     bundle_correlation_sweep,

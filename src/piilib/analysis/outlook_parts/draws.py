@@ -10,7 +10,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.trend import IDENTITY, Predictive, _inverse_transform_inplace
-from piilib.analysis.outlook.constants import MAX_EXPONENTIAL_SUM
+from piilib.analysis.outlook_parts.constants import MAX_EXPONENTIAL_SUM
 
 
 # --------------------------------------------------------------------------- the sampler

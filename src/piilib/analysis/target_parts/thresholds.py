@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from piilib.analysis.trend import best_value, value_at_rank
-from piilib.analysis.targets.constants import (
+from piilib.analysis.target_parts.constants import (
     BEST_PEER,
     DEFAULT_TOP,
     HOLD_RANK,

@@ -6,7 +6,7 @@ import numpy as np
 
 from piilib.index import IndexResult, IndexStructure, normalise_array
 from piilib.index.steps import treat_values
-from piilib.analysis.outlook.constants import REPLAYED_STEPS
+from piilib.analysis.outlook_parts.constants import REPLAYED_STEPS
 
 
 # --------------------------------------------------------------------------- the replay

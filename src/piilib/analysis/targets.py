@@ -79,11 +79,12 @@ plus the tier rows that are not thresholds (`maintain`, `evidence_ceiling`); exa
 indicator has `recommended` True. `recommended_targets(table)` selects those rows.
 """
 
-# The module is split by concern; every name stays importable from here: constants (thresholds,
-# tiers, rules, columns), thresholds (precision, ranks, the value each threshold needs), recompute
-# (the index rebuilt with a value changed), evidence (trend and peer evidence, reach probabilities),
-# indicator (one indicator on both bases, tiers, recommendation), increments (increments in words),
-# table (the plan's table on a bundle).
+# The code is split by concern into the modules of `piilib.analysis.target_parts`; every name
+# stays importable from here: constants (thresholds, tiers, rules, columns), thresholds
+# (precision, ranks, the value each threshold needs), recompute (the index rebuilt with a value
+# changed), evidence (trend and peer evidence, reach probabilities), indicator (one indicator on
+# both bases, tiers, recommendation), increments (increments in words), table (the plan's table on
+# a bundle).
 
 from piilib import schema  # noqa: F401
 from piilib.analysis.bounds import indicator_bounds  # noqa: F401
@@ -103,7 +104,7 @@ from piilib.analysis.trend import (
 )  # noqa: F401
 from piilib.report.tables import format_number  # noqa: F401
 
-from piilib.analysis.targets.constants import (  # noqa: F401
+from piilib.analysis.target_parts.constants import (  # noqa: F401
     AMBITIONS,
     BASES,
     BEST_PEER,
@@ -149,7 +150,7 @@ from piilib.analysis.targets.constants import (  # noqa: F401
     TREND_FITTED,
     UNIT_CODE,
 )
-from piilib.analysis.targets.thresholds import (  # noqa: F401
+from piilib.analysis.target_parts.thresholds import (  # noqa: F401
     rank_among,
     round_towards,
     thresholds,
@@ -157,22 +158,22 @@ from piilib.analysis.targets.thresholds import (  # noqa: F401
     _needed_value,
     _without,
 )
-from piilib.analysis.targets.recompute import (  # noqa: F401
+from piilib.analysis.target_parts.recompute import (  # noqa: F401
     Recomputer,
 )
-from piilib.analysis.targets.evidence import (  # noqa: F401
+from piilib.analysis.target_parts.evidence import (  # noqa: F401
     Evidence,
     reach_probability,
     trend_loo_rmse,
 )
-from piilib.analysis.targets.indicator import (  # noqa: F401
+from piilib.analysis.target_parts.indicator import (  # noqa: F401
     Basis,
     indicator_targets,
     _same_map_basis,
     _tiers,
     _with_indicator_columns,
 )
-from piilib.analysis.targets.increments import (  # noqa: F401
+from piilib.analysis.target_parts.increments import (  # noqa: F401
     count_noun,
     count_unit,
     increment_count,
@@ -180,7 +181,7 @@ from piilib.analysis.targets.increments import (  # noqa: F401
     _scale,
     _signed,
 )
-from piilib.analysis.targets.table import (  # noqa: F401
+from piilib.analysis.target_parts.table import (  # noqa: F401
     bundle_targets,
     recommended_targets,
     structural_covariates,

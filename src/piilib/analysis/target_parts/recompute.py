@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from piilib.analysis.levers import replay_with_values, top_code
-from piilib.analysis.targets.constants import UNIT_CODE
-from piilib.analysis.targets.thresholds import rank_among
+from piilib.analysis.target_parts.constants import UNIT_CODE
+from piilib.analysis.target_parts.thresholds import rank_among
 
 
 # --------------------------------------------------------------------------- recomputation
