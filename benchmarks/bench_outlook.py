@@ -18,11 +18,11 @@ time is the figure to compare; the load average is printed beside it.
 
 Where the process time goes (2024, Cần Thơ, Nov 2026, CPU): imports ~0.9 s (scipy.stats ~0.45 s,
 pulled in by statsmodels.base.model for the peer fits of the targets; pandas ~0.25 s; numpy,
-statsmodels, formulaic); the recommended targets ~0.45 s (18 peer fits and refits without the
+statsmodels, formulaic); the recommended targets ~0.4 s (18 peer fits and refits without the
 province in statsmodels, thresholds, tiers; what each threshold buys is not recomputed); the
-preparation ~0.1 s; the Monte Carlo ~1.2 s, of which ~0.47 s is drawing the 10,000 × 3,276
-seeded t variates (normals 0.26 s, chi-square 0.21 s: fixed by the random stream) and ~0.2 s the
-treatment and normalisation of every draw.
+preparation ~0.1 s; the Monte Carlo ~0.9 s, of which ~0.25 s is drawing the 10,000 × 3,276
+t variates (Box–Muller normals ~0.1 s, chi-squares from products of uniforms ~0.1 s; NumPy's
+ziggurat samplers took 0.47 s) and ~0.25 s the treatment and normalisation of every draw.
 """
 
 from __future__ import annotations

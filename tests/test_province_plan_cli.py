@@ -27,6 +27,7 @@ def an_giang_plan(tmp_path, monkeypatch):
     chosen = [maintained[0]] + [next(item for item in maintained
                                      if item["lead_agency_key"] != maintained[0]["lead_agency_key"])]
     own = dict(raw, indicators=[dict(item, footnote=None) for item in chosen], solutions=[], footnotes=[],
+               control_notes=[],
                document=dict(raw["document"], city_unit="an-giang", number="1/KH-UBND (thử)"))
     folder = tmp_path / "plan"
     folder.mkdir()

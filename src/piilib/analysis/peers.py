@@ -49,6 +49,7 @@ best peer of a group follows the indicator's direction.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -190,6 +191,12 @@ def default_formula(columns: Iterable[str]) -> str:
 
 def formula_covariates(formula: str) -> list[str]:
     """The covariate names a patsy formula's right-hand side uses, in order of appearance."""
+    return list(_formula_covariates(str(formula)))
+
+
+@functools.lru_cache(maxsize=32)
+def _formula_covariates(formula: str) -> tuple[str, ...]:
+    """`formula_covariates`, parsed once per formula (every indicator of a target table asks)."""
     if "~" not in formula:
         raise ValueError(f"peer formula {formula!r} has no '~'; expected e.g. 'value ~ np.log(population)'")
     description = patsy.ModelDesc.from_formula(formula)
@@ -199,7 +206,7 @@ def formula_covariates(formula: str) -> list[str]:
             for node in ast.walk(ast.parse(factor.code, mode="eval")):
                 if isinstance(node, ast.Name) and node.id not in FORMULA_BUILTINS and node.id not in names:
                     names.append(node.id)
-    return names
+    return tuple(names)
 
 
 def _right_hand_side(formula: str) -> str:
@@ -455,16 +462,18 @@ def fit_peer_model(
     _, frame = _predict(fit, exog.to_numpy(dtype=float), coverage, transform)
     expected = _clip(inverse_transform(frame["mean"].to_numpy(), transform), bounds)
     influence = fit.whitened.get_influence()
-    per_fit = pd.DataFrame(index=exog.index, columns=["studentized", "leverage", "cooks_distance", "loo"],
-                           dtype=float)
+    # Per unit of the design, NaN for units without a value (NumPy: .loc assignments cost more).
+    fitted_rows = in_fit.to_numpy()
+    per_fit = {name: np.full(len(exog), np.nan) for name in ("studentized", "leverage", "cooks_distance", "loo")}
     press = np.asarray(influence.resid_press, dtype=float) / np.sqrt(fit.weights)  # back to the model scale
     if studentized:
-        per_fit.loc[in_fit, "studentized"] = influence.resid_studentized_external
-    per_fit.loc[in_fit, "leverage"] = influence.hat_matrix_diag
-    per_fit.loc[in_fit, "cooks_distance"] = influence.cooks_distance[0]
-    per_fit.loc[in_fit, "loo"] = response.to_numpy() - press
+        per_fit["studentized"][fitted_rows] = influence.resid_studentized_external
+    per_fit["leverage"][fitted_rows] = influence.hat_matrix_diag
+    per_fit["cooks_distance"][fitted_rows] = influence.cooks_distance[0]
+    per_fit["loo"][fitted_rows] = response.to_numpy() - press
+    per_fit = pd.DataFrame(per_fit, index=exog.index)
     expected_loo = pd.Series(np.nan, index=exog.index)
-    expected_loo[in_fit] = _clip(inverse_transform(per_fit.loc[in_fit, "loo"].to_numpy(), transform), bounds)
+    expected_loo[fitted_rows] = _clip(inverse_transform(per_fit["loo"].to_numpy()[fitted_rows], transform), bounds)
     loo_errors = observed[in_fit] - expected_loo[in_fit]
     table = pd.DataFrame(
         {

@@ -61,7 +61,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from piilib.schema import INDICATOR, UNIT, VALUE, YEAR
 
@@ -86,6 +86,18 @@ SLOPE_CI_COVERAGE = 0.95
 
 NATIONAL_MEDIAN = "national_median"
 REGION_LEADER = "region_leader"
+
+
+def t_quantile(q, df):
+    """Student-t quantile: scipy.stats.t.ppf's own function (scipy.special.stdtrit) without
+    the distribution object's argument handling, which costs ~0.1 ms a call."""
+    return special.stdtrit(df, q)
+
+
+def t_tail(x, df, upper: bool = True):
+    """Student-t P(T >= x) (upper) or P(T <= x): scipy.stats.t.sf / cdf's own function
+    (scipy.special.stdtr), same values, without the distribution object's overhead."""
+    return special.stdtr(df, -x) if upper else special.stdtr(df, x)
 
 
 def rank_threshold_name(rank: int) -> str:
@@ -165,7 +177,7 @@ class Predictive:
     def interval(self, coverage: float = DEFAULT_COVERAGE) -> tuple[np.ndarray, np.ndarray]:
         """Equal-tailed prediction interval (lower, upper) in the indicator's unit."""
         _check_coverage(coverage)
-        quantile = stats.t.ppf(0.5 + coverage / 2, self.df)
+        quantile = t_quantile(0.5 + coverage / 2, self.df)
         lower = self.censor(inverse_transform(self.loc - quantile * self.scale, self.transform))
         upper = self.censor(inverse_transform(self.loc + quantile * self.scale, self.transform))
         return lower, upper
@@ -459,7 +471,7 @@ class BatchFit:
         return loc, se_obs
 
     def slope_ci(self, coverage: float = SLOPE_CI_COVERAGE) -> tuple[np.ndarray, np.ndarray]:
-        half = stats.t.ppf(0.5 + coverage / 2, self.df) * np.sqrt(self.s2 * self.xtx_inverse[1, 1])
+        half = t_quantile(0.5 + coverage / 2, self.df) * np.sqrt(self.s2 * self.xtx_inverse[1, 1])
         return self.params[1] - half, self.params[1] + half
 
     def studentised(self) -> np.ndarray:
@@ -655,17 +667,20 @@ def _check_direction(direction: int) -> int:
 
 def best_value(values: pd.Series, direction: int) -> tuple[str | None, float]:
     """(unit, value) of the best non-missing value; ties go to the first unit by name."""
-    values = values.dropna()
-    if values.empty:
+    array = values.to_numpy(dtype=float)  # NumPy, not Series methods: called per threshold
+    present = ~np.isnan(array)
+    if not present.any():
         return None, float("nan")
-    ordered = values.sort_index(kind="stable")
-    unit = ordered.idxmax() if direction > 0 else ordered.idxmin()
-    return unit, float(ordered[unit])
+    array, labels = array[present], values.index[present]
+    best = array.max() if direction > 0 else array.min()
+    position = min(np.flatnonzero(array == best), key=lambda i: labels[i])
+    return labels[position], float(array[position])
 
 
 def value_at_rank(values: pd.Series, rank: int, direction: int) -> float:
-    """The k-th best non-missing value (NaN when fewer than k values)."""
-    ordered = np.sort(values.dropna().to_numpy(dtype=float))
+    """The k-th best non-missing value (NaN when fewer than k values); `values` a Series or an array."""
+    array = np.asarray(values, dtype=float)
+    ordered = np.sort(array[~np.isnan(array)])
     if direction > 0:
         ordered = ordered[::-1]
     return float(ordered[rank - 1]) if len(ordered) >= rank else float("nan")
