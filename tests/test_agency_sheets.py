@@ -58,3 +58,33 @@ def test_the_written_workbook_carries_the_work_on_the_agency_sheet(tmp_path):
     sheet = next(book[name] for name in book.sheetnames if name.startswith("Chi cục Thống kê"))
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert "Việc cần làm" in texts and any(t.startswith("• 4.2.3 — Ngoài tầm") for t in texts)
+
+
+def test_the_plan_is_quoted_with_sic_after_its_typos_on_the_sheet():
+    plan = load_plan()
+    typo = "góp phần lãng tỉ lệ"
+    assert typo in plan.solutions.set_index("section").at["III.3.e", "assignment_vi"]  # the plan's own words
+    lines = [text for text, _ in work_lines(plan, "so-cong-thuong", 2024)]
+    quoted = next(line for line in lines if line.startswith("Mục III.3.e: "))
+    assert f"{typo} [sic] " in quoted and quoted.count("[sic]") == 1
+
+
+def test_every_sheet_says_where_its_numbers_come_from(tmp_path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from piilib import schema
+    from piilib.analysis.workbook import provenance_line
+    from piilib.report.editions import load_edition_bundle
+    from piilib.report.provenance import NAMES_VI
+
+    bundle = load_edition_bundle("data/demo", 2024)
+    book = load_workbook(agencies.write_agency_workbook(bundle, 2024, "can-tho", tmp_path))
+    for sheet in book.worksheets:
+        head = " ".join(str(sheet.cell(row, 1).value or "") for row in (1, 2, 3))
+        assert "Nguồn gốc số liệu: " in head, sheet.title
+    # Any illustrative input: the values and everything computed from them are illustrative.
+    line = provenance_line(pd.DataFrame({schema.PROVENANCE: [schema.OFFICIAL, schema.ILLUSTRATIVE]}))
+    assert line.count(NAMES_VI[schema.ILLUSTRATIVE]) == 2
+    official = provenance_line(pd.DataFrame({schema.PROVENANCE: [schema.OFFICIAL]}))
+    assert NAMES_VI[schema.OFFICIAL] in official and NAMES_VI["computed"] in official

@@ -279,11 +279,25 @@ def test_agencies_cover_every_plan_indicator_under_its_lead(bundle, tmp_path):
     assert agencies.deadline_date(EDITION) == plan.deadline.date_for(EDITION + 1)
 
 
-def test_increment_is_a_whole_count_when_the_indicator_counts():
-    row = pd.Series({"increment_count": 2, "count_noun": "đơn đăng ký", "increment_text": "+0,0002 đơn/xã"})
-    assert agencies.increment_text(row) == "+2 đơn đăng ký"
-    row["increment_count"] = pd.NA
-    assert agencies.increment_text(row) == "+0,0002 đơn/xã"
+def test_the_change_a_target_asks_is_at_the_indicators_precision_with_its_sign():
+    def row(current, target, direction=1, count=None, noun=None, unit="%", reached=False):
+        return pd.Series({"current_value": current, "target_value": target, "direction": direction,
+                          "increment_count": pd.NA if count is None else count, "count_noun": noun,
+                          "unit_label": unit, "reached": reached})
+
+    # 39,69 -> 42,2768 at one decimal: the target is rounded up to 42,3, the change 42,3 − 39,7.
+    assert agencies.change_text(row(39.69, 42.2768), 1) == "+2,6 điểm phần trăm"
+    # Lower is better: the target is rounded down (never short), the change is a decrease.
+    assert agencies.change_text(row(0.8, 0.7349, direction=-1, unit="%GRDP"), 2) == "−0,07 %GRDP"
+    # A count is whole, with its sign; a decrease of a count reads as one.
+    assert agencies.change_text(row(0.0042, 0.0064, count=2, noun="đơn đăng ký", unit="đơn/xã"), 4) == "+2 đơn đăng ký"
+    assert agencies.change_text(row(5.0, 3.0, direction=-1, count=-2, noun="vụ", unit="vụ"), 0) == "−2 vụ"
+    # Nothing to change once reached; a change below the indicator's precision says so.
+    assert agencies.change_text(row(10.0, 10.0, unit="số lĩnh vực", reached=True), 0) == "giữ nguyên"
+    assert agencies.change_text(row(0.158, 0.16), 2) == "gần như giữ nguyên"
+    # Never short of the target: 0,16281 is shown as 0,17, the change as +0,01 (not +0,00281).
+    assert agencies.shown_target(row(0.16, 0.16281), 2) == 0.17
+    assert agencies.change_text(row(0.16, 0.16281), 2) == "+0,01 điểm phần trăm"
 
 
 def test_levers_cover_all_indicators_and_the_rank_band_holds_the_median(current, scores):

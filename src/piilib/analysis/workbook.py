@@ -6,6 +6,7 @@ never saw the code, in Vietnamese:
 - "Hướng dẫn": what the workbook is, what every number means, how the recommended target
   is chosen, and — when any input value is illustrative — the line
   "Dữ liệu minh họa — không phải số liệu chính thức" in red, also repeated on every sheet;
+  every sheet states under its title where its numbers come from (`provenance_line`);
 - "Tổng hợp": one row per plan indicator with its recommended target and lead agency;
 - one sheet per lead agency (in plan order; sheet names are the agency's name, cut at a word
   to Excel's 31 characters): its indicators' recommended targets, then every threshold.
@@ -221,6 +222,18 @@ def _value_format(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+def provenance_line(table: pd.DataFrame) -> str:
+    """Where a sheet's numbers come from, in the words of the book's legend
+    (`piilib.report.provenance`): the current values have the weakest provenance of the inputs
+    (the table's provenance column); everything computed from them carries its derived one."""
+    from piilib.report.provenance import NAMES_VI, as_computed
+
+    found = set(table[schema.PROVENANCE].dropna().astype(str))
+    weakest = schema.weakest_provenance(found) if found else schema.ILLUSTRATIVE  # unknown: not official
+    return (f"Nguồn gốc số liệu: giá trị hiện tại — {NAMES_VI[weakest]}; mục tiêu, mức thay đổi, thứ hạng, "
+            f"điểm và xác suất — {NAMES_VI[as_computed(weakest)]}.")
+
+
 def _title(sheet, title: str, subtitle: str, notice: bool) -> None:
     sheet.cell(TITLE_ROW, 1, title).font = _TITLE
     if notice:
@@ -284,7 +297,7 @@ def work_lines(plan, key: str, edition: int) -> list[tuple[str, bool]]:
     """What the agency `key` must do, as (line, bold) for its sheet: the deadline and the data
     and evidence to send per indicator, the notes on targets outside its control (the plan
     file's control_notes, with the reason), and the plan's section III items assigned to it,
-    quoted as the plan has them."""
+    quoted as the plan has them ("[sic]" after a typo, `Plan.sic`)."""
     from piilib.framework import indicators as framework_indicators
 
     framework = framework_indicators(int(edition)).set_index("code")
@@ -297,7 +310,7 @@ def work_lines(plan, key: str, edition: int) -> list[tuple[str, bool]]:
                       "số liệu và tài liệu minh chứng của từng chỉ số dưới đây.", False))
     for code, name in zip(led["code"], led["name_vi"]):
         source = str(framework.at[code, "source"]) if code in framework.index else ""
-        lines.append((f"• {code} {name}: số liệu năm {schema.data_year(int(edition) + 1)}"
+        lines.append((f"• {code} {plan.sic(name)}: số liệu năm {schema.data_year(int(edition) + 1)}"
                       + (f"; Bộ đối chiếu với {source}." if source else "."), False))
     notes = plan.control_notes[plan.control_notes["agency_key"] == key]
     if not notes.empty:
@@ -308,8 +321,8 @@ def work_lines(plan, key: str, edition: int) -> list[tuple[str, bool]]:
     if not items.empty:
         lines.append((f"Kế hoạch {plan.document.get('number', '')} giao (nguyên văn)", True))
         for item in items.itertuples():
-            lines.append((f"Mục {item.section}: {item.assignment_vi}", False))
-            lines += [(f"   {action}" if str(action).startswith("+ ") else f"• {action}", False)
+            lines.append((f"Mục {item.section}: {plan.sic(item.assignment_vi)}", False))
+            lines += [(f"   {plan.sic(action)}" if str(action).startswith("+ ") else f"• {plan.sic(action)}", False)
                       for action in item.actions_vi]
     return lines
 
@@ -330,13 +343,14 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
     province_name = unit_names.get(province, province)
     groups = {key: GROUP_LABELS_VI.get(key, label) for key, label in zip(plan.groups["key"], plan.groups["label_vi"])}
     notice = is_illustrative(table)
+    sources = provenance_line(table)
     chosen = table[table["recommended"].astype(bool)]
 
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE_SHEET
     _title(guide, f"Mục tiêu các chỉ số thành phần PII {edition} — {province_name}",
-           f"Kế hoạch {plan.document.get('number', '')}: {plan.document.get('title_vi', '')}", notice)
+           f"Kế hoạch {plan.document.get('number', '')}: {plan.document.get('title_vi', '')}. {sources}", notice)
     guide.column_dimensions["A"].width = 120
     row = HEADER_ROW
     for line in _guide_lines(table, province_name, str(plan.document.get("number", ""))):
@@ -357,7 +371,7 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
         guide.cell(row, 1, f"• {title}: {text}").alignment = _WRAP_TOP
 
     subtitle = (f"PII {edition} — {province_name}; hạng PII hiện tại: {int(first['current_pii_rank'])}/"
-                f"{int(first['n_units'])}")
+                f"{int(first['n_units'])}. {sources}")
     summary = workbook.create_sheet(SUMMARY_SHEET)
     _title(summary, f"Tổng hợp mục tiêu đề xuất — {province_name}, PII {edition}", subtitle, notice)
     columns = MAIN_COLUMNS[:2] + [SUMMARY_EXTRA] + MAIN_COLUMNS[2:]

@@ -17,6 +17,7 @@ from piilib.analysis import targets as targets_module
 from piilib.bundle import DataBundle
 from piilib.plan import load_plan
 from piilib.report.goals import plan_targets
+from piilib.report.text import integer
 
 WORKBOOK_NAME = "chi-tieu-cac-co-quan-{edition}-{province}.xlsx"
 
@@ -47,12 +48,50 @@ def cooperating_agencies(key: str, province: str | None = None) -> list[str]:
                               for k in codes))
 
 
-def increment_text(row: pd.Series) -> str:
-    """The increment a target asks for: a whole count when the indicator counts something
-    ("+2 đơn đăng ký …"), else the targets module's text in the indicator's unit."""
-    if pd.notna(row["increment_count"]) and row["count_noun"]:
-        return f"{int(row['increment_count']):+d} {row['count_noun']}"
-    return str(row["increment_text"])
+def value_places(current, codes) -> dict[str, int]:
+    """Decimals to write each indicator of `codes` with, by the report's precision rule
+    (`piilib.report.text.precision` of the indicator's values across provinces in the
+    edition result `current`): the decimals its indicator chapter writes it with."""
+    from piilib.report.text import precision
+
+    scores = current.scores
+    return {str(code): precision(scores.loc[scores["element"].astype(str) == str(code), "raw_value"])
+            for code in codes}
+
+
+def own_value_provenance(current, province: str, codes) -> dict[str, str | None]:
+    """The provenance of the province's own value of each indicator of `codes` in the edition
+    result `current` (official, published or illustrative; None when it has no value)."""
+    from piilib import schema
+
+    values = current.values
+    own = values[values[schema.UNIT].astype(str) == province]
+    found = dict(zip(own[schema.INDICATOR].astype(str), own[schema.PROVENANCE].astype(str)))
+    return {str(code): found.get(str(code)) for code in codes}
+
+
+def shown_target(row: pd.Series, places: int) -> float:
+    """The target of a row of `recommended_targets` at `places` decimals, rounded towards
+    improvement (never short of the target), as its indicator chapter shows it."""
+    return targets_module.round_towards(float(row["target_value"]), places, int(row["direction"]))
+
+
+def change_text(row: pd.Series, places: int) -> str:
+    """The change a target asks for (an increase or, for a lower-is-better indicator, a
+    decrease), at `places` decimals, the difference of the values as shown: a whole count when
+    the indicator counts something ("+2 đơn đăng ký …", "−1 …"), else in the indicator's unit
+    ("+2,6 điểm phần trăm", "−0,05 %GRDP"); "giữ nguyên" once reached, "gần như giữ nguyên"
+    when the change is below the shown precision (never "+0,00281")."""
+    if bool(row["reached"]) or pd.isna(row["target_value"]) or pd.isna(row["current_value"]):
+        return "giữ nguyên"
+    change = shown_target(row, places) - round(float(row["current_value"]), places)
+    if round(change, places) == 0:  # a rise smaller than the data's precision
+        return "gần như giữ nguyên"
+    count = row["increment_count"]
+    noun = row["count_noun"] if isinstance(row["count_noun"], str) and row["count_noun"] else None
+    if pd.notna(count) and noun and int(count) != 0:
+        return f"{'+' if int(count) > 0 else '−'}{integer(abs(int(count)))} {noun}"
+    return targets_module.increment_text(round(change, places), str(row["unit_label"]), places)
 
 
 def deadline_date(edition, province: str | None = None) -> datetime.date | None:
