@@ -621,3 +621,60 @@ def test_plan_indicators_follow_the_province_plan():
     plan = load_plan()
     assert plan_indicators("can-tho") == list(zip(plan.indicators["code"], plan.indicators["name_vi"]))
     assert plan_indicators("ha-noi") == []
+
+
+def test_the_outlook_variants_come_from_the_build(fresh_shared, tmp_path, monkeypatch):
+    """The correlation sweep and the cheapest path are computed once by the build (a second
+    file beside the shared results); the overview's kernel reads them and computes nothing."""
+    from types import SimpleNamespace
+
+    from piilib.report import goals
+
+    shared, _ = fresh_shared
+    path = tmp_path / "key.pickle"
+    shared.write_results(shared.SharedResults(2024, "can-tho", str(tmp_path.resolve())), path)
+    sweep = pd.DataFrame({"province_correlation": [0.0, 0.5]})
+    shared.write_results(shared.OutlookVariants(sweep, "the path"), shared.variants_path(path))
+    monkeypatch.setenv(shared.ENV_VAR, str(path))
+    bundle = SimpleNamespace(path=tmp_path)  # no data: computing would fail
+    pd.testing.assert_frame_equal(goals.correlation_sweep(bundle, "2024", "can-tho"), sweep)
+    assert goals.goal_path(bundle, 2024, "can-tho") == "the path"
+    # Variants of another province's results are not taken.
+    assert shared.build_variants_for(bundle, 2024, "ha-noi") is None
+
+
+def test_result_files_are_kept_with_their_variants(tmp_path):
+    import os
+
+    from piilib.report import shared
+
+    for n in range(4):
+        for path in (tmp_path / f"{n}.pickle", shared.variants_path(tmp_path / f"{n}.pickle")):
+            path.write_bytes(b"x")
+            os.utime(path, (n, n))
+    shared.prune_results(tmp_path, tmp_path / "0.pickle", keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "0.pickle", "0.variants.pickle", "3.pickle", "3.variants.pickle"]
+
+
+@pytest.mark.parametrize("value", ["45,98 điểm", "markdown", "figure"])
+def test_the_light_glue_writes_what_myst_nb_glue_writes(value, monkeypatch):
+    """piilib.report.glued.glue stands for myst_nb.glue without its imports: same outputs."""
+    import IPython.display
+    from IPython.display import Markdown
+    from myst_nb.ext import glue as myst_glue
+
+    from piilib.report import glued
+
+    class Figure:
+        def _repr_png_(self):
+            return b"\x89PNG fake"
+
+    variable = {"markdown": Markdown("**đậm**"), "figure": Figure()}.get(value, value)
+    shown = {"myst": [], "piilib": []}
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: shown["myst"].append((a, k)))
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown["piilib"].append((a, k)))
+    for display in (True, False):
+        myst_glue.glue("key", variable, display=display)
+        glued.glue("key", variable, display=display)
+    assert shown["piilib"] == shown["myst"] and len(shown["myst"]) == 2

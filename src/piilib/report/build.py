@@ -197,6 +197,9 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     # Wall seconds of each step ("chapters", "html", "pdf"), for the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # Chapter key (and execute.BEFORE_TIMING) -> (wall seconds, CPU seconds) of every chapter
+    # executed and of the shared results' computation.
+    chapter_timings: dict[str, tuple[float, float]] = field(default_factory=dict)
     # --no-pdf: the previously published PDF kept unchanged, and its modification time.
     kept_pdf: Path | None = None
     kept_pdf_time: datetime.datetime | None = None
@@ -330,7 +333,8 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     to_run = [run for run in runs
               if not (cache_dir / "chapters" / run[3] / execute.NOTEBOOK_NAME).is_file()]
     prepare = None
-    if options.share_results and to_run and not results_path.is_file():
+    if options.share_results and to_run and not (results_path.is_file()
+                                                  and shared.variants_path(results_path).is_file()):
         shared.mark_pending(results_path)
         prepare = functools.partial(shared.prepare_results, options.edition, options.province,
                                     data_path, results_path)
@@ -345,10 +349,10 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         try:
             done = execute.execute_chapters(
                 runs, cache_dir, jobs=options.jobs, before=prepare, on_done=on_done,
-                environment={shared.ENV_VAR: str(results_path)},
+                environment={shared.ENV_VAR: str(results_path)}, timings=result.chapter_timings,
             )
         finally:
-            shared.pending_marker(results_path).unlink(missing_ok=True)
+            shared.clear_pending(results_path)
     result.timings["chapters"] = time.perf_counter() - started
     order = [chapter.key for chapter in contents.chapters]
     result.executed.sort(key=order.index)

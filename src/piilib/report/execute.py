@@ -24,7 +24,9 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -42,6 +44,7 @@ BUILDS_FILE = "builds.json"
 KERNEL_START_ATTEMPTS = 3
 NOTEBOOK_NAME = "notebook.ipynb"
 FILES_DIR = "files"
+BEFORE_TIMING = "(shared results)"
 PARAMETER_TAGS = ("parameters", "injected-parameters")
 # A markdown cell with this tag is prose about results that may not exist for every province
 # or data set (a plan's goals, an outlook): the page keeps it only when the notebook glued
@@ -261,6 +264,27 @@ def execute_chapter(
     return entry, True
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _execute_timed(*arguments) -> tuple[Path, bool, tuple[float, float]]:
+    """`execute_chapter` in a build worker, with (wall seconds, CPU seconds of the kernel)."""
+    started, cpu = time.perf_counter(), _children_cpu_seconds()
+    entry, ran = execute_chapter(*arguments)
+    return entry, ran, (time.perf_counter() - started, _children_cpu_seconds() - cpu)
+
+
+def _timed_call(function: Callable[[], object]) -> tuple[object, tuple[float, float]]:
+    """`function()` in a build worker, with (wall seconds, CPU seconds of the worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    started, cpu = time.perf_counter(), own.ru_utime + own.ru_stime
+    value = function()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return value, (time.perf_counter() - started, own.ru_utime + own.ru_stime - cpu)
+
+
 def default_jobs() -> int:
     """Chapters run at once: the cores this process may use."""
     try:
@@ -277,6 +301,7 @@ def execute_chapters(
     environment: dict[str, str] | None = None,
     before: Callable[[], None] | None = None,
     on_done: Callable[[Chapter, bool], None] | None = None,
+    timings: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, tuple[Path, bool]]:
     """Execute (chapter, template, parameters, cache key) runs, `jobs` at a time, in worker
     processes; cached chapters are not run. Returns chapter key -> (entry, ran).
@@ -285,7 +310,11 @@ def execute_chapters(
     shared results there). On a failed chapter the chapters not yet started are cancelled,
     the running ones finish (and are cached), and the ChapterFailed of the first failed chapter
     in book order is raised.
+
+    timings: filled with chapter key -> (wall seconds, CPU seconds of its kernel) of every
+    chapter executed, and BEFORE_TIMING -> (wall, CPU seconds) of `before`.
     """
+    timings = {} if timings is None else timings
     done: dict[str, tuple[Path, bool]] = {}
     pending = []
     for chapter, template, parameters, key in runs:
@@ -305,9 +334,9 @@ def execute_chapters(
     failures: dict[int, ChapterFailed] = {}
     order = {chapter.key: index for index, (chapter, *_rest) in enumerate(runs)}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        preparing = pool.submit(before) if before else None
+        preparing = pool.submit(_timed_call, before) if before else None
         futures: dict[Future, Chapter] = {
-            pool.submit(execute_chapter, chapter, template, parameters, cache_dir, key,
+            pool.submit(_execute_timed, chapter, template, parameters, cache_dir, key,
                         environment): chapter
             for chapter, template, parameters, key in pending
         }
@@ -319,7 +348,8 @@ def execute_chapters(
                 if future.cancelled():
                     continue
                 try:
-                    done[chapter.key] = future.result()
+                    entry, ran, timings[chapter.key] = future.result()
+                    done[chapter.key] = (entry, ran)
                 except ChapterFailed as failure:
                     failures[order[chapter.key]] = failure
                     for other in remaining:
@@ -328,7 +358,7 @@ def execute_chapters(
                 if on_done:
                     on_done(chapter, True)
         if preparing is not None:
-            preparing.result()
+            _, timings[BEFORE_TIMING] = preparing.result()
     if failures:
         raise failures[min(failures)]
     return done
