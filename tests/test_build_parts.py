@@ -231,6 +231,21 @@ def test_prose_that_needs_glue_is_dropped_when_its_values_were_not_glued():
     assert len({c["id"] for c in page.cells}) == 4
 
 
+def test_pages_of_a_repeated_template_name_their_figures_uniquely():
+    """Every indicator page declares the template's figure names: the build suffixes them (and
+    the page's references to them) with the indicator, so Sphinx numbers each figure once; a
+    page of its own keeps its names, to which other pages may refer."""
+    source = ("Xem {numref}`fig-trend` và {numref}`Hình %s <fig-trend>`, không phải {numref}`fig-trend-x`.\n\n"
+              "```{glue:figure} trend_figure\n:name: fig-trend\n:width: 100%\n\nChú thích\n```")
+    for key, template, expected in [("indicator-6-2-4", "indicator.ipynb", "fig-trend-6-2-4"),
+                                    ("overview", "overview.ipynb", "fig-trend")]:
+        page = notebook(nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell(source))
+        execute.finish_notebook(page, chapters.Chapter(key, Path(template)))
+        assert page.cells[1].source == (
+            f"Xem {{numref}}`{expected}` và {{numref}}`Hình %s <{expected}>`, không phải {{numref}}`fig-trend-x`.\n\n"
+            f"```{{glue:figure}} trend_figure\n:name: {expected}\n:width: 100%\n\nChú thích\n```")
+
+
 def test_a_chapter_without_title_keeps_its_own_heading():
     page = notebook(nbformat.v4.new_markdown_cell("# Chương của nhà nghiên cứu"))
     execute.finish_notebook(page, chapters.Chapter("new", Path("new.ipynb")))

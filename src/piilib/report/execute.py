@@ -31,13 +31,15 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-import nbformat
+from piilib.report import lean_start  # noqa: F401 - before nbformat: a faster start
+
+import nbformat  # noqa: E402
 
 from piilib.report.chapters import Chapter
 from piilib.report.markup import escape_markdown
 
 # Bump when the way finished notebooks are produced changes, so old cache entries are unused.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CELL_TIMEOUT_SECONDS = 600
 CACHE_BUILDS = 5
 BUILDS_FILE = "builds.json"
@@ -53,6 +55,8 @@ NEEDS_GLUE_TAG = "needs-glue"
 GLUE_REFERENCE = re.compile(r"\{glue(?::[a-z]+)?\}`?\s*([A-Za-z_]\w*)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING = re.compile(r"^#\s+\S.*$", re.MULTILINE)
+# A target name a markdown cell declares (`:name: fig-x` of a figure or table directive).
+_NAME_OPTION = re.compile(r"^(:name:[ \t]+)(\S+)[ \t]*$", re.MULTILINE)
 
 
 class ChapterFailed(Exception):
@@ -125,10 +129,12 @@ def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
     that refer to a value the notebook did not glue (e.g. the goals of a province without a
     plan); removes the parameter cells from the page (papermill writes Vietnamese strings there
     as escapes); gives cells ids unique across the book (pages made from one template would
-    otherwise share them).
+    otherwise share them); makes the target names of a page made from a repeated template unique
+    (`unique_names`).
     """
     if chapter.title:
         set_title(notebook, chapter.title)
+    unique_names(notebook, chapter)
     glued = glued_keys(notebook)
     notebook.cells = [cell for cell in notebook.cells
                       if not (NEEDS_GLUE_TAG in cell.get("metadata", {}).get("tags", [])
@@ -138,6 +144,27 @@ def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
         if any(tag in tags for tag in PARAMETER_TAGS) and "remove-cell" not in tags:
             tags.append("remove-cell")
         cell["id"] = f"{chapter.key}-{index}"[-64:]
+
+
+def unique_names(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
+    """Suffix the target names a page declares (`:name: fig-indicator-trend`) with what
+    distinguishes it from the other pages of its template (`fig-indicator-trend-6-2-4`), and
+    the page's references to them ({numref}`...`, {ref}`...`), in place: pages repeated from
+    one template would otherwise declare the same names, which Sphinx refuses. A page of its
+    own keeps its names (other pages may refer to them)."""
+    stem = Path(chapter.template).stem
+    if chapter.key == stem:
+        return
+    suffix = chapter.key.removeprefix(stem + "-")
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    names = {match.group(2) for cell in markdown for match in _NAME_OPTION.finditer(cell.source)}
+    if not names:
+        return
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    reference = re.compile(r"(\{(?:numref|ref)\}`(?:[^`<]*<)?)(" + alternatives + r")(>?`)")
+    for cell in markdown:
+        cell.source = _NAME_OPTION.sub(lambda m: f"{m.group(1)}{m.group(2)}-{suffix}", cell.source)
+        cell.source = reference.sub(lambda m: f"{m.group(1)}{m.group(2)}-{suffix}{m.group(3)}", cell.source)
 
 
 def glued_keys(notebook: nbformat.NotebookNode) -> set[str]:
