@@ -255,6 +255,9 @@ def execute_chapter(
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=CELL_TIMEOUT_SECONDS,
+                # The page is complete when the last cell has run: stop the kernel at once
+                # rather than wait for it to shut down (half a second per chapter).
+                shutdown_kernel="immediate",
                 # The kernel logs to our stderr on every start and stop (plain-TCP warning, the
                 # interrupt papermill sends at shutdown); cell errors still come through the
                 # notebook.
