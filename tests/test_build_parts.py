@@ -693,3 +693,19 @@ def test_the_light_glue_writes_what_myst_nb_glue_writes(value, monkeypatch):
         myst_glue.glue("key", variable, display=display)
         glued.glue("key", variable, display=display)
     assert shown["piilib"] == shown["myst"] and len(shown["myst"]) == 2
+
+
+def test_a_kernel_that_dies_in_a_cell_is_named_and_not_retried(tmp_path):
+    """The page is written once at the end; a kernel that dies mid-chapter is reported with
+    the cell it died in (not as a failed start, which would be retried)."""
+    page = notebook(nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("x = 1"),
+                    nbformat.v4.new_code_cell("import os\nos._exit(3)"))
+    page.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    template = tmp_path / "dies.ipynb"
+    nbformat.write(page, template)
+    chapter = chapters.Chapter("dies", template)
+    with pytest.raises(execute.ChapterFailed) as failed:
+        execute.execute_chapter(chapter, template, {}, tmp_path / "cache", "key")
+    assert failed.value.cell_index == 2 and failed.value.first_line == "import os"
+    assert "DeadKernelError" in failed.value.error
+    assert not (tmp_path / "cache" / "chapters" / "key").exists()

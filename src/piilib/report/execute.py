@@ -208,16 +208,14 @@ def declared_parameters(template: Path) -> set[str]:
     return set(inspect_notebook(str(template)))
 
 
-def _ran_no_cell(output: Path) -> bool:
-    """True when the kernel never executed a cell (it failed to start, e.g. a port taken by
-    another kernel starting at the same moment: papermill #511)."""
-    if not output.is_file():
-        return True
+def _template_cell_of(template: Path, source: str) -> int | None:
+    """The index in `template` of the code cell with `source` (None: papermill's own cell)."""
     try:
-        cells = nbformat.read(output, as_version=4).cells
-    except Exception:  # noqa: BLE001 - an unreadable output is a failed start too
-        return True
-    return all(cell.get("execution_count") is None for cell in cells if cell.cell_type == "code")
+        cells = nbformat.read(template, as_version=4).cells
+    except Exception:  # noqa: BLE001 - the error names the template anyway
+        return None
+    return next((index for index, cell in enumerate(cells)
+                 if cell.cell_type == "code" and cell.source == source), None)
 
 
 def execute_chapter(
@@ -246,6 +244,7 @@ def execute_chapter(
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         shutil.rmtree(running, ignore_errors=True)
         (running / FILES_DIR).mkdir(parents=True)
+        started: list[str] = []  # the sources of the code cells the kernel was given, in order
         try:
             papermill.execute_notebook(
                 str(template),
@@ -258,6 +257,11 @@ def execute_chapter(
                 # The page is complete when the last cell has run: stop the kernel at once
                 # rather than wait for it to shut down (half a second per chapter).
                 shutdown_kernel="immediate",
+                # The page is written once, at the end (with papermill's error banner when a cell
+                # raises), not twice per cell (0.4 CPU s a chapter); a failure of another kind
+                # names the cell it stopped in from `started`.
+                request_save_on_cell_execute=False,
+                on_cell_execute=lambda cell, cell_index: started.append(cell.source),
                 # The kernel logs to our stderr on every start and stop (plain-TCP warning, the
                 # interrupt papermill sends at shutdown); cell errors still come through the
                 # notebook.
@@ -278,12 +282,14 @@ def execute_chapter(
                 kept,
             ) from None
         except Exception as error:  # kernel died or did not start, timeout, bad template ...
-            if attempt < KERNEL_START_ATTEMPTS and template.is_file() and _ran_no_cell(output):
+            if attempt < KERNEL_START_ATTEMPTS and template.is_file() and not started:
                 continue
             kept = _keep_failed(output, cache_dir, chapter)
             shutil.rmtree(running, ignore_errors=True)
+            cell_index = _template_cell_of(template, started[-1]) if started else None
             raise ChapterFailed(
-                chapter, template, None, "", f"{type(error).__name__}: {error}", "", kept
+                chapter, template, cell_index, _first_line(started[-1]) if started else "",
+                f"{type(error).__name__}: {error}", "", kept
             ) from None
 
     notebook = nbformat.read(output, as_version=4)
