@@ -108,6 +108,11 @@ def main() -> None:
         print(f"{label:<40}{seconds:>9.1f}{cpu:>8.1f}{len(result.executed):>10}"
               f"{len(result.cached):>8}   "
               + ", ".join(f"{step} {value:.1f}" for step, value in result.timings.items()))
+    print("\nper chapter executed: wall seconds / CPU seconds of its kernel (the shared results: of the "
+          "worker computing them)")
+    for label, _seconds, _cpu, result in steps:
+        print(f"{label}: " + "; ".join(f"{key} {wall:.1f}/{cpu:.1f}"
+                                        for key, (wall, cpu) in result.chapter_timings.items()))
 
 
 if __name__ == "__main__":

@@ -231,6 +231,21 @@ def test_prose_that_needs_glue_is_dropped_when_its_values_were_not_glued():
     assert len({c["id"] for c in page.cells}) == 4
 
 
+def test_pages_of_a_repeated_template_name_their_figures_uniquely():
+    """Every indicator page declares the template's figure names: the build suffixes them (and
+    the page's references to them) with the indicator, so Sphinx numbers each figure once; a
+    page of its own keeps its names, to which other pages may refer."""
+    source = ("Xem {numref}`fig-trend` và {numref}`Hình %s <fig-trend>`, không phải {numref}`fig-trend-x`.\n\n"
+              "```{glue:figure} trend_figure\n:name: fig-trend\n:width: 100%\n\nChú thích\n```")
+    for key, template, expected in [("indicator-6-2-4", "indicator.ipynb", "fig-trend-6-2-4"),
+                                    ("overview", "overview.ipynb", "fig-trend")]:
+        page = notebook(nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell(source))
+        execute.finish_notebook(page, chapters.Chapter(key, Path(template)))
+        assert page.cells[1].source == (
+            f"Xem {{numref}}`{expected}` và {{numref}}`Hình %s <{expected}>`, không phải {{numref}}`fig-trend-x`.\n\n"
+            f"```{{glue:figure}} trend_figure\n:name: {expected}\n:width: 100%\n\nChú thích\n```")
+
+
 def test_a_chapter_without_title_keeps_its_own_heading():
     page = notebook(nbformat.v4.new_markdown_cell("# Chương của nhà nghiên cứu"))
     execute.finish_notebook(page, chapters.Chapter("new", Path("new.ipynb")))
@@ -632,3 +647,76 @@ def test_indicator_chapters_are_titled_with_the_editions_framework_names():
     assert all(names[code] == framework[code] for code in names)
     # The plan calls 5.2.3 a "Tỷ lệ" (a share); the framework defines it as a number per 1,000 firms.
     assert not names["5.2.3"].startswith("Tỷ lệ") and names["5.2.3"].startswith("Số dự án")
+
+
+def test_the_outlook_variants_come_from_the_build(fresh_shared, tmp_path, monkeypatch):
+    """The correlation sweep and the cheapest path are computed once by the build (a second
+    file beside the shared results); the overview's kernel reads them and computes nothing."""
+    from types import SimpleNamespace
+
+    from piilib.report import goals
+
+    shared, _ = fresh_shared
+    path = tmp_path / "key.pickle"
+    shared.write_results(shared.SharedResults(2024, "can-tho", str(tmp_path.resolve())), path)
+    sweep = pd.DataFrame({"province_correlation": [0.0, 0.5]})
+    shared.write_results(shared.OutlookVariants(sweep, "the path"), shared.variants_path(path))
+    monkeypatch.setenv(shared.ENV_VAR, str(path))
+    bundle = SimpleNamespace(path=tmp_path)  # no data: computing would fail
+    pd.testing.assert_frame_equal(goals.correlation_sweep(bundle, "2024", "can-tho"), sweep)
+    assert goals.goal_path(bundle, 2024, "can-tho") == "the path"
+    # Variants of another province's results are not taken.
+    assert shared.build_variants_for(bundle, 2024, "ha-noi") is None
+
+
+def test_result_files_are_kept_with_their_variants(tmp_path):
+    import os
+
+    from piilib.report import shared
+
+    for n in range(4):
+        for path in (tmp_path / f"{n}.pickle", shared.variants_path(tmp_path / f"{n}.pickle")):
+            path.write_bytes(b"x")
+            os.utime(path, (n, n))
+    shared.prune_results(tmp_path, tmp_path / "0.pickle", keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "0.pickle", "0.variants.pickle", "3.pickle", "3.variants.pickle"]
+
+
+@pytest.mark.parametrize("value", ["45,98 điểm", "markdown", "figure"])
+def test_the_light_glue_writes_what_myst_nb_glue_writes(value, monkeypatch):
+    """piilib.report.glued.glue stands for myst_nb.glue without its imports: same outputs."""
+    import IPython.display
+    from IPython.display import Markdown
+    from myst_nb.ext import glue as myst_glue
+
+    from piilib.report import glued
+
+    class Figure:
+        def _repr_png_(self):
+            return b"\x89PNG fake"
+
+    variable = {"markdown": Markdown("**đậm**"), "figure": Figure()}.get(value, value)
+    shown = {"myst": [], "piilib": []}
+    monkeypatch.setattr(myst_glue, "ipy_display", lambda *a, **k: shown["myst"].append((a, k)))
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown["piilib"].append((a, k)))
+    for display in (True, False):
+        myst_glue.glue("key", variable, display=display)
+        glued.glue("key", variable, display=display)
+    assert shown["piilib"] == shown["myst"] and len(shown["myst"]) == 2
+
+
+def test_a_kernel_that_dies_in_a_cell_is_named_and_not_retried(tmp_path):
+    """The page is written once at the end; a kernel that dies mid-chapter is reported with
+    the cell it died in (not as a failed start, which would be retried)."""
+    page = notebook(nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("x = 1"),
+                    nbformat.v4.new_code_cell("import os\nos._exit(3)"))
+    page.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    template = tmp_path / "dies.ipynb"
+    nbformat.write(page, template)
+    chapter = chapters.Chapter("dies", template)
+    with pytest.raises(execute.ChapterFailed) as failed:
+        execute.execute_chapter(chapter, template, {}, tmp_path / "cache", "key")
+    assert failed.value.cell_index == 2 and failed.value.first_line == "import os"
+    assert "DeadKernelError" in failed.value.error
+    assert not (tmp_path / "cache" / "chapters" / "key").exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from piilib.report import lean_start
 from piilib.report.markup import latex_text
 from piilib.report.notice import NOTICE_TEXT, latex_notice
 
@@ -300,7 +301,7 @@ def run_jupyter_book(source: Path, builder: str) -> None:
     command = [
         sys.executable,
         "-c",
-        "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+        f"{lean_start.STARTUP_CODE}; from jupyter_book.cli.main import main; sys.exit(main())",
         "build",
         str(source),
         "--builder",

@@ -41,6 +41,7 @@ import yaml
 from tqdm import tqdm
 
 import piilib
+from piilib.report import lean_start  # noqa: F401 - first: the build's processes start faster
 from piilib import schema, units
 from piilib.bundle import DEMO_DIR, load_bundle, official_files
 from piilib.report import book, chapters, data, execute, shared
@@ -203,6 +204,9 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     # Wall seconds of each step ("chapters", "html", "pdf"), for the benchmark.
     timings: dict[str, float] = field(default_factory=dict)
+    # Chapter key (and execute.BEFORE_TIMING) -> (wall seconds, CPU seconds) of every chapter
+    # executed and of the shared results' computation.
+    chapter_timings: dict[str, tuple[float, float]] = field(default_factory=dict)
     # --no-pdf: the previously published PDF kept unchanged, and its modification time.
     kept_pdf: Path | None = None
     kept_pdf_time: datetime.datetime | None = None
@@ -226,7 +230,7 @@ class BuildResult:
 # Modules that run only in the build process, never in a chapter's kernel: editing them
 # (the build driver, the CLI) does not change any chapter, so they are not in its cache key.
 BUILD_ONLY = ("cli.py", "commands", "report/build.py", "report/book.py", "report/execute.py",
-              "report/chapters.py", "report/sphinx_pii.py")
+              "report/chapters.py", "report/sphinx_pii.py", "report/lean_start.py")
 
 
 def library_inputs() -> list[Path]:
@@ -346,7 +350,8 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     to_run = [run for run in runs
               if not (cache_dir / "chapters" / run[3] / execute.NOTEBOOK_NAME).is_file()]
     prepare = None
-    if options.share_results and to_run and not results_path.is_file():
+    if options.share_results and to_run and not (results_path.is_file()
+                                                  and shared.variants_path(results_path).is_file()):
         shared.mark_pending(results_path)
         prepare = functools.partial(shared.prepare_results, options.edition, options.province,
                                     data_path, results_path)
@@ -361,10 +366,10 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         try:
             done = execute.execute_chapters(
                 runs, cache_dir, jobs=options.jobs, before=prepare, on_done=on_done,
-                environment={shared.ENV_VAR: str(results_path)},
+                environment={shared.ENV_VAR: str(results_path)}, timings=result.chapter_timings,
             )
         finally:
-            shared.pending_marker(results_path).unlink(missing_ok=True)
+            shared.clear_pending(results_path)
     result.timings["chapters"] = time.perf_counter() - started
     order = [chapter.key for chapter in contents.chapters]
     result.executed.sort(key=order.index)

@@ -24,24 +24,29 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-import nbformat
+from piilib.report import lean_start  # noqa: F401 - before nbformat: a faster start
+
+import nbformat  # noqa: E402
 
 from piilib.report.chapters import Chapter
 from piilib.report.markup import escape_markdown
 
 # Bump when the way finished notebooks are produced changes, so old cache entries are unused.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CELL_TIMEOUT_SECONDS = 600
 CACHE_BUILDS = 5
 BUILDS_FILE = "builds.json"
 KERNEL_START_ATTEMPTS = 3
 NOTEBOOK_NAME = "notebook.ipynb"
 FILES_DIR = "files"
+BEFORE_TIMING = "(shared results)"
 PARAMETER_TAGS = ("parameters", "injected-parameters")
 # A markdown cell with this tag is prose about results that may not exist for every province
 # or data set (a plan's goals, an outlook): the page keeps it only when the notebook glued
@@ -50,6 +55,8 @@ NEEDS_GLUE_TAG = "needs-glue"
 GLUE_REFERENCE = re.compile(r"\{glue(?::[a-z]+)?\}`?\s*([A-Za-z_]\w*)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _HEADING = re.compile(r"^#\s+\S.*$", re.MULTILINE)
+# A target name a markdown cell declares (`:name: fig-x` of a figure or table directive).
+_NAME_OPTION = re.compile(r"^(:name:[ \t]+)(\S+)[ \t]*$", re.MULTILINE)
 
 
 class ChapterFailed(Exception):
@@ -122,10 +129,12 @@ def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
     that refer to a value the notebook did not glue (e.g. the goals of a province without a
     plan); removes the parameter cells from the page (papermill writes Vietnamese strings there
     as escapes); gives cells ids unique across the book (pages made from one template would
-    otherwise share them).
+    otherwise share them); makes the target names of a page made from a repeated template unique
+    (`unique_names`).
     """
     if chapter.title:
         set_title(notebook, chapter.title)
+    unique_names(notebook, chapter)
     glued = glued_keys(notebook)
     notebook.cells = [cell for cell in notebook.cells
                       if not (NEEDS_GLUE_TAG in cell.get("metadata", {}).get("tags", [])
@@ -135,6 +144,27 @@ def finish_notebook(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
         if any(tag in tags for tag in PARAMETER_TAGS) and "remove-cell" not in tags:
             tags.append("remove-cell")
         cell["id"] = f"{chapter.key}-{index}"[-64:]
+
+
+def unique_names(notebook: nbformat.NotebookNode, chapter: Chapter) -> None:
+    """Suffix the target names a page declares (`:name: fig-indicator-trend`) with what
+    distinguishes it from the other pages of its template (`fig-indicator-trend-6-2-4`), and
+    the page's references to them ({numref}`...`, {ref}`...`), in place: pages repeated from
+    one template would otherwise declare the same names, which Sphinx refuses. A page of its
+    own keeps its names (other pages may refer to them)."""
+    stem = Path(chapter.template).stem
+    if chapter.key == stem:
+        return
+    suffix = chapter.key.removeprefix(stem + "-")
+    markdown = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    names = {match.group(2) for cell in markdown for match in _NAME_OPTION.finditer(cell.source)}
+    if not names:
+        return
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    reference = re.compile(r"(\{(?:numref|ref)\}`(?:[^`<]*<)?)(" + alternatives + r")(>?`)")
+    for cell in markdown:
+        cell.source = _NAME_OPTION.sub(lambda m: f"{m.group(1)}{m.group(2)}-{suffix}", cell.source)
+        cell.source = reference.sub(lambda m: f"{m.group(1)}{m.group(2)}-{suffix}{m.group(3)}", cell.source)
 
 
 def glued_keys(notebook: nbformat.NotebookNode) -> set[str]:
@@ -178,16 +208,14 @@ def declared_parameters(template: Path) -> set[str]:
     return set(inspect_notebook(str(template)))
 
 
-def _ran_no_cell(output: Path) -> bool:
-    """True when the kernel never executed a cell (it failed to start, e.g. a port taken by
-    another kernel starting at the same moment: papermill #511)."""
-    if not output.is_file():
-        return True
+def _template_cell_of(template: Path, source: str) -> int | None:
+    """The index in `template` of the code cell with `source` (None: papermill's own cell)."""
     try:
-        cells = nbformat.read(output, as_version=4).cells
-    except Exception:  # noqa: BLE001 - an unreadable output is a failed start too
-        return True
-    return all(cell.get("execution_count") is None for cell in cells if cell.cell_type == "code")
+        cells = nbformat.read(template, as_version=4).cells
+    except Exception:  # noqa: BLE001 - the error names the template anyway
+        return None
+    return next((index for index, cell in enumerate(cells)
+                 if cell.cell_type == "code" and cell.source == source), None)
 
 
 def execute_chapter(
@@ -216,6 +244,7 @@ def execute_chapter(
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         shutil.rmtree(running, ignore_errors=True)
         (running / FILES_DIR).mkdir(parents=True)
+        started: list[str] = []  # the sources of the code cells the kernel was given, in order
         try:
             papermill.execute_notebook(
                 str(template),
@@ -225,6 +254,14 @@ def execute_chapter(
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=CELL_TIMEOUT_SECONDS,
+                # The page is complete when the last cell has run: stop the kernel at once
+                # rather than wait for it to shut down (half a second per chapter).
+                shutdown_kernel="immediate",
+                # The page is written once, at the end (with papermill's error banner when a cell
+                # raises), not twice per cell (0.4 CPU s a chapter); a failure of another kind
+                # names the cell it stopped in from `started`.
+                request_save_on_cell_execute=False,
+                on_cell_execute=lambda cell, cell_index: started.append(cell.source),
                 # The kernel logs to our stderr on every start and stop (plain-TCP warning, the
                 # interrupt papermill sends at shutdown); cell errors still come through the
                 # notebook.
@@ -245,12 +282,14 @@ def execute_chapter(
                 kept,
             ) from None
         except Exception as error:  # kernel died or did not start, timeout, bad template ...
-            if attempt < KERNEL_START_ATTEMPTS and template.is_file() and _ran_no_cell(output):
+            if attempt < KERNEL_START_ATTEMPTS and template.is_file() and not started:
                 continue
             kept = _keep_failed(output, cache_dir, chapter)
             shutil.rmtree(running, ignore_errors=True)
+            cell_index = _template_cell_of(template, started[-1]) if started else None
             raise ChapterFailed(
-                chapter, template, None, "", f"{type(error).__name__}: {error}", "", kept
+                chapter, template, cell_index, _first_line(started[-1]) if started else "",
+                f"{type(error).__name__}: {error}", "", kept
             ) from None
 
     notebook = nbformat.read(output, as_version=4)
@@ -259,6 +298,27 @@ def execute_chapter(
     shutil.rmtree(entry, ignore_errors=True)
     running.rename(entry)
     return entry, True
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _execute_timed(*arguments) -> tuple[Path, bool, tuple[float, float]]:
+    """`execute_chapter` in a build worker, with (wall seconds, CPU seconds of the kernel)."""
+    started, cpu = time.perf_counter(), _children_cpu_seconds()
+    entry, ran = execute_chapter(*arguments)
+    return entry, ran, (time.perf_counter() - started, _children_cpu_seconds() - cpu)
+
+
+def _timed_call(function: Callable[[], object]) -> tuple[object, tuple[float, float]]:
+    """`function()` in a build worker, with (wall seconds, CPU seconds of the worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    started, cpu = time.perf_counter(), own.ru_utime + own.ru_stime
+    value = function()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return value, (time.perf_counter() - started, own.ru_utime + own.ru_stime - cpu)
 
 
 def default_jobs() -> int:
@@ -277,6 +337,7 @@ def execute_chapters(
     environment: dict[str, str] | None = None,
     before: Callable[[], None] | None = None,
     on_done: Callable[[Chapter, bool], None] | None = None,
+    timings: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, tuple[Path, bool]]:
     """Execute (chapter, template, parameters, cache key) runs, `jobs` at a time, in worker
     processes; cached chapters are not run. Returns chapter key -> (entry, ran).
@@ -285,7 +346,11 @@ def execute_chapters(
     shared results there). On a failed chapter the chapters not yet started are cancelled,
     the running ones finish (and are cached), and the ChapterFailed of the first failed chapter
     in book order is raised.
+
+    timings: filled with chapter key -> (wall seconds, CPU seconds of its kernel) of every
+    chapter executed, and BEFORE_TIMING -> (wall, CPU seconds) of `before`.
     """
+    timings = {} if timings is None else timings
     done: dict[str, tuple[Path, bool]] = {}
     pending = []
     for chapter, template, parameters, key in runs:
@@ -305,9 +370,9 @@ def execute_chapters(
     failures: dict[int, ChapterFailed] = {}
     order = {chapter.key: index for index, (chapter, *_rest) in enumerate(runs)}
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        preparing = pool.submit(before) if before else None
+        preparing = pool.submit(_timed_call, before) if before else None
         futures: dict[Future, Chapter] = {
-            pool.submit(execute_chapter, chapter, template, parameters, cache_dir, key,
+            pool.submit(_execute_timed, chapter, template, parameters, cache_dir, key,
                         environment): chapter
             for chapter, template, parameters, key in pending
         }
@@ -319,7 +384,8 @@ def execute_chapters(
                 if future.cancelled():
                     continue
                 try:
-                    done[chapter.key] = future.result()
+                    entry, ran, timings[chapter.key] = future.result()
+                    done[chapter.key] = (entry, ran)
                 except ChapterFailed as failure:
                     failures[order[chapter.key]] = failure
                     for other in remaining:
@@ -328,7 +394,7 @@ def execute_chapters(
                 if on_done:
                     on_done(chapter, True)
         if preparing is not None:
-            preparing.result()
+            _, timings[BEFORE_TIMING] = preparing.result()
     if failures:
         raise failures[min(failures)]
     return done

@@ -96,7 +96,13 @@ def correlation_sweep(bundle: DataBundle, edition, province: str) -> pd.DataFram
     """How the outlook changes with the assumed correlation of a province's indicators:
     `bundle_correlation_sweep` at SWEEP_CORRELATIONS and the estimate (same seed and draws as
     `province_outlook`, both scenarios). Columns: SUMMARY_COLUMNS plus `estimated` (the row
-    at the estimated correlation); empty without a history. Cached."""
+    at the estimated correlation); empty without a history. Cached; the build computes it
+    once with the shared results (`piilib.report.shared.OutlookVariants`)."""
+    from piilib.report import shared
+
+    from_build = shared.build_variants_for(bundle, edition, province)
+    if from_build is not None:
+        return from_build.sweep
     return _cached_sweep(bundle, int(edition), province)
 
 
@@ -136,7 +142,13 @@ class GoalPath:
 def goal_path(bundle: DataBundle, edition, province: str) -> GoalPath | None:
     """The smallest set of indicator improvements (in SDs of their trends, within the
     evidence: at most DEFAULT_MAX_EFFORT each) reaching P(top) >= DEFAULT_GOAL and P(lead
-    region) >= DEFAULT_GOAL on the next edition's map; None without a history. Cached."""
+    region) >= DEFAULT_GOAL on the next edition's map; None without a history. Cached; the
+    build computes it once with the shared results (`piilib.report.shared.OutlookVariants`)."""
+    from piilib.report import shared
+
+    from_build = shared.build_variants_for(bundle, edition, province)
+    if from_build is not None:
+        return from_build.path
     return _cached_path(bundle, int(edition), province)
 
 

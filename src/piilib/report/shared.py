@@ -5,7 +5,11 @@ editions on its map), the targets of every plan indicator, the outlook for the n
 the uncertainty analysis of the ranks. `pii build` computes them once, while the first kernels
 start, and writes them as a pickle into its build directory, named by a key of the edition,
 the province, the data's and the library's fingerprints (`results_key`); the chapter kernels
-find the file through the environment variable `PIILIB_SHARED_RESULTS`.
+find the file through the environment variable `PIILIB_SHARED_RESULTS`. The outlook's variants
+(`OutlookVariants`: the correlation sweep, the cheapest path to the goals), slower and read by
+the overview only, follow in a second file (`variants_path`), so the other chapters do not wait
+for them. Both files stay in the build's cache (`prune_results`): a build whose data and library
+are unchanged (a notebook edited) computes none of them.
 
 A notebook (or the library code it calls) asks with `shared_results(edition, province,
 data_path)`: it gets the build's results when the build provides them for these very
@@ -34,9 +38,11 @@ import pandas as pd
 from piilib.paths import project_path
 
 ENV_VAR = "PIILIB_SHARED_RESULTS"
-# Bump when SharedResults changes, so results pickled by an older library are not used.
-FORMAT = 1
+# Bump when SharedResults or OutlookVariants change, so results pickled by an older library
+# are not used.
+FORMAT = 2
 PENDING_SUFFIX = ".pending"
+VARIANTS_SUFFIX = ".variants"
 WAIT_SECONDS = 900
 POLL_SECONDS = 0.1
 
@@ -74,6 +80,17 @@ class SharedResults:
                 and self.data_path == str(project_path(data_path).resolve()))
 
 
+@dataclass
+class OutlookVariants:
+    """The outlook's heavy variants for the SharedResults of the same build.
+
+    sweep: `piilib.report.goals.correlation_sweep`; path: `piilib.report.goals.goal_path`.
+    """
+
+    sweep: pd.DataFrame
+    path: object | None
+
+
 def results_key(edition, province: str, inputs: str) -> str:
     """The file name stem of the shared results: edition, province and `inputs`, the
     fingerprint of the data and the library (`piilib.report.data.fingerprint_paths`)."""
@@ -108,7 +125,19 @@ def compute_results(edition, province: str, data_path) -> SharedResults:
     return results
 
 
-def write_results(results: SharedResults, path: Path) -> None:
+def compute_variants(edition, province: str, data_path) -> OutlookVariants:
+    """Compute the outlook's variants (the slow path: seconds; the outlook itself is taken from
+    the per-process cache `compute_results` filled)."""
+    from piilib.bundle import load_bundle
+    from piilib.report import goals
+
+    edition = int(edition)
+    bundle = load_bundle(project_path(data_path).resolve(), edition)
+    return OutlookVariants(goals._cached_sweep(bundle, edition, province),
+                           goals._cached_path(bundle, edition, province))
+
+
+def write_results(results: SharedResults | OutlookVariants, path: Path) -> None:
     """Pickle `results` into `path` atomically (readers never see half a file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,18 +148,26 @@ def write_results(results: SharedResults, path: Path) -> None:
 
 
 def prepare_results(edition, province: str, data_path, path: Path) -> bool:
-    """Compute the shared results into `path` (the build's step before the chapters); a file
-    `<path>.pending` tells kernels to wait for it meanwhile. False when computing failed:
-    then the chapters compute what they need themselves and report any error as theirs."""
+    """Compute the shared results into `path`, then the outlook's variants into
+    `variants_path(path)` (the build's step beside the chapters); a file `<file>.pending`
+    tells kernels to wait for each meanwhile. False when computing failed: then the chapters
+    compute what they need themselves and report any error as theirs."""
     path = Path(path)
-    pending = pending_marker(path)
     try:
         write_results(compute_results(edition, province, data_path), path)
+        pending_marker(path).unlink(missing_ok=True)
+        write_results(compute_variants(edition, province, data_path), variants_path(path))
         return True
     except Exception:  # noqa: BLE001 - the chapter that needs the result will name the error
         return False
     finally:
-        pending.unlink(missing_ok=True)
+        clear_pending(path)
+
+
+def variants_path(path: Path) -> Path:
+    """The file of the outlook's variants that goes with the shared results in `path`."""
+    path = Path(path)
+    return path.with_name(path.stem + VARIANTS_SUFFIX + path.suffix)
 
 
 def pending_marker(path: Path) -> Path:
@@ -138,32 +175,50 @@ def pending_marker(path: Path) -> Path:
 
 
 def mark_pending(path: Path) -> None:
-    marker = pending_marker(path)
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(str(os.getpid()))
+    """Tell kernels that the results in `path` and their variants are being computed."""
+    for target in (Path(path), variants_path(path)):
+        marker = pending_marker(target)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(str(os.getpid()))
 
 
-_FROM_BUILD: dict[str, SharedResults | None] = {}
+def clear_pending(path: Path) -> None:
+    for target in (Path(path), variants_path(path)):
+        pending_marker(target).unlink(missing_ok=True)
+
+
+_FROM_BUILD: dict[str, SharedResults | OutlookVariants | None] = {}
+
+
+def _read_from_build(path: Path, kind: type):
+    """The `kind` object pickled in `path`, waiting while the build still computes it; None
+    when there is none (computing failed). Read once per process."""
+    key = str(path)
+    if key not in _FROM_BUILD:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not path.is_file() and pending_marker(path).exists() and time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+        found = None
+        if path.is_file():
+            with open(path, "rb") as handle:
+                found = pickle.load(handle)
+        _FROM_BUILD[key] = found if isinstance(found, kind) else None
+    return _FROM_BUILD[key]
 
 
 def build_results() -> SharedResults | None:
     """The results the build wrote for this kernel (`PIILIB_SHARED_RESULTS`), waiting while
-    the build still computes them; None outside a build or when computing failed. Read once
-    per process."""
+    the build still computes them; None outside a build or when computing failed."""
     location = os.environ.get(ENV_VAR)
-    if not location:
+    return _read_from_build(Path(location), SharedResults) if location else None
+
+
+def build_variants_for(bundle, edition, province: str) -> OutlookVariants | None:
+    """The outlook's variants the build computed for `bundle`'s data, report `edition` and
+    `province` (waiting while it computes them); None otherwise."""
+    if build_results_for(bundle, edition, province) is None:
         return None
-    if location not in _FROM_BUILD:
-        path = Path(location)
-        deadline = time.monotonic() + WAIT_SECONDS
-        while not path.is_file() and pending_marker(path).exists() and time.monotonic() < deadline:
-            time.sleep(POLL_SECONDS)
-        results = None
-        if path.is_file():
-            with open(path, "rb") as handle:
-                results = pickle.load(handle)
-        _FROM_BUILD[location] = results if isinstance(results, SharedResults) else None
-    return _FROM_BUILD[location]
+    return _read_from_build(variants_path(os.environ[ENV_VAR]), OutlookVariants)
 
 
 def build_results_for(bundle, edition, province: str | None = None) -> SharedResults | None:
@@ -202,11 +257,17 @@ def shared_results(edition, province: str, data_path) -> SharedResults:
 
 
 def prune_results(directory: Path, used: Path, keep: int) -> None:
-    """Keep the `keep` most recently used result files in `directory` (`used` counts as just
-    used), remove the others."""
+    """Keep the results of the `keep` most recently used keys in `directory` (the results and
+    their variants; `used` counts as just used), remove the others."""
     directory = Path(directory)
-    if Path(used).is_file():
-        os.utime(used)
-    files = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for stale in files[keep:]:
-        stale.unlink(missing_ok=True)
+    for path in (Path(used), variants_path(used)):
+        if path.is_file():
+            os.utime(path)
+    newest: dict[str, float] = {}
+    for path in directory.glob("*.pickle"):
+        key = path.name.split(".")[0]
+        newest[key] = max(newest.get(key, 0.0), path.stat().st_mtime)
+    kept = set(sorted(newest, key=newest.get, reverse=True)[:keep])
+    for path in directory.glob("*.pickle"):
+        if path.name.split(".")[0] not in kept:
+            path.unlink(missing_ok=True)
