@@ -99,6 +99,7 @@ def test_scorecard_values_scores_marks_and_flags():
     card = profile.scorecard(current, "c", previous, framework=FRAMEWORK, count=1).set_index("code")
     assert list(card.index) == ["1.1.1", "1.1.2", "1.1.3"]
     assert card.loc["1.1.1", "value"] == 7.0 and not card.loc["1.1.1", "unchanged"]
+    assert list(card["whole_count"]) == [True, False, False]
     assert card.loc["1.1.2", "unchanged"] and card.loc["1.1.2", "provisional"]
     assert card.loc["1.1.3", "missing"] and math.isnan(card.loc["1.1.3", "value"])
     assert pd.isna(card.loc["1.1.3", "value_provenance"])
@@ -156,3 +157,33 @@ def test_history_has_every_edition_that_ranks_the_province():
     assert list(history["code"]) == ["1", "1.1"]
     assert history["harmonised"].all() and list(history["rank"]) == [3, 3]
     assert set(history["provenance"]) == {COMPUTED}
+
+
+# --- the chapter's title in _toc.yml ------------------------------------------------------------
+
+def test_a_toc_title_names_the_province_and_the_build_fills_it_in(tmp_path):
+    from piilib.report import chapters
+
+    (tmp_path / "intro.md").write_text("# Mở đầu\n", encoding="utf-8")
+    (tmp_path / "profile.ipynb").write_text("{}", encoding="utf-8")
+    toc = {"format": "jb-book", "root": "intro",
+           "chapters": [{"file": "profile", "title": "Hồ sơ {province_name} ({edition})"}]}
+    book = chapters.expand_toc(toc, tmp_path, {}, title_values={"province_name": "Hà Nội", "edition": "2025"})
+    assert book.chapters[0].title == "Hồ sơ Hà Nội (2025)"
+    assert chapters.expand_toc(toc, tmp_path, {}).chapters[0].title == "Hồ sơ {province_name} ({edition})"
+    toc["chapters"][0]["title"] = "Hồ sơ {tinh}"
+    with pytest.raises(chapters.TocError, match=r"'profile'.*\{tinh\}"):
+        chapters.expand_toc(toc, tmp_path, {}, title_values={"province_name": "Hà Nội", "edition": "2025"})
+
+
+def test_the_project_toc_lists_the_profile_right_after_the_overview():
+    from pathlib import Path
+
+    from piilib.report import chapters
+
+    root = Path(__file__).resolve().parents[1]
+    book, _ = chapters.read_book(root / "_toc.yml", {chapters.PLAN_INDICATORS: []},
+                                 title_values={"province_name": "Cần Thơ", "edition": "2024"})
+    keys = [chapter.key for chapter in book.chapters]
+    assert keys[keys.index("overview") + 1] == "profile"
+    assert next(c.title for c in book.chapters if c.key == "profile") == "Hồ sơ Cần Thơ"

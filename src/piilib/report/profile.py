@@ -87,8 +87,8 @@ def scorecard(current: EditionResult, province: str, previous: EditionResult | N
 
     previous: the previous edition's index on the same map (for the "unchanged" flag; None:
     no flag). framework: the framework the edition was computed with (default: the edition's).
-    Columns: code, name, pillar, sub_pillar, unit_label, provisional, direction, value
-    (NaN when missing), value_provenance, score, rank, n_units, percentile, assessment,
+    Columns: code, name, pillar, sub_pillar, unit_label, provisional, direction, whole_count
+    (a count shown without decimals, `piilib.framework.whole_counts`), value (NaN when missing), value_provenance, score, rank, n_units, percentile, assessment,
     missing, unchanged, score_provenance (a score and rank inherit the weakest provenance of
     every unit's value of the indicator).
     """
@@ -121,7 +121,7 @@ def scorecard(current: EditionResult, province: str, previous: EditionResult | N
             "sub_pillar": sub_pillar,
             "unit_label": "" if pd.isna(node.get("unit_vi")) else str(node["unit_vi"]),
             "provisional": str(node.get("code_status")) == "provisional",
-            "direction": int(node["direction"]),
+            "direction": int(node["direction"]), "whole_count": bool(whole.get(code, False)),
             "value": value,
             "value_provenance": None if missing else str(own_values.at[code, schema.PROVENANCE]),
             "score": float(own.at[code, "score"]),
