@@ -17,10 +17,11 @@ from matplotlib.lines import Line2D
 from piilib.report.plots import NATIONAL_COLOUR, PROVINCE_COLOUR, REGION_COLOUR, _figure, _legend_below, _style
 
 # Inches: narrower than plots.PAGE_WIDTH, so on a 390-pixel phone screen the type is still
-# about 10 pixels high.
+# about 10 pixels high; 18 rows stay under the PDF's cap on a figure's height (0.42 of the
+# text block, _config.yml), so the PDF prints the type at its own size.
 WIDTH = 5.0
-ROW_HEIGHT = 0.27
-FONT_SIZE = 9.5
+ROW_HEIGHT = 0.17
+FONT_SIZE = 9
 SHADE = "#f3f3f3"
 
 
@@ -50,7 +51,7 @@ def medians_chart(
               for text in medians["label"].astype(str)]
     pillars = medians["code"].astype(str).str.split(".").str[0].to_numpy()
     with _style():
-        figure, axes = _figure(ROW_HEIGHT * rows + 1.3, width=WIDTH)
+        figure, axes = _figure(ROW_HEIGHT * rows + 1.0, width=WIDTH)
         positions = np.arange(rows)[::-1]
         # Alternate bands per pillar, so the sub-pillars of one pillar read as a group.
         band, previous = 0, None
@@ -62,13 +63,13 @@ def medians_chart(
                 axes.axhspan(position - 0.5, position + 0.5, color=SHADE, zorder=0, linewidth=0)
         marks = medians[["province", "national_median", "region"]].astype(float)
         axes.hlines(positions, marks.min(axis=1), marks.max(axis=1), color="#bdbdbd", linewidth=1, zorder=1)
-        axes.scatter(medians["national_median"], positions, marker="|", s=160, linewidths=2.2,
+        axes.scatter(medians["national_median"], positions, marker="|", s=90, linewidths=2,
                      color=NATIONAL_COLOUR, zorder=3)
-        axes.scatter(medians["region"], positions, marker="D", s=22, color=REGION_COLOUR, zorder=4)
-        axes.scatter(medians["province"], positions, s=42, color=PROVINCE_COLOUR, zorder=5)
+        axes.scatter(medians["region"], positions, marker="D", s=16, color=REGION_COLOUR, zorder=4)
+        axes.scatter(medians["province"], positions, s=28, color=PROVINCE_COLOUR, zorder=5)
         for position, score, right in zip(positions, medians["province"], marks.max(axis=1)):
-            axes.annotate(_decimal(float(score)), (right, position), xytext=(6, -3.5), textcoords="offset points",
-                          fontsize=FONT_SIZE - 1.5, color=PROVINCE_COLOUR)
+            axes.annotate(_decimal(float(score)), (right, position), xytext=(5, -3), textcoords="offset points",
+                          fontsize=FONT_SIZE - 1, color=PROVINCE_COLOUR)
         axes.set_yticks(positions, labels, fontsize=FONT_SIZE)
         axes.tick_params(axis="x", labelsize=FONT_SIZE - 1)
         axes.set_ylim(-0.5, rows - 0.5)
@@ -79,5 +80,5 @@ def medians_chart(
                    Line2D([], [], marker="|", linestyle="", color=NATIONAL_COLOUR, markersize=10,
                           markeredgewidth=2.2),
                    Line2D([], [], marker="D", linestyle="", color=REGION_COLOUR, markersize=5)]
-        _legend_below(figure, handles, [province_label, national_label, region_label], ncol=1)
+        _legend_below(figure, handles, [province_label, national_label, region_label], ncol=3)
     return figure
