@@ -187,3 +187,23 @@ def test_the_project_toc_lists_the_profile_right_after_the_overview():
     keys = [chapter.key for chapter in book.chapters]
     assert keys[keys.index("overview") + 1] == "profile"
     assert next(c.title for c in book.chapters if c.key == "profile") == "Hồ sơ Cần Thơ"
+
+
+# --- the figure ----------------------------------------------------------------------------------
+
+def test_medians_chart_has_one_labelled_row_per_element_in_order():
+    from piilib.report.profile_figures import medians_chart
+
+    frame = pd.DataFrame({"code": ["1.1", "1.2", "2.1"],
+                          "label": ["1.1 Môi trường chính sách", "1.2 Một tên rất dài không vừa nhãn của hàng", "2.1 Giáo dục"],
+                          "province": [72.7, 41.2, 52.4], "national_median": [42.5, 40.6, 38.2],
+                          "region": [45.3, float("nan"), 33.9]})
+    figure = medians_chart(frame, province_label="Cần Thơ", national_label="Trung vị cả nước",
+                           region_label="Trung vị vùng", label_width=20)
+    axes = figure.axes[0]
+    rows = sorted(zip(axes.get_yticks(), (tick.get_text() for tick in axes.get_yticklabels())), reverse=True)
+    # Top to bottom in the frame's order, long labels cut.
+    assert [label for _, label in rows] == ["1.1 Môi trường chín…", "1.2 Một tên rất dài…", "2.1 Giáo dục"]
+    assert figure._repr_png_()[:4] == b"\x89PNG"
+    with pytest.raises(ValueError):
+        medians_chart(frame.iloc[:0], province_label="", national_label="", region_label="")

@@ -19,7 +19,7 @@ from piilib.report.plots import NATIONAL_COLOUR, PROVINCE_COLOUR, REGION_COLOUR,
 # Inches: narrower than plots.PAGE_WIDTH, so on a 390-pixel phone screen the type is still
 # about 10 pixels high; 18 rows stay under the PDF's cap on a figure's height (0.42 of the
 # text block, _config.yml), so the PDF prints the type at its own size.
-WIDTH = 5.0
+WIDTH = 4.4
 ROW_HEIGHT = 0.17
 FONT_SIZE = 9
 SHADE = "#f3f3f3"
@@ -35,7 +35,7 @@ def medians_chart(
     province_label: str,
     national_label: str,
     region_label: str,
-    label_width: int = 34,
+    label_width: int = 28,
 ) -> Figure:
     """One row per element, top to bottom in the given order: the province's score (red dot,
     labelled), the national median (grey bar) and the region's median (blue diamond), joined
