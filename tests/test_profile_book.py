@@ -75,7 +75,7 @@ def test_every_indicator_shows_the_engines_value_score_and_rank_with_its_mark(pr
     for _, indicator in indicators.iterrows():
         assert len(rows.get(indicator["element"], [])) == 1, f"indicator {indicator['element']}: not once in the page"
         row = rows[indicator["element"]][0]
-        # Columns: code, name (unit), value, score, rank, notes; illustrative data: MH marks.
+        # Columns: code, name [unit], value, score, rank, notes; illustrative data: MH marks.
         assert row[3] == f"{number(indicator['score'], 1)}MH", (indicator["element"], row)
         assert row[4] == f"{rank_fraction(indicator['rank'], indicator['n_units'])}MH", (indicator["element"], row)
         assert row[2].endswith("MH") and row[2] != "–MH"
