@@ -78,3 +78,25 @@ def _fill_entry_workbook(path, edition: int, values: pd.Series) -> None:
 def fill_entry_workbook():
     """The function that fills an entry workbook with given values, as staff would."""
     return _fill_entry_workbook
+
+
+@pytest.fixture(scope="session")
+def project_book(tmp_path_factory):
+    """The project's own book (its _toc.yml and notebooks) built once per session, HTML and
+    PDF, for edition 2024 and Cần Thơ on a copy of the bundled data, with the plan's first
+    indicator chapter only (the other indicator chapters are the same notebook). Tests of
+    the real chapters' pages read it (`project_book.out_dir`); nothing may write into it."""
+    import shutil
+    from pathlib import Path
+
+    from piilib.report.build import BuildOptions, build_report, plan_indicators
+
+    root = tmp_path_factory.mktemp("project-book")
+    data = root / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data" / "demo", data)
+    with pytest.MonkeyPatch.context() as patch:  # no staff data/official/ (see above)
+        patch.setenv(OFFICIAL_DIR_ENV, str(root / "no-official-folder"))
+        return build_report(BuildOptions(
+            edition=2024, province="can-tho", data_path=data, out_dir=root / "out",
+            cache_dir=root / "cache", indicators=plan_indicators("can-tho")[:1], progress=False,
+        ))

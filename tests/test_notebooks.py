@@ -1,7 +1,7 @@
 """The report's chapter templates (notebooks/): stored clean, and reproducible under nbval.
 
 The nbval test executes the real templates the way `pii build` does (papermill through
-piilib.report.execute) on a copy of the bundled data — overview, the plan's first indicator,
+piilib.report.execute) on a copy of the bundled data — overview, profile, the plan's first indicator,
 agencies, levers, methodology — then has nbval re-run every executed notebook and compare
 each cell's outputs with the stored ones. The comparison is strict (`--nbval`): on the same
 data a chapter must print the same tables, sentences and figures every time (seeded
@@ -108,7 +108,7 @@ def test_template_parameters_cell_declares_what_the_build_passes(template):
     )
 
 
-ANALYSIS_CHAPTERS = ["summary", "overview", "agencies", "levers", "methodology"]
+ANALYSIS_CHAPTERS = ["summary", "overview", "profile", "agencies", "levers", "methodology"]
 GLUE_REFERENCE = re.compile(r"\{glue:(?:text|md|figure|any)?\}`?\s*([A-Za-z_][\w]*)")
 
 
@@ -238,7 +238,7 @@ def nbval_results(report: Path) -> dict[tuple[str, int], str]:
 
 @pytest.mark.slow
 def test_executed_chapters_reproduce_under_nbval(executed_chapters, tmp_path):
-    expected_keys = {"summary", "overview", chapters.indicator_key(plan_indicators()[0][0]),
+    expected_keys = {"summary", "overview", "profile", chapters.indicator_key(plan_indicators()[0][0]),
                      "agencies", "levers", "methodology"}
     assert set(executed_chapters) == expected_keys
 

@@ -326,8 +326,10 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     show_notice = notice_for(bundle, options.edition)
     indicators = (plan_indicators(options.province, options.edition) if options.indicators is None
                   else options.indicators)
+    province_name = options.province_name or _province_name(options.province, options.edition)
     contents, warnings = chapters.read_book(
-        Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)}
+        Path(options.toc), {chapters.PLAN_INDICATORS: list(indicators)},
+        title_values={"province_name": province_name, "edition": str(options.edition)},
     )
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -379,7 +381,6 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
     keys = {run[3] for run in runs}
 
     pdf_stem = f"pii-{options.edition}-{options.province}"
-    province_name = options.province_name or _province_name(options.province, options.edition)
     base = yaml.safe_load(Path(options.base_config).read_text(encoding="utf-8"))
     config = book.book_config(
         base,

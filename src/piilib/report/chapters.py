@@ -23,6 +23,14 @@ replaces the page's first heading (otherwise the notebook's own heading is the t
 is a chapter that exists only when that list has items (a province without a plan has no
 plan indicators, so its book leaves the chapter out); `only_with:` is removed too.
 
+A `title:` may name values of the book in braces, which the build fills in (`TITLE_VALUES`):
+
+    - file: notebooks/profile
+      title: Hồ sơ {province_name}
+
+is titled with the province's name from the units table ("Hồ sơ Cần Thơ"); `{edition}` is the
+edition. A title without braces is used as it is.
+
 Parameters: every notebook chapter is offered `edition`, `province`, `data_path`, `output_dir`
 and, when repeated, `indicator`, all as strings (like `papermill -r`, so a code such as "1.0"
 never becomes a number); it receives only those its `parameters` cell declares.
@@ -45,6 +53,9 @@ PLAN_INDICATORS = "plan_indicators"
 INDICATOR = "indicator"
 # Keys Jupyter Book 1 accepts in a chapter entry that the build handles itself.
 TITLE = "title"
+# Values a `title:` may name in braces ("Hồ sơ {province_name}"), filled in by the build.
+TITLE_VALUES = ("province_name", "edition")
+_TITLE_FIELD = re.compile(r"\{(\w*)\}")
 NOTEBOOK_SUFFIX = ".ipynb"
 PAGE_SUFFIXES = (".md",)
 # Parameters the build can give a chapter (a notebook receives those it declares).
@@ -122,6 +133,20 @@ def indicator_key(code: str) -> str:
     return repeated_key(INDICATOR, code)
 
 
+def fill_title(title: str, values: Mapping[str, str] | None, where: str) -> str:
+    """`title` with each {name} replaced by values[name]; TocError naming `where` for a name
+    that is not one of TITLE_VALUES. Without values (a table of contents read outside a
+    build) the title is kept as written."""
+    names = _TITLE_FIELD.findall(title)
+    unknown = sorted(set(names) - set(TITLE_VALUES))
+    if unknown:
+        raise TocError(f"{where}: the title {title!r} names {', '.join('{' + n + '}' for n in unknown)}; "
+                       f"a title may name {', '.join('{' + n + '}' for n in TITLE_VALUES)}")
+    if not values or not names:
+        return title
+    return _TITLE_FIELD.sub(lambda match: str(values[match.group(1)]), title)
+
+
 def read_toc(path: Path) -> dict:
     """The table of contents in `path`; TocError when it is missing or not a jb-book toc."""
     path = Path(path)
@@ -143,13 +168,17 @@ def expand_toc(
     toc_dir: Path,
     repeats: Mapping[str, Sequence[tuple[str, str]]],
     toc_name: str = TOC_FILE,
+    title_values: Mapping[str, str] | None = None,
 ) -> Book:
     """Resolve every `file:` of `toc` against `toc_dir` and expand repeated entries.
 
     repeats: for each `repeat:` value, the (code, name) items in order, e.g.
     {"plan_indicators": [("6.2.4", "Đơn đăng ký ..."), ...]}.
+    title_values: what a `title:` may name in braces (`fill_title`), e.g.
+    {"province_name": "Cần Thơ", "edition": "2024"}; None keeps titles as written.
     Raises TocError naming the entry for a missing file, an unknown `repeat:` value, a
-    repeated entry that is not a notebook, or two pages with one name.
+    repeated entry that is not a notebook, an unknown name in a title, or two pages with one
+    name.
     """
     toc_dir = Path(toc_dir).resolve()
     out = {key: copy.deepcopy(value) for key, value in toc.items()
@@ -204,7 +233,10 @@ def expand_toc(
             return made
         if source.suffix == NOTEBOOK_SUFFIX:
             listed.add(source)
-            chapter = Chapter(source.stem, source, entry.get(TITLE))
+            title = entry.get(TITLE)
+            if title is not None:
+                title = fill_title(str(title), title_values, f"{toc_name}: '{entry['file']}'")
+            chapter = Chapter(source.stem, source, title)
             chapters.append(chapter)
             return [{"file": chapter.key, **rest}]
         page = Page(source.stem, source)
@@ -264,12 +296,14 @@ def unlisted_warning(notebook: Path, toc_path: Path) -> str:
 
 
 def read_book(
-    toc_path: Path, repeats: Mapping[str, Sequence[tuple[str, str]]]
+    toc_path: Path, repeats: Mapping[str, Sequence[tuple[str, str]]],
+    title_values: Mapping[str, str] | None = None,
 ) -> tuple[Book, list[str]]:
     """The expanded table of contents in `toc_path` and the warnings about notebooks it
-    leaves out (those beside the chapters it lists and in notebooks/ beside it)."""
+    leaves out (those beside the chapters it lists and in notebooks/ beside it).
+    title_values: see `expand_toc`."""
     toc_path = Path(toc_path)
-    book = expand_toc(read_toc(toc_path), toc_path.parent, repeats, toc_path.name)
+    book = expand_toc(read_toc(toc_path), toc_path.parent, repeats, toc_path.name, title_values)
     directories = {p.parent for p in book.listed} | {toc_path.parent.resolve() / "notebooks"}
     warnings = [unlisted_warning(p, toc_path) for p in unlisted_notebooks(book, sorted(directories))]
     return book, warnings
