@@ -169,17 +169,29 @@ LABEL_CELL = re.compile(
 NUMBER_CELL = re.compile(r"^[+\-−±]?\d")
 
 
+# A column headed "Mã" (code) holds labels: a pillar's code is a bare "1".."7".
+CODE_HEADERS = {"Mã"}
+
+
 class _TableCells(HTMLParser):
-    """Every body cell of every table: (visible text without marks, marks found)."""
+    """Every body cell of every table: (visible text without marks, marks found), and per cell
+    the header of its column (`headers`, in the same order)."""
 
     def __init__(self, marks: set[str]):
         super().__init__()
-        self.marks, self.cells = marks, []
+        self.marks, self.cells, self.headers = marks, [], []
         self._cell = None  # [text parts, marks] of the open <td>
         self._sup = None
+        self._header_row, self._header, self._column = [], None, 0
 
     def handle_starttag(self, tag, attrs):
-        if tag == "td":
+        if tag == "table":
+            self._header_row = []
+        elif tag == "tr":
+            self._column = 0
+        elif tag == "th":
+            self._header = []
+        elif tag == "td":
             self._cell = [[], []]
         elif tag == "sup" and self._cell is not None:
             self._sup = []
@@ -189,13 +201,21 @@ class _TableCells(HTMLParser):
             text = "".join(self._sup).strip()
             (self._cell[1] if text in self.marks else self._cell[0]).append(text)
             self._sup = None
+        elif tag == "th" and self._header is not None:
+            self._header_row.append(" ".join("".join(self._header).split()))
+            self._header = None
         elif tag == "td" and self._cell is not None:
             self.cells.append((" ".join("".join(self._cell[0]).split()), self._cell[1]))
+            column = self._column
+            self.headers.append(self._header_row[column] if column < len(self._header_row) else "")
+            self._column += 1
             self._cell = None
 
     def handle_data(self, data):
         if self._sup is not None:
             self._sup.append(data)
+        elif self._header is not None:
+            self._header.append(data)
         elif self._cell is not None:
             self._cell[0].append(data)
 
@@ -203,8 +223,9 @@ class _TableCells(HTMLParser):
 def number_cells_without_mark(path: Path, marks: set[str]) -> list[str]:
     parser = _TableCells(marks)
     parser.feed(path.read_text(encoding="utf-8"))
-    return [text for text, found in parser.cells
-            if NUMBER_CELL.match(text) and not LABEL_CELL.match(text) and not found]
+    return [text for (text, found), header in zip(parser.cells, parser.headers)
+            if NUMBER_CELL.match(text) and not LABEL_CELL.match(text) and not found
+            and header not in CODE_HEADERS]
 
 
 def test_the_cell_rule_tells_numbers_from_labels():
