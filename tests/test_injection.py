@@ -305,3 +305,10 @@ def test_figure_caption_is_literal_and_a_dollar_in_a_name_is_no_formula(tmp_path
     assert "img" in page.tags and page.tags.count("img") == 1  # the chart itself, nothing else
     assert "onerror" not in page.attributes and "SUBSTITUTED" not in "".join(page.text)
     assert title in re.sub(r"\s+", " ", "".join(page.text))
+
+
+def test_keep_with_next_is_a_raw_latex_block_html_ignores():
+    from piilib.report.markup import keep_with_next
+
+    assert keep_with_next(12) == "```{raw} latex\n\\piikeepwithnext{12}\n```"
+    assert keep_with_next("7") == "```{raw} latex\n\\piikeepwithnext{7}\n```"  # a whole number, nothing else

@@ -71,3 +71,10 @@ def latex_text(text) -> str:
     PDF's running title): no command, group or comment can come out of it."""
     value = _LINE_BREAKS.sub(" ", "" if text is None else str(text))
     return "".join(_LATEX_SPECIAL.get(character, character) for character in value)
+
+
+def keep_with_next(lines: int) -> MarkdownText:
+    """A PDF-only mark (a raw LaTeX block; HTML ignores it) that moves what follows to the next
+    page unless `lines` lines fit on this one: put before a paragraph that introduces a table,
+    so that the paragraph is never left alone at the foot of a page."""
+    return MarkdownText(f"```{{raw}} latex\n\\piikeepwithnext{{{int(lines)}}}\n```")
