@@ -304,7 +304,7 @@ def test_validate_data_accepts_the_fixtures():
         assert data.validate_data(FIXTURES / "data" / name, 2024) == []
 
 
-def test_validate_data_names_file_line_and_value(tmp_path):
+def test_validate_data_names_file_line_and_value(tmp_path, english):
     frame = long_frame([
         (2024, "can-tho", "6.2.4", 1.0, "official", "f"),
         (2024, "ha-noi", "6.2.4", 2.0, "guessed", "f"),

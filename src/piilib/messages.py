@@ -901,6 +901,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{path} không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
         EN: "{path} holds no values for edition {edition}; editions found: {editions}",
     },
+    "data.edition_absent": {VI: "không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
+                            EN: "no values for edition {edition}; editions present: {editions}"},
     "data.no_csv": {VI: "đường dẫn dữ liệu {path} không có tệp CSV nào; cần một thư mục như data/demo",
                     EN: "data path {path} holds no CSV file; expected a directory laid out like data/demo"},
     "data.no_provenance_column": {

@@ -14,6 +14,7 @@ import pandas as pd
 from piilib import schema
 from piilib.framework import load_framework, to_imeta
 from piilib.index import IndexResult, build_index
+from piilib.messages import Said
 from piilib.units import load_units
 
 # The PII's method is the engine's default (treat, min-max 0-100, arithmetic means).
@@ -38,7 +39,7 @@ def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
     rows = values_long[values_long[schema.EDITION].astype(int) == int(edition)]
     if rows.empty:
         found = sorted(values_long[schema.EDITION].dropna().astype(int).unique().tolist())
-        raise ValueError(f"no values for edition {edition}; editions present: {found}")
+        raise ValueError(Said("data.edition_absent", edition=edition, editions=found))
     return rows
 
 
