@@ -266,3 +266,20 @@ def test_a_said_message_is_a_string_with_its_facts(monkeypatch):
     assert isinstance(said, str) and said.message_id == "csv.bad_cell" and said.fields["line"] == 9
     again = pickle.loads(pickle.dumps(said))
     assert again == said and again.fields == said.fields and again.message_id == said.message_id
+
+
+# --- the peer formula staff may give `pii targets` ------------------------------------------------
+
+def test_a_peer_formula_with_an_unknown_covariate_in_both_languages(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ["targets"])
+    argv = ["targets", "--edition", "2024", "--province", "Cần Thơ", "--peer-formula", "value ~ np.log(dan_so)"]
+    said = {}
+    for language in (messages.VI, messages.EN):
+        speak(monkeypatch, language)
+        assert cli.main(argv) == cli.EXIT_BAD_INPUT
+        said[language] = capsys.readouterr().err.splitlines()[0]
+    assert said[messages.VI].startswith(
+        "lỗi: công thức tỉnh tương đồng 'value ~ np.log(dan_so)' dùng biến cấu trúc dan_so không có trong dữ liệu; "
+        "các biến cấu trúc có: ")
+    assert said[messages.EN].startswith(
+        "error: peer formula 'value ~ np.log(dan_so)' uses covariate(s) dan_so not in the data; covariates available: ")

@@ -1073,4 +1073,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "tệp {file}, deadline: recipient_key '{key}' không có trong agencies",
         EN: "file {file}, deadline: recipient_key '{key}' is not in agencies",
     },
+    # --- the peer formula of `pii targets --peer-formula` (piilib.analysis.peers) -------------
+    "peers.no_tilde": {
+        VI: "công thức tỉnh tương đồng {formula} không có dấu '~'; cần dạng như 'value ~ np.log(population)'",
+        EN: "peer formula {formula} has no '~'; expected e.g. 'value ~ np.log(population)'",
+    },
+    "peers.unknown_covariates": {
+        VI: "công thức tỉnh tương đồng {formula} dùng biến cấu trúc {missing} không có trong dữ liệu; các biến "
+            "cấu trúc có: {available}",
+        EN: "peer formula {formula} uses covariate(s) {missing} not in the data; covariates available: {available}",
+    },
+    "peers.none": {VI: "không có", EN: "none"},
 }
