@@ -414,7 +414,7 @@ def test_write_tree_keeps_unchanged_files_and_removes_stale_ones(tmp_path):
     assert (target / "a.md").stat().st_mtime_ns == stamp
 
 
-def test_chapters_cannot_overwrite_each_others_files(tmp_path):
+def test_chapters_cannot_overwrite_each_others_files(tmp_path, english):
     for key in ("one", "two"):
         (tmp_path / key).mkdir()
         (tmp_path / key / "table.xlsx").write_bytes(b"x")

@@ -283,3 +283,25 @@ def test_a_peer_formula_with_an_unknown_covariate_in_both_languages(monkeypatch,
         "các biến cấu trúc có: ")
     assert said[messages.EN].startswith(
         "error: peer formula 'value ~ np.log(dan_so)' uses covariate(s) dan_so not in the data; covariates available: ")
+
+
+def test_a_book_rule_broken_in_both_languages(tmp_path, monkeypatch):
+    from piilib.report import book
+
+    for key in ("mot", "hai"):
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "bang.xlsx").write_bytes(b"x")
+        (tmp_path / f"{key}.ipynb").write_text("{}")
+    (tmp_path / "static").mkdir()
+    pages = [(key, tmp_path / f"{key}.ipynb", tmp_path / key) for key in ("mot", "hai")]
+
+    def failure():
+        with pytest.raises(book.BookBuildFailed) as caught:
+            book.book_files(tmp_path / "static", {}, {}, pages)
+        return [caught.value]
+
+    said = both(monkeypatch, failure)
+    assert said[messages.VI] == ["chương 'hai' ghi tệp bang.xlsx, tệp mà chương 'mot' cũng ghi; hãy đặt cho tệp "
+                                 "một tên riêng của chương"]
+    assert said[messages.EN] == ["chapter 'hai' wrote bang.xlsx, which chapter 'mot' also wrote; give the file a "
+                                 "name unique to the chapter"]

@@ -1084,4 +1084,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "peer formula {formula} uses covariate(s) {missing} not in the data; covariates available: {available}",
     },
     "peers.none": {VI: "không có", EN: "none"},
+    # --- Jupyter Book and LaTeX, and the rules the book must keep (piilib.report.book) ---------
+    "book.same_file.chapter": {
+        VI: "chương '{key}' ghi tệp {file}, tệp mà chương '{other}' cũng ghi; hãy đặt cho tệp một tên riêng của "
+            "chương",
+        EN: "chapter '{key}' wrote {file}, which chapter '{other}' also wrote; give the file a name unique to "
+            "the chapter",
+    },
+    "book.same_file.page": {
+        VI: "chương '{key}' ghi tệp {file}, đã là một trang hoặc tệp của báo cáo; hãy đặt cho tệp một tên riêng "
+            "của chương",
+        EN: "chapter '{key}' wrote {file}, which is already a page or asset of the book; give the file a name "
+            "unique to the chapter",
+    },
+    "book.jupyter_book_failed": {VI: "jupyter-book ({builder}) bị lỗi:\n{tail}",
+                                 EN: "jupyter-book ({builder}) failed:\n{tail}"},
+    "book.not_offline": {
+        VI: "bản HTML sẽ tải tài nguyên từ máy khác (nó phải mở được khi không có mạng):\n{resources}",
+        EN: "the HTML would load resources from other machines (it must open offline):\n{resources}",
+    },
+    "book.no_pdf": {VI: "XeLaTeX không tạo ra {pdf}; xem {log}", EN: "XeLaTeX produced no {pdf}; see {log}"},
+    "book.missing_glyphs": {
+        VI: "phông chữ của PDF thiếu {count} ký tự, các ký tự này sẽ biến mất khỏi trang (xem {log}):\n{lines}",
+        EN: "the PDF font lacks {count} character(s), which would vanish from the page (see {log}):\n{lines}",
+    },
 }
