@@ -98,7 +98,7 @@ def test_toc_with_an_empty_plan_leaves_the_repeated_chapter_out(tmp_path):
     assert [part["caption"] for part in book.toc["parts"]] == ["Phần một", "Các chỉ số"]
 
 
-def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path):
+def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path, english):
     for stem in ("overview", "indicator", "extra", "other", "forgotten"):
         write_notebook(tmp_path / "notebooks" / f"{stem}.ipynb")
     toc = write_toc(tmp_path, HAND_MADE_TOC)
@@ -118,14 +118,14 @@ def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path):
     ],
     ids=["missing-file", "unknown-repeat", "repeated-page", "duplicate"],
 )
-def test_toc_mistakes_are_named(tmp_path, entry, message):
+def test_toc_mistakes_are_named(tmp_path, entry, message, english):
     write_notebook(tmp_path / "notebooks" / "overview.ipynb")
     toc = write_toc(tmp_path, f"format: jb-book\nroot: book/intro\nchapters:\n  {entry}\n")
     with pytest.raises(chapters.TocError, match=re.escape(message)):
         chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
 
 
-def test_codes_that_collide_as_page_names_are_refused(tmp_path):
+def test_codes_that_collide_as_page_names_are_refused(tmp_path, english):
     write_notebook(tmp_path / "notebooks" / "indicator.ipynb")
     toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
                               "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
@@ -157,7 +157,7 @@ def test_each_notebook_receives_only_the_parameters_it_declares(tmp_path):
     ]
 
 
-def test_a_repeated_notebook_must_declare_the_indicator(tmp_path):
+def test_a_repeated_notebook_must_declare_the_indicator(tmp_path, english):
     write_notebook(tmp_path / "notebooks" / "indicator.ipynb", 'edition = "2024"')
     toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
                               "  - file: notebooks/indicator\n    repeat: plan_indicators\n")

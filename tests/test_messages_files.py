@@ -305,3 +305,19 @@ def test_a_book_rule_broken_in_both_languages(tmp_path, monkeypatch):
                                  "một tên riêng của chương"]
     assert said[messages.EN] == ["chapter 'hai' wrote bang.xlsx, which chapter 'mot' also wrote; give the file a "
                                  "name unique to the chapter"]
+
+
+def test_a_table_of_contents_problem_in_both_languages(tmp_path, monkeypatch):
+    from piilib.report import chapters
+
+    toc = tmp_path / "_toc.yml"
+    toc.write_text("format: jb-book\n", encoding="utf-8")
+
+    def failure():
+        with pytest.raises(chapters.TocError) as caught:
+            chapters.read_toc(toc)
+        return [caught.value]
+
+    said = both(monkeypatch, failure)
+    assert said[messages.VI] == [f"{toc}: thiếu 'root' (trang đầu tiên, ví dụ book/intro)"]
+    assert said[messages.EN] == [f"{toc}: 'root' (the first page, e.g. book/intro) is missing"]

@@ -1108,4 +1108,46 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "phông chữ của PDF thiếu {count} ký tự, các ký tự này sẽ biến mất khỏi trang (xem {log}):\n{lines}",
         EN: "the PDF font lacks {count} character(s), which would vanish from the page (see {log}):\n{lines}",
     },
+    # --- the book's table of contents, _toc.yml or --toc (piilib.report.chapters) ------------
+    "toc.title_names": {
+        VI: "{where}: tiêu đề {title} dùng {names}; tiêu đề chỉ được dùng {allowed}",
+        EN: "{where}: the title {title} names {names}; a title may name {allowed}",
+    },
+    "toc.missing": {VI: "không có tệp mục lục {path}", EN: "the table of contents {path} does not exist"},
+    "toc.not_yaml": {VI: "{path} không phải YAML hợp lệ: {error}", EN: "{path} is not valid YAML: {error}"},
+    "toc.not_jb_book": {VI: "{path}: cần một mục lục Jupyter Book có 'format: jb-book'",
+                        EN: "{path}: expected a Jupyter Book table of contents with 'format: jb-book'"},
+    "toc.no_root": {VI: "{path}: thiếu 'root' (trang đầu tiên, ví dụ book/intro)",
+                    EN: "{path}: 'root' (the first page, e.g. book/intro) is missing"},
+    "toc.no_file": {
+        VI: "{toc}: '{entry}' không trỏ tới notebook hay trang nào (đã tìm {notebook} và {page})",
+        EN: "{toc}: '{entry}' names no notebook or page (looked for {notebook} and {page})",
+    },
+    "toc.entry_without_file": {VI: "{toc}: mỗi mục chương cần 'file:', nhưng gặp {entry}",
+                               EN: "{toc}: every chapter entry needs 'file:', found {entry}"},
+    "toc.unknown_list": {VI: "{toc}: '{entry}' có '{key}: {value}'; các giá trị biết được: {known}",
+                         EN: "{toc}: '{entry}' has '{key}: {value}'; known: {known}"},
+    "toc.sections": {VI: "{toc}: '{entry}' có sections; mỗi chương của báo cáo là một trang",
+                     EN: "{toc}: '{entry}' has sections; the report's chapters are single pages"},
+    "toc.repeat_page": {VI: "{toc}: chỉ notebook mới lặp lại được ('{entry}')",
+                        EN: "{toc}: only a notebook can be repeated ('{entry}')"},
+    "toc.not_a_list": {VI: "{toc}: '{where}' phải là một danh sách", EN: "{toc}: '{where}' must be a list"},
+    "toc.root_notebook": {VI: "{toc}: trang gốc phải là trang Markdown, không phải notebook",
+                          EN: "{toc}: the root page must be a Markdown page, not a notebook"},
+    "toc.part_without_chapters": {VI: "{toc}: mỗi phần cần 'chapters:', nhưng gặp {part}",
+                                  EN: "{toc}: every part needs 'chapters:', found {part}"},
+    "toc.same_name": {VI: "{toc}: hai trang sẽ trùng tên {names}; hãy đổi tên một notebook hoặc trang",
+                      EN: "{toc}: two pages would share the name(s) {names}; rename a notebook or page"},
+    "toc.unlisted": {
+        VI: "{notebook} không có trong {toc} nên không nằm trong báo cáo; muốn thêm, hãy ghi dòng "
+            "'- file: {entry}' vào chỗ của chương",
+        EN: "{notebook} is not listed in {toc}, so it is not in the book; to add it, add the line "
+            "'- file: {entry}' where the chapter belongs",
+    },
+    "toc.undeclared_parameters": {
+        VI: "{template} được lặp lại cho mỗi chỉ số của kế hoạch, nhưng ô tham số của nó không khai báo {names}: "
+            "mọi trang sẽ giống nhau",
+        EN: "{template} is repeated for every plan indicator, but its parameters cell does not declare {names}: "
+            "every page would be the same",
+    },
 }

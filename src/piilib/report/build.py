@@ -449,10 +449,7 @@ def chapter_runs(
             declared[template] = execute.declared_parameters(template)
         missing = sorted(set(chapter.parameters) - declared[template])
         if missing:
-            raise chapters.TocError(
-                f"{template} is repeated for every plan indicator, but its parameters cell "
-                f"does not declare {', '.join(missing)}: every page would be the same"
-            )
+            raise chapters.TocError(text("toc.undeclared_parameters", template=template, names=", ".join(missing)))
         offered = {**common, **chapter.parameters}
         parameters = {name: value for name, value in offered.items() if name in declared[template]}
         runs.append((chapter, template, parameters,
