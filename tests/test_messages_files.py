@@ -321,3 +321,19 @@ def test_a_table_of_contents_problem_in_both_languages(tmp_path, monkeypatch):
     said = both(monkeypatch, failure)
     assert said[messages.VI] == [f"{toc}: thiếu 'root' (trang đầu tiên, ví dụ book/intro)"]
     assert said[messages.EN] == [f"{toc}: 'root' (the first page, e.g. book/intro) is missing"]
+
+
+def test_a_unit_that_is_not_a_province_in_both_languages(monkeypatch):
+    from piilib.pii import compute_pii
+
+    values = pd.DataFrame({schema.EDITION: [2024], schema.UNIT: ["xyz"], schema.INDICATOR: ["6.2.4"],
+                           schema.VALUE: [1.0], schema.PROVENANCE: ["illustrative"], schema.SOURCE: ["t"]})
+
+    def failure():
+        with pytest.raises(ValueError) as caught:
+            compute_pii(values, 2024)
+        return str(caught.value).splitlines()
+
+    said = both(monkeypatch, failure)
+    assert said[messages.VI] == ["kỳ 2024: 'xyz' không phải mã một tỉnh, thành phố của kỳ này (cột unit, ví dụ can-tho)"]
+    assert said[messages.EN] == ["edition 2024: unit 'xyz' is not a province of this edition"]

@@ -1150,4 +1150,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{template} is repeated for every plan indicator, but its parameters cell does not declare {names}: "
             "every page would be the same",
     },
+    # --- values of a --data folder as the index reads them (piilib.pii) ----------------------
+    "values.unknown_unit": {
+        VI: "kỳ {edition}: '{unit}' không phải mã một tỉnh, thành phố của kỳ này (cột unit, ví dụ can-tho)",
+        EN: "edition {edition}: unit '{unit}' is not a province of this edition",
+    },
+    "values.unknown_indicator": {
+        VI: "kỳ {edition}: chỉ số '{code}' không có trong khung chỉ số",
+        EN: "edition {edition}: indicator '{code}' is not in the framework",
+    },
+    "values.duplicate": {
+        VI: "kỳ {edition}: tỉnh '{unit}' có nhiều hơn một giá trị cho chỉ số '{code}'; mỗi tỉnh, mỗi chỉ số chỉ "
+            "một giá trị",
+        EN: "edition {edition}: unit '{unit}' has more than one value for '{code}'",
+    },
 }

@@ -69,12 +69,12 @@ def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]
     problems = []
     known_units = set(load_units(edition)["unit"])
     for unit in sorted(set(rows[schema.UNIT]) - known_units):
-        problems.append(f"edition {edition}: unit {unit!r} is not a province of this edition")
+        problems.append(Said("values.unknown_unit", edition=edition, unit=unit))
     for code in sorted(set(rows[schema.INDICATOR].astype(str)) - set(codes)):
-        problems.append(f"edition {edition}: indicator {code!r} is not in the framework")
+        problems.append(Said("values.unknown_indicator", edition=edition, code=code))
     duplicated = rows[rows.duplicated([schema.UNIT, schema.INDICATOR], keep=False)]
     for (unit, code), _ in duplicated.groupby([schema.UNIT, schema.INDICATOR], sort=True):
-        problems.append(f"edition {edition}: unit {unit!r} has more than one value for {code!r}")
+        problems.append(Said("values.duplicate", edition=edition, unit=unit, code=code))
     return problems
 
 
