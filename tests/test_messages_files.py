@@ -337,3 +337,11 @@ def test_a_unit_that_is_not_a_province_in_both_languages(monkeypatch):
     said = both(monkeypatch, failure)
     assert said[messages.VI] == ["kỳ 2024: 'xyz' không phải mã một tỉnh, thành phố của kỳ này (cột unit, ví dụ can-tho)"]
     assert said[messages.EN] == ["edition 2024: unit 'xyz' is not a province of this edition"]
+
+
+def test_a_template_name_that_is_not_xlsx_in_vietnamese(tmp_path, monkeypatch, vietnamese, capsys):
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ["template"])
+    out = tmp_path / "mau.csv"
+    assert cli.main(["template", "--edition", "2024", "--out", str(out)]) == cli.EXIT_BAD_INPUT
+    assert capsys.readouterr().err.splitlines()[0] == 'lỗi: biểu mẫu phải được lưu thành tệp .xlsx, không phải "mau.csv"'
+    assert not out.exists()

@@ -202,6 +202,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "template.arg.edition": {VI: "kỳ PII, ví dụ 2026", EN: "PII edition, e.g. 2026"},
     "template.arg.out": {VI: "nơi ghi biểu mẫu", EN: "where to write the workbook"},
     "template.arg.force": {VI: "ghi đè FILE.xlsx nếu đã có", EN: "replace FILE.xlsx if it already exists"},
+    "template.not_xlsx": {VI: 'biểu mẫu phải được lưu thành tệp .xlsx, không phải "{name}"',
+                          EN: 'the template must be saved as an .xlsx file, not "{name}"'},
+    "template.exists": {
+        VI: "{out} đã có và có thể chứa số liệu đã nhập; hãy chọn tên khác hoặc dùng --force",
+        EN: "{out} already exists and may hold entered data; choose another name or use --force",
+    },
     "template.written": {
         VI: "Đã ghi biểu mẫu PII {edition} (năm số liệu {year}, khung chỉ số của kỳ {framework}) vào {out}",
         EN: "Template for PII {edition} (data year {year}, framework of edition {framework}) written to {out}",
