@@ -187,7 +187,7 @@ def researcher_notebook(path: Path, heading: str, code: str) -> None:
     nbformat.write(page, path)
 
 
-def test_a_chapter_added_by_a_notebook_and_one_toc_line_is_in_the_book(root, illustrative, capsys):
+def test_a_chapter_added_by_a_notebook_and_one_toc_line_is_in_the_book(root, illustrative, capsys, english):
     toc = copy_book(root, "book-new-chapter")
     researcher_notebook(
         toc.parent / "templates" / "nhan-luc.ipynb", "Nhân lực khoa học và công nghệ",
@@ -219,7 +219,7 @@ def test_a_chapter_added_by_a_notebook_and_one_toc_line_is_in_the_book(root, ill
     assert not (result.out_dir / "html" / "nhap.html").exists()
 
 
-def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, capsys):
+def test_a_failed_chapter_is_named_and_publishes_nothing(root, illustrative, capsys, english):
     before = tree_digest(illustrative.out_dir)
     toc = copy_book(root, "book-broken")
     overview = toc.parent / "templates" / "overview.ipynb"

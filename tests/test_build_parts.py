@@ -98,7 +98,7 @@ def test_toc_with_an_empty_plan_leaves_the_repeated_chapter_out(tmp_path):
     assert [part["caption"] for part in book.toc["parts"]] == ["Phần một", "Các chỉ số"]
 
 
-def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path):
+def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path, english):
     for stem in ("overview", "indicator", "extra", "other", "forgotten"):
         write_notebook(tmp_path / "notebooks" / f"{stem}.ipynb")
     toc = write_toc(tmp_path, HAND_MADE_TOC)
@@ -118,14 +118,14 @@ def test_a_notebook_the_toc_does_not_list_is_warned_about(tmp_path):
     ],
     ids=["missing-file", "unknown-repeat", "repeated-page", "duplicate"],
 )
-def test_toc_mistakes_are_named(tmp_path, entry, message):
+def test_toc_mistakes_are_named(tmp_path, entry, message, english):
     write_notebook(tmp_path / "notebooks" / "overview.ipynb")
     toc = write_toc(tmp_path, f"format: jb-book\nroot: book/intro\nchapters:\n  {entry}\n")
     with pytest.raises(chapters.TocError, match=re.escape(message)):
         chapters.read_book(toc, {chapters.PLAN_INDICATORS: PLAN})
 
 
-def test_codes_that_collide_as_page_names_are_refused(tmp_path):
+def test_codes_that_collide_as_page_names_are_refused(tmp_path, english):
     write_notebook(tmp_path / "notebooks" / "indicator.ipynb")
     toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
                               "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
@@ -157,7 +157,7 @@ def test_each_notebook_receives_only_the_parameters_it_declares(tmp_path):
     ]
 
 
-def test_a_repeated_notebook_must_declare_the_indicator(tmp_path):
+def test_a_repeated_notebook_must_declare_the_indicator(tmp_path, english):
     write_notebook(tmp_path / "notebooks" / "indicator.ipynb", 'edition = "2024"')
     toc = write_toc(tmp_path, "format: jb-book\nroot: book/intro\nchapters:\n"
                               "  - file: notebooks/indicator\n    repeat: plan_indicators\n")
@@ -304,7 +304,7 @@ def test_validate_data_accepts_the_fixtures():
         assert data.validate_data(FIXTURES / "data" / name, 2024) == []
 
 
-def test_validate_data_names_file_line_and_value(tmp_path):
+def test_validate_data_names_file_line_and_value(tmp_path, english):
     frame = long_frame([
         (2024, "can-tho", "6.2.4", 1.0, "official", "f"),
         (2024, "ha-noi", "6.2.4", 2.0, "guessed", "f"),
@@ -414,7 +414,7 @@ def test_write_tree_keeps_unchanged_files_and_removes_stale_ones(tmp_path):
     assert (target / "a.md").stat().st_mtime_ns == stamp
 
 
-def test_chapters_cannot_overwrite_each_others_files(tmp_path):
+def test_chapters_cannot_overwrite_each_others_files(tmp_path, english):
     for key in ("one", "two"):
         (tmp_path / key).mkdir()
         (tmp_path / key / "table.xlsx").write_bytes(b"x")

@@ -13,6 +13,9 @@ from piilib.framework import (
     FrameworkError, available_editions, framework_path, indicators, load_framework, to_imeta, whole_counts,
 )
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 EDITIONS = [2023, 2024, 2025]
 SEED = (Path(__file__).parent / "fixtures" / "ke-hoach-88-KH-UBND-2025-can-tho.txt").read_text(encoding="utf-8")
 

@@ -110,14 +110,14 @@ def test_unfilled_template_is_reported_as_having_no_values(template_2024):
     assert [p.kind for p in problems] == [P.EMPTY]
 
 
-def test_template_command_writes_and_refuses_to_overwrite(tmp_path, monkeypatch, capsys):
+def test_template_command_writes_and_refuses_to_overwrite(tmp_path, monkeypatch, capsys, vietnamese):
     out = tmp_path / "nhap-lieu.xlsx"
     code, stdout, _ = run_cli(["template", "--edition", "2025", "--out", str(out)], monkeypatch, capsys)
     assert code == 0 and out.exists() and str(out) in stdout
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
 
     code, _, err = run_cli(["template", "--edition", "2025", "--out", str(out)], monkeypatch, capsys)
-    assert code == cli.EXIT_BAD_INPUT and "already exists" in err
+    assert code == cli.EXIT_BAD_INPUT and f"lỗi: {out} đã có và có thể chứa số liệu đã nhập; hãy chọn tên khác" in err
     assert hashlib.sha256(out.read_bytes()).hexdigest() == digest  # entered data are never lost
 
     code, _, _ = run_cli(["template", "--edition", "2024", "--out", str(out), "--force"], monkeypatch, capsys)
@@ -134,7 +134,7 @@ def test_template_command_writes_and_refuses_to_overwrite(tmp_path, monkeypatch,
         (["template", "--edition", "2024", "--out", "x.csv"], "must be saved as an .xlsx file"),
     ],
 )
-def test_template_command_bad_input(argv, phrase, tmp_path, monkeypatch, capsys):
+def test_template_command_bad_input(argv, phrase, tmp_path, monkeypatch, capsys, english):
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(argv, monkeypatch, capsys)
     assert code == cli.EXIT_BAD_INPUT and phrase in err

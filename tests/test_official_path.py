@@ -29,6 +29,9 @@ from piilib.pii import compute_pii
 from piilib.report import book
 from piilib.report.notice import NOTICE_TEXT, PART_NAMES_VI, notice_for, notice_text
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 NEW = 2026
 FILLED_FROM = 2025  # the demo values typed into the 2026 template (within the framework's ranges)
 HELD = [2023, 2024, 2025]  # the editions of data/demo

@@ -354,13 +354,13 @@ def test_unsupported_response_is_refused_naming_the_choices():
         fit_peer_model(frame["value"], frame.drop(columns="value"), formula="np.sqrt(value) ~ urbanisation")
 
 
-def test_a_missing_formula_covariate_is_named_with_those_available():
+def test_a_missing_formula_covariate_is_named_with_those_available(english):
     frame = formula_provinces()
     with pytest.raises(ValueError, match="enterprises not in the data; covariates available: grdp_per_capita"):
         fit_peer_model(frame["value"], frame.drop(columns="value"), formula="value ~ np.log(enterprises) + urbanisation")
 
 
-def test_formula_covariates_in_order_without_functions():
+def test_formula_covariates_in_order_without_functions(english):
     assert formula_covariates(FORMULA) == ["grdp_per_capita", "population", "urbanisation"]
     assert formula_covariates("value ~ C(region) + a:b + I(x ** 2)") == ["region", "a", "b", "x"]
     with pytest.raises(ValueError, match="has no '~'"):

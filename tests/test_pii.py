@@ -61,7 +61,7 @@ def test_inputs_are_not_modified():
     (lambda v: v.assign(**{schema.INDICATOR: v[schema.INDICATOR].replace("6.2.4", "9.9.9")}), "9.9.9"),
     (lambda v: pd.concat([v, v.iloc[[0]]]), "more than one value"),
 ])
-def test_bad_long_frames_are_refused(change, message):
+def test_bad_long_frames_are_refused(change, message, english):
     with pytest.raises(ValueError, match=message):
         compute_pii(change(_values()), EDITION)
 

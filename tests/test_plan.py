@@ -12,6 +12,9 @@ import yaml
 from piilib.framework import indicators as framework_indicators
 from piilib.plan import DEFAULT_PLAN, PlanError, load_plan
 
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
 SEED = (Path(__file__).parent / "fixtures" / "ke-hoach-88-KH-UBND-2025-can-tho.txt").read_text(encoding="utf-8")
 APPENDIX = SEED.split("PHỤ LỤC", 1)[1]
 

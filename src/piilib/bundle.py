@@ -62,7 +62,7 @@ from pathlib import Path
 import pandas as pd
 
 from piilib import schema
-from piilib.messages import text
+from piilib.messages import Said, text
 from piilib.paths import DATA_DIR, REPO_ROOT
 from piilib.units import era, load_units, unit_quantities
 
@@ -190,8 +190,7 @@ class DataBundle:
         """The values of one edition (long frame); ValueError naming the editions found."""
         rows = self.values[self.values[schema.EDITION].astype(int) == int(edition)]
         if rows.empty:
-            raise ValueError(f"{self.path} holds no values for edition {edition}; "
-                             f"editions found: {self.editions()}")
+            raise ValueError(Said("data.no_edition", path=self.path, edition=edition, editions=self.editions()))
         return rows.reset_index(drop=True)
 
     def values_on_map(self, edition: int, map_edition: int) -> tuple[pd.DataFrame, bool]:
@@ -370,8 +369,7 @@ def load_bundle(data: str | Path | None = None, edition: int | None = None,
     """
     path = Path(DEMO_DIR if data is None else data).resolve()
     if not path.exists():
-        raise FileNotFoundError(f"data path {path} does not exist; expected a data directory laid out like "
-                                "data/demo or an official values file (CSV or .xlsx)")
+        raise FileNotFoundError(Said("data.path_missing", path=path))
     if path.is_dir():
         origin = DIRECTORY
     else:
@@ -393,9 +391,7 @@ def _load(path_text: str, origin: str, signature: tuple, edition: int | None,
         return _layered(_load(path_text, origin, signature, edition), [Path(f) for f in folder_files])
     frames, files = _read_csv_files(path)
     if origin == DIRECTORY and not frames[VALUES_KIND]:
-        raise ValueError(
-            f"directory {path}: no values file (a CSV with columns {', '.join(schema.LONG_COLUMNS)}, like "
-            f"data/demo/values.csv); expected a directory laid out like data/demo")
+        raise ValueError(Said("data.no_values_file", path=path, columns=", ".join(schema.LONG_COLUMNS)))
     return DataBundle(
         path=path, origin=origin,
         values=_combined(frames[VALUES_KIND], schema.LONG_COLUMNS),
@@ -435,7 +431,8 @@ def _read_csv_files(path: Path) -> tuple[dict[str, list[pd.DataFrame]], pd.DataF
 
 class DataFileError(ValueError):
     """CSV files of a --data folder (or a tidy values file) that cannot be used; `problems`
-    lists them in plain words, each naming the file, line and column and what to do."""
+    lists them in plain words, each naming the file, line and column and what to do (each a
+    `piilib.messages.Said`: its `fields` hold the file, line, column, value found)."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
@@ -449,7 +446,6 @@ _NUMBER_COLUMNS = {
     HISTORY_KIND: [(schema.YEAR, True), (schema.VALUE, False)],
     COVARIATES_KIND: [(schema.YEAR, True), (schema.VALUE, False)],
 }
-_SAVE_AS = "save it from Excel as \"CSV UTF-8 (Comma delimited)\""
 
 
 def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, list[str]]:
@@ -459,29 +455,26 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
     try:
         data = file.read_bytes()
     except PermissionError:
-        return OTHER_KIND, None, [f"{name}: cannot be read (no permission to read it or its folder); copy the "
-                                  "data to a folder of your own or ask for read permission"]
+        return OTHER_KIND, None, [Said("csv.no_permission", name=name)]
     except OSError as error:
-        return OTHER_KIND, None, [f"{name}: cannot be read ({error.strerror or error}); copy it to a local disk"]
+        return OTHER_KIND, None, [Said("csv.unreadable", name=name, reason=error.strerror or error)]
     if not data.strip():
-        return OTHER_KIND, None, [f"{name}: the file is empty; expected a CSV file with a header row "
-                                  f"(for values: {','.join(schema.LONG_COLUMNS)}), or remove the file"]
+        return OTHER_KIND, None, [Said("csv.empty", name=name, columns=",".join(schema.LONG_COLUMNS))]
     try:
-        text = data.decode("utf-8-sig")
+        content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        return OTHER_KIND, None, [f"{name}, line {line}: the file is not UTF-8 text (byte 0x{data[error.start]:02x}); "
-                                  f"{_SAVE_AS}, or convert it to UTF-8"]
+        return OTHER_KIND, None, [Said("csv.not_utf8", name=name, line=line, byte=f"{data[error.start]:02x}",
+                                       save_as=text("csv.save_as"))]
     try:
-        header = pd.read_csv(io.StringIO(text), nrows=0).columns
+        header = pd.read_csv(io.StringIO(content), nrows=0).columns
         kind = _file_kind(header)
         if kind == OTHER_KIND:
             return kind, None, []
-        frame = pd.read_csv(io.StringIO(text), dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+        frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         detail = " ".join(str(error).split())[:160]
-        return OTHER_KIND, None, [f"{name}: cannot be read as CSV ({detail}); expected comma-separated columns "
-                                  f"with a header row; {_SAVE_AS}"]
+        return OTHER_KIND, None, [Said("csv.not_csv", name=name, detail=detail, save_as=text("csv.save_as"))]
     problems = _number_column_problems(frame, kind, name)
     return kind, (None if problems else frame), problems
 
@@ -495,20 +488,18 @@ def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[s
         bad = raw.notna() & numbers.isna()
         if whole:
             bad |= numbers.notna() & (numbers % 1 != 0)
-        expected = ("a whole number (a year such as 2024)" if whole else
-                    "a number written with a decimal point and no thousands separator, e.g. 1234.5, "
-                    "or an empty cell for a missing value")
+        expected = text("csv.expected_year" if whole else "csv.expected_number")
         if not whole:
             finite = numbers.isna() | numbers.abs().lt(float("inf"))
             bad |= ~finite
         lines = list(frame.index[bad])
         for index in lines[:SHOWN_BAD_CELLS]:
-            problems.append(f"{name}, line {index + 2}, column '{column}': found {str(raw[index])!r}; expected "
-                            f"{expected}")
+            problems.append(Said("csv.bad_cell", name=name, line=index + 2, column=column,
+                                 found=repr(str(raw[index])), expected=expected))
         if len(lines) > SHOWN_BAD_CELLS:
-            problems.append(f"{name}: … and {len(lines) - SHOWN_BAD_CELLS:,} more cells of column '{column}' "
-                            f"that are not {'whole numbers' if whole else 'numbers'} (lines {lines[SHOWN_BAD_CELLS] + 2:,}"
-                            f"–{lines[-1] + 2:,})")
+            problems.append(Said("csv.more_not_whole" if whole else "csv.more_not_numbers", name=name,
+                                 count=f"{len(lines) - SHOWN_BAD_CELLS:,}", column=column,
+                                 first=f"{lines[SHOWN_BAD_CELLS] + 2:,}", last=f"{lines[-1] + 2:,}"))
     return problems
 
 
@@ -558,12 +549,13 @@ def _folder_values(folder_files: list[Path]) -> tuple[pd.DataFrame, list[dict]]:
         try:
             values = _read_official(file, edition_from_name(file))
         except ValueError as error:
-            problems.append(f"official folder file {_shown_name(file)}: " + "; ".join(str(error).splitlines()[:5]))
+            problems.append(Said("data.official_file", file=_shown_name(file),
+                                 problems="; ".join(str(error).splitlines()[:5])))
             continue
         for edition in sorted(set(values[schema.EDITION].astype(int))):
             if edition in seen:
-                problems.append(f"official folder: {seen[edition]} and {file.name} both hold edition {edition}; "
-                                "keep one file per edition")
+                problems.append(Said("data.official_same_edition", first=seen[edition], second=file.name,
+                                     edition=edition))
             seen[edition] = file.name
         frames.append(values)
         listing.append({"file": _shown_name(file), "kind": VALUES_KIND, "rows": len(values), "supplement": False,

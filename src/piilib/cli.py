@@ -140,12 +140,14 @@ def _single_threaded_blas() -> None:
 
 
 def _data_error_lines(error: ValueError) -> list[str] | None:
-    """The plain lines of a data error raised while loading --data (a file's problems), or None
-    when `error` is some other ValueError (a bug, shown as a traceback)."""
+    """The plain lines of a data error (a --data file's problems, a framework or plan file's), or
+    None when `error` is some other ValueError (a bug, shown as a traceback)."""
     from piilib.bundle import DataFileError
+    from piilib.framework import FrameworkError
     from piilib.io.problems import OfficialFileError
+    from piilib.plan import PlanError
 
-    if isinstance(error, (DataFileError, OfficialFileError)):
+    if isinstance(error, (DataFileError, OfficialFileError, FrameworkError, PlanError)):
         return str(error).splitlines()
     return None
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from piilib.messages import Said, text
 from piilib.paths import DATA_DIR
 
 FRAMEWORK_DIR = DATA_DIR / "framework"
@@ -95,14 +96,11 @@ def load_framework(edition: int, path: str | Path | None = None) -> pd.DataFrame
     """
     path = Path(path) if path is not None else framework_path(edition)
     if not path.is_file():
-        raise FrameworkError(
-            f"file {path}: no framework for edition {edition}; "
-            f"editions with a framework: {available_editions()}"
-        )
+        raise FrameworkError([Said("framework.none", path=path, edition=edition, editions=available_editions())])
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        raise FrameworkError(f"file {path.name}: cannot be read as UTF-8 CSV ({error})") from error
+        raise FrameworkError([Said("framework.unreadable", file=path.name, reason=error)]) from error
     file_edition = table["edition"].iloc[0] if "edition" in table and len(table) else str(edition)
     problems = check_framework(table, path.name, int(file_edition))
     if problems:
@@ -115,17 +113,17 @@ def check_framework(table: pd.DataFrame, file: str, edition: int | None = None) 
     """Every problem in a framework table read as text (empty list when it is good)."""
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
-        return [f"file {file}: column {c!r} is missing; expected columns: {', '.join(REQUIRED_COLUMNS)}"
+        return [Said("framework.missing_column", file=file, column=c, columns=", ".join(REQUIRED_COLUMNS))
                 for c in missing]
     if table.empty:
-        return [f"file {file}: the framework has no rows"]
+        return [Said("framework.no_rows", file=file)]
 
     problems: list[str] = []
 
     def report(position: int, column: str, found: str, expected: str) -> None:
         # Line numbers count the header as line 1, as a spreadsheet or editor shows them.
-        problems.append(f"file {file}, line {position + 2}, column {column!r}: "
-                        f"found {found!r}; expected {expected}")
+        problems.append(Said("framework.cell", file=file, line=position + 2, column=column, found=repr(found),
+                             expected=expected))
 
     table = table.apply(lambda column: column.str.strip())
     levels = dict(zip(table["code"], table["level"]))
@@ -133,94 +131,97 @@ def check_framework(table: pd.DataFrame, file: str, edition: int | None = None) 
     for position, row in enumerate(table.to_dict("records")):
         code = row["code"]
         if edition is not None and row["edition"] != str(edition):
-            report(position, "edition", row["edition"], f"{edition} (the edition of this file)")
+            report(position, "edition", row["edition"], text("framework.expected.edition", edition=edition))
         if not code:
-            report(position, "code", code, "a code")
+            report(position, "code", code, text("framework.expected.code"))
         elif code in first_line:
-            report(position, "code", code, f"a unique code (already used on line {first_line[code] + 2})")
+            report(position, "code", code, text("framework.expected.unique_code", line=first_line[code] + 2))
         else:
             first_line[code] = position
         level = row["level"]
         if level not in LEVELS:
-            report(position, "level", level, f"one of {', '.join(LEVELS)}")
+            report(position, "level", level, _one_of(LEVELS))
         else:
             _check_parent(row, position, levels, report)
         if not row["name_vi"]:
-            report(position, "name_vi", "", "a Vietnamese name")
+            report(position, "name_vi", "", text("framework.expected.name_vi"))
         if not _INTEGER.match(row["direction"]) or int(row["direction"]) not in (1, -1):
-            report(position, "direction", row["direction"], "1 (higher is better) or -1 (lower is better)")
+            report(position, "direction", row["direction"], text("framework.expected.direction"))
         weight = _number(row["weight"])
         if weight is None or not weight > 0:
-            report(position, "weight", row["weight"], "a number greater than 0")
+            report(position, "weight", row["weight"], text("framework.expected.weight"))
         if row["code_status"] not in CODE_STATUSES:
-            report(position, "code_status", row["code_status"], f"one of {', '.join(CODE_STATUSES)}")
+            report(position, "code_status", row["code_status"], _one_of(CODE_STATUSES))
         if level == INDICATOR:
             _check_indicator(row, position, report)
         elif level in LEVELS:
             for column in INDICATOR_ONLY_COLUMNS:
                 if row[column]:
-                    report(position, column, row[column],
-                           "blank on an aggregate row (aggregates are recomputed by the engine)")
+                    report(position, column, row[column], text("framework.expected.aggregate_blank"))
         _check_typical(row, position, report)
 
     problems.extend(_tree_problems(table, file, first_line))
     return problems
 
 
+def _one_of(choices) -> str:
+    return text("framework.expected.one_of", choices=", ".join(choices))
+
+
 def _check_parent(row: dict, position: int, levels: dict, report) -> None:
     level, parent = row["level"], row["parent"]
     if level == INDEX:
         if parent:
-            report(position, "parent", parent, "blank (the index is the top of the tree)")
+            report(position, "parent", parent, text("framework.expected.index_parent"))
         return
     expected_level = LEVELS[LEVELS.index(level) + 1]
     if not parent:
-        report(position, "parent", parent, f"the code of a {expected_level}")
+        report(position, "parent", parent, text("framework.expected.parent", level=expected_level))
     elif parent not in levels:
-        report(position, "parent", parent, f"the code of a {expected_level} listed in the file")
+        report(position, "parent", parent, text("framework.expected.parent_listed", level=expected_level))
     elif levels[parent] != expected_level:
-        report(position, "parent", parent,
-               f"the code of a {expected_level} (a {level}'s parent); {parent!r} is a {levels[parent]!r}")
+        report(position, "parent", parent, text("framework.expected.parent_level", level=expected_level,
+                                                child=level, parent=parent, actual=levels[parent]))
 
 
 def _check_indicator(row: dict, position: int, report) -> None:
     if row["denominator"] not in DENOMINATORS:
-        report(position, "denominator", row["denominator"], f"one of {', '.join(DENOMINATORS)}")
+        report(position, "denominator", row["denominator"], _one_of(DENOMINATORS))
     rule = row["merge_rule"]
     if rule not in MERGE_RULES:
-        report(position, "merge_rule", rule, f"one of {', '.join(MERGE_RULES)}")
+        report(position, "merge_rule", rule, _one_of(MERGE_RULES))
     if rule == WEIGHTED_MEAN and row["merge_weight"] not in MERGE_WEIGHTS:
         report(position, "merge_weight", row["merge_weight"],
-               f"the quantity a weighted mean is weighted by, one of {', '.join(MERGE_WEIGHTS)}")
+               text("framework.expected.merge_weight", choices=", ".join(MERGE_WEIGHTS)))
     if rule in (RATIO_SUM, NOT_COMBINABLE) and row["merge_weight"]:
-        report(position, "merge_weight", row["merge_weight"], f"blank (merge rule is {rule})")
+        report(position, "merge_weight", row["merge_weight"], text("framework.expected.merge_weight_blank", rule=rule))
     if rule == NOT_COMBINABLE and not row["note"]:
-        report(position, "note", "", "a note saying why the indicator cannot be combined")
+        report(position, "note", "", text("framework.expected.note"))
     if not row["unit_vi"]:
-        report(position, "unit_vi", "", "the unit of the indicator")
+        report(position, "unit_vi", "", text("framework.expected.unit"))
 
 
 def _check_typical(row: dict, position: int, report) -> None:
     bounds = {}
     for column in ("assumed_typical_low", "assumed_typical_high"):
-        text = row[column]
-        if text:
-            value = _number(text)
+        cell = row[column]
+        if cell:
+            value = _number(cell)
             if value is None:
-                report(position, column, text, "a number or blank")
+                report(position, column, cell, text("framework.expected.number_or_blank"))
             bounds[column] = value
     low, high = bounds.get("assumed_typical_low"), bounds.get("assumed_typical_high")
     if low is not None and high is not None and low > high:
         report(position, "assumed_typical_high", row["assumed_typical_high"],
-               f"a number not below assumed_typical_low ({row['assumed_typical_low']})")
+               text("framework.expected.not_below", low=row["assumed_typical_low"]))
 
 
 def _tree_problems(table: pd.DataFrame, file: str, first_line: dict[str, int]) -> list[str]:
     problems = []
     roots = table.loc[table["level"] == INDEX, "code"].tolist()
     if len(roots) != 1:
-        problems.append(f"file {file}: found {len(roots)} rows with level 'index' ({', '.join(roots) or 'none'}); "
-                        "expected exactly one")
+        problems.append(Said("framework.roots", file=file, count=len(roots),
+                             codes=", ".join(roots) or text("framework.roots.none")))
     parent_of = dict(zip(table["code"], table["parent"]))
     with_children = set(table["parent"])
     for code, position in first_line.items():
@@ -228,21 +229,20 @@ def _tree_problems(table: pd.DataFrame, file: str, first_line: dict[str, int]) -
         node = parent_of[code]
         while node and node in parent_of:
             if node in seen:
-                problems.append(f"file {file}, line {position + 2}, column 'parent': the chain of parents "
-                                f"{' -> '.join(seen + [node])} is a cycle; expected a chain ending at the index")
+                problems.append(Said("framework.cycle", file=file, line=position + 2,
+                                     chain=" -> ".join(seen + [node])))
                 break
             seen.append(node)
             node = parent_of[node]
         level = table["level"].iloc[position]
         if level in LEVELS and level != INDICATOR and code not in with_children:
-            problems.append(f"file {file}, line {position + 2}, column 'code': the {level} {code!r} "
-                            "has no children; expected every aggregate to have at least one")
+            problems.append(Said("framework.no_children", file=file, line=position + 2, level=level, code=code))
     return problems
 
 
-def _number(text: str) -> float | None:
+def _number(cell: str) -> float | None:
     try:
-        value = float(text)
+        value = float(cell)
     except ValueError:
         return None
     return value if math.isfinite(value) else None

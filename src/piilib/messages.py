@@ -37,6 +37,29 @@ def text(message_id: str, /, **fields) -> str:
     return CATALOGUE[message_id][language()].format(**fields)
 
 
+class Said(str):
+    """A message as said (the text of `text`), that keeps what it says as facts: `message_id` and
+    `fields` (file, line, column, value found, ...), for code and tests that need more than the words.
+    It is a `str`, so a list of them joins, prints and compares like the plain messages it replaces."""
+
+    message_id: str
+    fields: dict
+
+    def __new__(cls, message_id: str, /, **fields):
+        said = super().__new__(cls, text(message_id, **fields))
+        said.message_id, said.fields = message_id, fields
+        return said
+
+    def __reduce__(self):  # exceptions carrying them cross process boundaries (build workers)
+        return (_said_again, (str(self), self.message_id, self.fields))
+
+
+def _said_again(words: str, message_id: str, fields: dict) -> Said:
+    said = str.__new__(Said, words)
+    said.message_id, said.fields = message_id, fields
+    return said
+
+
 def fields_of(template: str) -> set[str]:
     """The names of the `{fields}` of a message text."""
     import string  # only the tests ask: kept off `pii --help`'s imports
@@ -179,6 +202,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "template.arg.edition": {VI: "kỳ PII, ví dụ 2026", EN: "PII edition, e.g. 2026"},
     "template.arg.out": {VI: "nơi ghi biểu mẫu", EN: "where to write the workbook"},
     "template.arg.force": {VI: "ghi đè FILE.xlsx nếu đã có", EN: "replace FILE.xlsx if it already exists"},
+    "template.not_xlsx": {VI: 'biểu mẫu phải được lưu thành tệp .xlsx, không phải "{name}"',
+                          EN: 'the template must be saved as an .xlsx file, not "{name}"'},
+    "template.exists": {
+        VI: "{out} đã có và có thể chứa số liệu đã nhập; hãy chọn tên khác hoặc dùng --force",
+        EN: "{out} already exists and may hold entered data; choose another name or use --force",
+    },
     "template.written": {
         VI: "Đã ghi biểu mẫu PII {edition} (năm số liệu {year}, khung chỉ số của kỳ {framework}) vào {out}",
         EN: "Template for PII {edition} (data year {year}, framework of edition {framework}) written to {out}",
@@ -816,4 +845,329 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "build.holder": {VI: "tiến trình {pid} trên máy {host}, bắt đầu lúc {started}",
                      EN: "pid {pid} on {host}, started {started}"},
     "build.holder.starting": {VI: "một lần dựng vừa bắt đầu", EN: "a build that is just starting"},
+    # --- CSV files of a --data folder (piilib.bundle) and the build's data check (report.data) ---
+    "csv.no_permission": {
+        VI: "{name}: không đọc được (không có quyền đọc tệp hoặc thư mục chứa nó); hãy chép dữ liệu vào thư mục "
+            "của mình hoặc xin quyền đọc",
+        EN: "{name}: cannot be read (no permission to read it or its folder); copy the data to a folder of your "
+            "own or ask for read permission",
+    },
+    "csv.unreadable": {VI: "{name}: không đọc được ({reason}); hãy chép tệp vào ổ đĩa của máy",
+                       EN: "{name}: cannot be read ({reason}); copy it to a local disk"},
+    "csv.empty": {
+        VI: "{name}: tệp rỗng; cần một tệp CSV có dòng tiêu đề (với tệp giá trị: {columns}), hoặc hãy xóa tệp này",
+        EN: "{name}: the file is empty; expected a CSV file with a header row (for values: {columns}), or "
+            "remove the file",
+    },
+    "csv.not_utf8": {
+        VI: "{name}, dòng {line}: tệp không phải văn bản UTF-8 (byte 0x{byte}); {save_as}, hoặc chuyển tệp sang "
+            "UTF-8",
+        EN: "{name}, line {line}: the file is not UTF-8 text (byte 0x{byte}); {save_as}, or convert it to UTF-8",
+    },
+    "csv.save_as": {VI: 'hãy lưu lại từ Excel bằng "CSV UTF-8 (Comma delimited)"',
+                    EN: 'save it from Excel as "CSV UTF-8 (Comma delimited)"'},
+    "csv.not_csv": {
+        VI: "{name}: không đọc được dưới dạng CSV ({detail}); cần các cột phân cách bằng dấu phẩy, có dòng tiêu "
+            "đề; {save_as}",
+        EN: "{name}: cannot be read as CSV ({detail}); expected comma-separated columns with a header row; "
+            "{save_as}",
+    },
+    "csv.bad_cell": {VI: "{name}, dòng {line}, cột '{column}': giá trị ghi {found}; cần {expected}",
+                     EN: "{name}, line {line}, column '{column}': found {found}; expected {expected}"},
+    "csv.expected_year": {VI: "một số nguyên (một năm, ví dụ 2024)",
+                          EN: "a whole number (a year such as 2024)"},
+    "csv.expected_number": {
+        VI: "một số viết với dấu chấm thập phân và không có dấu phân cách hàng nghìn, ví dụ 1234.5, hoặc ô trống "
+            "khi thiếu giá trị",
+        EN: "a number written with a decimal point and no thousands separator, e.g. 1234.5, or an empty cell "
+            "for a missing value",
+    },
+    "csv.more_not_whole": {
+        VI: "{name}: … và {count} ô khác của cột '{column}' không phải số nguyên (dòng {first}–{last})",
+        EN: "{name}: … and {count} more cells of column '{column}' that are not whole numbers (lines "
+            "{first}–{last})",
+    },
+    "csv.more_not_numbers": {
+        VI: "{name}: … và {count} ô khác của cột '{column}' không phải số (dòng {first}–{last})",
+        EN: "{name}: … and {count} more cells of column '{column}' that are not numbers (lines {first}–{last})",
+    },
+    "data.path_missing": {
+        VI: "không có đường dẫn dữ liệu {path}; cần một thư mục dữ liệu như data/demo hoặc một tệp số liệu chính "
+            "thức (CSV hoặc .xlsx)",
+        EN: "data path {path} does not exist; expected a data directory laid out like data/demo or an official "
+            "values file (CSV or .xlsx)",
+    },
+    "data.no_values_file": {
+        VI: "thư mục {path}: không có tệp giá trị (một tệp CSV có các cột {columns}, như data/demo/values.csv); "
+            "cần một thư mục như data/demo",
+        EN: "directory {path}: no values file (a CSV with columns {columns}, like data/demo/values.csv); expected "
+            "a directory laid out like data/demo",
+    },
+    "data.no_edition": {
+        VI: "{path} không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
+        EN: "{path} holds no values for edition {edition}; editions found: {editions}",
+    },
+    "data.edition_absent": {VI: "không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
+                            EN: "no values for edition {edition}; editions present: {editions}"},
+    "data.no_csv": {VI: "đường dẫn dữ liệu {path} không có tệp CSV nào; cần một thư mục như data/demo",
+                    EN: "data path {path} holds no CSV file; expected a directory laid out like data/demo"},
+    "data.no_provenance_column": {
+        VI: "không tệp CSV nào trong {path} có cột '{column}'; mỗi giá trị phải ghi nguồn gốc ({choices})",
+        EN: "no CSV file under {path} has a '{column}' column; every value must say where it comes from "
+            "({choices})",
+    },
+    "data.unknown_provenance": {
+        VI: "{file}, dòng {line}, cột '{column}': giá trị ghi {found}; cần một trong {choices}",
+        EN: "{file}, line {line}, column '{column}': found {found}, expected one of {choices}",
+    },
+    "data.more_unknown_provenance": {VI: "… và {count} dòng khác có nguồn gốc không nhận ra",
+                                     EN: "... and {count} more rows with an unknown provenance"},
+    "data.official_file": {VI: "tệp {file} trong thư mục số liệu chính thức: {problems}",
+                           EN: "official folder file {file}: {problems}"},
+    "data.official_same_edition": {
+        VI: "thư mục số liệu chính thức: {first} và {second} cùng chứa kỳ {edition}; mỗi kỳ chỉ giữ một tệp",
+        EN: "official folder: {first} and {second} both hold edition {edition}; keep one file per edition",
+    },
+    # --- pii build: the province, the progress bar, a chapter that fails (piilib.report) -----
+    "build.unknown_province": {
+        VI: "tỉnh '{province}' không phải một tỉnh, thành phố của kỳ {edition} (bản đồ {map} tỉnh, thành phố){hint}",
+        EN: "province '{province}' is not a unit of edition {edition} ({map}-province map){hint}",
+    },
+    "build.unknown_province.hint": {VI: "; tên gần nhất: {names}", EN: "; closest: {names}"},
+    "build.progress": {VI: "Các chương", EN: "Chapters"},
+    "build.progress.unit": {VI: "chương", EN: "chapter"},
+    "build.chapter_failed": {
+        VI: "chương '{chapter}' bị lỗi trong notebook {notebook}, {where}\n{error}",
+        EN: "chapter '{chapter}' failed in notebook {notebook}, {where}\n{error}",
+    },
+    "build.chapter_failed.cell": {
+        VI: "ô {cell} (đếm từ 0), dòng đầu: {first_line}",
+        EN: "cell {cell} (counting from 0), first line: {first_line}",
+    },
+    "build.chapter_failed.before": {VI: "trước khi ô nào được chạy", EN: "before any cell ran"},
+    "build.chapter_failed.traceback": {
+        VI: "Chi tiết lỗi của Python (cho người viết chương):",
+        EN: "Python's account of the error (for the chapter's author):",
+    },
+    # --- framework files, data/framework/pii_<edition>.csv (piilib.framework) ----------------
+    "framework.none": {
+        VI: "tệp {path}: không có khung chỉ số cho kỳ {edition}; các kỳ có khung chỉ số: {editions}",
+        EN: "file {path}: no framework for edition {edition}; editions with a framework: {editions}",
+    },
+    "framework.unreadable": {VI: "tệp {file}: không đọc được dưới dạng CSV UTF-8 ({reason})",
+                             EN: "file {file}: cannot be read as UTF-8 CSV ({reason})"},
+    "framework.missing_column": {VI: "tệp {file}: thiếu cột '{column}'; cần các cột: {columns}",
+                                 EN: "file {file}: column '{column}' is missing; expected columns: {columns}"},
+    "framework.no_rows": {VI: "tệp {file}: khung chỉ số không có dòng nào",
+                          EN: "file {file}: the framework has no rows"},
+    "framework.cell": {VI: "tệp {file}, dòng {line}, cột '{column}': giá trị ghi {found}; cần {expected}",
+                       EN: "file {file}, line {line}, column '{column}': found {found}; expected {expected}"},
+    "framework.expected.edition": {VI: "{edition} (kỳ của tệp này)", EN: "{edition} (the edition of this file)"},
+    "framework.expected.code": {VI: "một mã", EN: "a code"},
+    "framework.expected.unique_code": {VI: "một mã không trùng (mã này đã dùng ở dòng {line})",
+                                       EN: "a unique code (already used on line {line})"},
+    "framework.expected.one_of": {VI: "một trong {choices}", EN: "one of {choices}"},
+    "framework.expected.name_vi": {VI: "một tên tiếng Việt", EN: "a Vietnamese name"},
+    "framework.expected.direction": {VI: "1 (càng cao càng tốt) hoặc -1 (càng thấp càng tốt)",
+                                     EN: "1 (higher is better) or -1 (lower is better)"},
+    "framework.expected.weight": {VI: "một số lớn hơn 0", EN: "a number greater than 0"},
+    "framework.expected.aggregate_blank": {
+        VI: "để trống ở dòng của thành phần tổng hợp (công cụ tính tự tính lại các thành phần tổng hợp)",
+        EN: "blank on an aggregate row (aggregates are recomputed by the engine)",
+    },
+    "framework.expected.index_parent": {VI: "để trống (chỉ số chung là gốc của cây)",
+                                        EN: "blank (the index is the top of the tree)"},
+    "framework.expected.parent": {VI: "mã của một {level}", EN: "the code of a {level}"},
+    "framework.expected.parent_listed": {VI: "mã của một {level} có trong tệp",
+                                         EN: "the code of a {level} listed in the file"},
+    "framework.expected.parent_level": {
+        VI: "mã của một {level} (cấp cha của một {child}); '{parent}' là một '{actual}'",
+        EN: "the code of a {level} (a {child}'s parent); '{parent}' is a '{actual}'",
+    },
+    "framework.expected.merge_weight": {
+        VI: "đại lượng dùng làm trọng số cho trung bình có trọng số, một trong {choices}",
+        EN: "the quantity a weighted mean is weighted by, one of {choices}",
+    },
+    "framework.expected.merge_weight_blank": {VI: "để trống (quy tắc gộp là {rule})",
+                                              EN: "blank (merge rule is {rule})"},
+    "framework.expected.note": {VI: "một ghi chú nói vì sao không gộp được chỉ số này",
+                                EN: "a note saying why the indicator cannot be combined"},
+    "framework.expected.unit": {VI: "đơn vị của chỉ số", EN: "the unit of the indicator"},
+    "framework.expected.number_or_blank": {VI: "một số hoặc để trống", EN: "a number or blank"},
+    "framework.expected.not_below": {VI: "một số không nhỏ hơn assumed_typical_low ({low})",
+                                     EN: "a number not below assumed_typical_low ({low})"},
+    "framework.roots": {
+        VI: "tệp {file}: có {count} dòng có level 'index' ({codes}); cần đúng một dòng",
+        EN: "file {file}: found {count} rows with level 'index' ({codes}); expected exactly one",
+    },
+    "framework.roots.none": {VI: "không có", EN: "none"},
+    "framework.cycle": {
+        VI: "tệp {file}, dòng {line}, cột 'parent': chuỗi cấp cha {chain} là một vòng lặp; cần một chuỗi dừng ở "
+            "chỉ số chung",
+        EN: "file {file}, line {line}, column 'parent': the chain of parents {chain} is a cycle; expected a "
+            "chain ending at the index",
+    },
+    "framework.no_children": {
+        VI: "tệp {file}, dòng {line}, cột 'code': {level} '{code}' không có thành phần con nào; mỗi thành phần "
+            "tổng hợp cần ít nhất một",
+        EN: "file {file}, line {line}, column 'code': the {level} '{code}' has no children; expected every "
+            "aggregate to have at least one",
+    },
+    # --- plan files, data/plan/*.yaml (piilib.plan) --------------------------------------------
+    "plan.unreadable": {VI: "tệp {file}: không đọc được dưới dạng kế hoạch YAML UTF-8 ({reason})",
+                        EN: "file {file}: cannot be read as a UTF-8 YAML plan ({reason})"},
+    "plan.missing_section": {VI: "tệp {file}: thiếu mục '{section}'", EN: "file {file}: section '{section}' is missing"},
+    "plan.control_notes_shape": {
+        VI: "tệp {file}, control_notes: cần một danh sách, mỗi mục có indicator, agency_key, extent và reason_vi",
+        EN: "file {file}, control_notes: expected a list of entries with indicator, agency_key, extent and "
+            "reason_vi",
+    },
+    "plan.deadline": {
+        VI: "tệp {file}, deadline: ghi ngày {day}, tháng {month}; cần một ngày và tháng có thật trên lịch",
+        EN: "file {file}, deadline: found day {day}, month {month}; expected a calendar day and month",
+    },
+    "plan.duplicate_code": {
+        VI: "tệp {file}, indicators: mã '{code}' được liệt kê nhiều lần; mỗi mã chỉ ghi một lần",
+        EN: "file {file}, indicators: code '{code}' is listed more than once; expected each once",
+    },
+    "plan.indicator": {VI: "tệp {file}, indicators, mã '{code}': {problem}",
+                       EN: "file {file}, indicators, code '{code}': {problem}"},
+    "plan.indicator.group": {VI: "nhóm '{group}'; cần một trong {choices}",
+                             EN: "group '{group}'; expected one of {choices}"},
+    "plan.indicator.agency": {VI: "mã cơ quan '{key}' không có trong agencies",
+                              EN: "agency key '{key}' is not in agencies"},
+    "plan.indicator.rank": {VI: "rank_2024 {rank}; cần từ 1 đến {rank_of}",
+                            EN: "rank_2024 {rank}; expected 1 to {rank_of}"},
+    "plan.indicator.weak_without_rank": {
+        VI: "chỉ số yếu nhưng không có rank_2024; cần thứ hạng mà kế hoạch ghi",
+        EN: "a weak indicator without rank_2024; expected the rank the plan gives",
+    },
+    "plan.indicator.no_solution": {VI: "không có giải pháp; cần nội dung giải pháp trong phụ lục",
+                                   EN: "no solution; expected the appendix's solution text"},
+    "plan.footnote_indicator": {
+        VI: "tệp {file}, chú thích {number}: chỉ số '{code}' không có trong kế hoạch",
+        EN: "file {file}, footnote {number}: indicator '{code}' is not in the plan",
+    },
+    "plan.solution_agency": {
+        VI: "tệp {file}, giải pháp {section}: mã cơ quan '{key}' không có trong agencies",
+        EN: "file {file}, solution {section}: agency key '{key}' is not in agencies",
+    },
+    "plan.solution_indicator": {
+        VI: "tệp {file}, giải pháp {section}: chỉ số '{code}' không có trong kế hoạch",
+        EN: "file {file}, solution {section}: indicator '{code}' is not in the plan",
+    },
+    "plan.control_note": {
+        VI: "tệp {file}, control_notes, mục {number} (chỉ số '{code}'): {problem}",
+        EN: "file {file}, control_notes, entry {number} (indicator '{code}'): {problem}",
+    },
+    "plan.control_note.not_in_plan": {VI: "chỉ số không có trong kế hoạch", EN: "the indicator is not in the plan"},
+    "plan.control_note.agency": {
+        VI: "agency_key '{key}'; cần cơ quan chủ trì của chỉ số '{lead}'",
+        EN: "agency_key '{key}'; expected the indicator's lead agency '{lead}'",
+    },
+    "plan.control_note.extent": {VI: "extent '{extent}'; cần một trong {choices}",
+                                 EN: "extent '{extent}'; expected one of {choices}"},
+    "plan.control_note.reason": {
+        VI: "không có reason_vi; cần lý do vì sao mục tiêu nằm ngoài tầm kiểm soát của cơ quan",
+        EN: "no reason_vi; expected why the target is outside the agency's control",
+    },
+    "plan.control_note_twice": {
+        VI: "tệp {file}, control_notes: chỉ số '{code}' có nhiều hơn một ghi chú; mỗi chỉ số chỉ một ghi chú",
+        EN: "file {file}, control_notes: indicator '{code}' has more than one note; expected one",
+    },
+    "plan.deadline_recipient": {
+        VI: "tệp {file}, deadline: recipient_key '{key}' không có trong agencies",
+        EN: "file {file}, deadline: recipient_key '{key}' is not in agencies",
+    },
+    # --- the peer formula of `pii targets --peer-formula` (piilib.analysis.peers) -------------
+    "peers.no_tilde": {
+        VI: "công thức tỉnh tương đồng {formula} không có dấu '~'; cần dạng như 'value ~ np.log(population)'",
+        EN: "peer formula {formula} has no '~'; expected e.g. 'value ~ np.log(population)'",
+    },
+    "peers.unknown_covariates": {
+        VI: "công thức tỉnh tương đồng {formula} dùng biến cấu trúc {missing} không có trong dữ liệu; các biến "
+            "cấu trúc có: {available}",
+        EN: "peer formula {formula} uses covariate(s) {missing} not in the data; covariates available: {available}",
+    },
+    "peers.none": {VI: "không có", EN: "none"},
+    # --- Jupyter Book and LaTeX, and the rules the book must keep (piilib.report.book) ---------
+    "book.same_file.chapter": {
+        VI: "chương '{key}' ghi tệp {file}, tệp mà chương '{other}' cũng ghi; hãy đặt cho tệp một tên riêng của "
+            "chương",
+        EN: "chapter '{key}' wrote {file}, which chapter '{other}' also wrote; give the file a name unique to "
+            "the chapter",
+    },
+    "book.same_file.page": {
+        VI: "chương '{key}' ghi tệp {file}, đã là một trang hoặc tệp của báo cáo; hãy đặt cho tệp một tên riêng "
+            "của chương",
+        EN: "chapter '{key}' wrote {file}, which is already a page or asset of the book; give the file a name "
+            "unique to the chapter",
+    },
+    "book.jupyter_book_failed": {VI: "jupyter-book ({builder}) bị lỗi:\n{tail}",
+                                 EN: "jupyter-book ({builder}) failed:\n{tail}"},
+    "book.not_offline": {
+        VI: "bản HTML sẽ tải tài nguyên từ máy khác (nó phải mở được khi không có mạng):\n{resources}",
+        EN: "the HTML would load resources from other machines (it must open offline):\n{resources}",
+    },
+    "book.no_pdf": {VI: "XeLaTeX không tạo ra {pdf}; xem {log}", EN: "XeLaTeX produced no {pdf}; see {log}"},
+    "book.missing_glyphs": {
+        VI: "phông chữ của PDF thiếu {count} ký tự, các ký tự này sẽ biến mất khỏi trang (xem {log}):\n{lines}",
+        EN: "the PDF font lacks {count} character(s), which would vanish from the page (see {log}):\n{lines}",
+    },
+    # --- the book's table of contents, _toc.yml or --toc (piilib.report.chapters) ------------
+    "toc.title_names": {
+        VI: "{where}: tiêu đề {title} dùng {names}; tiêu đề chỉ được dùng {allowed}",
+        EN: "{where}: the title {title} names {names}; a title may name {allowed}",
+    },
+    "toc.missing": {VI: "không có tệp mục lục {path}", EN: "the table of contents {path} does not exist"},
+    "toc.not_yaml": {VI: "{path} không phải YAML hợp lệ: {error}", EN: "{path} is not valid YAML: {error}"},
+    "toc.not_jb_book": {VI: "{path}: cần một mục lục Jupyter Book có 'format: jb-book'",
+                        EN: "{path}: expected a Jupyter Book table of contents with 'format: jb-book'"},
+    "toc.no_root": {VI: "{path}: thiếu 'root' (trang đầu tiên, ví dụ book/intro)",
+                    EN: "{path}: 'root' (the first page, e.g. book/intro) is missing"},
+    "toc.no_file": {
+        VI: "{toc}: '{entry}' không trỏ tới notebook hay trang nào (đã tìm {notebook} và {page})",
+        EN: "{toc}: '{entry}' names no notebook or page (looked for {notebook} and {page})",
+    },
+    "toc.entry_without_file": {VI: "{toc}: mỗi mục chương cần 'file:', nhưng gặp {entry}",
+                               EN: "{toc}: every chapter entry needs 'file:', found {entry}"},
+    "toc.unknown_list": {VI: "{toc}: '{entry}' có '{key}: {value}'; các giá trị biết được: {known}",
+                         EN: "{toc}: '{entry}' has '{key}: {value}'; known: {known}"},
+    "toc.sections": {VI: "{toc}: '{entry}' có sections; mỗi chương của báo cáo là một trang",
+                     EN: "{toc}: '{entry}' has sections; the report's chapters are single pages"},
+    "toc.repeat_page": {VI: "{toc}: chỉ notebook mới lặp lại được ('{entry}')",
+                        EN: "{toc}: only a notebook can be repeated ('{entry}')"},
+    "toc.not_a_list": {VI: "{toc}: '{where}' phải là một danh sách", EN: "{toc}: '{where}' must be a list"},
+    "toc.root_notebook": {VI: "{toc}: trang gốc phải là trang Markdown, không phải notebook",
+                          EN: "{toc}: the root page must be a Markdown page, not a notebook"},
+    "toc.part_without_chapters": {VI: "{toc}: mỗi phần cần 'chapters:', nhưng gặp {part}",
+                                  EN: "{toc}: every part needs 'chapters:', found {part}"},
+    "toc.same_name": {VI: "{toc}: hai trang sẽ trùng tên {names}; hãy đổi tên một notebook hoặc trang",
+                      EN: "{toc}: two pages would share the name(s) {names}; rename a notebook or page"},
+    "toc.unlisted": {
+        VI: "{notebook} không có trong {toc} nên không nằm trong báo cáo; muốn thêm, hãy ghi dòng "
+            "'- file: {entry}' vào chỗ của chương",
+        EN: "{notebook} is not listed in {toc}, so it is not in the book; to add it, add the line "
+            "'- file: {entry}' where the chapter belongs",
+    },
+    "toc.undeclared_parameters": {
+        VI: "{template} được lặp lại cho mỗi chỉ số của kế hoạch, nhưng ô tham số của nó không khai báo {names}: "
+            "mọi trang sẽ giống nhau",
+        EN: "{template} is repeated for every plan indicator, but its parameters cell does not declare {names}: "
+            "every page would be the same",
+    },
+    # --- values of a --data folder as the index reads them (piilib.pii) ----------------------
+    "values.unknown_unit": {
+        VI: "kỳ {edition}: '{unit}' không phải mã một tỉnh, thành phố của kỳ này (cột unit, ví dụ can-tho)",
+        EN: "edition {edition}: unit '{unit}' is not a province of this edition",
+    },
+    "values.unknown_indicator": {
+        VI: "kỳ {edition}: chỉ số '{code}' không có trong khung chỉ số",
+        EN: "edition {edition}: indicator '{code}' is not in the framework",
+    },
+    "values.duplicate": {
+        VI: "kỳ {edition}: tỉnh '{unit}' có nhiều hơn một giá trị cho chỉ số '{code}'; mỗi tỉnh, mỗi chỉ số chỉ "
+            "một giá trị",
+        EN: "edition {edition}: unit '{unit}' has more than one value for '{code}'",
+    },
 }

@@ -14,6 +14,7 @@ import pandas as pd
 from piilib import schema
 from piilib.framework import load_framework, to_imeta
 from piilib.index import IndexResult, build_index
+from piilib.messages import Said
 from piilib.units import load_units
 
 # The PII's method is the engine's default (treat, min-max 0-100, arithmetic means).
@@ -38,7 +39,7 @@ def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
     rows = values_long[values_long[schema.EDITION].astype(int) == int(edition)]
     if rows.empty:
         found = sorted(values_long[schema.EDITION].dropna().astype(int).unique().tolist())
-        raise ValueError(f"no values for edition {edition}; editions present: {found}")
+        raise ValueError(Said("data.edition_absent", edition=edition, editions=found))
     return rows
 
 
@@ -68,12 +69,12 @@ def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]
     problems = []
     known_units = set(load_units(edition)["unit"])
     for unit in sorted(set(rows[schema.UNIT]) - known_units):
-        problems.append(f"edition {edition}: unit {unit!r} is not a province of this edition")
+        problems.append(Said("values.unknown_unit", edition=edition, unit=unit))
     for code in sorted(set(rows[schema.INDICATOR].astype(str)) - set(codes)):
-        problems.append(f"edition {edition}: indicator {code!r} is not in the framework")
+        problems.append(Said("values.unknown_indicator", edition=edition, code=code))
     duplicated = rows[rows.duplicated([schema.UNIT, schema.INDICATOR], keep=False)]
     for (unit, code), _ in duplicated.groupby([schema.UNIT, schema.INDICATOR], sort=True):
-        problems.append(f"edition {edition}: unit {unit!r} has more than one value for {code!r}")
+        problems.append(Said("values.duplicate", edition=edition, unit=unit, code=code))
     return problems
 
 

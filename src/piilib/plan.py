@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from piilib.messages import Said, text
 from piilib.paths import DATA_DIR
 
 PLAN_DIR = DATA_DIR / "plan"
@@ -133,11 +134,11 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
         # libyaml's safe loader when built in: the same result, ~10x faster than pure Python.
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise PlanError([f"file {path.name}: cannot be read as a UTF-8 YAML plan ({error})"]) from error
+        raise PlanError([Said("plan.unreadable", file=path.name, reason=error)]) from error
     required = ("document", "goals", "groups", "agencies", "indicators", "solutions", "footnotes", "deadline")
     missing = [key for key in required if not isinstance(raw, dict) or key not in raw]
     if missing:
-        raise PlanError([f"file {path.name}: section {key!r} is missing" for key in missing])
+        raise PlanError([Said("plan.missing_section", file=path.name, section=key) for key in missing])
 
     document = dict(raw["document"])
     indicators = _indicator_frame(raw["indicators"], int(document.get("rank_of", 0)))
@@ -160,8 +161,7 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
     problems = _problems(plan, raw["deadline"], path.name)
     notes = raw.get("control_notes")
     if notes is not None and not (isinstance(notes, list) and all(isinstance(n, dict) for n in notes)):
-        problems.append(f"file {path.name}, control_notes: expected a list of entries with indicator, "
-                        "agency_key, extent and reason_vi")
+        problems.append(Said("plan.control_notes_shape", file=path.name))
     if problems:
         raise PlanError(problems)
     return plan
@@ -240,54 +240,56 @@ def _solution_frame(solutions: list[dict], sections: list[dict]) -> pd.DataFrame
 
 def _problems(plan: Plan, deadline: dict, file: str) -> list[str]:
     problems = []
-    where = f"file {file}"
     if plan.deadline is None:
-        problems.append(f"{where}, deadline: found day {deadline.get('day')!r}, month {deadline.get('month')!r}; "
-                        "expected a calendar day and month")
+        problems.append(Said("plan.deadline", file=file, day=repr(deadline.get("day")),
+                             month=repr(deadline.get("month"))))
     agencies = set(plan.agencies["key"])
     codes = plan.indicators["code"]
     for code in sorted(set(codes[codes.duplicated()])):
-        problems.append(f"{where}, indicators: code {code!r} is listed more than once; expected each once")
+        problems.append(Said("plan.duplicate_code", file=file, code=code))
     for row in plan.indicators.itertuples():
-        label = f"{where}, indicators, code {row.code!r}"
+        def indicator_problem(problem: str, row=row) -> None:
+            problems.append(Said("plan.indicator", file=file, code=row.code, problem=problem))
+
         if row.group not in GROUPS:
-            problems.append(f"{label}: group {row.group!r}; expected one of {', '.join(GROUPS)}")
+            indicator_problem(text("plan.indicator.group", group=row.group, choices=", ".join(GROUPS)))
         for key in (row.lead_agency_key, *row.cooperating_keys):
             if key not in agencies:
-                problems.append(f"{label}: agency key {key!r} is not in agencies")
+                indicator_problem(text("plan.indicator.agency", key=key))
         if pd.notna(row.rank_2024) and not 1 <= row.rank_2024 <= (row.rank_of or 0):
-            problems.append(f"{label}: rank_2024 {row.rank_2024}; expected 1 to {row.rank_of}")
+            indicator_problem(text("plan.indicator.rank", rank=row.rank_2024, rank_of=row.rank_of))
         if row.group == "weak" and pd.isna(row.rank_2024):
-            problems.append(f"{label}: a weak indicator without rank_2024; expected the rank the plan gives")
+            indicator_problem(text("plan.indicator.weak_without_rank"))
         if not row.solution_vi:
-            problems.append(f"{label}: no solution; expected the appendix's solution text")
+            indicator_problem(text("plan.indicator.no_solution"))
     for row in plan.footnotes.itertuples():
         if row.indicator not in set(codes):
-            problems.append(f"{where}, footnote {row.number}: indicator {row.indicator!r} is not in the plan")
+            problems.append(Said("plan.footnote_indicator", file=file, number=row.number, code=row.indicator))
     for row in plan.solutions.itertuples():
         for key in row.agency_keys:
             if key not in agencies:
-                problems.append(f"{where}, solution {row.section}: agency key {key!r} is not in agencies")
+                problems.append(Said("plan.solution_agency", file=file, section=row.section, key=key))
         for code in row.indicators:
             if code not in set(codes):
-                problems.append(f"{where}, solution {row.section}: indicator {code!r} is not in the plan")
+                problems.append(Said("plan.solution_indicator", file=file, section=row.section, code=code))
     leads = dict(zip(codes, plan.indicators["lead_agency_key"]))
     for number, row in enumerate(plan.control_notes.itertuples(), start=1):
-        label = f"{where}, control_notes, entry {number} (indicator {row.indicator!r})"
+        def note_problem(problem: str, row=row, number=number) -> None:
+            problems.append(Said("plan.control_note", file=file, number=number, code=row.indicator, problem=problem))
+
         if row.indicator not in leads:
-            problems.append(f"{label}: the indicator is not in the plan")
+            note_problem(text("plan.control_note.not_in_plan"))
         elif row.agency_key != leads[row.indicator]:
-            problems.append(f"{label}: agency_key {row.agency_key!r}; expected the indicator's lead agency "
-                            f"{leads[row.indicator]!r}")
+            note_problem(text("plan.control_note.agency", key=row.agency_key, lead=leads[row.indicator]))
         if row.extent not in CONTROL_EXTENTS:
-            problems.append(f"{label}: extent {row.extent!r}; expected one of {', '.join(CONTROL_EXTENTS)}")
+            note_problem(text("plan.control_note.extent", extent=row.extent, choices=", ".join(CONTROL_EXTENTS)))
         if not row.reason_vi:
-            problems.append(f"{label}: no reason_vi; expected why the target is outside the agency's control")
+            note_problem(text("plan.control_note.reason"))
     duplicated = plan.control_notes["indicator"].duplicated()
     for code in sorted(set(plan.control_notes.loc[duplicated, "indicator"])):
-        problems.append(f"{where}, control_notes: indicator {code!r} has more than one note; expected one")
+        problems.append(Said("plan.control_note_twice", file=file, code=code))
     if plan.deadline is not None and plan.deadline.recipient_key not in agencies:
-        problems.append(f"{where}, deadline: recipient_key {plan.deadline.recipient_key!r} is not in agencies")
+        problems.append(Said("plan.deadline_recipient", file=file, key=plan.deadline.recipient_key))
     return problems
 
 

@@ -68,6 +68,7 @@ from piilib.analysis.trend import (
     best_value,
     inverse_transform,
 )
+from piilib.messages import Said, text
 from piilib.schema import COVARIATE, UNIT, VALUE, YEAR
 
 SKEW_THRESHOLD = 1.0
@@ -189,6 +190,19 @@ def default_formula(columns: Iterable[str]) -> str:
     return f"{RESPONSE} ~ " + " + ".join(columns)
 
 
+class MissingCovariates(ValueError):
+    """A peer formula names covariates the data lack: an error, never a silent switch to others.
+    `formula`, `missing` and `available` are the facts; the message says them to people."""
+
+    def __init__(self, formula: str, missing: list[str], available: list[str]):
+        self.formula, self.missing, self.available = formula, list(missing), list(available)
+        super().__init__(Said("peers.unknown_covariates", formula=repr(formula), missing=", ".join(missing),
+                              available=", ".join(available) or text("peers.none")))
+
+    def __reduce__(self):
+        return (type(self), (self.formula, self.missing, self.available))
+
+
 def formula_covariates(formula: str) -> list[str]:
     """The covariate names a patsy formula's right-hand side uses, in order of appearance."""
     return list(_formula_covariates(str(formula)))
@@ -198,7 +212,7 @@ def formula_covariates(formula: str) -> list[str]:
 def _formula_covariates(formula: str) -> tuple[str, ...]:
     """`formula_covariates`, parsed once per formula (every indicator of a target table asks)."""
     if "~" not in formula:
-        raise ValueError(f"peer formula {formula!r} has no '~'; expected e.g. 'value ~ np.log(population)'")
+        raise ValueError(Said("peers.no_tilde", formula=repr(formula)))
     description = patsy.ModelDesc.from_formula(formula)
     names: list[str] = []
     for term in description.rhs_termlist:
@@ -239,10 +253,7 @@ MAX_CACHED_DESIGNS = 8
 def _design_matrix(formula: str, wide: pd.DataFrame) -> pd.DataFrame:
     missing = [name for name in formula_covariates(formula) if name not in wide.columns]
     if missing:
-        raise ValueError(
-            f"peer formula {formula!r} uses covariate(s) {', '.join(missing)} not in the data; "
-            f"covariates available: {', '.join(map(str, wide.columns)) or 'none'}"
-        )
+        raise MissingCovariates(formula, missing, [str(c) for c in wide.columns])
     with np.errstate(divide="ignore", invalid="ignore"):
         design = patsy.dmatrix(_right_hand_side(formula), wide, return_type="dataframe",
                                NA_action=patsy.NAAction(NA_types=[]))

@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     except ChapterFailed as failure:
         print(text("cli.error", text=failure), file=sys.stderr)
         if failure.traceback:
-            print(failure.traceback, file=sys.stderr)
+            print(text("build.chapter_failed.traceback"), failure.traceback, sep="\n", file=sys.stderr)
         if failure.kept_notebook:
             print(text("build.kept_notebook", path=failure.kept_notebook), file=sys.stderr)
         print(text("build.nothing_published", out=options.out_dir), file=sys.stderr)

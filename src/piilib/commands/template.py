@@ -24,7 +24,7 @@ def run(args) -> int:
     try:
         out = write_template(args.edition, args.out, overwrite=args.force)
     except (ValueError, KeyError, LookupError, FileExistsError) as error:
-        raise InputError(str(error)) from None
+        raise InputError(str(error).splitlines() or [str(error)]) from None
     from piilib.io.template import framework_edition
     from piilib.schema import data_year
 

@@ -37,6 +37,7 @@ from piilib import schema
 from piilib.framework import framework_path, load_framework
 from piilib.framework import indicators as framework_indicators
 from piilib.io.validate import ABSURD_MAGNITUDE, value_range
+from piilib.messages import Said
 from piilib.safe_write import save_workbook
 from piilib.units import load_units
 
@@ -93,11 +94,9 @@ def write_template(edition: int, out, overwrite: bool = False) -> Path:
     and no cell can run as a formula."""
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
-        raise ValueError(f'the template must be saved as an .xlsx file, not "{out.name}"')
+        raise ValueError(Said("template.not_xlsx", name=out.name))
     if out.exists() and not overwrite:
-        raise FileExistsError(
-            f"{out} already exists and may hold entered data; choose another name or use --force"
-        )
+        raise FileExistsError(Said("template.exists", out=out))
     workbook = build_template(edition)
     out.parent.mkdir(parents=True, exist_ok=True)
     save_workbook(workbook, out)

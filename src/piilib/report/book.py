@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from piilib.messages import text as message
 from piilib.report import lean_start
 from piilib.report.markup import latex_text
 from piilib.report.notice import NOTICE_TEXT, latex_notice
@@ -273,10 +274,8 @@ def book_files(
             relative = path.relative_to(written).as_posix()
             if relative in files:
                 raise BookBuildFailed(
-                    f"chapter '{key}' wrote {relative}, which "
-                    + (f"chapter '{owner[relative]}' also wrote" if relative in owner
-                       else "is already a page or asset of the book")
-                    + "; give the file a name unique to the chapter"
+                    message("book.same_file.chapter", key=key, file=relative, other=owner[relative])
+                    if relative in owner else message("book.same_file.page", key=key, file=relative)
                 )
             files[relative] = path
             owner[relative] = key
@@ -316,7 +315,7 @@ def run_jupyter_book(source: Path, builder: str) -> None:
     if completed.returncode != 0:
         output = (completed.stdout + completed.stderr).splitlines()
         tail = "\n".join(output[-OUTPUT_TAIL_LINES:])
-        raise BookBuildFailed(f"jupyter-book ({builder}) failed:\n{tail}")
+        raise BookBuildFailed(message("book.jupyter_book_failed", builder=builder, tail=tail))
 
 
 def missing_characters(log: Path) -> list[str]:
@@ -378,10 +377,7 @@ def build_html(source: Path) -> Path:
     run_jupyter_book(source, "html")
     external = external_resources(html_dir)
     if external:
-        raise BookBuildFailed(
-            "the HTML would load resources from other machines (it must open offline):\n"
-            + "\n".join(external[:20])
-        )
+        raise BookBuildFailed(message("book.not_offline", resources="\n".join(external[:20])))
     return html_dir
 
 
@@ -399,13 +395,11 @@ def build_pdf(source: Path, pdf_stem: str) -> Path:
     log.unlink(missing_ok=True)
     run_jupyter_book(source, "pdflatex")
     if not pdf.is_file():
-        raise BookBuildFailed(f"XeLaTeX produced no {pdf.name}; see {log}")
+        raise BookBuildFailed(message("book.no_pdf", pdf=pdf.name, log=log))
     missing = missing_characters(log)
     if missing:
-        raise BookBuildFailed(
-            f"the PDF font lacks {len(missing)} character(s), which would vanish from the "
-            f"page (see {log}):\n" + "\n".join(sorted(set(missing))[:20])
-        )
+        raise BookBuildFailed(message("book.missing_glyphs", count=len(missing), log=log,
+                                   lines="\n".join(sorted(set(missing))[:20])))
     return pdf
 
 

@@ -45,6 +45,7 @@ from piilib.report import lean_start  # noqa: F401 - first: the build's processe
 from piilib import schema, units
 from piilib.bundle import DEMO_DIR, load_bundle, official_files
 from piilib.report import book, chapters, data, execute, shared
+from piilib.messages import Said, text
 from piilib.report.markup import escape_markdown
 from piilib.report.notice import notice_for
 from piilib.report.tables import provenance_legend
@@ -274,11 +275,8 @@ def _province_problems(province: str, edition: int) -> list[str]:
     if (known == province).any():
         return []
     close = difflib.get_close_matches(province, known.tolist(), n=3)
-    hint = f"; closest: {', '.join(close)}" if close else ""
-    return [
-        f"province '{province}' is not a unit of edition {edition} "
-        f"({units.era(edition)}-province map){hint}"
-    ]
+    hint = text("build.unknown_province.hint", names=", ".join(close)) if close else ""
+    return [Said("build.unknown_province", province=province, edition=edition, map=units.era(edition), hint=hint)]
 
 
 def _place(province: str, edition: int, name: str) -> str:
@@ -332,7 +330,7 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         title_values={"province_name": province_name, "edition": str(options.edition)},
     )
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(text("cli.warning", text=warning), file=sys.stderr)
     library = library_inputs() if options.library is None else options.library
     # The official folder (piilib.bundle.official_files) is data too, wherever it is.
     inputs = data.fingerprint_paths(
@@ -358,7 +356,7 @@ def _build_locked(options: BuildOptions, data_path: Path) -> BuildResult:
         prepare = functools.partial(shared.prepare_results, options.edition, options.province,
                                     data_path, results_path)
     started = time.perf_counter()
-    with tqdm(total=len(runs), desc="Chapters", unit="chapter",
+    with tqdm(total=len(runs), desc=text("build.progress"), unit=text("build.progress.unit"),
               disable=not options.progress) as progress:
         def on_done(chapter, ran):
             (result.executed if ran else result.cached).append(chapter.key)
@@ -451,10 +449,7 @@ def chapter_runs(
             declared[template] = execute.declared_parameters(template)
         missing = sorted(set(chapter.parameters) - declared[template])
         if missing:
-            raise chapters.TocError(
-                f"{template} is repeated for every plan indicator, but its parameters cell "
-                f"does not declare {', '.join(missing)}: every page would be the same"
-            )
+            raise chapters.TocError(text("toc.undeclared_parameters", template=template, names=", ".join(missing)))
         offered = {**common, **chapter.parameters}
         parameters = {name: value for name, value in offered.items() if name in declared[template]}
         runs.append((chapter, template, parameters,

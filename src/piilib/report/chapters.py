@@ -46,6 +46,8 @@ from pathlib import Path
 
 import yaml
 
+from piilib.messages import text as message
+
 TOC_FILE = "_toc.yml"
 REPEAT = "repeat"
 ONLY_WITH = "only_with"
@@ -140,8 +142,9 @@ def fill_title(title: str, values: Mapping[str, str] | None, where: str) -> str:
     names = _TITLE_FIELD.findall(title)
     unknown = sorted(set(names) - set(TITLE_VALUES))
     if unknown:
-        raise TocError(f"{where}: the title {title!r} names {', '.join('{' + n + '}' for n in unknown)}; "
-                       f"a title may name {', '.join('{' + n + '}' for n in TITLE_VALUES)}")
+        raise TocError(message("toc.title_names", where=where, title=repr(title),
+                               names=", ".join("{" + n + "}" for n in unknown),
+                               allowed=", ".join("{" + n + "}" for n in TITLE_VALUES)))
     if not values or not names:
         return title
     return _TITLE_FIELD.sub(lambda match: str(values[match.group(1)]), title)
@@ -151,15 +154,15 @@ def read_toc(path: Path) -> dict:
     """The table of contents in `path`; TocError when it is missing or not a jb-book toc."""
     path = Path(path)
     if not path.is_file():
-        raise TocError(f"the table of contents {path} does not exist")
+        raise TocError(message("toc.missing", path=path))
     try:
         toc = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
-        raise TocError(f"{path} is not valid YAML: {error}") from None
+        raise TocError(message("toc.not_yaml", path=path, error=error)) from None
     if not isinstance(toc, dict) or toc.get("format") != "jb-book":
-        raise TocError(f"{path}: expected a Jupyter Book table of contents with 'format: jb-book'")
+        raise TocError(message("toc.not_jb_book", path=path))
     if not toc.get("root"):
-        raise TocError(f"{path}: 'root' (the first page, e.g. book/intro) is missing")
+        raise TocError(message("toc.no_root", path=path))
     return toc
 
 
@@ -193,36 +196,31 @@ def expand_toc(
                                   for s in (NOTEBOOK_SUFFIX, *PAGE_SUFFIXES))):
             if candidate.is_file() and candidate.suffix in (NOTEBOOK_SUFFIX, *PAGE_SUFFIXES):
                 return candidate
-        raise TocError(
-            f"{toc_name}: '{entry_file}' names no notebook or page (looked for "
-            f"{base}{NOTEBOOK_SUFFIX} and {base}.md)"
-        )
+        raise TocError(message("toc.no_file", toc=toc_name, entry=entry_file, notebook=f"{base}{NOTEBOOK_SUFFIX}",
+                               page=f"{base}.md"))
 
     def expand_entry(entry) -> list[dict]:
         if not isinstance(entry, dict) or "file" not in entry:
-            raise TocError(f"{toc_name}: every chapter entry needs 'file:', found {entry!r}")
+            raise TocError(message("toc.entry_without_file", toc=toc_name, entry=repr(entry)))
         source = resolve(entry["file"])
         rest = {k: copy.deepcopy(v) for k, v in entry.items()
                 if k not in ("file", REPEAT, TITLE, "sections", ONLY_WITH)}
         if ONLY_WITH in entry:
             if entry[ONLY_WITH] not in repeats:
-                raise TocError(f"{toc_name}: '{entry['file']}' has '{ONLY_WITH}: {entry[ONLY_WITH]}'; known: "
-                               + ", ".join(sorted(repeats)))
+                raise TocError(message("toc.unknown_list", toc=toc_name, entry=entry["file"], key=ONLY_WITH,
+                                       value=entry[ONLY_WITH], known=", ".join(sorted(repeats))))
             if not repeats[entry[ONLY_WITH]]:
                 listed.add(source)  # listed, not unlisted: left out for this book only
                 return []
         if "sections" in entry:
-            raise TocError(f"{toc_name}: '{entry['file']}' has sections; the report's chapters "
-                           "are single pages")
+            raise TocError(message("toc.sections", toc=toc_name, entry=entry["file"]))
         if REPEAT in entry:
             name = entry[REPEAT]
             if name not in repeats:
-                raise TocError(
-                    f"{toc_name}: '{entry['file']}' has 'repeat: {name}'; known: "
-                    + ", ".join(sorted(repeats))
-                )
+                raise TocError(message("toc.unknown_list", toc=toc_name, entry=entry["file"], key=REPEAT, value=name,
+                                       known=", ".join(sorted(repeats))))
             if source.suffix != NOTEBOOK_SUFFIX:
-                raise TocError(f"{toc_name}: only a notebook can be repeated ('{entry['file']}')")
+                raise TocError(message("toc.repeat_page", toc=toc_name, entry=entry["file"]))
             listed.add(source)
             made = []
             for code, item_name in repeats[name]:
@@ -245,12 +243,12 @@ def expand_toc(
 
     def expand_list(entries, where: str) -> list[dict]:
         if not isinstance(entries, list):
-            raise TocError(f"{toc_name}: '{where}' must be a list")
+            raise TocError(message("toc.not_a_list", toc=toc_name, where=where))
         return [made for entry in entries for made in expand_entry(entry)]
 
     root_source = resolve(toc["root"])
     if root_source.suffix == NOTEBOOK_SUFFIX:
-        raise TocError(f"{toc_name}: the root page must be a Markdown page, not a notebook")
+        raise TocError(message("toc.root_notebook", toc=toc_name))
     root = Page(root_source.stem, root_source)
     pages.insert(0, root)
     out["root"] = root.key
@@ -258,7 +256,7 @@ def expand_toc(
         out["parts"] = []
         for part in toc["parts"]:
             if not isinstance(part, dict) or "chapters" not in part:
-                raise TocError(f"{toc_name}: every part needs 'chapters:', found {part!r}")
+                raise TocError(message("toc.part_without_chapters", toc=toc_name, part=repr(part)))
             made = {k: copy.deepcopy(v) for k, v in part.items() if k != "chapters"}
             made["chapters"] = expand_list(part["chapters"], f"part {part.get('caption', '')}")
             if made["chapters"]:  # a part whose entries all came out empty is left out
@@ -269,8 +267,7 @@ def expand_toc(
     keys = [c.key for c in chapters] + [p.key for p in pages]
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
-        raise TocError(f"{toc_name}: two pages would share the name(s) {duplicates}; "
-                       "rename a notebook or page")
+        raise TocError(message("toc.same_name", toc=toc_name, names=duplicates))
     return Book(out, root, chapters, pages, listed)
 
 
@@ -291,8 +288,7 @@ def unlisted_warning(notebook: Path, toc_path: Path) -> str:
         entry = notebook.resolve().relative_to(toc_path.parent).with_suffix("").as_posix()
     except ValueError:
         entry = notebook.with_suffix("").as_posix()
-    return (f"{notebook} is not listed in {toc_path}, so it is not in the book; to add it, "
-            f"add the line '- file: {entry}' where the chapter belongs")
+    return message("toc.unlisted", notebook=notebook, toc=toc_path, entry=entry)
 
 
 def read_book(

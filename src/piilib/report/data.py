@@ -16,6 +16,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.bundle import is_tidy_file, load_bundle
+from piilib.messages import Said
 
 
 def data_files(path: Path) -> list[Path]:
@@ -73,38 +74,29 @@ def validate_data(path: Path, edition: int) -> list[str]:
     """
     path = Path(path)
     if not path.exists():
-        return [f"data path {path} does not exist; expected a CSV file or a directory of CSV files"]
+        return [Said("data.path_missing", path=path)]
     if path.is_file() and not is_tidy_file(path):
         return _official_file_problems(path, edition)
     files = data_files(path)
     if not files:
-        return [f"data path {path} holds no CSV file"]
+        return [Said("data.no_csv", path=path)]
     rows = read_provenance(path)
     if rows.empty:
-        return [
-            f"no CSV file under {path} has a '{schema.PROVENANCE}' column; every value must say "
-            f"where it comes from ({', '.join(schema.PROVENANCES)})"
-        ]
+        return [Said("data.no_provenance_column", path=path, column=schema.PROVENANCE,
+                     choices=", ".join(schema.PROVENANCES))]
     problems = []
     unknown = rows[~rows[schema.PROVENANCE].isin(schema.PROVENANCES)]
     for _, row in unknown.head(10).iterrows():
-        problems.append(
-            f"{row['file']}, line {row['line']}, column '{schema.PROVENANCE}': found "
-            f"{row[schema.PROVENANCE]!r}, expected one of {', '.join(schema.PROVENANCES)}"
-        )
+        problems.append(Said("data.unknown_provenance", file=row["file"], line=row["line"], column=schema.PROVENANCE,
+                             found=repr(row[schema.PROVENANCE]), choices=", ".join(schema.PROVENANCES)))
     if len(unknown) > 10:
-        problems.append(f"... and {len(unknown) - 10} more rows with an unknown provenance")
+        problems.append(Said("data.more_unknown_provenance", count=len(unknown) - 10))
     if (schema.EDITION in rows.columns and not (rows[schema.EDITION] == edition).any()
             and edition not in _held_editions(path)):
         found = sorted(rows[schema.EDITION].dropna().astype(int).unique().tolist())
-        problems.append(
-            f"no row of {path} belongs to edition {edition}; editions found: {found}"
-        )
+        problems.append(Said("data.no_edition", path=path, edition=edition, editions=found))
     if path.is_dir() and not problems and not _has_values_file(path):
-        problems.append(
-            f"directory {path}: no values file (a CSV with columns {', '.join(schema.LONG_COLUMNS)}, "
-            "like data/demo/values.csv)"
-        )
+        problems.append(Said("data.no_values_file", path=path, columns=", ".join(schema.LONG_COLUMNS)))
     return problems
 
 

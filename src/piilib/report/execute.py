@@ -79,13 +79,15 @@ class ChapterFailed(Exception):
         self.error = error
         self.traceback = traceback
         self.kept_notebook = kept_notebook
+        from piilib.messages import text
+
         where = (
-            f"cell {cell_index} (counting from 0), first line: {first_line}"
+            text("build.chapter_failed.cell", cell=cell_index, first_line=first_line)
             if cell_index is not None
-            else "before any cell ran"
+            else text("build.chapter_failed.before")
         )
         super().__init__(
-            f"chapter '{chapter.key}' failed in notebook {template}, {where}\n{error}"
+            text("build.chapter_failed", chapter=chapter.key, notebook=template, where=where, error=error)
         )
 
     def __reduce__(self):  # crosses the process boundary from a build worker

@@ -9,7 +9,9 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.bounds import indicator_bounds
-from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups
+from piilib.analysis.peers import (
+    CENTRALLY_RUN, NEAREST, MissingCovariates, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups,
+)
 from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map
 from piilib.analysis.trend import DEFAULT_COVERAGE, INSUFFICIENT, Predictive, project_all
 from piilib.analysis.target_parts.constants import (
@@ -113,9 +115,9 @@ def _peer_benchmark(values: pd.Series, covariates: pd.DataFrame | None, province
         model = fit_peer_model(values, covariates, direction=direction, coverage=coverage, formula=formula,
                                bounds=bounds, studentized=False)  # only the benchmark is used
         return model.benchmark(province)
-    except ValueError as error:
-        if "not in the data" in str(error):
-            raise
+    except MissingCovariates:
+        raise
+    except ValueError:
         return None  # too few provinces, the province without covariates: no peer evidence
 
 
