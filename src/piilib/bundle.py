@@ -32,9 +32,15 @@ is a complete data set of its own and is read as it is.
 `edition` helps only an official file that does not state its edition (no edition column,
 no "Kỳ PII" title cell): it is then read as that edition.
 
-Maps. A history or covariate file is taken to be on the 34-province map when every unit in
-it is a unit of that map and no year has more units than that map; otherwise it is on the
-63-province map (column `map`, see `piilib.units.era`). An edition from
+Maps. A values row is on the map of its edition (`piilib.units.era`: 63 provinces before
+`schema.FIRST_MERGED_EDITION`, 34 from it). A history or covariate row of a year after the
+merger's data year (2024) is on the 34-province map; the years up to it exist on both maps (as
+collected, or re-expressed on the 34 provinces, like data/demo/covariates_2025_map.csv), so
+those rows of a file are on the map on which fewer of their units are unknown, and when even
+(every unit a key of both maps) on the 34-province map if no year has more units than it, else
+on the 63-province map (column `map`). Every row's unit must be a key of a province of its
+map: a typo, a unit of the other map or an empty cell is a problem naming the file, line and
+the closest keys (`DataFileError`), whichever edition is asked for. An edition from
 `schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces: its earlier editions and
 its history are re-expressed on that map with `piilib.harmonise` (quantities of the data year
 from the covariates, or the unit table), so that trajectories and trends compare the same
@@ -64,7 +70,7 @@ import pandas as pd
 from piilib import schema
 from piilib.messages import Said, text
 from piilib.paths import DATA_DIR, REPO_ROOT
-from piilib.units import era, load_units, unit_quantities
+from piilib.units import closest_keys, crosswalk, era, unit_key, unit_keys, unit_quantities
 
 DEMO_DIR = DATA_DIR / "demo"
 
@@ -134,13 +140,40 @@ def _file_kind(columns) -> str:
     return OTHER_KIND
 
 
+# The maps, and an edition on each. Data of the years up to the merger's data year (2024) exist
+# on both maps (as collected, or re-expressed on the 34 provinces); later years only on the 34.
+BEFORE_MERGER, AFTER_MERGER = era(schema.FIRST_MERGED_EDITION - 1), era(schema.FIRST_MERGED_EDITION)
+_EDITION_OF_MAP = {BEFORE_MERGER: schema.FIRST_MERGED_EDITION - 1, AFTER_MERGER: schema.FIRST_MERGED_EDITION}
+LAST_YEAR_ON_BOTH_MAPS = schema.data_year(schema.FIRST_MERGED_EDITION)
+
+
+def _map_keys(map_label: str) -> frozenset[str]:
+    return unit_keys(_EDITION_OF_MAP[map_label])
+
+
 def _file_map(frame: pd.DataFrame) -> str:
-    """The map ("63" or "34") of a history or covariate file (rule in the module docstring)."""
-    merged = load_units(schema.FIRST_MERGED_EDITION)[schema.UNIT]
+    """The map ("63" or "34") of the rows of a history or covariate file up to
+    `LAST_YEAR_ON_BOTH_MAPS`: the map on which fewer of their units are unknown; when even
+    (every unit a key of both maps), the 34-province map if no year has more units than it."""
+    units = frame[schema.UNIT]
+    unknown = {label: int((~units.isin(_map_keys(label))).sum()) for label in (BEFORE_MERGER, AFTER_MERGER)}
+    if unknown[BEFORE_MERGER] != unknown[AFTER_MERGER]:
+        return min(unknown, key=unknown.get)
     per_year = frame.groupby(schema.YEAR)[schema.UNIT].nunique()
-    if set(frame[schema.UNIT]) <= set(merged) and per_year.max() <= len(merged):
-        return era(schema.FIRST_MERGED_EDITION)
-    return era(schema.FIRST_MERGED_EDITION - 1)
+    fits = unknown[AFTER_MERGER] == 0 and (per_year.empty or per_year.max() <= len(_map_keys(AFTER_MERGER)))
+    return AFTER_MERGER if fits else BEFORE_MERGER
+
+
+def _row_maps(frame: pd.DataFrame, kind: str) -> pd.Series:
+    """The map each row's unit is on: a values row that of its edition; a history or
+    covariate row of a year after `LAST_YEAR_ON_BOTH_MAPS` the 34-province map, of an earlier
+    year its file's (`_file_map`)."""
+    if kind == VALUES_KIND:
+        editions = pd.to_numeric(frame[schema.EDITION], errors="coerce")
+        after = editions >= schema.FIRST_MERGED_EDITION
+        return pd.Series(AFTER_MERGER, index=frame.index).where(after, BEFORE_MERGER)
+    late = pd.to_numeric(frame[schema.YEAR], errors="coerce") > LAST_YEAR_ON_BOTH_MAPS
+    return pd.Series(AFTER_MERGER, index=frame.index).where(late, _file_map(frame[~late]))
 
 
 def _same_map(edition: int, other: int) -> bool:
@@ -419,7 +452,7 @@ def _read_csv_files(path: Path) -> tuple[dict[str, list[pd.DataFrame]], pd.DataF
         row = {"file": name, "kind": kind, "rows": None, "supplement": False}  # files not used are not read
         if frame is not None:
             if kind != VALUES_KIND:
-                frame = frame.assign(**{MAP: _file_map(frame)})
+                frame = frame.assign(**{MAP: _row_maps(frame, kind)})
             frames[kind].append(frame)
             row["rows"] = len(frame)
             row.update(_provenance_counts(frame))
@@ -475,7 +508,7 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         detail = " ".join(str(error).split())[:160]
         return OTHER_KIND, None, [Said("csv.not_csv", name=name, detail=detail, save_as=text("csv.save_as"))]
-    problems = _number_column_problems(frame, kind, name)
+    problems = _number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
     return kind, (None if problems else frame), problems
 
 
@@ -486,8 +519,8 @@ def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[s
         raw = frame[column]
         numbers = pd.to_numeric(raw, errors="coerce")
         bad = raw.notna() & numbers.isna()
-        if whole:
-            bad |= numbers.notna() & (numbers % 1 != 0)
+        if whole:  # an edition or a year: never missing
+            bad = numbers.isna() | (numbers % 1 != 0)
         expected = text("csv.expected_year" if whole else "csv.expected_number")
         if not whole:
             finite = numbers.isna() | numbers.abs().lt(float("inf"))
@@ -495,12 +528,65 @@ def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[s
         lines = list(frame.index[bad])
         for index in lines[:SHOWN_BAD_CELLS]:
             problems.append(Said("csv.bad_cell", name=name, line=index + 2, column=column,
-                                 found=repr(str(raw[index])), expected=expected))
+                                 found=_found(raw[index]), expected=expected))
         if len(lines) > SHOWN_BAD_CELLS:
             problems.append(Said("csv.more_not_whole" if whole else "csv.more_not_numbers", name=name,
                                  count=f"{len(lines) - SHOWN_BAD_CELLS:,}", column=column,
                                  first=f"{lines[SHOWN_BAD_CELLS] + 2:,}", last=f"{lines[-1] + 2:,}"))
     return problems
+
+
+def _found(cell) -> str:
+    """A cell as a message shows it: quoted, or "(empty)"."""
+    return text("csv.empty_cell") if pd.isna(cell) else repr(str(cell))
+
+
+def _unit_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:
+    """Rows whose unit is not a key of a province of their map (`_row_maps`: a values row's
+    edition, a history or covariate row's year): a typo, a unit of the other map, an empty
+    cell. Rows without a number for the edition or year are left to `_number_column_problems`."""
+    when_column = schema.EDITION if kind == VALUES_KIND else schema.YEAR
+    when = pd.to_numeric(frame[when_column], errors="coerce")
+    units, maps = frame[schema.UNIT], _row_maps(frame, kind)
+    known = when.isna() | (when % 1 != 0)
+    for label in maps.unique():
+        known |= (maps == label) & units.isin(_map_keys(label))
+    lines = list(frame.index[~known])
+    problems = []
+    for index in lines[:SHOWN_BAD_CELLS]:
+        found, label = units[index], maps[index]
+        hint = "" if pd.isna(found) else _unit_hint(str(found), label)
+        count = len(_map_keys(label))
+        expected = (text("csv.expected_unit.edition", count=count, edition=int(when[index]), hint=hint)
+                    if kind == VALUES_KIND else
+                    text("csv.expected_unit.year", count=count, year=int(when[index]), hint=hint))
+        problems.append(Said("csv.bad_cell", name=name, line=index + 2, column=schema.UNIT, found=_found(found),
+                             expected=expected))
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("csv.more_unknown_units", name=name, count=f"{len(lines) - SHOWN_BAD_CELLS:,}",
+                             column=schema.UNIT, first=f"{lines[SHOWN_BAD_CELLS] + 2:,}", last=f"{lines[-1] + 2:,}"))
+    return problems
+
+
+def _unit_hint(found: str, map_label: str) -> str:
+    """What to write instead of `found` on the map `map_label`: the key of the unit it spells
+    (a name, spaces), the merged unit a former province belongs to, the former province a
+    unit of the 34-province map was, or the closest keys (empty when nothing is close)."""
+    edition = _EDITION_OF_MAP[map_label]
+    key = unit_key(found, edition)
+    if key is not None:
+        return text("csv.unit_hint.closest", units=key)
+    other = AFTER_MERGER if map_label == BEFORE_MERGER else BEFORE_MERGER
+    other_key = unit_key(found, _EDITION_OF_MAP[other])
+    if other_key is not None:
+        walk = crosswalk()
+        if map_label == AFTER_MERGER:
+            merged = walk.loc[walk["former_unit"] == other_key, "merged_unit"].iloc[0]
+            return text("csv.unit_hint.merged", unit=other_key, merged=merged)
+        formers = walk.loc[walk["merged_unit"] == other_key, "former_unit"]
+        return text("csv.unit_hint.later_map", unit=other_key, formers=", ".join(formers))
+    closest = closest_keys(found, edition)
+    return text("csv.unit_hint.closest", units=", ".join(closest)) if closest else ""
 
 
 def _provenance_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -599,7 +685,8 @@ def _official(path: Path, edition: int | None, folder_files: list[Path] = ()) ->
 def data_path_problems(data: str | Path | None) -> list[str]:
     """The plain-language problems with a --data path (empty when fine): a path that does not
     exist or cannot be reached, and, for a folder or a tidy values file, every CSV file that
-    cannot be used (empty, not UTF-8, text in a number column: `DataFileError`). An official
+    cannot be used (empty, not UTF-8, text in a number column, a unit that is not a province of
+    its row's map: `DataFileError`). An official
     values file is checked when it is read (`piilib.io`). With the default data or an official
     file, every file of the official folder that cannot be used is named too."""
     if data is None:

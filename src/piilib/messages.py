@@ -891,6 +891,30 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{name}: … và {count} ô khác của cột '{column}' không phải số (dòng {first}–{last})",
         EN: "{name}: … and {count} more cells of column '{column}' that are not numbers (lines {first}–{last})",
     },
+    "csv.empty_cell": {VI: "(trống)", EN: "(empty)"},
+    "csv.expected_unit.edition": {
+        VI: "mã một trong {count} tỉnh, thành phố của kỳ {edition} (ví dụ can-tho){hint}",
+        EN: "the key of one of the {count} provinces of edition {edition} (e.g. can-tho){hint}",
+    },
+    "csv.expected_unit.year": {
+        VI: "mã một tỉnh, thành phố của bản đồ {count} tỉnh, thành phố mà tệp này dùng cho năm {year} (ví dụ "
+            "can-tho){hint}",
+        EN: "the key of a province of the {count}-province map this file uses for {year} (e.g. can-tho){hint}",
+    },
+    "csv.unit_hint.closest": {VI: "; gần nhất: {units}", EN: "; closest: {units}"},
+    "csv.unit_hint.merged": {
+        VI: "; {unit} là tỉnh trước khi sáp nhập ngày 1/7/2025, trên bản đồ này thuộc {merged}",
+        EN: "; {unit} is a province before the merger of 1 July 2025, on this map part of {merged}",
+    },
+    "csv.unit_hint.later_map": {
+        VI: "; {unit} là đơn vị của bản đồ từ ngày 1/7/2025, trên bản đồ này là {formers}",
+        EN: "; {unit} is a unit of the map from 1 July 2025, on this map {formers}",
+    },
+    "csv.more_unknown_units": {
+        VI: "{name}: … và {count} ô khác của cột '{column}' không phải mã tỉnh, thành phố (dòng {first}–{last})",
+        EN: "{name}: … and {count} more cells of column '{column}' that are not province keys (lines "
+            "{first}–{last})",
+    },
     "data.path_missing": {
         VI: "không có đường dẫn dữ liệu {path}; cần một thư mục dữ liệu như data/demo hoặc một tệp số liệu chính "
             "thức (CSV hoặc .xlsx)",

@@ -268,6 +268,29 @@ def _units_table(era_label: str) -> pd.DataFrame:
     return units[UNIT_COLUMNS]
 
 
+def unit_keys(edition: int) -> frozenset[str]:
+    """The keys of an edition's units (the `unit` column of `load_units`, without building it)."""
+    return _unit_keys(era(edition))
+
+
+@lru_cache(maxsize=None)
+def _unit_keys(era_label: str) -> frozenset[str]:
+    return frozenset(_raw_units(era_label)["unit"])
+
+
+def unit_key(name: str, edition: int) -> str | None:
+    """The key of the one unit of the edition that `name` spells (a key, a name in either
+    language or an alias, as `resolve_unit` accepts them: "Cần Thơ" -> can-tho), else None."""
+    matches = _match(name, era(edition))
+    return next(iter(matches)) if len(matches) == 1 else None
+
+
+def closest_keys(name: str, edition: int, n: int = 3) -> list[str]:
+    """Up to `n` keys of the edition's units that difflib finds close to `name` ("can-th0" ->
+    can-tho), closest first; empty when none is close."""
+    return difflib.get_close_matches(str(name).strip().lower(), sorted(unit_keys(edition)), n=n, cutoff=0.6)
+
+
 def load_units(edition: int) -> pd.DataFrame:
     """The provinces of an edition: 63 before 2025, 34 from 2025 (see UNIT_COLUMNS).
 
