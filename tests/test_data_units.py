@@ -228,3 +228,22 @@ def test_the_official_folder_is_checked_for_every_edition(tmp_path, monkeypatch,
     lines = [text for text in err.splitlines() if text.startswith("lỗi: ")]
     assert "Traceback" not in err and len(lines) == 1, err
     assert "pii-2025.csv" in lines[0] and f"{40 + 2}" in lines[0] and "can-th0" in lines[0]
+
+
+def test_validate_refuses_previous_data_it_cannot_use(tmp_path, monkeypatch, capsys, english):
+    """`pii validate --previous DATA` names what is wrong with DATA instead of silently leaving
+    out the comparison with the previous edition."""
+    folder = copy_of_demo(tmp_path)
+    (line,) = set_unit(folder, "values.csv", first_row(schema.EDITION, 2024), "can-th0")
+    values = pd.read_csv(DEMO_DIR / "values.csv")
+    path = tmp_path / "pii-2025.csv"
+    values[values[schema.EDITION] == 2025][[schema.EDITION, schema.UNIT, schema.INDICATOR, schema.VALUE]].to_csv(
+        path, index=False)
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ["validate"])
+    missing = tmp_path / "none"
+    for previous, said in ((folder, f"--previous {folder}: values.csv, line {line}, column 'unit': found 'can-th0'"),
+                           (missing, f"--previous {missing}: file not found")):
+        assert cli.main(["validate", str(path), "--previous", str(previous)]) == cli.EXIT_BAD_INPUT
+        err = capsys.readouterr().err
+        lines = [text for text in err.splitlines() if text.startswith("error: ")]
+        assert "Traceback" not in err and len(lines) == 1 and said in lines[0], err

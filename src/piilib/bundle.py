@@ -682,8 +682,9 @@ def _official(path: Path, edition: int | None, folder_files: list[Path] = ()) ->
                       history=demo.history, covariates=demo.covariates, files=files, supplement=DEMO_DIR)
 
 
-def data_path_problems(data: str | Path | None) -> list[str]:
-    """The plain-language problems with a --data path (empty when fine): a path that does not
+def data_path_problems(data: str | Path | None, option: str = "--data") -> list[str]:
+    """The plain-language problems with a --data path (`option`: the option that named it, e.g.
+    validate's --previous) (empty when fine): a path that does not
     exist or cannot be reached, and, for a folder or a tidy values file, every CSV file that
     cannot be used (empty, not UTF-8, text in a number column, a unit that is not a province of
     its row's map: `DataFileError`). An official
@@ -691,7 +692,7 @@ def data_path_problems(data: str | Path | None) -> list[str]:
     file, every file of the official folder that cannot be used is named too."""
     if data is None:
         return _official_folder_problems()
-    problems = _data_problems(data)
+    problems = _data_problems(data, option)
     if not problems and Path(data).is_file() and not is_tidy_file(data):
         problems = _official_folder_problems()
     return problems
@@ -710,21 +711,21 @@ def _official_folder_problems() -> list[str]:
     return []
 
 
-def _data_problems(data: str | Path) -> list[str]:
+def _data_problems(data: str | Path, option: str) -> list[str]:
     path = Path(data)
     try:
         exists = path.exists()
     except OSError:  # e.g. a folder on the way that this account may not enter
         exists = None
     if exists is None or (exists and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0))):
-        return [text("data.no_permission", data=data)]
+        return [text("data.no_permission", option=option, data=data)]
     if not exists:
-        return [text("data.not_found", data=data)]
+        return [text("data.not_found", option=option, data=data)]
     if path.is_dir() or is_tidy_file(path):
         try:
             _read_csv_files(path)
         except DataFileError as error:
-            return [f"--data {data}: {problem}" for problem in error.problems]
+            return [f"{option} {data}: {problem}" for problem in error.problems]
     return []
 
 

@@ -696,15 +696,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "unit.merged.typed": {VI: "'{name}' là {former}: ", EN: "'{name}' is {former}: "},
     "data.no_permission": {
-        VI: "--data {data}: không đọc được (không có quyền đọc nó hoặc một thư mục trên đường dẫn); hãy chép "
+        VI: "{option} {data}: không đọc được (không có quyền đọc nó hoặc một thư mục trên đường dẫn); hãy chép "
             "dữ liệu vào thư mục của mình hoặc xin quyền đọc",
-        EN: "--data {data}: cannot be read (no permission to read it or a folder on its path); copy the data "
+        EN: "{option} {data}: cannot be read (no permission to read it or a folder on its path); copy the data "
             "to a folder of your own or ask for read permission",
     },
     "data.not_found": {
-        VI: "--data {data}: không tìm thấy tệp (không có tệp hay thư mục này); cần một thư mục dữ liệu như "
+        VI: "{option} {data}: không tìm thấy tệp (không có tệp hay thư mục này); cần một thư mục dữ liệu như "
             "data/demo hoặc một tệp số liệu chính thức (CSV hoặc .xlsx)",
-        EN: "--data {data}: file not found (no such file or directory); expected a data directory laid out "
+        EN: "{option} {data}: file not found (no such file or directory); expected a data directory laid out "
             "like data/demo or an official values file (CSV or .xlsx)",
     },
     "data.official_folder": {

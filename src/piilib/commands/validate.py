@@ -1,5 +1,7 @@
 """`pii validate PATH [--edition N] [--previous DATA]`: check an official indicator file, listing
-every problem (capped per kind) and warning of implausible jumps from the previous edition."""
+every problem (capped per kind) and warning of implausible jumps from the previous edition.
+DATA named with --previous that cannot be used (`piilib.bundle.data_path_problems`) is an error;
+without --previous, data that cannot be used only leaves the comparison out."""
 
 from __future__ import annotations
 
@@ -23,6 +25,12 @@ def run(args) -> int:
     from piilib.io.problems import capped_messages
     from piilib.io.validate import validate_file
 
+    if args.previous is not None:  # named on purpose: unusable data is an error, not a silent "no comparison"
+        from piilib.bundle import data_path_problems
+        from piilib.cli import InputError
+
+        if problems := data_path_problems(args.previous, "--previous"):
+            raise InputError(problems)
     previous = _PreviousValues(args.previous)
     result = validate_file(args.path, args.edition, previous=previous)
     if result.problems:
