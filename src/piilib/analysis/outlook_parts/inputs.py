@@ -105,20 +105,21 @@ class OutlookInputs:
 
 def prepare_outlook(values_long: pd.DataFrame, history: pd.DataFrame, edition: int,
                     framework: pd.DataFrame | None = None, quantities: pd.DataFrame | None = None,
-                    unit_map: UnitMap | None = None) -> OutlookInputs:
+                    unit_map: UnitMap | None = None, result: IndexResult | None = None) -> OutlookInputs:
     """The base index, projections (bounded), next map (merged after 2024) and correlations.
 
     quantities: the former provinces' quantities for the merge (unit, quantity, value;
     default the unit table's; `piilib.analysis.ranking_map.map_quantities`); unit_map: the
     next edition's map already built (e.g. `bundle_unit_map`, the targets' map; quantities
-    then unused)."""
+    then unused); result: the base edition's index already computed with `framework`
+    (`DataBundle.edition_index`)."""
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework
     from piilib.pii import compute_pii, edition_values
 
     framework = load_framework(edition) if framework is None else framework
-    rows = edition_values(values_long, edition)
-    result = compute_pii(rows, edition, framework)
+    if result is None:
+        result = compute_pii(edition_values(values_long, edition), edition, framework)
     unit_keys = result.stages["Raw"]["uCode"].astype(str).tolist()
     codes = list(result.structure.indicator_codes)
     used = _history_up_to(history, edition, codes)
@@ -193,7 +194,8 @@ def _bundle_inputs(bundle, edition: int) -> OutlookInputs:
                          "give a data directory with a history file (like data/demo/history.csv)")
     # The one next-edition map of the bundle (the targets' too): merged with the quantities of
     # the next data year.
-    return prepare_outlook(bundle.values, history, edition, unit_map=bundle_unit_map(bundle, edition))
+    return prepare_outlook(bundle.values, history, edition, unit_map=bundle_unit_map(bundle, edition),
+                           result=bundle.edition_index(edition)[1])
 
 
 def bundle_outlook(

@@ -195,6 +195,7 @@ def target_table(
     map_edition: int | None = None,
     outcomes: bool = True,
     unit_map: UnitMap | None = None,
+    index: tuple | None = None,
 ) -> pd.DataFrame:
     """Targets for every indicator of the plan (one long frame; columns TARGET_COLUMNS).
 
@@ -209,7 +210,8 @@ def target_table(
     the recommended targets are wanted (`pii outlook`): the recommendation is the same.
     unit_map: the next edition's map already built (`bundle_unit_map`, the outlook's too);
     default: merged with the quantities of the map edition's data year in `covariates`
-    (`map_quantities`).
+    (`map_quantities`). index: (idata, IndexResult) of the edition already computed with the
+    edition's framework (`DataBundle.edition_index`); default: computed here.
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
@@ -231,8 +233,11 @@ def target_table(
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
 
-    idata = to_idata(rows_of_edition, edition, framework)
-    result = _index_of(idata, framework)
+    if index is None:
+        idata = to_idata(rows_of_edition, edition, framework)
+        result = _index_of(idata, framework)
+    else:
+        idata, result = index
     regions = dict(zip(units["unit"], units["region"]))
     region_name = str(units.set_index("unit").at[province, "region_name_vi"])
     region_members = [u for u, r in regions.items() if r == regions[province] and u != province]
@@ -369,7 +374,7 @@ def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DE
         history=None if history.empty else history,
         covariates=None if covariates.empty else covariates,
         plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula, outcomes=outcomes,
-        unit_map=unit_map,
+        unit_map=unit_map, index=bundle.edition_index(edition),
     )
 
 
