@@ -23,6 +23,16 @@ province in statsmodels, thresholds, tiers; what each threshold buys is not reco
 preparation ~0.1 s; the Monte Carlo ~0.9 s, of which ~0.25 s is drawing the 10,000 × 3,276
 t variates (Box–Muller normals ~0.1 s, chi-squares from products of uniforms ~0.1 s; NumPy's
 ziggurat samplers took 0.47 s) and ~0.25 s the treatment and normalisation of every draw.
+
+What `pii outlook` computed twice or needlessly (removed, results unchanged; issue 8 item 8):
+the province's plan found by parsing every plan file in pure-Python YAML, twice (~0.08 s); the
+framework read and checked three times; the base PII built twice (targets and outlook); the
+63 → 34 merge weights built twice (now one map per bundle, `bundle_unit_map`); the base
+position on the next map recomputed beside `base_outcome`. What it needs and keeps: the 18
+peer fits (the recommendation takes the peer model when its out-of-sample error is lower), so
+statsmodels and with it scipy.stats (~0.45 s of the ~0.95 s of imports) stay. Tried and left
+out: replaying chunk k in a worker thread while chunk k + 1 is drawn gave no gain on the shared
+2-core machine (the other core busy) and cost ~0.2 s CPU.
 """
 
 from __future__ import annotations

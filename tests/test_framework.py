@@ -268,6 +268,23 @@ def test_loading_leaves_the_file_unchanged(tmp_path):
     assert path.read_bytes() == before
 
 
+def test_a_framework_read_once_per_process_is_still_each_callers_own_and_follows_the_file(tmp_path):
+    """load_framework reads and checks a file once per version in a process: a caller that
+    changes its frame does not change the next caller's, and an edited file is read again."""
+    path = tmp_path / "pii_2024.csv"
+    shutil.copy(framework_path(2024), path)
+    first = load_framework(2024, path=path)
+    first.loc[:, "weight"] = -1.0
+    second = load_framework(2024, path=path)
+    assert (second["weight"] >= 0).all()
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    code = str(indicators(second)["code"].iloc[0])
+    frame.loc[frame["code"] == code, "name_vi"] = "Tên đã sửa cho phép thử"
+    frame.to_csv(path, index=False)
+    edited = load_framework(2024, path=path)
+    assert edited.set_index("code").at[code, "name_vi"] == "Tên đã sửa cho phép thử"
+
+
 # -- iMeta for the engine -------------------------------------------------------------
 
 def test_to_imeta_layout():

@@ -525,17 +525,19 @@ def test_applying_targets_gives_the_promised_score_and_rank(demo_table):
             assert row.indicator_rank == 1 + better
 
 
-def _quantities_2023() -> pd.DataFrame:
+def _quantities_of(year: int) -> pd.DataFrame:
     covariates = load_demo_covariates()
-    rows = covariates[covariates[schema.YEAR] == 2023]
+    rows = covariates[covariates[schema.YEAR] == year]
     return pd.DataFrame({"unit": rows[schema.UNIT], "quantity": rows[schema.COVARIATE], "value": rows[schema.VALUE]})
 
 
 def _merged(values_2024: pd.DataFrame) -> pd.DataFrame:
-    """2024 values on the 34-province map, by the harmonisation itself (base framework's rules)."""
+    """2024 values on the map the 2025 edition ranks on, by the harmonisation itself: the base
+    framework's rules and the former provinces' quantities of 2024, the 2025 edition's data year
+    (the map's quantities, `ranking_map.map_quantities`)."""
     from piilib.harmonise import harmonise_to_merged
 
-    return harmonise_to_merged(values_2024, framework_indicators(2024), _quantities_2023())
+    return harmonise_to_merged(values_2024, framework_indicators(2024), _quantities_of(2024))
 
 
 @needs_demo
@@ -652,7 +654,7 @@ def test_the_ranking_map_is_the_harmonisation_with_the_base_editions_rules():
     from piilib.harmonise import harmonise_to_merged
 
     values = load_demo_values(edition=2024)
-    quantities = _quantities_2023()
+    quantities = _quantities_of(2024)  # the 2025 edition's data year
     rules = framework_indicators(2024)
     ranking = ranking_map(2024, "can-tho", rules, quantities)
     wide = values.pivot(index=schema.UNIT, columns=schema.INDICATOR, values=schema.VALUE)
@@ -700,3 +702,50 @@ def test_stacked_recomputation_equals_the_engine_replay():
         assert got["pii_rank"] == int(replayed.ranks.at["can-tho", "PII"])
         members = [u for u in replayed.scores.index if regions[u] == regions["can-tho"] and u != "can-tho"]
         assert got["pii_region_rank"] == 1 + int((replayed.scores.loc[members, "PII"] > got["pii"]).sum())
+
+
+@needs_demo
+@pytest.mark.parametrize("edition", [2024, 2025])  # 63 -> 34 merged; already on 34 (2025 -> 2026)
+def test_targets_and_outlook_rank_the_base_edition_on_one_next_map(edition, demo_table):
+    """Headline numbers agree: the base edition's PII of the province on the next edition's map
+    is one number in the targets (today's PII on the row's map, every projected row ranked on
+    the next map) and in the outlook (`base_index_on_map`, the combined scenario's 'before'),
+    because both merge with the one map of the bundle (quantities of the next data year)."""
+    from piilib.analysis.outlook import bundle_inputs, bundle_outlook
+    from piilib.analysis.targets import bundle_targets
+    from piilib.bundle import load_bundle
+    from piilib.units import era
+
+    bundle = load_bundle(DEMO_DIR, edition)
+    table = bundle_targets(bundle, edition, "can-tho")
+    on_next_map = table[(table["basis"] == PROJECTED) & (table["rank_map"] == era(edition + 1))]
+    assert len(on_next_map) >= 10
+    from_targets = on_next_map["pii"] - on_next_map["pii_change"]
+    result = bundle_outlook(bundle, edition, "can-tho", draws=50, seed=1)
+    assert result.unit == on_next_map["ranked_unit"].iloc[0] and result.n_units == on_next_map["rank_map_units"].iloc[0]
+    np.testing.assert_allclose(from_targets.to_numpy(dtype=float), result.base_index_on_map, rtol=0, atol=1e-9)
+    assert (on_next_map["today_pii_rank"] == result.base_rank_on_map).all()
+    # One object: the outlook's map is the bundle's map (columns in the index's order).
+    from piilib.analysis.ranking_map import bundle_unit_map
+
+    unit_map = bundle_unit_map(bundle, edition)
+    assert bundle_inputs(bundle, edition).unit_map.weights is unit_map.weights or not unit_map.merged
+    if edition == 2024:
+        # The map's quantities are those of 2024, the 2025 edition's data year (not 2023's): the
+        # weights of a ratio by population are the former provinces' 2024 population shares.
+        covariates = load_demo_covariates()
+        population = covariates[(covariates[schema.YEAR] == 2024) & (covariates[schema.COVARIATE] == "population")]
+        population = population.set_index(schema.UNIT)[schema.VALUE]
+        formers = [u for u in unit_map.base_units if unit_map.unit_of(u) == "can-tho"]
+        by_population = [c for c in unit_map.indicators
+                         if framework_indicators(2024).set_index("code").at[c, "denominator"] == "population"]
+        assert formers and by_population
+        column = unit_map.columns_of(by_population[:1])[0]
+        rows = [unit_map.base_units.index(u) for u in formers]
+        np.testing.assert_allclose(unit_map.weights[rows, column], population[formers] / population[formers].sum(),
+                                   rtol=1e-12)
+        # target_table on tidy covariates of every year finds the same map (no bundle needed).
+        _, direct = demo_table
+        direct = direct[(direct["basis"] == PROJECTED) & (direct["rank_map"] == "34")]
+        np.testing.assert_allclose((direct["pii"] - direct["pii_change"]).to_numpy(dtype=float),
+                                   result.base_index_on_map, rtol=0, atol=1e-9)

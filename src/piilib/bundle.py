@@ -235,6 +235,21 @@ class DataBundle:
         harmonised = self._harmonise(values, schema.data_year(edition), int(edition), int(map_edition))
         return harmonised[schema.LONG_COLUMNS].reset_index(drop=True), True
 
+    def edition_index(self, edition: int):
+        """(idata, IndexResult) of an edition, its own framework and the PII's method
+        (`piilib.pii.compute_pii`), computed once per bundle: the targets and the outlook of
+        one command share it (read, never modified)."""
+        key = ("index", int(edition))
+        if key not in self._cache:
+            from piilib.framework import load_framework, to_imeta
+            from piilib.index import build_index
+            from piilib.pii import PII_STEPS, edition_values, to_idata
+
+            framework = load_framework(edition)
+            idata = to_idata(edition_values(self.values, edition), edition, framework)
+            self._cache[key] = (idata, build_index(idata, to_imeta(framework), steps=PII_STEPS))
+        return self._cache[key]
+
     # ----------------------------------------------------------------------- history
 
     def history_on_map(self, edition: int, indicator: str | None = None) -> pd.DataFrame:

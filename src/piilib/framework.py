@@ -14,6 +14,7 @@ particular indicator code: the files decide.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from pathlib import Path
@@ -97,6 +98,15 @@ def load_framework(edition: int, path: str | Path | None = None) -> pd.DataFrame
     path = Path(path) if path is not None else framework_path(edition)
     if not path.is_file():
         raise FrameworkError([Said("framework.none", path=path, edition=edition, editions=available_editions())])
+    # Read and checked once per file version in a process (the targets, the map and the
+    # outlook all ask); each caller gets its own copy.
+    stat = path.stat()
+    return _load_framework(int(edition), str(path), stat.st_mtime_ns, stat.st_size).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _load_framework(edition: int, path_text: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    path = Path(path_text)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:

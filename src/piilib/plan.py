@@ -107,12 +107,16 @@ class Plan:
         return self.indicators[self.indicators["lead_agency_key"] == key]
 
 
+# libyaml's safe loader when built in: the same result, ~10x faster than pure Python.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def plan_path(province: str, plan_dir: str | Path | None = None) -> Path | None:
     """The plan file of a province key (rule in the module docstring), or None."""
     plan_dir = Path(PLAN_DIR if plan_dir is None else plan_dir)
     for candidate in sorted(plan_dir.glob("*.yaml")):
         try:
-            raw = yaml.safe_load(candidate.read_text(encoding="utf-8"))
+            raw = yaml.load(candidate.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue  # reported when that plan itself is read
         document = raw.get("document") if isinstance(raw, dict) else None
@@ -131,8 +135,7 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
             return None
     path = Path(path) if path is not None else DEFAULT_PLAN
     try:
-        # libyaml's safe loader when built in: the same result, ~10x faster than pure Python.
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise PlanError([Said("plan.unreadable", file=path.name, reason=error)]) from error
     required = ("document", "goals", "groups", "agencies", "indicators", "solutions", "footnotes", "deadline")

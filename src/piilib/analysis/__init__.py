@@ -12,65 +12,74 @@
 `bundle_targets` and `bundle_outlook` run on the data of `piilib.bundle.load_bundle`.
 """
 
-from piilib.analysis.levers import (
-    effective_weights,
-    lever_table,
-    points_per_score,
-    replay_with_values,
-    top_code,
-    with_values,
-)
-from piilib.analysis.outlook import (
-    IndexReplay,
-    OutlookResult,
-    ProjectionGrid,
-    bundle_outlook,
-    nonnegative_indicators,
-    outlook,
-    project_for_next_edition,
-    recommended_target_values,
-    simulate_outlook,
-)
-from piilib.analysis.peers import (
-    PeerModel,
-    best_peers,
-    choose_transform,
-    covariates_wide,
-    fit_peer_model,
-    nearest_peers,
-    peer_groups,
-)
-from piilib.analysis.robustness import (
-    Assumptions,
-    UncertaintyResult,
-    default_assumptions,
-    nominal_assumptions,
-    pii_sensitivity,
-    pii_uncertainty,
-    rank_intervals,
-    saltelli_sample,
-    sensitivity_estimates,
-    sensitivity_indices,
-    uncertainty_analysis,
-)
-from piilib.analysis.targets import (
-    bundle_targets,
-    recommended_targets,
-    structural_covariates,
-    target_table,
-    thresholds,
-)
-from piilib.analysis.trend import (
-    GapOutlook,
-    Predictive,
-    ThresholdAnalysis,
-    TrendFit,
-    analyse_thresholds,
-    fit_trend,
-    gap_outlook,
-    project_all,
-    threshold_series,
-)
+# Names are imported from their module when first used (PEP 562): importing one module of the
+# package (e.g. `piilib.analysis.targets`) does not load the others (the outlook's sampler, the
+# uncertainty analysis) nor the libraries only they need.
+import importlib
+
+_EXPORTS = {
+    "Assumptions": "robustness",
+    "GapOutlook": "trend",
+    "IndexReplay": "outlook",
+    "OutlookResult": "outlook",
+    "PeerModel": "peers",
+    "Predictive": "trend",
+    "ProjectionGrid": "outlook",
+    "ThresholdAnalysis": "trend",
+    "TrendFit": "trend",
+    "UncertaintyResult": "robustness",
+    "analyse_thresholds": "trend",
+    "best_peers": "peers",
+    "bundle_outlook": "outlook",
+    "bundle_targets": "targets",
+    "choose_transform": "peers",
+    "covariates_wide": "peers",
+    "default_assumptions": "robustness",
+    "effective_weights": "levers",
+    "fit_peer_model": "peers",
+    "fit_trend": "trend",
+    "gap_outlook": "trend",
+    "lever_table": "levers",
+    "nearest_peers": "peers",
+    "nominal_assumptions": "robustness",
+    "nonnegative_indicators": "outlook",
+    "outlook": "outlook",
+    "peer_groups": "peers",
+    "pii_sensitivity": "robustness",
+    "pii_uncertainty": "robustness",
+    "points_per_score": "levers",
+    "project_all": "trend",
+    "project_for_next_edition": "outlook",
+    "rank_intervals": "robustness",
+    "recommended_target_values": "outlook",
+    "recommended_targets": "targets",
+    "replay_with_values": "levers",
+    "saltelli_sample": "robustness",
+    "sensitivity_estimates": "robustness",
+    "sensitivity_indices": "robustness",
+    "simulate_outlook": "outlook",
+    "structural_covariates": "targets",
+    "target_table": "targets",
+    "threshold_series": "trend",
+    "thresholds": "targets",
+    "top_code": "levers",
+    "uncertainty_analysis": "robustness",
+    "with_values": "levers",
+}
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "Assumptions",

@@ -24,9 +24,10 @@ Model
    trends (`estimate_correlation`), 0 when they cannot be estimated.
 3. The map (`piilib.analysis.ranking_map`, shared with the targets). When the base edition is
    on the 63 provinces and the next on 34 (2024 → 2025), every draw of the 63 former
-   provinces is merged with the base edition's harmonisation rules
-   (`piilib.harmonise.merge_weights`, the arithmetic of `harmonise_to_merged`: the merged
-   value is a weighted sum of the former values) and the 34 units are ranked; an indicator
+   provinces is merged with the base edition's harmonisation rules and the former provinces'
+   quantities of the next data year (`piilib.harmonise.merge_weights`, the arithmetic of
+   `harmonise_to_merged`: the merged value is a weighted sum of the former values;
+   `ranking_map.map_quantities`) and the 34 units are ranked; an indicator
    the framework marks not combinable has no value for a merged unit and the index ignores
    it there, as the engine ignores a missing value. Regions are those of the next edition.
 4. The index of every draw is recomputed with the base edition's method (`result.log`):

@@ -14,6 +14,13 @@ The rules are those of the BASE edition's framework: the edition whose definitio
 carry (6.2.4 and 7.1.2 are per commune in 2024 and per 10,000 people in 2025; a 2024 value is
 merged as the per-commune ratio it is). `piilib.bundle` harmonises with the same rule.
 
+The quantities (population, communes, GRDP ... of the former provinces) are those of the NEXT
+edition's data year (`map_quantities`): the next edition ranks the values of its own data year,
+and a merged unit's value in that year is the sum of its formers' numerators over the sum of
+their denominators IN THAT YEAR. Without covariates of that year, the unit table's. The map
+is one object per bundle and base edition (`bundle_unit_map`): the targets and the outlook
+merge with the same weights, so the base index on the next map is one number in both.
+
 Two uses:
 
 * the outlook merges stacks of Monte Carlo draws (`UnitMap.apply`, arrays);
@@ -142,6 +149,16 @@ class UnitMap:
         wide = values.reindex(list(self.base_units)).to_numpy(dtype=float)
         return pd.DataFrame(self.apply(wide, columns), index=pd.Index(self.units, name=values.index.name),
                             columns=values.columns)
+
+    def for_indicators(self, codes: Sequence[str]) -> "UnitMap":
+        """The same map with its weight columns in the order `codes` (a subset of the map's
+        indicators; ValueError naming unknown ones)."""
+        codes = tuple(str(c) for c in codes)
+        if self.weights is None or codes == self.indicators:
+            return self
+        columns = self.columns_of(codes)
+        return replace(self, weights=self.weights[:, columns], indicators=codes,
+                       without_quantities=tuple(c for c in self.without_quantities if c in codes))
 
     def reordered(self, base_units: Sequence[str]) -> "UnitMap":
         """The same map with its base units in the order `base_units` (e.g. the index's)."""
@@ -277,13 +294,20 @@ class RankingMap:
 
 
 def ranking_map(base_edition: int, province: str, framework: pd.DataFrame | None = None,
-                quantities: pd.DataFrame | None = None, map_edition: int | None = None) -> RankingMap:
+                quantities: pd.DataFrame | None = None, map_edition: int | None = None,
+                unit_map: UnitMap | None = None) -> RankingMap:
     """The map the next edition (default base + 1) ranks on, for `province` of the base map.
 
     framework: indicator rows with the merge rules of the BASE edition (the rules its values
     are defined with); quantities: (unit, quantity, value[, provenance]) of the base map's
-    units, as `harmonise_to_merged` takes them. Both are needed only when the maps differ.
+    units, as `harmonise_to_merged` takes them (`map_quantities`). Both are needed only when
+    the maps differ and no `unit_map` (the `UnitMap` of every unit, e.g. `bundle_unit_map`'s,
+    used as it is) is given.
     """
+    if unit_map is not None and unit_map.next_edition is not None:
+        map_edition = unit_map.next_edition if map_edition is None else int(map_edition)
+        if int(map_edition) != unit_map.next_edition:
+            raise ValueError(f"the unit map is the map of {unit_map.next_edition}, not of {map_edition}")
     map_edition = int(base_edition) + 1 if map_edition is None else int(map_edition)
     units = load_units(map_edition)
     regions = dict(zip(units["unit"], units["region"]))
@@ -291,7 +315,7 @@ def ranking_map(base_edition: int, province: str, framework: pd.DataFrame | None
         if province not in regions:
             raise ValueError(f"unit {province!r} is not a unit of edition {map_edition}")
         return RankingMap(int(base_edition), map_edition, province, province, (province,), regions)
-    if framework is None or quantities is None:
+    if unit_map is None and (framework is None or quantities is None):
         raise ValueError(f"carrying edition {base_edition} onto the map of {map_edition} needs the framework's "
                          "merge rules and the quantities of the former provinces")
     walk = crosswalk()
@@ -300,10 +324,53 @@ def ranking_map(base_edition: int, province: str, framework: pd.DataFrame | None
         raise ValueError(f"unit {province!r} is not a province of the map before the merger")
     unit = str(row["merged_unit"].iloc[0])
     others = sorted(u for u in walk.loc[walk["merged_unit"] == unit, "former_unit"] if u != province)
-    code_column = schema.INDICATOR if schema.INDICATOR in framework.columns else "code"
-    unit_map = merged_unit_map(base_edition, framework[code_column].astype(str).tolist(), quantities, framework,
-                               map_edition)
+    if unit_map is None:
+        code_column = schema.INDICATOR if schema.INDICATOR in framework.columns else "code"
+        unit_map = merged_unit_map(base_edition, framework[code_column].astype(str).tolist(), quantities, framework,
+                                   map_edition)
     return RankingMap(int(base_edition), map_edition, province, unit, (province, *others), regions, unit_map)
+
+
+def map_quantities(covariates: pd.DataFrame | None, base_edition: int,
+                   map_edition: int | None = None) -> pd.DataFrame:
+    """The quantities the map of `map_edition` (default: the next edition) merges the base
+    edition's units with: the covariates (tidy: year, unit, covariate, value[, provenance][, map])
+    of the map edition's DATA YEAR on the base edition's map (the year whose values that
+    edition ranks), else the unit table's of the base edition. Rows of another map (a `map`
+    column naming another, or a unit that is not a unit of the base edition) are not used."""
+    from piilib.units import unit_quantities
+
+    map_edition = int(base_edition) + 1 if map_edition is None else int(map_edition)
+    if covariates is None or covariates.empty:
+        return unit_quantities(base_edition)
+    rows = covariates[covariates[schema.YEAR].astype(int) == schema.data_year(map_edition)]
+    if "map" in rows.columns:
+        rows = rows[rows["map"] == era(base_edition)]
+    if rows.empty or not set(rows[schema.UNIT].unique()) <= set(load_units(base_edition)["unit"]):
+        return unit_quantities(base_edition)
+    return quantities_from_covariates(rows, base_edition)
+
+
+def bundle_unit_map(bundle, edition: int) -> UnitMap:
+    """The one map the edition after `edition` ranks on, for a `piilib.bundle.DataBundle`: every
+    indicator of the base framework, merged (when the maps differ) with the quantities of the
+    next data year (`map_quantities`). Computed once per bundle and edition in a process; the
+    targets and the outlook both take it (read, never modified)."""
+    from piilib.framework import indicators as framework_indicators
+    from piilib.framework import load_framework
+
+    cache = getattr(bundle, "_cache", None)
+    key = ("next_map", int(edition))
+    if cache is not None and key in cache:
+        return cache[key]
+    rows = framework_indicators(load_framework(edition))
+    quantities = None
+    if era(edition) != era(int(edition) + 1):
+        quantities = map_quantities(bundle.covariates, edition)
+    unit_map = merged_unit_map(edition, rows["code"].astype(str).tolist(), quantities, rows)
+    if cache is not None:
+        cache[key] = unit_map
+    return unit_map
 
 
 def quantities_from_covariates(covariates: pd.DataFrame | None, edition: int) -> pd.DataFrame:
@@ -319,4 +386,5 @@ def quantities_from_covariates(covariates: pd.DataFrame | None, edition: int) ->
                          "provenance": np.asarray(provenance)})
 
 
-__all__ = ["RankingMap", "UnitMap", "merged_unit_map", "quantities_from_covariates", "ranking_map"]
+__all__ = ["RankingMap", "UnitMap", "bundle_unit_map", "map_quantities", "merged_unit_map",
+           "quantities_from_covariates", "ranking_map"]

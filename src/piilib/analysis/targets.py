@@ -24,8 +24,9 @@ Two bases, each on its own map:
   the next data year by their own trends (`piilib.analysis.trend.project_all`, the median; a
   series without a fit keeps its current value), on the next edition's map
   (`piilib.analysis.ranking_map`). For base 2024 (63 provinces) the 2025 edition ranks 34
-  units: the 63 projections are merged with the base edition's merge rules (the map the
-  outlook ranks its draws on: one map for both), and the province's
+  units: the 63 projections are merged with the base edition's merge rules and the former
+  provinces' quantities of the next data year (`ranking_map.map_quantities`; the map the
+  outlook ranks its draws on: one map for both, `bundle_unit_map`), and the province's
   value counts as part of its merged unit with its partners' projections, an affine function
   of its own value that is inverted to give the value it needs. Today's rank r is the merged
   unit's rank among today's values carried onto that map. An indicator that cannot be merged
@@ -90,7 +91,7 @@ from piilib import schema  # noqa: F401
 from piilib.analysis.bounds import indicator_bounds  # noqa: F401
 from piilib.analysis.levers import replay_with_values, top_code  # noqa: F401
 from piilib.analysis.peers import CENTRALLY_RUN, NEAREST, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups  # noqa: F401
-from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map  # noqa: F401
+from piilib.analysis.ranking_map import RankingMap, bundle_unit_map, map_quantities, quantities_from_covariates, ranking_map  # noqa: F401
 from piilib.analysis.trend import (
     DEFAULT_COVERAGE,
     INSUFFICIENT,

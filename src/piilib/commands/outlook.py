@@ -50,15 +50,16 @@ def run(args) -> int:
         problems.append(text("arg.at_least", option="--top", value=args.top, minimum=1))
     province = checked_request(args.edition, args.data, args.province, problems)
     # The targets scenario is the province's own plan's (none without a plan: the trend only).
-    has_plan = load_plan(province=province) is not None
+    plan = load_plan(province=province)
+    has_plan = plan is not None
 
     try:
         bundle = load_bundle(args.data, args.edition)
         targets = None
         if not args.no_targets and has_plan:
             # Only the recommendation is used: what each threshold buys is not recomputed.
-            targets = recommended_target_values(bundle_targets(bundle, args.edition, province,
-                                                               plan=load_plan(province=province), outcomes=False))
+            targets = recommended_target_values(bundle_targets(bundle, args.edition, province, plan=plan,
+                                                               outcomes=False))
         inputs = bundle_inputs(bundle, args.edition)
         result = outlook(None, None, args.edition, province, draws=args.draws, seed=args.seed, targets=targets,
                          top=args.top, province_correlation=args.correlation, inputs=inputs)

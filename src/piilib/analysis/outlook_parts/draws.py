@@ -158,7 +158,9 @@ def standard_normal_float32(shape: tuple[int, ...], rng: np.random.Generator) ->
     single precision."""
     size = int(np.prod(shape))
     half = (size + 1) // 2
-    radius = np.log1p(-rng.random(half))  # log U, U = 1 − uniform in (0, 1]
+    radius = rng.random(half)
+    np.negative(radius, out=radius)
+    np.log1p(radius, out=radius)  # log U, U = 1 − uniform in (0, 1]
     radius *= -2.0
     np.sqrt(radius, out=radius)
     radius = radius.astype(np.float32)
@@ -188,9 +190,14 @@ def _chi_over_df(df: np.ndarray, draws: int, rng: np.random.Generator) -> np.nda
         shape = (draws, int(columns.sum()))
         half = value / 2
         if half == int(half) and half <= MAX_EXPONENTIAL_SUM:
-            product = np.subtract(np.float32(1), rng.random(shape, dtype=np.float32))
+            # In place (the same numbers as fresh arrays, without allocating one per factor).
+            product = rng.random(shape, dtype=np.float32)
+            np.subtract(np.float32(1), product, out=product)
+            factor = np.empty(shape, dtype=np.float32) if half > 1 else None
             for _ in range(int(half) - 1):
-                product *= np.subtract(np.float32(1), rng.random(shape, dtype=np.float32))
+                rng.random(dtype=np.float32, out=factor)
+                np.subtract(np.float32(1), factor, out=factor)
+                product *= factor
             np.minimum(product, np.float32(1 - 2.0 ** -24), out=product)
             gamma = np.log(product, out=product)
             gamma *= np.float32(-2.0 / value)

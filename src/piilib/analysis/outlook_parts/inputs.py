@@ -10,7 +10,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.analysis.bounds import bounds_mapping
-from piilib.analysis.ranking_map import UnitMap, merged_unit_map
+from piilib.analysis.ranking_map import UnitMap, bundle_unit_map, merged_unit_map
 from piilib.analysis.trend import project_all, trend_residuals
 from piilib.index import IndexResult
 from piilib.analysis.outlook_parts.cheapest import CheapestPath, cheapest_path
@@ -104,24 +104,30 @@ class OutlookInputs:
 
 
 def prepare_outlook(values_long: pd.DataFrame, history: pd.DataFrame, edition: int,
-                    framework: pd.DataFrame | None = None, quantities: pd.DataFrame | None = None) -> OutlookInputs:
+                    framework: pd.DataFrame | None = None, quantities: pd.DataFrame | None = None,
+                    unit_map: UnitMap | None = None, result: IndexResult | None = None) -> OutlookInputs:
     """The base index, projections (bounded), next map (merged after 2024) and correlations.
 
     quantities: the former provinces' quantities for the merge (unit, quantity, value;
-    default the unit table's)."""
+    default the unit table's; `piilib.analysis.ranking_map.map_quantities`); unit_map: the
+    next edition's map already built (e.g. `bundle_unit_map`, the targets' map; quantities
+    then unused); result: the base edition's index already computed with `framework`
+    (`DataBundle.edition_index`)."""
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework
     from piilib.pii import compute_pii, edition_values
 
     framework = load_framework(edition) if framework is None else framework
-    rows = edition_values(values_long, edition)
-    result = compute_pii(rows, edition, framework)
+    if result is None:
+        result = compute_pii(edition_values(values_long, edition), edition, framework)
     unit_keys = result.stages["Raw"]["uCode"].astype(str).tolist()
     codes = list(result.structure.indicator_codes)
     used = _history_up_to(history, edition, codes)
     bounds = bounds_mapping(framework_indicators(framework))
     projections = project_for_next_edition(history, edition, unit_keys, codes, bounds)
-    unit_map = merged_unit_map(edition, codes, quantities, framework_indicators(framework))
+    if unit_map is None:
+        unit_map = merged_unit_map(edition, codes, quantities, framework_indicators(framework))
+    unit_map = unit_map.for_indicators(codes)
     directions = dict(zip(codes, result.structure.directions))
     correlation = estimate_correlation(trend_residuals(used, multiplicative=codes), directions)
     return OutlookInputs(int(edition), result, projections, unit_map,
@@ -167,8 +173,8 @@ def outlook(
 
 
 def bundle_inputs(bundle, edition: int) -> OutlookInputs:
-    """`prepare_outlook` on a `piilib.bundle.DataBundle` (its history on the edition's map, the
-    quantities of the next data year for the merge); ValueError without a history. Computed
+    """`prepare_outlook` on a `piilib.bundle.DataBundle` (its history on the edition's map, its
+    next-edition map `bundle_unit_map`); ValueError without a history. Computed
     once per bundle and edition in a process (the outlook, the sweep and the cheapest path
     share it; the inputs are read, never modified)."""
     cache = getattr(bundle, "_cache", None)
@@ -186,12 +192,10 @@ def _bundle_inputs(bundle, edition: int) -> OutlookInputs:
     if history.empty:
         raise ValueError(f"{bundle.path}: no history, and the outlook projects every province's trend; "
                          "give a data directory with a history file (like data/demo/history.csv)")
-    quantities = None
-    from piilib.units import era
-    if era(edition) != era(int(edition) + 1):
-        # The merge of the next data year uses that year's quantities of the former provinces.
-        quantities = bundle._quantities(schema.data_year(int(edition) + 1), int(edition))
-    return prepare_outlook(bundle.values, history, edition, quantities=quantities)
+    # The one next-edition map of the bundle (the targets' too): merged with the quantities of
+    # the next data year.
+    return prepare_outlook(bundle.values, history, edition, unit_map=bundle_unit_map(bundle, edition),
+                           result=bundle.edition_index(edition)[1])
 
 
 def bundle_outlook(

@@ -281,10 +281,8 @@ def base_outcome(model: OutlookModel, result: IndexResult, targets: Mapping[str,
 
 def _base_position(model: OutlookModel, result: IndexResult) -> tuple[int, bool]:
     """The base edition's own values on the next map: rank and region leadership there."""
-    raw = result.stages["Raw"].set_index("uCode")[list(model.replay.structure.indicator_codes)].astype(float)
-    scores = model.scores(model.normalised(raw.to_numpy(dtype=float)[None]))
-    ranks, leads, _ = model.ranks(scores)
-    return int(ranks[0]), bool(leads[0])
+    base = base_outcome(model, result)
+    return base["rank"], base["leader"]
 
 
 def simulate_outlook(
@@ -324,8 +322,8 @@ def simulate_outlook(
          for s in scenarios},
         index=pd.RangeIndex(1, n_units + 1, name="rank"),
     )
-    base_rank_on_map, base_leader = _base_position(model, result)
-    base = base_outcome(model, result)
+    base = base_outcome(model, result)  # the base edition on the next map, computed once
+    base_rank_on_map, base_leader = base["rank"], base["leader"]
     combined = base_outcome(model, result, targets) if targets else None
     targets, _, _ = model.target_arrays(targets)
     index_code = model.replay.structure.index_code

@@ -46,7 +46,8 @@ class Recomputer:
 
     @staticmethod
     def _stacked_replay(result):
-        from piilib.analysis.outlook import IndexReplay
+        # The replay alone (not the outlook facade, which loads the sampler and the simulation).
+        from piilib.analysis.outlook_parts.replay import IndexReplay
 
         try:
             return IndexReplay(result)  # the PII's method; another method is replayed value by value

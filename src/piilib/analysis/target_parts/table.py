@@ -12,7 +12,7 @@ from piilib.analysis.bounds import indicator_bounds
 from piilib.analysis.peers import (
     CENTRALLY_RUN, NEAREST, MissingCovariates, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups,
 )
-from piilib.analysis.ranking_map import RankingMap, quantities_from_covariates, ranking_map
+from piilib.analysis.ranking_map import RankingMap, UnitMap, bundle_unit_map, map_quantities, ranking_map
 from piilib.analysis.trend import DEFAULT_COVERAGE, INSUFFICIENT, Predictive, project_all
 from piilib.analysis.target_parts.constants import (
     BEST_PEER,
@@ -196,6 +196,8 @@ def target_table(
     peer_formula: str = DEFAULT_PEER_FORMULA,
     map_edition: int | None = None,
     outcomes: bool = True,
+    unit_map: UnitMap | None = None,
+    index: tuple | None = None,
 ) -> pd.DataFrame:
     """Targets for every indicator of the plan (one long frame; columns TARGET_COLUMNS).
 
@@ -208,6 +210,10 @@ def target_table(
     map_edition: the edition whose ranking the projected basis builds (default: the next).
     outcomes: False skips what each row buys (left NaN; `indicator_targets`), e.g. when only
     the recommended targets are wanted (`pii outlook`): the recommendation is the same.
+    unit_map: the next edition's map already built (`bundle_unit_map`, the outlook's too);
+    default: merged with the quantities of the map edition's data year in `covariates`
+    (`map_quantities`). index: (idata, IndexResult) of the edition already computed with the
+    edition's framework (`DataBundle.edition_index`); default: computed here.
     """
     from piilib.framework import indicators as framework_indicators
     from piilib.framework import load_framework, whole_counts
@@ -229,8 +235,11 @@ def target_table(
     if missing:
         raise ValueError(f"plan indicator(s) {missing} are not in the framework of edition {edition}")
 
-    idata = to_idata(rows_of_edition, edition, framework)
-    result = _index_of(idata, framework)
+    if index is None:
+        idata = to_idata(rows_of_edition, edition, framework)
+        result = _index_of(idata, framework)
+    else:
+        idata, result = index
     regions = dict(zip(units["unit"], units["region"]))
     region_name = str(units.set_index("unit").at[province, "region_name_vi"])
     region_members = [u for u, r in regions.items() if r == regions[province] and u != province]
@@ -270,9 +279,12 @@ def target_table(
     # The projected basis: the next edition's ranking on its map.
     map_index, projected_on_map, projected_affine = None, None, None
     if projections:
-        quantities = quantities_from_covariates(covariates_used, edition)
         try:
-            ranking = ranking_map(edition, province, indicator_rows, quantities, map_edition)
+            if unit_map is None:
+                quantities = map_quantities(covariates, edition, map_edition)
+                ranking = ranking_map(edition, province, indicator_rows, quantities, map_edition)
+            else:
+                ranking = ranking_map(edition, province, map_edition=map_edition, unit_map=unit_map)
         except ValueError:
             ranking = None
         if ranking is not None and ranking.merged:
@@ -348,17 +360,23 @@ def bundle_targets(bundle, edition: int, province: str, plan=None, top: int = DE
                    coverage: float = DEFAULT_COVERAGE, peers: int = DEFAULT_PEERS,
                    peer_formula: str = DEFAULT_PEER_FORMULA, outcomes: bool = True) -> pd.DataFrame:
     """`target_table` on a `piilib.bundle.DataBundle`: its values, its history and covariates
-    on the edition's map (harmonised after the merger). outcomes: see `target_table`."""
+    on the edition's map (harmonised after the merger), its next-edition map
+    (`bundle_unit_map`, the outlook's). outcomes: see `target_table`."""
     indicator = None
     if plan is not None and len(plan.indicators) == 1:
         indicator = str(plan.indicators["code"].iloc[0])  # one indicator: harmonise only its history
     history = bundle.history_on_map(edition, indicator)
     covariates = bundle.covariates_on_map(edition)
+    try:
+        unit_map = bundle_unit_map(bundle, edition)  # the outlook's map: one next-edition map
+    except ValueError:
+        unit_map = None  # no map to merge onto: target_table ranks on the base map
     return target_table(
         bundle.values, edition, province,
         history=None if history.empty else history,
         covariates=None if covariates.empty else covariates,
         plan=plan, top=top, coverage=coverage, peers=peers, peer_formula=peer_formula, outcomes=outcomes,
+        unit_map=unit_map, index=bundle.edition_index(edition),
     )
 
 
