@@ -185,6 +185,27 @@ def test_same_seed_same_outlook_and_another_seed_differs():
     assert not first.rank_distribution.equals(other.rank_distribution)
 
 
+@pytest.mark.parametrize("threads", [1, 3])
+def test_a_seed_gives_the_same_outlook_on_any_number_of_threads(monkeypatch, threads):
+    # 1,100 draws: five chunks, the last one short; 3 threads run them out of order.
+    from piilib.analysis.outlook_parts import simulation
+
+    values = base_values(seed=5)
+    _, _, result = make_index(values)
+    regions = regions_for(30, ["U2", "U9"])
+    projections = projections_for(values, scale=1.0)
+    monkeypatch.setattr(simulation, "MAX_THREADS", 1)
+    serial = simulate_outlook(result, projections, "U2", regions, draws=1100, seed=9, top=10,
+                              targets={"I1": float(values[2, 1]) + 1.0})
+    monkeypatch.setattr(simulation, "MAX_THREADS", threads)
+    monkeypatch.setattr(simulation.os, "sched_getaffinity", lambda pid: set(range(threads)), raising=False)
+    threaded = simulate_outlook(result, projections, "U2", regions, draws=1100, seed=9, top=10,
+                                targets={"I1": float(values[2, 1]) + 1.0})
+    assert simulation.simulation_threads() == threads
+    pd.testing.assert_frame_equal(serial.summary, threaded.summary)
+    pd.testing.assert_frame_equal(serial.rank_distribution, threaded.rank_distribution)
+
+
 @pytest.mark.parametrize("df", [4.0, 3.0, 6.0])
 def test_standard_t_follows_the_t_distribution(df):
     draws = standard_t(np.array([df, np.inf]), 20000, np.random.default_rng(7))

@@ -14,6 +14,8 @@ DEFAULT_SEARCH_DRAWS = 2_000
 SWEEP_CORRELATIONS = (0.0, 0.1, 0.2, 0.3)
 # Draws handled at once: small enough to stay in cache, large enough for NumPy to pay off.
 CHUNK = 250
+# Chunks simulated at once on threads (each holds a few tens of MB).
+MAX_THREADS = 4
 # Even dfs up to this have their chi-square drawn from uniforms (see `_chi_over_df`).
 MAX_EXPONENTIAL_SUM = 4
 # Largest estimated correlation used as a default (keeps every series its own noise).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -16,6 +18,7 @@ from piilib.analysis.outlook_parts.constants import (
     DEFAULT_DRAWS,
     DEFAULT_TOP,
     IMPROVED,
+    MAX_THREADS,
     SCENARIO_LABELS,
     SUMMARY_COLUMNS,
     SWEEP_CORRELATIONS,
@@ -156,6 +159,15 @@ def _summary(scenario: str, ranks: np.ndarray, leads: np.ndarray, own: np.ndarra
     }
 
 
+def simulation_threads() -> int:
+    """Threads for the Monte Carlo: the cores this process may use, at most MAX_THREADS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_THREADS))
+
+
 def _simulate(model: OutlookModel, draws: int, seed, province_correlations: Sequence[float],
               indicator_correlation: float, targets: Mapping[str, float] | None = None,
               shifts: Mapping[str, float] | None = None) -> dict:
@@ -168,8 +180,13 @@ def _simulate(model: OutlookModel, draws: int, seed, province_correlations: Sequ
     rhos = [float(r) for r in province_correlations]
     out = {(r, s): (np.empty(draws, dtype=int), np.empty(draws, dtype=bool), np.empty(draws))
            for r in rhos for s in scenarios}
-    rng = np.random.default_rng(seed)
-    for start in range(0, draws, CHUNK):
+    # One random stream per chunk, spawned from the seed: the draws do not depend on the
+    # order the chunks run in, so chunks run on threads (NumPy releases the GIL in its
+    # array operations) and a seed gives the same result on any number of cores.
+    starts = range(0, draws, CHUNK)
+    streams = np.random.default_rng(seed).spawn(len(starts))
+
+    def run_chunk(start: int, rng: np.random.Generator) -> None:
         size = min(CHUNK, draws - start)
         standards = model.grid.standard(size, rng, rhos, indicator_correlation, model.directions)
         for rho, standard in zip(rhos, standards):
@@ -189,10 +206,19 @@ def _simulate(model: OutlookModel, draws: int, seed, province_correlations: Sequ
                 else:
                     scenario_normalised = model.normalised(model.grid.values(standard, shift))
                 ranks, leads, own = model.ranks(model.scores(scenario_normalised))
-                target = out[(rho, scenario)]
+                target = out[(rho, scenario)]  # each chunk writes its own slice
                 target[0][start:start + size] = ranks
                 target[1][start:start + size] = leads
                 target[2][start:start + size] = own
+
+    workers = min(len(starts), simulation_threads())
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            for done in pool.map(run_chunk, starts, streams):
+                pass  # re-raises a chunk's exception here
+    else:
+        for start, rng in zip(starts, streams):
+            run_chunk(start, rng)
     return out
 
 
