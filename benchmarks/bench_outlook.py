@@ -13,26 +13,29 @@ On the bundled illustrative data (data/demo), for the base edition:
   * `pii outlook --draws 10000` and `pii targets` as whole processes (start-up included),
     wall-clock and CPU time.
 Goals on the 2-core machine (issue 8): `pii outlook --draws 10000` <= 2 s and `pii targets`
-<= 1.5 s as whole processes; the cheapest-path search <= 10 s. The machine is shared: the CPU
-time is the figure to compare; the load average is printed beside it.
+<= 1.5 s as whole processes, wall-clock (the time a user waits); the cheapest-path search
+<= 10 s. The machine is shared: the load average is printed beside every figure, and the CPU
+time too (above the wall-clock time for the outlook, whose Monte Carlo uses both cores).
 
-Where the process time goes (2024, Cần Thơ, Nov 2026, CPU): imports ~0.9 s (scipy.stats ~0.45 s,
-pulled in by statsmodels.base.model for the peer fits of the targets; pandas ~0.25 s; numpy,
-statsmodels, formulaic); the recommended targets ~0.4 s (18 peer fits and refits without the
+Where the process time goes (2024, Cần Thơ, Nov 2026): imports ~0.55 s CPU (pandas ~0.2 s;
+scipy.stats ~0.27 s, pulled in by statsmodels for the peer fits of the targets; statsmodels
+and formulaic ~0.07 s); the recommended targets ~0.45 s (18 peer fits and refits without the
 province in statsmodels, thresholds, tiers; what each threshold buys is not recomputed); the
-preparation ~0.1 s; the Monte Carlo ~0.9 s, of which ~0.25 s is drawing the 10,000 × 3,276
-t variates (Box–Muller normals ~0.1 s, chi-squares from products of uniforms ~0.1 s; NumPy's
-ziggurat samplers took 0.47 s) and ~0.25 s the treatment and normalisation of every draw.
+preparation ~0.05 s; the Monte Carlo ~0.8–1.0 s CPU, ~0.5 s wall-clock on two threads: ~0.4 s
+drawing the 10,000 × 3,276 t variates (Box–Muller normals, chi-squares from products of
+uniforms; NumPy's ziggurat samplers took twice as long) and ~0.3 s the treatment of every draw.
 
-What `pii outlook` computed twice or needlessly (removed, results unchanged; issue 8 item 8):
-the province's plan found by parsing every plan file in pure-Python YAML, twice (~0.08 s); the
-framework read and checked three times; the base PII built twice (targets and outlook); the
-63 → 34 merge weights built twice (now one map per bundle, `bundle_unit_map`); the base
-position on the next map recomputed beside `base_outcome`. What it needs and keeps: the 18
-peer fits (the recommendation takes the peer model when its out-of-sample error is lower), so
-statsmodels and with it scipy.stats (~0.45 s of the ~0.95 s of imports) stay. Tried and left
-out: replaying chunk k in a worker thread while chunk k + 1 is drawn gave no gain on the shared
-2-core machine (the other core busy) and cost ~0.2 s CPU.
+What made the difference (results unchanged unless said):
+- the plan, the framework, the base PII and the 63 → 34 merge weights computed once per
+  process (each was computed two or three times);
+- SciPy below 1.17 (pyproject.toml): 1.17 parses the docstring of every array-API function
+  when scipy.stats is imported, 0.43 s instead of 0.27 s;
+- the library's bytecode compiled by `make setup`: with PYTHONDONTWRITEBYTECODE set (as on this
+  machine) every process compiled src/ again, ~0.1 s;
+- the Monte Carlo's chunks on threads, each with its own random stream spawned from the seed
+  (the draws changed once; a seed now gives the same result on any number of cores). On a
+  quiet machine this halves the Monte Carlo's wall-clock time; when the other core is busy
+  (other jobs) it gains little.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ On the bundled illustrative data (data/demo), for the base edition:
   * `pii targets --edition E --province "Cần Thơ"` as a whole process (start-up included),
     wall-clock and CPU time.
 Goal on the 2-core machine (issue 8): `pii targets` <= 1.5 s as a whole process. The machine
-is shared: the CPU time is the figure to compare, the load average is printed beside it.
+is shared: the load average and the CPU time are printed beside the wall-clock time.
 """
 
 from __future__ import annotations
