@@ -214,8 +214,7 @@ def _simulate(model: OutlookModel, draws: int, seed, province_correlations: Sequ
     workers = min(len(starts), simulation_threads())
     if workers > 1:
         with ThreadPoolExecutor(workers) as pool:
-            for done in pool.map(run_chunk, starts, streams):
-                pass  # re-raises a chunk's exception here
+            list(pool.map(run_chunk, starts, streams))  # re-raises a chunk's exception
     else:
         for start, rng in zip(starts, streams):
             run_chunk(start, rng)
