@@ -24,6 +24,7 @@ used): illustrative < published < official.
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -44,19 +45,30 @@ NOTE = "note"
 HARMONISED_COLUMNS = schema.LONG_COLUMNS + [METHOD, FORMER_UNITS, NOTE]
 
 QUANTITY = "quantity"
+_SOURCE_PREFIX = "harmonised to the 2025 map from: "
 
 def _framework_rules(framework: pd.DataFrame, codes: set[str]) -> dict[str, dict]:
     code_column = schema.INDICATOR if schema.INDICATOR in framework.columns else "code"
-    table = framework.set_index(code_column)
-    missing = sorted(codes - set(table.index))
+    found = framework[code_column].tolist()
+    missing = sorted(codes - set(found))
     if missing:
         raise ValueError(f"indicators not in the framework: {', '.join(missing)}")
+    repeated = sorted(code for code, count in Counter(found).items() if count > 1 and code in codes)
+    if repeated:
+        raise ValueError(f"framework: indicators listed more than once: {', '.join(map(str, repeated))}")
+    position = {code: i for i, code in enumerate(found)}
+
+    def column(name, default):
+        return framework[name].tolist() if name in framework.columns else [default] * len(found)
+
+    merge_rules, denominators, weight_names = column("merge_rule", ""), column("denominator", ""), column(
+        "merge_weight", None)
     rules, problems = {}, []
     for code in sorted(codes):
-        row = table.loc[code]
-        rule = str(row.get("merge_rule", "")).strip()
-        denominator = str(row.get("denominator", "")).strip() or NO_DENOMINATOR
-        weight = row.get("merge_weight")
+        i = position[code]
+        rule = str(merge_rules[i]).strip()
+        denominator = str(denominators[i]).strip() or NO_DENOMINATOR
+        weight = weight_names[i]
         weight = str(weight).strip() if isinstance(weight, str) and weight.strip() else None
         if rule not in MERGE_RULES:
             problems.append(f"indicator {code}: merge_rule '{rule}' (expected one of {', '.join(MERGE_RULES)})")
@@ -79,7 +91,7 @@ def _check_values(values: pd.DataFrame) -> None:
             f"only editions before {schema.FIRST_MERGED_EDITION} can be harmonised"
         )
     known = set(load_units(schema.FIRST_MERGED_EDITION - 1)["unit"])
-    unknown = sorted(set(values[schema.UNIT]) - known)
+    unknown = sorted(set(values[schema.UNIT].unique()) - known)
     if unknown:
         raise ValueError(f"values: units not among the 63 provinces before the merger: {', '.join(unknown)}")
     keys = [schema.EDITION, schema.UNIT, schema.INDICATOR]
@@ -106,7 +118,8 @@ def _quantity_table(quantities: pd.DataFrame) -> dict[tuple[str, str], tuple[flo
     return {
         (unit, quantity): (float(value), level if isinstance(level, str) and level else None)
         for unit, quantity, value, level in zip(
-            quantities[schema.UNIT], quantities[QUANTITY], quantities[schema.VALUE], provenance
+            quantities[schema.UNIT].tolist(), quantities[QUANTITY].tolist(), quantities[schema.VALUE].tolist(),
+            provenance.tolist(),
         )
     }
 
@@ -161,49 +174,10 @@ def _check_quantities(rules, groups, quantity_table) -> None:
         raise ValueError("quantities: " + "; ".join(problems))
 
 
-def _combine(rows: dict, formers: list[str], rule: dict, quantity_table) -> dict:
-    """The merged value of one indicator for one merged unit, with method and note.
-
-    rows: former unit -> (value, provenance, source) of the rows present, in row order."""
-    method = _method_label(rule)
-    sources = " | ".join(dict.fromkeys(str(source) for _, _, source in rows.values()))
-    provenances = [provenance for _, provenance, _ in rows.values()]
-    needed = _weights_needed(rule)
-    if needed is not None:
-        provenances += [
-            quantity_table[(former, needed)][1]
-            for former in formers
-            if quantity_table[(former, needed)][1] is not None
-        ]
-    result = {
-        schema.PROVENANCE: schema.weakest_provenance(provenances),
-        schema.SOURCE: f"harmonised to the 2025 map from: {sources}",
-        METHOD: method,
-        FORMER_UNITS: ", ".join(formers),
-        schema.VALUE: math.nan,
-        NOTE: "",
-    }
-    if rule["rule"] == NOT_COMBINABLE:
-        shown = ", ".join(f"{f} {rows[f][0] if f in rows else math.nan:g}" for f in formers)
-        result[NOTE] = f"the framework marks this indicator not combinable across provinces (former values: {shown})"
-        return result
-    absent = [f for f in formers if f not in rows or not math.isfinite(rows[f][0])]
-    if absent:
-        result[NOTE] = f"no value for former province(s) {', '.join(absent)}, so no merged value"
-        return result
-    values = [float(rows[f][0]) for f in formers]
-    weights = _former_weights(formers, rule, quantity_table)
-    if weights is None:
-        result[NOTE] = f"{needed} of the former provinces sums to zero, so no merged value"
-        return result
-    result[schema.VALUE] = math.fsum(v * w for v, w in zip(values, weights))
-    return result
-
-
 def _former_weights(formers: list[str], rule: dict, quantity_table) -> list[float] | None:
     """The merged value is sum(weight_i * value_i): 1 each for totals, else the quantity's
     shares (None when they sum to zero). The one statement of the arithmetic of the rules,
-    used for values (`_combine`) and for Monte Carlo draws (`merge_weights`)."""
+    used for values (`harmonise_to_merged`) and Monte Carlo draws (`merge_weights`)."""
     needed = _weights_needed(rule)
     if needed is None:
         return [1.0] * len(formers)
@@ -224,13 +198,25 @@ def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> p
     """
     codes = [str(c) for c in codes]
     rules = _framework_rules(framework, set(codes))
-    walk = crosswalk()
-    groups = {
-        merged: sorted(walk.loc[walk["merged_unit"] == merged, "former_unit"])
-        for merged in walk["merged_unit"].unique()
-    }
+    groups = _unit_groups(crosswalk())
     quantity_table = _quantity_table(quantities)
     _check_quantities(rules, groups, quantity_table)
+    records = _weight_rows(codes, rules, groups, quantity_table)
+    return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
+
+
+def _unit_groups(walk: pd.DataFrame) -> dict[str, list[str]]:
+    """Merged unit -> its former units (sorted), merged units in the crosswalk's order."""
+    groups: dict[str, list[str]] = {}
+    for former, merged in zip(walk["former_unit"], walk["merged_unit"]):
+        groups.setdefault(merged, []).append(former)
+    return {merged: sorted(formers) for merged, formers in groups.items()}
+
+
+def _weight_rows(codes, rules, groups, quantity_table) -> list[tuple]:
+    """(indicator, merged unit, former unit, weight) for every code and former of `groups`:
+    1 for an unchanged unit, NaN where no merged value exists (not_combinable, quantities
+    summing to zero), else `_former_weights`."""
     # Indicators with the same rule and quantity have the same weights: computed once.
     by_signature: dict[tuple, list[tuple]] = {}
     records = []
@@ -249,7 +235,7 @@ def merge_weights(framework: pd.DataFrame, quantities: pd.DataFrame, codes) -> p
                 rows += [(merged, former, weight) for former, weight in zip(formers, weights)]
             by_signature[signature] = rows
         records += [(code, *row) for row in by_signature[signature]]
-    return pd.DataFrame.from_records(records, columns=[schema.INDICATOR, "merged_unit", "former_unit", "weight"])
+    return records
 
 
 def merge_array(values, weights, next_of_base, n_units: int):
@@ -285,42 +271,134 @@ def harmonise_to_merged(
     sorted by edition, unit, indicator. Inputs are not modified.
     """
     _check_values(values)
-    rules = _framework_rules(framework, set(values[schema.INDICATOR]))
-    walk = crosswalk()
-    groups = {
-        merged: sorted(walk.loc[walk["merged_unit"] == merged, "former_unit"])
-        for merged in walk["merged_unit"].unique()
-    }
-    former_to_merged = dict(zip(walk["former_unit"], walk["merged_unit"]))
-    tagged = values.assign(_merged=values[schema.UNIT].map(former_to_merged))
+    rules = _framework_rules(framework, set(values[schema.INDICATOR].unique()))
+    groups = dict(sorted(_unit_groups(crosswalk()).items()))  # merged units in the result's order
+    merged_units = list(groups)
+    sizes_of_merged = np.array([len(formers) for formers in groups.values()])
+    base_units = pd.Index([former for formers in groups.values() for former in formers])
+    next_of_base = np.repeat(np.arange(len(merged_units)), sizes_of_merged)
+    first_base_of_merged = np.cumsum(sizes_of_merged) - sizes_of_merged
+    base_codes = base_units.get_indexer(values[schema.UNIT])  # every unit is known (_check_values)
     quantity_table = _quantity_table(quantities)
-    present = set(tagged["_merged"])
-    _check_quantities(rules, {m: f for m, f in groups.items() if m in present}, quantity_table)
+    merged_present = {merged_units[m] for m in np.unique(next_of_base[base_codes])}
+    present = {merged: formers for merged, formers in groups.items() if merged in merged_present}
+    _check_quantities(rules, present, quantity_table)
 
-    # Plain arrays and one grouping pass (no frame per group): the same values, notes and
-    # provenance as combining each group's rows, at a fraction of the cost.
-    units = tagged[schema.UNIT].to_numpy(dtype=object)
-    numbers = tagged[schema.VALUE].to_numpy(dtype=float)
-    provenance = tagged[schema.PROVENANCE].to_numpy(dtype=object)
-    source = tagged[schema.SOURCE].to_numpy(dtype=object)
-    records = []
-    groups_of_rows = tagged.groupby([schema.EDITION, schema.INDICATOR, "_merged"], sort=True).indices
-    for (edition, code, merged), positions in groups_of_rows.items():
-        formers = groups[merged]
-        positions = np.sort(positions)  # row order, as the rows appear in `values`
-        if len(formers) == 1:
-            first = positions[0]
-            records.append({
-                schema.EDITION: edition, schema.UNIT: merged, schema.INDICATOR: code,
-                schema.VALUE: numbers[first], schema.PROVENANCE: provenance[first],
-                schema.SOURCE: source[first], METHOD: UNCHANGED,
-                FORMER_UNITS: formers[0], NOTE: "",
-            })
-            continue
-        rows = {units[i]: (numbers[i], provenance[i], source[i]) for i in positions}
-        combined = _combine(rows, formers, rules[code], quantity_table)
-        records.append({schema.EDITION: edition, schema.UNIT: merged, schema.INDICATOR: code, **combined})
-    result = pd.DataFrame.from_records(records, columns=HARMONISED_COLUMNS)
-    result[schema.VALUE] = result[schema.VALUE].astype("float64")
-    return result.sort_values([schema.EDITION, schema.UNIT, schema.INDICATOR]).reset_index(drop=True)
+    # One group per edition × indicator × merged unit, as integer codes (a row whose edition
+    # or indicator is missing belongs to none, as in a groupby).
+    edition_codes, editions = pd.factorize(values[schema.EDITION], sort=True)
+    code_codes, codes = pd.factorize(values[schema.INDICATOR], sort=True)
+    rows = np.flatnonzero((edition_codes >= 0) & (code_codes >= 0))
+    if rows.size == 0:
+        result = pd.DataFrame.from_records([], columns=HARMONISED_COLUMNS)
+        result[schema.VALUE] = result[schema.VALUE].astype("float64")
+        return result
+    n_editions, n_merged, n_codes = len(editions), len(merged_units), len(codes)
+    row_edition, row_code, row_base = edition_codes[rows], code_codes[rows], base_codes[rows]
+    numbers = values[schema.VALUE].to_numpy(dtype=float)
 
+    # The values: one wide array (edition, former unit, indicator) merged by `merge_array`
+    # with the weights of `merge_weights` (a missing former value gives NaN).
+    wide = np.full((n_editions, len(base_units), n_codes), np.nan)
+    wide[row_edition, row_base, row_code] = numbers[rows]
+    weights = np.full((len(base_units), n_codes), np.nan)
+    code_index = {code: k for k, code in enumerate(codes)}
+    weight_rows = _weight_rows(list(codes), rules, present, quantity_table)
+    if weight_rows:
+        code_of, _, former_of, weight_of = zip(*weight_rows)
+        weights[base_units.get_indexer(former_of), [code_index[c] for c in code_of]] = weight_of
+    merged_values = merge_array(wide, weights, next_of_base, n_merged)
+
+    # Group numbers in the result's order (edition, merged unit, indicator, each sorted).
+    group = (row_edition * n_merged + next_of_base[row_base]) * n_codes + row_code
+    order = np.argsort(group, kind="stable")  # by group, then in row order
+    sorted_group = group[order]
+    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    group_edition, rest = np.divmod(sorted_group[starts], n_merged * n_codes)
+    group_merged, group_code = np.divmod(rest, n_codes)
+    first_row = rows[order[starts]]
+    sizes = sizes_of_merged[group_merged]
+    single = sizes == 1
+    finite_rows = np.add.reduceat(np.isfinite(numbers[rows][order]).astype(int), starts)
+    not_combinable = ~single & np.array([rules[c]["rule"] == NOT_COMBINABLE for c in codes])[group_code]
+    absent = ~single & ~not_combinable & (finite_rows < sizes)
+    sums_to_zero = (~single & ~not_combinable & ~absent
+                    & np.isnan(weights[first_base_of_merged[group_merged], group_code]))
+    no_value = not_combinable | absent | sums_to_zero
+    value = np.where(single, numbers[first_row], np.where(no_value, np.nan, merged_values[group_edition,
+                                                                                           group_merged, group_code]))
+
+    # Provenance: the weakest of the rows' and of the quantities' used (unchanged units keep theirs).
+    provenance = values[schema.PROVENANCE].to_numpy(dtype=object)
+    rank_of = {level: rank for rank, level in enumerate(schema.PROVENANCE_ORDER)}
+    row_rank = pd.Series(provenance[rows]).map(rank_of).fillna(-1).to_numpy(dtype=int)
+    group_rank = np.minimum.reduceat(row_rank[order], starts)
+    quantity_rank = np.full((n_merged, n_codes), len(rank_of))  # none stated: no constraint
+    needed_of_code = [_weights_needed(rules[code]) for code in codes]
+    for needed in set(needed_of_code) - {None}:
+        ranks = np.full(n_merged, len(rank_of))
+        for m, (merged, formers) in enumerate(groups.items()):
+            if merged in present and len(formers) > 1:
+                levels = [quantity_table[(f, needed)][1] for f in formers]
+                ranks[m] = min([rank_of.get(level, -1) for level in levels if level is not None],
+                               default=len(rank_of))
+        quantity_rank[:, [k for k, n in enumerate(needed_of_code) if n == needed]] = ranks[:, None]
+    unknown = ~single & ((group_rank < 0) | (quantity_rank[group_merged, group_code] < 0))
+    if unknown.any():  # the error of the first such group in (edition, indicator, merged unit) order
+        g = min(np.flatnonzero(unknown), key=lambda i: (group_edition[i], group_code[i], group_merged[i]))
+        needed = _weights_needed(rules[codes[group_code[g]]])
+        stated = [] if needed is None else [quantity_table[(f, needed)][1] for f in groups[merged_units[group_merged[g]]]]
+        schema.weakest_provenance([provenance[r] for r in rows[order[starts[g]:ends[g]]]]
+                                  + [level for level in stated if level is not None])  # raises, naming it
+    levels = np.array(schema.PROVENANCE_ORDER, dtype=object)
+    group_provenance = provenance[first_row]
+    merged_rank = np.minimum(group_rank, quantity_rank[group_merged, group_code])
+    group_provenance[~single] = levels[merged_rank[~single]]
+
+    # Source: the distinct sources of the group's rows in row order; usually one, a lookup.
+    source = values[schema.SOURCE].to_numpy(dtype=object)
+    source_codes, source_uniques = pd.factorize(values[schema.SOURCE], use_na_sentinel=False)
+    sorted_sources = source_codes[rows][order]
+    one_source = np.minimum.reduceat(sorted_sources, starts) == np.maximum.reduceat(sorted_sources, starts)
+    is_text = np.array([isinstance(u, str) for u in source_uniques])
+    harmonised_from = np.array([_SOURCE_PREFIX + u if isinstance(u, str) else "" for u in source_uniques],
+                               dtype=object)
+    first_source = sorted_sources[starts]
+    group_source = source[first_row]
+    group_source[~single] = harmonised_from[first_source[~single]]
+    for g in np.flatnonzero(~single & ~(one_source & is_text[first_source])):  # several sources, or not text
+        distinct = dict.fromkeys(str(source[r]) for r in rows[order[starts[g]:ends[g]]])
+        group_source[g] = _SOURCE_PREFIX + " | ".join(distinct)
+
+    method = np.array([_method_label(rules[c]) for c in codes], dtype=object)[group_code]
+    method[single] = UNCHANGED
+    former_units = np.array([", ".join(formers) for formers in groups.values()], dtype=object)[group_merged]
+
+    # Notes only where no merged value exists.
+    notes = np.full(len(starts), "", dtype=object)
+    for g in np.flatnonzero(no_value):
+        e, m, k = group_edition[g], group_merged[g], group_code[g]
+        formers = groups[merged_units[m]]
+        former_values = wide[e, first_base_of_merged[m]:first_base_of_merged[m] + len(formers), k]
+        if not_combinable[g]:
+            shown = ", ".join(f"{f} {v:g}" for f, v in zip(formers, former_values))
+            notes[g] = f"the framework marks this indicator not combinable across provinces (former values: {shown})"
+        elif absent[g]:
+            missing = [f for f, v in zip(formers, former_values) if not math.isfinite(v)]
+            notes[g] = f"no value for former province(s) {', '.join(missing)}, so no merged value"
+        else:
+            notes[g] = f"{_weights_needed(rules[codes[k]])} of the former provinces sums to zero, so no merged value"
+
+    result = pd.DataFrame({
+        schema.EDITION: editions.take(group_edition).tolist(),
+        schema.UNIT: np.array(merged_units, dtype=object)[group_merged],
+        schema.INDICATOR: codes.take(group_code).tolist(),
+        schema.VALUE: value.astype("float64"),
+        schema.PROVENANCE: group_provenance,
+        schema.SOURCE: group_source,
+        METHOD: method,
+        FORMER_UNITS: former_units,
+        NOTE: notes,
+    }, columns=HARMONISED_COLUMNS)
+    return result
