@@ -40,7 +40,7 @@ def _combine_group(rows: dict, formers: list[str], spec: dict, quantity: dict) -
     denominator = str(spec["denominator"]).strip() or "none"
     weight = spec.get("merge_weight")
     weight = weight.strip() if isinstance(weight, str) and weight.strip() else None
-    needed = denominator if rule == "ratio_sum" and denominator != "none" else weight if rule == "weighted_mean" else None
+    needed = {"ratio_sum": None if denominator == "none" else denominator, "weighted_mean": weight}.get(rule)
     provenances = [provenance for _, provenance, _ in rows.values()]
     if needed is not None:
         provenances += [quantity[(f, needed)][1] for f in formers if quantity[(f, needed)][1] is not None]
@@ -210,7 +210,8 @@ def test_quantities_summing_to_zero():
     values = rows([(u, "W.ENT", v, "official", "A") for u, v in [("can-tho", 1.0), ("hau-giang", 2.0),
                                                                   ("soc-trang", 3.0)]])
     got = by_key(assert_same_as_reference(values, FRAMEWORK, QUANTITIES))
-    assert got.at[("can-tho", "W.ENT"), "note"] == "enterprises of the former provinces sums to zero, so no merged value"
+    assert got.at[("can-tho", "W.ENT"), "note"] == ("enterprises of the former provinces sums to zero, "
+                                                   "so no merged value")
 
 
 def test_mixed_provenances_of_rows_and_quantities():
@@ -274,3 +275,10 @@ def test_an_unknown_provenance_is_refused_where_it_is_combined_and_kept_where_it
 def test_no_rows():
     values = rows([])
     assert_same_as_reference(values, FRAMEWORK, QUANTITIES)
+
+
+def test_an_indicator_listed_twice_in_the_framework_is_refused():
+    framework = pd.concat([FRAMEWORK, FRAMEWORK.iloc[[1]]], ignore_index=True)
+    values = rows([("ca-mau", "R.TOT", 1.0, "official", "A"), ("bac-lieu", "R.TOT", 2.0, "official", "A")])
+    with pytest.raises(ValueError, match="indicators listed more than once: R.TOT"):
+        harmonise_to_merged(values, framework, QUANTITIES)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -61,8 +62,9 @@ def _framework_rules(framework: pd.DataFrame, codes: set[str]) -> dict[str, dict
     def column(name, default):
         return framework[name].tolist() if name in framework.columns else [default] * len(found)
 
-    merge_rules, denominators, weight_names = column("merge_rule", ""), column("denominator", ""), column(
-        "merge_weight", None)
+    merge_rules = column("merge_rule", "")
+    denominators = column("denominator", "")
+    weight_names = column("merge_weight", None)
     rules, problems = {}, []
     for code in sorted(codes):
         i = position[code]
@@ -272,115 +274,48 @@ def harmonise_to_merged(
     """
     _check_values(values)
     rules = _framework_rules(framework, set(values[schema.INDICATOR].unique()))
-    groups = dict(sorted(_unit_groups(crosswalk()).items()))  # merged units in the result's order
-    merged_units = list(groups)
-    sizes_of_merged = np.array([len(formers) for formers in groups.values()])
-    base_units = pd.Index([former for formers in groups.values() for former in formers])
-    next_of_base = np.repeat(np.arange(len(merged_units)), sizes_of_merged)
-    first_base_of_merged = np.cumsum(sizes_of_merged) - sizes_of_merged
-    base_codes = base_units.get_indexer(values[schema.UNIT])  # every unit is known (_check_values)
+    units = _MergedUnits.of(dict(sorted(_unit_groups(crosswalk()).items())))  # the result's order
+    base_codes = units.base.get_indexer(values[schema.UNIT])  # every unit is known (_check_values)
     quantity_table = _quantity_table(quantities)
-    merged_present = {merged_units[m] for m in np.unique(next_of_base[base_codes])}
-    present = {merged: formers for merged, formers in groups.items() if merged in merged_present}
+    merged_present = {units.merged[m] for m in np.unique(units.next_of_base[base_codes])}
+    present = {merged: formers for merged, formers in units.groups.items() if merged in merged_present}
     _check_quantities(rules, present, quantity_table)
 
-    # One group per edition × indicator × merged unit, as integer codes (a row whose edition
-    # or indicator is missing belongs to none, as in a groupby).
-    edition_codes, editions = pd.factorize(values[schema.EDITION], sort=True)
-    code_codes, codes = pd.factorize(values[schema.INDICATOR], sort=True)
-    rows = np.flatnonzero((edition_codes >= 0) & (code_codes >= 0))
-    if rows.size == 0:
+    groups = _Groups.of(values, base_codes, units)
+    if groups is None:
         result = pd.DataFrame.from_records([], columns=HARMONISED_COLUMNS)
         result[schema.VALUE] = result[schema.VALUE].astype("float64")
         return result
-    n_editions, n_merged, n_codes = len(editions), len(merged_units), len(codes)
-    row_edition, row_code, row_base = edition_codes[rows], code_codes[rows], base_codes[rows]
-    numbers = values[schema.VALUE].to_numpy(dtype=float)
+    codes, multi = groups.codes, ~groups.single
+    needed = [_weights_needed(rules[code]) for code in codes]
 
     # The values: one wide array (edition, former unit, indicator) merged by `merge_array`
     # with the weights of `merge_weights` (a missing former value gives NaN).
-    wide = np.full((n_editions, len(base_units), n_codes), np.nan)
-    wide[row_edition, row_base, row_code] = numbers[rows]
-    weights = np.full((len(base_units), n_codes), np.nan)
-    code_index = {code: k for k, code in enumerate(codes)}
+    numbers = values[schema.VALUE].to_numpy(dtype=float)
+    wide = np.full((len(groups.editions), len(units.base), len(codes)), np.nan)
+    wide[groups.row_edition, base_codes[groups.rows], groups.row_code] = numbers[groups.rows]
+    weights = np.full((len(units.base), len(codes)), np.nan)
     weight_rows = _weight_rows(list(codes), rules, present, quantity_table)
     if weight_rows:
         code_of, _, former_of, weight_of = zip(*weight_rows)
-        weights[base_units.get_indexer(former_of), [code_index[c] for c in code_of]] = weight_of
-    merged_values = merge_array(wide, weights, next_of_base, n_merged)
+        weights[units.base.get_indexer(former_of), codes.get_indexer(code_of)] = weight_of
+    merged_values = merge_array(wide, weights, units.next_of_base, len(units.merged))
 
-    # Group numbers in the result's order (edition, merged unit, indicator, each sorted).
-    group = (row_edition * n_merged + next_of_base[row_base]) * n_codes + row_code
-    order = np.argsort(group, kind="stable")  # by group, then in row order
-    sorted_group = group[order]
-    starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    group_edition, rest = np.divmod(sorted_group[starts], n_merged * n_codes)
-    group_merged, group_code = np.divmod(rest, n_codes)
-    first_row = rows[order[starts]]
-    sizes = sizes_of_merged[group_merged]
-    single = sizes == 1
-    finite_rows = np.add.reduceat(np.isfinite(numbers[rows][order]).astype(int), starts)
-    not_combinable = ~single & np.array([rules[c]["rule"] == NOT_COMBINABLE for c in codes])[group_code]
-    absent = ~single & ~not_combinable & (finite_rows < sizes)
-    sums_to_zero = (~single & ~not_combinable & ~absent
-                    & np.isnan(weights[first_base_of_merged[group_merged], group_code]))
+    # Why a merged unit has no value, in the order of the rules' statement.
+    sizes = units.sizes[groups.merged]
+    finite = np.add.reduceat(np.isfinite(numbers[groups.rows]).astype(int), groups.starts)
+    not_combinable = multi & np.array([rules[c]["rule"] == NOT_COMBINABLE for c in codes])[groups.code]
+    absent = multi & ~not_combinable & (finite < sizes)
+    sums_to_zero = multi & ~not_combinable & ~absent & np.isnan(weights[units.first_base[groups.merged], groups.code])
     no_value = not_combinable | absent | sums_to_zero
-    value = np.where(single, numbers[first_row], np.where(no_value, np.nan, merged_values[group_edition,
-                                                                                           group_merged, group_code]))
+    value = np.where(groups.single, numbers[groups.first_row],
+                     np.where(no_value, np.nan, merged_values[groups.edition, groups.merged, groups.code]))
 
-    # Provenance: the weakest of the rows' and of the quantities' used (unchanged units keep theirs).
-    provenance = values[schema.PROVENANCE].to_numpy(dtype=object)
-    rank_of = {level: rank for rank, level in enumerate(schema.PROVENANCE_ORDER)}
-    row_rank = pd.Series(provenance[rows]).map(rank_of).fillna(-1).to_numpy(dtype=int)
-    group_rank = np.minimum.reduceat(row_rank[order], starts)
-    quantity_rank = np.full((n_merged, n_codes), len(rank_of))  # none stated: no constraint
-    needed_of_code = [_weights_needed(rules[code]) for code in codes]
-    for needed in set(needed_of_code) - {None}:
-        ranks = np.full(n_merged, len(rank_of))
-        for m, (merged, formers) in enumerate(groups.items()):
-            if merged in present and len(formers) > 1:
-                levels = [quantity_table[(f, needed)][1] for f in formers]
-                ranks[m] = min([rank_of.get(level, -1) for level in levels if level is not None],
-                               default=len(rank_of))
-        quantity_rank[:, [k for k, n in enumerate(needed_of_code) if n == needed]] = ranks[:, None]
-    unknown = ~single & ((group_rank < 0) | (quantity_rank[group_merged, group_code] < 0))
-    if unknown.any():  # the error of the first such group in (edition, indicator, merged unit) order
-        g = min(np.flatnonzero(unknown), key=lambda i: (group_edition[i], group_code[i], group_merged[i]))
-        needed = _weights_needed(rules[codes[group_code[g]]])
-        stated = [] if needed is None else [quantity_table[(f, needed)][1] for f in groups[merged_units[group_merged[g]]]]
-        schema.weakest_provenance([provenance[r] for r in rows[order[starts[g]:ends[g]]]]
-                                  + [level for level in stated if level is not None])  # raises, naming it
-    levels = np.array(schema.PROVENANCE_ORDER, dtype=object)
-    group_provenance = provenance[first_row]
-    merged_rank = np.minimum(group_rank, quantity_rank[group_merged, group_code])
-    group_provenance[~single] = levels[merged_rank[~single]]
-
-    # Source: the distinct sources of the group's rows in row order; usually one, a lookup.
-    source = values[schema.SOURCE].to_numpy(dtype=object)
-    source_codes, source_uniques = pd.factorize(values[schema.SOURCE], use_na_sentinel=False)
-    sorted_sources = source_codes[rows][order]
-    one_source = np.minimum.reduceat(sorted_sources, starts) == np.maximum.reduceat(sorted_sources, starts)
-    is_text = np.array([isinstance(u, str) for u in source_uniques])
-    harmonised_from = np.array([_SOURCE_PREFIX + u if isinstance(u, str) else "" for u in source_uniques],
-                               dtype=object)
-    first_source = sorted_sources[starts]
-    group_source = source[first_row]
-    group_source[~single] = harmonised_from[first_source[~single]]
-    for g in np.flatnonzero(~single & ~(one_source & is_text[first_source])):  # several sources, or not text
-        distinct = dict.fromkeys(str(source[r]) for r in rows[order[starts[g]:ends[g]]])
-        group_source[g] = _SOURCE_PREFIX + " | ".join(distinct)
-
-    method = np.array([_method_label(rules[c]) for c in codes], dtype=object)[group_code]
-    method[single] = UNCHANGED
-    former_units = np.array([", ".join(formers) for formers in groups.values()], dtype=object)[group_merged]
-
-    # Notes only where no merged value exists.
-    notes = np.full(len(starts), "", dtype=object)
+    notes = np.full(groups.count, "", dtype=object)
     for g in np.flatnonzero(no_value):
-        e, m, k = group_edition[g], group_merged[g], group_code[g]
-        formers = groups[merged_units[m]]
-        former_values = wide[e, first_base_of_merged[m]:first_base_of_merged[m] + len(formers), k]
+        e, m, k = groups.edition[g], groups.merged[g], groups.code[g]
+        formers = units.groups[units.merged[m]]
+        former_values = wide[e, units.first_base[m]:units.first_base[m] + len(formers), k]
         if not_combinable[g]:
             shown = ", ".join(f"{f} {v:g}" for f, v in zip(formers, former_values))
             notes[g] = f"the framework marks this indicator not combinable across provinces (former values: {shown})"
@@ -388,17 +323,134 @@ def harmonise_to_merged(
             missing = [f for f, v in zip(formers, former_values) if not math.isfinite(v)]
             notes[g] = f"no value for former province(s) {', '.join(missing)}, so no merged value"
         else:
-            notes[g] = f"{_weights_needed(rules[codes[k]])} of the former provinces sums to zero, so no merged value"
+            notes[g] = f"{needed[k]} of the former provinces sums to zero, so no merged value"
 
+    method = np.array([_method_label(rules[c]) for c in codes], dtype=object)[groups.code]
+    method[groups.single] = UNCHANGED
     result = pd.DataFrame({
-        schema.EDITION: editions.take(group_edition).tolist(),
-        schema.UNIT: np.array(merged_units, dtype=object)[group_merged],
-        schema.INDICATOR: codes.take(group_code).tolist(),
+        schema.EDITION: groups.editions.take(groups.edition).tolist(),
+        schema.UNIT: np.array(units.merged, dtype=object)[groups.merged],
+        schema.INDICATOR: codes.take(groups.code).tolist(),
         schema.VALUE: value.astype("float64"),
-        schema.PROVENANCE: group_provenance,
-        schema.SOURCE: group_source,
+        schema.PROVENANCE: _group_provenance(values, groups, units, needed, present, quantity_table),
+        schema.SOURCE: _group_sources(values, groups),
         METHOD: method,
-        FORMER_UNITS: former_units,
+        FORMER_UNITS: np.array([", ".join(formers) for formers in units.groups.values()], dtype=object)[groups.merged],
         NOTE: notes,
     }, columns=HARMONISED_COLUMNS)
+    return result
+
+
+@dataclass(frozen=True)
+class _MergedUnits:
+    """The merged units (in the order of `groups`) and all their former units as one array:
+    the former units of merged unit m are base[first_base[m]:first_base[m] + sizes[m]]."""
+
+    groups: dict[str, list[str]]  # merged unit -> its former units
+    merged: list[str]
+    sizes: np.ndarray
+    base: pd.Index
+    next_of_base: np.ndarray  # the merged unit (number) of each former unit
+    first_base: np.ndarray
+
+    @classmethod
+    def of(cls, groups: dict[str, list[str]]) -> _MergedUnits:
+        sizes = np.array([len(formers) for formers in groups.values()])
+        return cls(groups=groups, merged=list(groups), sizes=sizes,
+                   base=pd.Index([former for formers in groups.values() for former in formers]),
+                   next_of_base=np.repeat(np.arange(len(groups)), sizes), first_base=np.cumsum(sizes) - sizes)
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """The rows of `values` grouped by edition × merged unit × indicator, groups in the
+    result's order (each key sorted), rows of a group in row order. A row whose edition or
+    indicator is missing belongs to no group (as in a groupby)."""
+
+    editions: pd.Index  # the sorted distinct editions and indicators the codes index
+    codes: pd.Index
+    rows: np.ndarray  # positions in `values`, group by group
+    row_edition: np.ndarray  # the edition and indicator of each of `rows`
+    row_code: np.ndarray
+    starts: np.ndarray  # group g is rows[starts[g]:ends[g]]
+    ends: np.ndarray
+    edition: np.ndarray  # per group: edition, merged unit and indicator numbers
+    merged: np.ndarray
+    code: np.ndarray
+    single: np.ndarray  # the merged unit is a former unit unchanged
+
+    @property
+    def count(self) -> int:
+        return len(self.starts)
+
+    @property
+    def first_row(self) -> np.ndarray:
+        return self.rows[self.starts]
+
+    @classmethod
+    def of(cls, values: pd.DataFrame, base_codes: np.ndarray, units: _MergedUnits) -> _Groups | None:
+        edition_codes, editions = pd.factorize(values[schema.EDITION], sort=True)
+        code_codes, codes = pd.factorize(values[schema.INDICATOR], sort=True)
+        rows = np.flatnonzero((edition_codes >= 0) & (code_codes >= 0))
+        if rows.size == 0:
+            return None
+        n_merged, n_codes = len(units.merged), len(codes)
+        group = (edition_codes[rows] * n_merged + units.next_of_base[base_codes[rows]]) * n_codes + code_codes[rows]
+        order = np.argsort(group, kind="stable")  # by group, then in row order
+        rows, group = rows[order], group[order]
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        edition, rest = np.divmod(group[starts], n_merged * n_codes)
+        merged, code = np.divmod(rest, n_codes)
+        return cls(editions=editions, codes=codes, rows=rows, row_edition=edition_codes[rows],
+                   row_code=code_codes[rows], starts=starts, ends=np.r_[starts[1:], len(rows)],
+                   edition=edition, merged=merged, code=code, single=units.sizes[merged] == 1)
+
+
+def _group_provenance(values, groups: _Groups, units: _MergedUnits, needed: list, present: dict,
+                      quantity_table) -> np.ndarray:
+    """The provenance of each group: an unchanged unit's own; else the weakest of its rows' and
+    of the quantity it is combined with (those of the former units that state one)."""
+    provenance = values[schema.PROVENANCE].to_numpy(dtype=object)
+    rank_of = {level: rank for rank, level in enumerate(schema.PROVENANCE_ORDER)}
+    none_stated = len(rank_of)
+    row_rank = pd.Series(provenance[groups.rows]).map(rank_of).fillna(-1).to_numpy(dtype=int)  # -1: unknown
+    quantity_rank = np.full((len(units.merged), len(groups.codes)), none_stated)
+    for quantity in set(needed) - {None}:
+        ranks = np.full(len(units.merged), none_stated)
+        for m, (merged, formers) in enumerate(units.groups.items()):
+            if merged in present and len(formers) > 1:
+                levels = [quantity_table[(f, quantity)][1] for f in formers]
+                ranks[m] = min([rank_of.get(level, -1) for level in levels if level is not None], default=none_stated)
+        quantity_rank[:, [k for k, n in enumerate(needed) if n == quantity]] = ranks[:, None]
+    rank = np.minimum(np.minimum.reduceat(row_rank, groups.starts), quantity_rank[groups.merged, groups.code])
+    unknown = ~groups.single & (rank < 0)
+    if unknown.any():  # the error of the first such group in (edition, indicator, merged unit) order
+        g = min(np.flatnonzero(unknown), key=lambda i: (groups.edition[i], groups.code[i], groups.merged[i]))
+        quantity = needed[groups.code[g]]
+        formers = units.groups[units.merged[groups.merged[g]]]
+        stated = [] if quantity is None else [quantity_table[(f, quantity)][1] for f in formers]
+        schema.weakest_provenance([provenance[r] for r in groups.rows[groups.starts[g]:groups.ends[g]]]
+                                  + [level for level in stated if level is not None])  # raises, naming it
+    result = provenance[groups.first_row]
+    multi = ~groups.single
+    result[multi] = np.array(schema.PROVENANCE_ORDER, dtype=object)[rank[multi]]
+    return result
+
+
+def _group_sources(values, groups: _Groups) -> np.ndarray:
+    """The source of each group: an unchanged unit's own; else the distinct sources of its rows
+    in row order (usually one: a lookup; joined only where there are several)."""
+    source = values[schema.SOURCE].to_numpy(dtype=object)
+    source_codes, distinct = pd.factorize(values[schema.SOURCE], use_na_sentinel=False)
+    row_source = source_codes[groups.rows]
+    first = row_source[groups.starts]
+    one_text = ((np.minimum.reduceat(row_source, groups.starts) == np.maximum.reduceat(row_source, groups.starts))
+                & np.array([isinstance(s, str) for s in distinct])[first])
+    harmonised_from = np.array([_SOURCE_PREFIX + s if isinstance(s, str) else "" for s in distinct], dtype=object)
+    result = source[groups.first_row]
+    multi = ~groups.single
+    result[multi] = harmonised_from[first[multi]]
+    for g in np.flatnonzero(multi & ~one_text):  # several sources, or one that is not text
+        found = dict.fromkeys(str(source[r]) for r in groups.rows[groups.starts[g]:groups.ends[g]])
+        result[g] = _SOURCE_PREFIX + " | ".join(found)
     return result
