@@ -223,7 +223,8 @@ class DataBundle:
         """The values of one edition (long frame); ValueError naming the editions found."""
         rows = self.values[self.values[schema.EDITION].astype(int) == int(edition)]
         if rows.empty:
-            raise ValueError(Said("data.no_edition", path=self.path, edition=edition, editions=self.editions()))
+            raise ValueError(Said("data.no_edition", path=self.path, edition=edition,
+                                  editions=", ".join(map(str, self.editions())) or "-"))
         return rows.reset_index(drop=True)
 
     def values_on_map(self, edition: int, map_edition: int) -> tuple[pd.DataFrame, bool]:
@@ -627,7 +628,9 @@ def _read_official(path: Path, edition: int | None) -> pd.DataFrame:
     except OfficialFileError:
         if edition is None:
             raise
-        return read_values(path, edition)  # a file that does not state its edition
+    # A file that does not state its edition. Read again outside the handler: a second failure
+    # must not carry the first as its context (the workbook reader names a root cause).
+    return read_values(path, edition)
 
 
 def _shown_name(path: Path) -> str:
@@ -752,4 +755,4 @@ def edition_problems(edition: int) -> list[str]:
     if framework_path(edition).is_file():
         return []
     editions = available_editions()
-    return [text("data.no_framework", edition=edition, first=editions[0], editions=editions)]
+    return [text("data.no_framework", edition=edition, first=editions[0], editions=", ".join(map(str, editions)))]

@@ -82,6 +82,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "lỗi: đã dừng (Ctrl+C); chạy lại lệnh để hoàn tất.",
         EN: "error: interrupted (Ctrl+C); run the command again to finish it.",
     },
+    "cli.out_of_memory": {
+        VI: "lỗi: máy không đủ bộ nhớ cho phép tính này; giảm số lần mô phỏng (--draws, --replications, "
+            "--bootstrap) hoặc đóng bớt chương trình khác rồi chạy lại.",
+        EN: "error: not enough memory for this computation; use fewer draws (--draws, --replications, "
+            "--bootstrap) or close other programs, then run the command again.",
+    },
     # The one-line help of each command (`pii --help` lists them without importing the commands).
     "help.index": {VI: "dựng một chỉ số (bố cục của COINr) từng bước và ghi mọi giai đoạn",
                    EN: "build an index (COINr layout) step by step and write every stage"},
@@ -122,6 +128,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                  EN: "random seed, for reproducible figures (default {default})"},
     "arg.at_least": {VI: "{option} {value}: cần một số nguyên >= {minimum}",
                      EN: "{option} {value}: expected a whole number >= {minimum}"},
+    "arg.between": {VI: "{option} {value}: cần một số nguyên từ {minimum} đến {maximum}{why}",
+                    EN: "{option} {value}: expected a whole number from {minimum} to {maximum}{why}"},
+    "arg.why.provinces": {VI: " (số tỉnh, thành phố của kỳ {edition})",
+                          EN: " (the number of provinces of edition {edition})"},
+    "arg.why.memory": {VI: " (số lớn hơn cần quá nhiều bộ nhớ và thời gian)",
+                       EN: " (a larger number needs too much memory and time)"},
     # --- pii build --------------------------------------------------------------------------
     "build.description": {
         VI: "Chạy mọi chương (notebook) của kỳ (chương không đổi lấy từ bộ nhớ đệm), dựng HTML và PDF "

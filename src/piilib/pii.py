@@ -39,7 +39,7 @@ def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
     rows = values_long[values_long[schema.EDITION].astype(int) == int(edition)]
     if rows.empty:
         found = sorted(values_long[schema.EDITION].dropna().astype(int).unique().tolist())
-        raise ValueError(Said("data.edition_absent", edition=edition, editions=found))
+        raise ValueError(Said("data.edition_absent", edition=edition, editions=", ".join(map(str, found))))
     return rows
 
 
