@@ -738,7 +738,7 @@ def _data_problems(data: str | Path, option: str) -> list[str]:
     if exists is None or (exists and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0))):
         return [text("data.no_permission", option=option, data=data)]
     if not exists:
-        return [text("data.not_found", option=option, data=data)]
+        return [text("data.broken_link" if path.is_symlink() else "data.not_found", option=option, data=data)]
     if path.is_dir() or is_tidy_file(path):
         try:
             _read_csv_files(path)

@@ -490,6 +490,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.cannot_read.expected": {VI: "một tệp trên ổ đĩa máy này mà tài khoản này đọc được",
                                 EN: "a file on a local disk that this account can read"},
     "io.missing_file": {VI: "tệp không tồn tại ({path})", EN: "the file does not exist ({path})"},
+    "io.broken_link": {VI: "{path} là một liên kết (symlink) không dẫn tới tệp nào (tệp đích đã mất, hoặc "
+                          "các liên kết trỏ vòng vào nhau)",
+                       EN: "{path} is a link (symlink) that leads to no file (its target is gone, or the "
+                           "links point at each other in a loop)"},
     "io.missing_file.expected": {VI: "đường dẫn của một tệp .csv hoặc .xlsx đã có",
                                  EN: "the path of an existing .csv or .xlsx file"},
     "io.folder": {VI: "đây là một thư mục, không phải tệp", EN: "this is a folder, not a file"},
@@ -581,6 +585,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.no_indicator_code.expected": {VI: "một mã chỉ số như 1.1.1", EN: "an indicator code such as 1.1.1"},
     "io.unknown_indicator": {VI: "chỉ số không có trong kỳ {edition}{hint}",
                              EN: "unknown indicator for edition {edition}{hint}"},
+    "io.code_not_text": {
+        VI: "tiêu đề cột là {kind}, không phải mã chỉ số (Excel đã đổi mã gõ vào thành {kind}); các giá trị "
+            "của cột này chưa được đọc",
+        EN: "the column header is {kind}, not an indicator code (Excel turned the code typed there into "
+            "{kind}); the values of this column were not read",
+    },
+    "io.code_not_text.date": {VI: "một ngày tháng", EN: "a date"},
+    "io.code_not_text.number": {VI: "một số", EN: "a number"},
+    "io.code_not_text.expected": {
+        VI: "mã chỉ số dạng văn bản, ví dụ 1.1.1: định dạng ô là Văn bản (Text) rồi gõ lại mã",
+        EN: "the indicator code as text, e.g. 1.1.1: format the cell as Text, then type the code again",
+    },
     "io.unknown_indicator.hint": {VI: " (gần nhất: {codes})", EN: " (closest: {codes})"},
     "io.unknown_indicator.expected": {VI: "một trong {count} mã chỉ số của kỳ {edition} ({first} … {last})",
                                       EN: "one of the {count} indicator codes of edition {edition} "
@@ -712,6 +728,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "dữ liệu vào thư mục của mình hoặc xin quyền đọc",
         EN: "{option} {data}: cannot be read (no permission to read it or a folder on its path); copy the data "
             "to a folder of your own or ask for read permission",
+    },
+    "data.broken_link": {
+        VI: "{option} {data}: đây là một liên kết (symlink) không dẫn tới tệp nào (tệp đích đã mất, hoặc các "
+            "liên kết trỏ vòng vào nhau); cần một thư mục dữ liệu như data/demo hoặc một tệp số liệu chính thức",
+        EN: "{option} {data}: this is a link (symlink) that leads to no file (its target is gone, or the links "
+            "point at each other in a loop); expected a data directory like data/demo or an official values file",
     },
     "data.not_found": {
         VI: "{option} {data}: không tìm thấy tệp (không có tệp hay thư mục này); cần một thư mục dữ liệu như "
@@ -1119,6 +1141,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "peers.no_tilde": {
         VI: "công thức tỉnh tương đồng {formula} không có dấu '~'; cần dạng như 'value ~ np.log(population)'",
         EN: "peer formula {formula} has no '~'; expected e.g. 'value ~ np.log(population)'",
+    },
+    "peers.left_side": {
+        VI: "công thức tỉnh tương đồng {formula}: vế trái phải là '{response}' (hoặc {others}), không phải {found}; "
+            "ví dụ 'value ~ np.log(population)'",
+        EN: "peer formula {formula}: the left-hand side must be '{response}' (or {others}), not {found}; "
+            "e.g. 'value ~ np.log(population)'",
+    },
+    "peers.unreadable": {
+        VI: "không đọc được công thức tỉnh tương đồng {formula} ({reason}); cần dạng như "
+            "'value ~ np.log(population) + urbanisation'",
+        EN: "peer formula {formula} cannot be read ({reason}); expected e.g. "
+            "'value ~ np.log(population) + urbanisation'",
     },
     "peers.unknown_covariates": {
         VI: "công thức tỉnh tương đồng {formula} dùng biến cấu trúc {missing} không có trong dữ liệu; các biến "

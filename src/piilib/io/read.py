@@ -29,6 +29,7 @@ zip, malformed XML) or a file this account may not read is one problem naming th
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -92,8 +93,12 @@ def cell_text(value) -> str:
     """A cell as the user reads it (integers without ".0")."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # 1e+300, not its 301 digits
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
     return str(value)
 
 
@@ -195,7 +200,8 @@ def _load_sheets(path: Path) -> list[_Sheet]:
 
 def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     if not path.exists():
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.missing_file", path=path),
+        missing = "io.broken_link" if path.is_symlink() else "io.missing_file"  # a loop, or a target gone
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text(missing, path=path),
                                     text("io.missing_file.expected")))
     if not path.is_file():
         raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.folder"), text("io.csv_or_xlsx_path")))
@@ -433,7 +439,7 @@ def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
         names = {column: normalise(value) for column, value in row.items()}
         long_columns = _long_columns(names)
         codes = {column: match.group(1) for column, value in row.items()
-                 if isinstance(value, str) and (match := INDICATOR_CODE.match(value))}
+                 if isinstance(value, str) and (match := INDICATOR_CODE.match(_code_text(value)))}
         province_column = next((c for c, name in names.items() if name in PROVINCE_ALIASES), None)
         if not (long_columns or codes):
             continue
@@ -449,6 +455,28 @@ def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
             _report_stray(sheet, stray, raw)
             return WIDE
     return None
+
+
+def _code_text(value: str) -> str:
+    """A header cell as a code: full-width digits and dots (an East Asian keyboard) as ASCII."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def _report_codes_not_text(sheet: _Sheet, header: Row, table: list[Row], province_column: int,
+                           codes: dict[int, str], raw: RawFile) -> None:
+    """A header cell right of the province column that Excel turned into a date or a number
+    ("1.1.1" typed into a General cell) over a column of numbers: its values would be skipped
+    without a word, so it is a problem naming the cell."""
+    for column, value in sorted(header[1].items()):
+        if column in codes or column <= province_column or isinstance(value, str):
+            continue
+        if not any(_looks_numeric(_at(row, column)) for row in table):
+            continue
+        kind = text("io.code_not_text.date" if isinstance(value, (datetime.date, datetime.time))
+                    else "io.code_not_text.number")
+        raw.problems.append(Cell(sheet.name, header[0], column, None, value).problem(
+            P.UNKNOWN_INDICATOR, raw.name, text("io.code_not_text", kind=kind), text("io.code_not_text.expected"),
+        ))
 
 
 def _long_columns(names: dict[int, str]) -> dict[str, int] | None:
@@ -529,6 +557,7 @@ def _read_long(sheet: _Sheet, header_position: int, table: list[Row], columns: d
 def _read_wide(sheet: _Sheet, header_position: int, table: list[Row], province_column: int,
                codes: dict[int, str], raw: RawFile, requested: int | None) -> None:
     header = sheet.rows[header_position]
+    _report_codes_not_text(sheet, header, table, province_column, codes, raw)
     edition = _title_edition(sheet, header_position, raw, requested)
     province_header = cell_text(_at(header, province_column)) or None
     code_cells = {
