@@ -1,0 +1,225 @@
+"""More hostile input on the staff's path (after tests/test_hostile_input.py): headers Excel
+changed, links that lead nowhere, unusable data named on purpose, counts that would exhaust the
+memory, a peer formula with a typo. Each must be one plain message naming what is wrong (exit 2,
+no traceback), the input left as it was.
+
+Files are generated here from the 2026 template filled with the 2025 demo values; expected
+locations come from the template's layout constants, never typed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from piilib import cli, schema
+from piilib.analysis.peers import PeerFormulaError, fit_peer_model
+from piilib.commands.common import MAX_DRAWS, MAX_REPLICATIONS
+from piilib.framework import indicators
+from piilib.io import problems as P
+from piilib.io import template as T
+from piilib.io import validate_file
+from piilib.io.problems import column_letter
+from piilib.units import load_units
+
+from helpers import demo_values
+
+# These tests assert the English text of the messages (Vietnamese is the default).
+pytestmark = pytest.mark.usefixtures("english")
+
+EDITION = 2026
+
+
+def run_cli(argv, capsys) -> tuple[int, str, str]:
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, fill_entry_workbook) -> Path:
+    path = tmp_path_factory.mktemp("filled") / "pii-2026.xlsx"
+    T.write_template(EDITION, path)
+    values = demo_values(EDITION - 1).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+    fill_entry_workbook(path, EDITION, values)
+    return path
+
+
+def edited(filled: Path, out: Path, edit) -> Path:
+    """A copy of the filled workbook with `edit(sheet)` applied, saved as `out`."""
+    workbook = openpyxl.load_workbook(filled)
+    edit(workbook[T.DATA_SHEET])
+    workbook.save(out)
+    return out
+
+
+# --- headers and cells ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("header, kind, shown", [
+    (datetime(2001, 1, 1), "a date", "2001-01-01"),  # "1.1.1" typed into a General cell
+    (1.1, "a number", "1.1"),
+])
+def test_an_indicator_header_excel_changed_is_named_not_skipped(filled, tmp_path, capsys, header, kind, shown):
+    path = edited(filled, tmp_path / "header.xlsx",
+                  lambda sheet: setattr(sheet.cell(T.HEADER_ROW, T.FIRST_CODE_COLUMN), "value", header))
+    result = validate_file(path)
+    problems = [p for p in result.problems if p.kind == P.UNKNOWN_INDICATOR]
+    assert [(p.row, p.column) for p in problems] == [(T.HEADER_ROW, T.FIRST_CODE_COLUMN - 1)]
+    said = problems[0].message()
+    assert f"column header is {kind}, not an indicator code" in said and f'Found "{shown}"' in said
+    before = digest(path)
+    code, out, err = run_cli(["validate", str(path)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
+    assert f"row {T.HEADER_ROW}, column {column_letter(T.FIRST_CODE_COLUMN - 1)}" in err
+    assert digest(path) == before
+
+
+def test_full_width_digits_in_a_code_are_the_code(filled, tmp_path):
+    full_width = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+    def widen(sheet):
+        cell = sheet.cell(T.HEADER_ROW, T.FIRST_CODE_COLUMN)
+        cell.value = str(cell.value).translate(full_width)
+
+    path = edited(filled, tmp_path / "full-width.xlsx", widen)
+    result = validate_file(path)
+    assert result.problems == []
+    assert result.frame[schema.INDICATOR].nunique() == len(indicators(EDITION))
+
+
+def test_a_huge_number_is_shown_short(filled, tmp_path):
+    path = edited(filled, tmp_path / "huge.xlsx",
+                  lambda sheet: setattr(sheet.cell(T.FIRST_DATA_ROW, T.FIRST_CODE_COLUMN), "value", 1e300))
+    [problem] = validate_file(path).problems
+    assert problem.found == "1e+300" and len(problem.message()) < 400
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("shape", ["loop", "dangling"])
+def test_a_link_that_leads_nowhere_is_said_to_be_one(tmp_path, capsys, shape):
+    link = tmp_path / "pii-2026.xlsx"
+    if shape == "loop":
+        os.symlink(tmp_path / "other.xlsx", link)
+        os.symlink(link, tmp_path / "other.xlsx")
+    else:
+        os.symlink(tmp_path / "gone.xlsx", link)
+    for argv in (["validate", str(link)], ["scores", "--edition", "2026", "--data", str(link)]):
+        code, _, err = run_cli(argv, capsys)
+        assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
+        assert "link (symlink) that leads to no file" in err and link.name in err
+
+
+def test_an_unreadable_workbook_read_twice_is_said_once(tmp_path, capsys):
+    """An official file without an edition is read again with the one asked for: the second
+    failure is reported alone, not wrapped around the first."""
+    path = tmp_path / "pii-2026.xlsx"
+    path.write_text("<html><body><table><tr><td>1</td></tr></table></body></html>")
+    code, _, err = run_cli(["scores", "--edition", "2026", "--data", str(path)], capsys)
+    assert code == cli.EXIT_BAD_INPUT
+    assert err.count("is not really an Excel file") == 1 and "OfficialFileError" not in err
+
+
+def _html(folder: Path) -> Path:
+    path = folder / "pii-2025.xlsx"
+    path.write_text("<html></html>")
+    return path
+
+
+def _empty_csv(folder: Path) -> Path:
+    path = folder / "pii-2025.csv"
+    path.write_bytes(b"")
+    return path
+
+
+def _without_indicator(folder: Path) -> Path:
+    path = folder / "partial"
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("previous", [_html, _empty_csv, _without_indicator], ids=lambda f: f.__name__[1:])
+def test_previous_data_named_on_purpose_must_be_usable(filled, tmp_path, capsys, previous):
+    """validate --previous with data that cannot be read is an error, never a silent check
+    without the comparison."""
+    data = previous(tmp_path)
+    code, out, err = run_cli(["validate", str(filled), "--previous", str(data)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err and "OK:" not in out
+    assert f"--previous {data}" in err
+
+
+# --- options ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, said", [
+    (["outlook", "--edition", "2024", "--province", "Cần Thơ", "--draws", str(MAX_DRAWS + 1)],
+     f"--draws {MAX_DRAWS + 1}: expected a whole number from 1 to {MAX_DRAWS}"),
+    (["robustness", "--edition", "2024", "--replications", "99999999999"],
+     f"--replications 99999999999: expected a whole number from 3 to {MAX_REPLICATIONS}"),
+    (["robustness", "--edition", "2024", "--bootstrap", str(MAX_REPLICATIONS + 1)],
+     f"--bootstrap {MAX_REPLICATIONS + 1}: expected a whole number from 1 to {MAX_REPLICATIONS}"),
+    (["outlook", "--edition", "2024", "--province", "Cần Thơ", "--top", "63"],
+     f"--top 63: expected a whole number from 1 to {len(load_units(2025))} (the number of provinces of "
+     "edition 2025)"),
+    (["template", "--edition", "1990", "--out", "never-written.xlsx"], "--edition 1990: no framework"),
+])
+def test_options_out_of_bounds_are_refused_before_any_work(tmp_path, monkeypatch, capsys, argv, said):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(argv, capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == "" and "Traceback" not in err
+    assert said in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_running_out_of_memory_is_one_plain_line(monkeypatch, capsys):
+    from piilib.commands import scores
+
+    def exhausted(args):
+        raise MemoryError
+
+    monkeypatch.setattr(scores, "run", exhausted)
+    code, _, err = run_cli(["scores", "--edition", "2024"], capsys)
+    assert code == cli.EXIT_BAD_INPUT
+    assert err.strip().splitlines() == [err.strip()] and "not enough memory" in err
+
+
+def test_editions_are_listed_as_words_not_a_python_list(filled, capsys):
+    code, _, err = run_cli(["scores", "--edition", "2031", "--data", str(filled)], capsys)
+    assert code == cli.EXIT_BAD_INPUT
+    assert "editions found: 2023, 2024, 2025, 2026" in err and "[" not in err
+
+
+# --- the peer formula ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("formula, said", [
+    ("x ~ population", "the left-hand side must be 'value'"),
+    ("population", "has no '~'"),
+    ("value ~ np.log(population", "cannot be read (unclosed bracket"),
+])
+def test_a_peer_formula_that_cannot_be_used_is_an_error(formula, said):
+    from piilib.analysis.target_parts.table import _peer_benchmark
+
+    values = demo_values(2024).query("indicator == '6.2.4'").set_index(schema.UNIT)[schema.VALUE]
+    from piilib.bundle import load_bundle
+
+    covariates = load_bundle(None).covariates_on_map(2024)
+    with pytest.raises(PeerFormulaError, match=said.replace("(", r"\(")):
+        fit_peer_model(values, covariates, formula=formula)
+    # The target table's peer evidence does not swallow it as "no peer evidence".
+    with pytest.raises(PeerFormulaError):
+        _peer_benchmark(values, covariates, "can-tho", 1, 0.8, formula, (0.0, float("inf")))
+
+
+def test_targets_with_a_mistyped_peer_formula_stops_with_one_line(capsys):
+    code, out, err = run_cli(["targets", "--edition", "2025", "--province", "Cần Thơ",
+                              "--peer-formula", "valeu ~ population"], capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == "" and "Traceback" not in err
+    assert "peer formula 'valeu ~ population': the left-hand side must be 'value'" in err
