@@ -309,6 +309,209 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "index.wrote_stages": {VI: "Đã ghi {stages} giai đoạn ({names}) và nhật ký phương pháp vào {out}",
                            EN: "Wrote {stages} stages ({names}) and method log to {out}"},
+    # Problems with the inputs of `pii index` (piilib.index: files, iMeta, iData, method.yml).
+    "index.none": {VI: "không có", EN: "none"},
+    "index.file_not_found": {VI: "{path}: không tìm thấy tệp", EN: "{path}: file not found"},
+    "index.cannot_read": {
+        VI: "{path}: không đọc được ({reason}); kiểm tra đường dẫn và quyền đọc tệp cùng thư mục của nó",
+        EN: "{path}: cannot be read ({reason}); check the path and that this account may read the file and "
+            "its folder",
+    },
+    "index.folder": {VI: "{path}: đây là một thư mục, không phải tệp; cần đường dẫn của một tệp CSV",
+                     EN: "{path}: this is a folder, not a file; expected the path of a CSV file"},
+    "index.no_permission": {
+        VI: "{path}: tài khoản này không có quyền đọc tệp; xin quyền đọc hoặc chép tệp vào thư mục của mình",
+        EN: "{path}: this account may not read the file; ask for read permission or copy it to your own folder",
+    },
+    "index.not_csv": {VI: "{path}: không phải tệp CSV đọc được ({reason}); cần một tệp CSV có dòng tiêu đề",
+                      EN: "{path}: is not a readable CSV file ({reason}); expected a CSV file with a header row"},
+    "index.empty_csv": {VI: "{path}: tệp trống; cần một tệp CSV có dòng tiêu đề",
+                        EN: "{path}: the file is empty; expected a CSV file with a header row"},
+    "index.csv_not_utf8": {
+        VI: "{path}: tệp không phải văn bản UTF-8 (Latin-1 hay bảng mã Windows?); lưu lại dạng CSV UTF-8",
+        EN: "{path}: is not UTF-8 text (Latin-1 or a Windows encoding?); save it as CSV UTF-8",
+    },
+    "index.excel_not_csv": {
+        VI: "{path}: đây là sổ tính Excel, không phải CSV; trong Excel chọn File → Save As → CSV UTF-8",
+        EN: "{path}: is an Excel workbook, not a CSV file; in Excel use File → Save As → CSV UTF-8",
+    },
+    "index.meta.where": {VI: "{file} dòng {line}", EN: "{file} line {line}"},
+    "index.meta.where_code": {VI: "{file} dòng {line} (iCode '{code}')", EN: "{file} line {line} (iCode '{code}')"},
+    "index.meta.missing_columns": {
+        VI: "{file}: thiếu cột bắt buộc {missing}; cần các cột {required} (thêm iName, Unit, Denominator nếu có)",
+        EN: "{file}: required column(s) {missing} missing; expected columns {required} (plus optional iName, "
+            "Unit, Denominator)",
+    },
+    "index.meta.no_nodes": {VI: "{file}: không dòng nào có Type là 'Indicator' hay 'Aggregate'; không có gì để dựng",
+                            EN: "{file}: no row has Type 'Indicator' or 'Aggregate'; nothing to build"},
+    "index.meta.empty_code": {VI: "{where}: iCode trống; mỗi chỉ số và mỗi nhóm cần một mã",
+                              EN: "{where}: iCode is empty; every indicator and aggregate needs a code"},
+    "index.meta.code_again": {
+        VI: "{where}: iCode '{code}' bị dùng lại (lần đầu ở dòng {first}); mỗi mã chỉ dùng một lần",
+        EN: "{where}: iCode '{code}' is used again (first on line {first}); codes must be unique",
+    },
+    "index.meta.level": {VI: "{where}: Level là '{value}'; cần một số nguyên >= 1",
+                         EN: "{where}: Level is '{value}'; expected a whole number >= 1"},
+    "index.meta.indicator_level": {VI: "{where}: một Indicator có Level {level}; chỉ số ở Level 1",
+                                   EN: "{where}: an Indicator has Level {level}; indicators are Level 1"},
+    "index.meta.aggregate_level": {VI: "{where}: một Aggregate có Level {level}; nhóm ở Level 2 trở lên",
+                                   EN: "{where}: an Aggregate has Level {level}; aggregates are Level 2 or higher"},
+    "index.meta.weight": {VI: "{where}: Weight là '{value}'; cần một số hữu hạn >= 0",
+                          EN: "{where}: Weight is '{value}'; expected a finite number >= 0"},
+    "index.meta.direction_indicator": {
+        VI: "{where}: Direction là '{value}'; cần 1 (cao hơn là tốt hơn) hoặc -1 (thấp hơn là tốt hơn)",
+        EN: "{where}: Direction is '{value}'; expected 1 (higher is better) or -1 (lower is better)",
+    },
+    "index.meta.direction_aggregate": {VI: "{where}: Direction là '{value}'; cần 1, -1 hoặc để trống",
+                                       EN: "{where}: Direction is '{value}'; expected 1, -1 or empty"},
+    "index.meta.zero_weights": {
+        VI: "{where}: mọi thành phần con đều có Weight 0 ({children}); cần ít nhất một thành phần có Weight > 0",
+        EN: "{where}: every child has Weight 0 ({children}); expected at least one with a Weight > 0",
+    },
+    "index.meta.unknown_parent": {
+        VI: "{where}: Parent '{parent}' không phải iCode của dòng Indicator hay Aggregate nào",
+        EN: "{where}: Parent '{parent}' is not an iCode of any Indicator or Aggregate row",
+    },
+    "index.meta.parent_level": {
+        VI: "{where}: Level {level} nhưng Parent '{parent}' có Level {parent_level}; nhóm cha phải cao hơn đúng "
+            "một bậc ({expected})",
+        EN: "{where}: Level {level} but its Parent '{parent}' has Level {parent_level}; a parent must be exactly "
+            "one level up ({expected})",
+    },
+    "index.meta.cycle": {
+        VI: "{file}: các liên kết Parent tạo thành vòng ({path}); cây phải kết thúc ở một nhóm trên cùng",
+        EN: "{file}: the Parent links form a cycle ({path}); the tree must end at one top aggregate",
+    },
+    "index.meta.root_listed": {VI: "'{code}' (dòng {line})", EN: "'{code}' (line {line})"},
+    "index.meta.roots": {
+        VI: "{file}: {count} dòng để trống Parent ({listed}); cần đúng một dòng, chỉ số chung trên cùng",
+        EN: "{file}: {count} rows have an empty Parent ({listed}); expected exactly one, the index at the top",
+    },
+    "index.meta.root_level": {
+        VI: "{where}: không có Parent nhưng ở Level {level}, dưới bậc cao nhất {highest}; chỉ nhóm trên cùng "
+            "không có Parent",
+        EN: "{where}: has no Parent but is at Level {level}, below the highest level {highest}; only the top "
+            "aggregate has no Parent",
+    },
+    "index.meta.no_children": {VI: "{where}: nhóm không có thành phần con (không dòng nào ghi nó là Parent)",
+                               EN: "{where}: aggregate has no children (no row names it as Parent)"},
+    "index.data.where": {VI: "{file} dòng {line}", EN: "{file} line {line}"},
+    "index.data.where_unit": {VI: "{file} dòng {line} (uCode '{unit}'), cột '{column}'",
+                              EN: "{file} line {line} (uCode '{unit}'), column '{column}'"},
+    "index.data.no_ucode": {VI: "{file}: không có cột '{column}'; cần một cột '{column}' ghi mã riêng của mỗi đơn vị",
+                            EN: "{file}: no '{column}' column; expected one column '{column}' with a unique code "
+                                "per unit"},
+    "index.data.empty_ucode": {VI: "{where}: uCode trống; mỗi đơn vị cần một mã",
+                               EN: "{where}: uCode is empty; every unit needs a code"},
+    "index.data.ucode_again": {
+        VI: "{where}: uCode '{code}' xuất hiện lại (lần đầu ở dòng {first}); mỗi mã đơn vị chỉ dùng một lần",
+        EN: "{where}: uCode '{code}' appears again (first on line {first}); unit codes must be unique",
+    },
+    "index.data.no_column": {VI: "{meta}: chỉ số '{code}' không có cột trong {data}; cần một cột tên '{code}'",
+                             EN: "{meta}: indicator '{code}' has no column in {data}; expected a column named "
+                                 "'{code}'"},
+    "index.data.denominator": {VI: "{where}: Denominator '{denominator}' không phải một cột của {data}",
+                               EN: "{where}: Denominator '{denominator}' is not a column of {data}"},
+    "index.data.method_column": {VI: "{file}: thiếu cột '{column}' mà phương pháp cần",
+                                 EN: "{file}: column '{column}' needed by the method is missing"},
+    "index.data.infinite": {VI: "{where}: giá trị '{value}' là vô cực; cần một số hữu hạn",
+                            EN: "{where}: value '{value}' is infinite; expected a finite number"},
+    "index.data.not_number": {
+        VI: "{where}: giá trị '{value}' không phải số; cần một số, hoặc để trống ô thiếu số liệu",
+        EN: "{where}: value '{value}' is not a number; expected a number, or an empty cell for a missing value",
+    },
+    "index.spec.where": {VI: "{source}, bước {number}", EN: "{source}, step {number}"},
+    "index.spec.where_line": {VI: "{source} dòng {line}, bước {number}", EN: "{source} line {line}, step {number}"},
+    "index.spec.method": {VI: "{where}: phương pháp '{method}' không thuộc {choices}",
+                          EN: "{where}: method '{method}' is not one of {choices}"},
+    "index.spec.needs_group": {VI: "{where}: phương pháp {method} cần 'group', cột của iData ghi nhóm của mỗi đơn vị",
+                               EN: "{where}: method {method} needs 'group', the iData column holding each "
+                                   "unit's group"},
+    "index.spec.min_availability": {VI: "{where}: min_availability là '{value}'; cần một số từ 0 đến 1",
+                                    EN: "{where}: min_availability is '{value}'; expected a number from 0 to 1"},
+    "index.spec.finite": {VI: "{where}: {name} là '{value}'; cần một số hữu hạn",
+                          EN: "{where}: {name} is '{value}'; expected a finite number"},
+    "index.spec.max_winsorised": {VI: "{where}: max_winsorised là '{value}'; cần một số nguyên >= 0",
+                                  EN: "{where}: max_winsorised is '{value}'; expected a whole number >= 0"},
+    "index.spec.lower_upper": {VI: "{where}: lower ({lower}) phải nhỏ hơn upper ({upper})",
+                               EN: "{where}: lower ({lower}) must be below upper ({upper})"},
+    "index.spec.sd": {VI: "{where}: sd là {value}; cần một số > 0", EN: "{where}: sd is {value}; expected a number > 0"},
+    "index.spec.weights_mapping": {VI: "{where}: weights phải là một bảng iCode -> trọng số",
+                                   EN: "{where}: weights must be a mapping iCode -> weight"},
+    "index.spec.weight": {VI: "{where}, weights: trọng số của '{code}' là '{value}'; cần một số hữu hạn >= 0",
+                          EN: "{where}, weights: weight of '{code}' is '{value}'; expected a finite number >= 0"},
+    "index.spec.not_list": {VI: "{source}: cần một danh sách các bước, không trống",
+                            EN: "{source}: expected a non-empty list of steps"},
+    "index.spec.step_mapping": {VI: "{where}: cần một bảng có khóa 'step' (một trong {choices})",
+                                EN: "{where}: expected a mapping with a 'step' key (one of {choices})"},
+    "index.spec.unknown_step": {VI: "{where}: không có bước '{name}'; cần một trong {choices}",
+                                EN: "{where}: unknown step '{name}'; expected one of {choices}"},
+    "index.spec.step_again": {VI: "{where}: bước '{name}' xuất hiện nhiều lần; mỗi bước chỉ chạy một lần",
+                              EN: "{where}: step '{name}' appears more than once; each step may run once"},
+    "index.spec.unknown_parameters": {VI: "{where}: tham số không nhận ra {unknown}; được dùng: {allowed}",
+                                      EN: "{where}: unknown parameter(s) {unknown}; allowed: {allowed}"},
+    "index.spec.aggregate_last": {VI: "{source}: 'aggregate' phải là bước cuối",
+                                  EN: "{source}: 'aggregate' must be the last step"},
+    "index.spec.too_large": {
+        VI: "{name}: lớn hơn {limit} byte, quá nhiều so với một tệp phương pháp; cần một tệp YAML ngắn (xem "
+            "mẫu method.yml trong README)",
+        EN: "{name}: is larger than {limit} bytes, far more than a method needs; expected a short YAML file "
+            "(see the method.yml schema in the README)",
+    },
+    "index.spec.not_utf8": {
+        VI: "{name}, dòng {line}: không phải văn bản UTF-8 (byte 0x{byte}; bảng mã Latin-1 hay Windows?); lưu "
+            "lại với bảng mã UTF-8",
+        EN: "{name}, line {line}: is not UTF-8 text (byte 0x{byte}; Latin-1 or Windows encoding?); save it "
+            "with UTF-8 encoding",
+    },
+    "index.spec.no_steps": {VI: "{name}: cần một bảng có danh sách 'steps' (xem mẫu method.yml trong README)",
+                            EN: "{name}: expected a mapping with a 'steps' list (see the method.yml schema in the "
+                                "README)"},
+    "index.spec.unknown_keys": {VI: "{name}: khóa cấp trên cùng không nhận ra {unknown}; được dùng: name, steps",
+                                EN: "{name}: unknown top-level key(s) {unknown}; allowed: name, steps"},
+    "index.spec.at": {VI: ", dòng {line}, cột {column}", EN: ", line {line}, column {column}"},
+    "index.spec.not_yaml": {VI: "{name}{where}: không phải YAML hợp lệ ({reason}); cần một tệp phương pháp như "
+                                "README hướng dẫn",
+                            EN: "{name}{where}: is not valid YAML ({reason}); expected a method file as the README "
+                                "shows"},
+    "index.spec.aliases": {VI: "không được dùng bí danh (*tên) trong tệp phương pháp; ghi rõ từng giá trị",
+                           EN: "aliases (*name) are not allowed in a method file; write each value out"},
+    "index.note.not_checkable": {
+        VI: "treat: không tính được độ lệch/độ nhọn (ít hơn 4 giá trị, hoặc mọi giá trị bằng nhau) cho {codes}; "
+            "giữ nguyên, không xử lý",
+        EN: "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) for {codes}; "
+            "left untreated",
+    },
+    "index.note.flat_after_winsorising": {
+        VI: "treat: winsorise {codes} sẽ làm mọi giá trị bằng nhau (không xác định được độ lệch/độ nhọn); giữ "
+            "nguyên, như COINr",
+        EN: "treat: winsorising {codes} would make all values equal (skew/kurtosis undefined); left untreated, "
+            "as COINr does",
+    },
+    "index.note.no_values": {VI: "normalise: {codes} không có giá trị nào; điểm của chúng để trống",
+                             EN: "normalise: no values at all for {codes}; their scores are missing"},
+    "index.note.constant": {
+        VI: "normalise: mọi đơn vị có cùng giá trị ở {codes}; {method} không xác định, nên điểm của chúng để "
+            "trống (như COINr) và bước tổng hợp bỏ qua chúng",
+        EN: "normalise: all units have the same value for {codes}; {method} is undefined, so their scores are "
+            "missing (as in COINr) and aggregation ignores them",
+    },
+    "index.step.weight_code": {
+        VI: "bước aggregate, weights: '{code}' không phải mã chỉ số hay mã nhóm của chỉ số này",
+        EN: "step aggregate, weights: '{code}' is not an indicator or aggregate code of this index",
+    },
+    "index.step.zero_weights": {
+        VI: "bước aggregate, weights: mọi thành phần con của '{parent}' có trọng số 0 ({children}); cần ít nhất "
+            "một thành phần có trọng số > 0",
+        EN: "step aggregate, weights: every child of '{parent}' weighs 0 ({children}); expected at least one "
+            "with a weight > 0",
+    },
+    "index.step.geometric": {
+        VI: "bước aggregate (phương pháp {method}): trung bình nhân cần giá trị > 0 nhưng có giá trị bằng 0 hoặc "
+            "âm; chuẩn hóa về một khoảng bắt đầu trên 0 (ví dụ lower: 1) hoặc dùng trung bình cộng",
+        EN: "step aggregate (method {method}): the geometric mean needs values > 0, but some are zero or "
+            "negative; normalise to a range that starts above 0 (e.g. lower: 1) or use the arithmetic mean",
+    },
     # --- pii targets ------------------------------------------------------------------------
     "targets.description": {
         VI: "Với mỗi chỉ số của kế hoạch của tỉnh: giá trị thô cần có để giữ hạng, lên một hạng, đạt trung vị "
@@ -433,6 +636,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "số lần lấy mẫu lại bootstrap cho khoảng của chỉ số độ nhạy (mặc định {default})",
         EN: "bootstrap replicates for the sensitivity intervals (default {default})",
     },
+    "robustness.imputation_failed": {VI: "phương án ước tính số liệu thiếu {label}: {problem}",
+                                     EN: "imputation alternative {label}: {problem}"},
+    "robustness.imputation_units": {
+        VI: "phương án ước tính số liệu thiếu {label} làm đổi các đơn vị được giữ lại ở bước sàng lọc ({units}); "
+            "không so sánh được thứ hạng trên những tập đơn vị khác nhau",
+        EN: "imputation alternative {label} changes the units the screen step keeps ({units}); ranks over other "
+            "units cannot be compared",
+    },
+    "robustness.too_few_varying": {
+        VI: "phân tích độ nhạy cần ít nhất hai giả định thay đổi; hiện chỉ có: {found} (bỏ --leave-out none / "
+            "--move none, hoặc thêm --imputation)",
+        EN: "a sensitivity analysis needs at least two varying assumptions; found: {found} (drop --leave-out "
+            "none / --move none, or add --imputation)",
+    },
+    "robustness.unknown_unit": {VI: "'{unit}' không thuộc các đơn vị của chỉ số này",
+                                EN: "'{unit}' is not among the units of the index"},
     "robustness.bad_imputation": {
         VI: "--imputation {value}: cần từ hai phương pháp khác nhau trở lên, cách nhau bằng dấu phẩy, trong "
             "số {choices}",

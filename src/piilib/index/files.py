@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from piilib.messages import Said
 from piilib.safe_write import atomic_write_text, write_csv
 
 from .meta_checks import IndexInputError, check_idata, check_imeta
@@ -23,16 +24,34 @@ RESULTS_FILE = "results.csv"
 METHOD_LOG_FILE = "method_log.yml"
 
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
     """Read a CSV as text (numbers are parsed later, so bad cells can be named)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+        problems.append(Said("index.excel_not_csv", path=path))
+        return None
     try:
-        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+        frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
+        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):  # saved by Excel with a Vietnamese locale
+            frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig", sep=";")
+        return frame
     except FileNotFoundError:
-        problems.append(f"{path}: file not found")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path}: cannot be read ({error})")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        problems.append(f"{path}: is not a readable CSV file ({error})")
+        problems.append(Said("index.file_not_found", path=path))
+    except UnicodeDecodeError:
+        problems.append(Said("index.csv_not_utf8", path=path))
+    except IsADirectoryError:
+        problems.append(Said("index.folder", path=path))
+    except PermissionError:
+        problems.append(Said("index.no_permission", path=path))
+    except OSError as error:  # a drive gone, an I/O error
+        problems.append(Said("index.cannot_read", path=path, reason=error.strerror or type(error).__name__))
+    except pd.errors.EmptyDataError:
+        problems.append(Said("index.empty_csv", path=path))
+    except pd.errors.ParserError as error:
+        reason = " ".join(str(error).split())
+        problems.append(Said("index.not_csv", path=path, reason=reason))
     return None
 
 
