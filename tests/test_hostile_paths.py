@@ -223,3 +223,34 @@ def test_targets_with_a_mistyped_peer_formula_stops_with_one_line(capsys):
                               "--peer-formula", "valeu ~ population"], capsys)
     assert code == cli.EXIT_BAD_INPUT and out == "" and "Traceback" not in err
     assert "peer formula 'valeu ~ population': the left-hand side must be 'value'" in err
+
+
+def test_codes_without_a_province_column_name_the_header_row(filled, tmp_path):
+    path = edited(filled, tmp_path / "no-names.xlsx", lambda sheet: sheet.delete_cols(T.PROVINCE_COLUMN))
+    [problem] = validate_file(path).problems
+    assert problem.kind == P.NO_HEADER and problem.row == T.HEADER_ROW
+    assert "indicator codes as column headers but no column of province names" in problem.message()
+
+
+def test_an_index_output_folder_that_cannot_be_made_is_named_not_its_temporary_folder(tmp_path, capsys,
+                                                                                      monkeypatch):
+    import errno
+    import shutil
+
+    from piilib.index import files
+
+    asem = Path(__file__).resolve().parent / "fixtures" / "coinr-asem"
+    for name in ("iData.csv", "iMeta.csv"):
+        shutil.copy(asem / name, tmp_path / name)
+    (tmp_path / "m.yml").write_text("steps:\n  - step: normalise\n  - step: aggregate\n")
+
+    def full(*args, dir=None, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(Path(dir) / ".pii-index-x"))
+
+    monkeypatch.setattr(files.tempfile, "mkdtemp", full)
+    out = tmp_path / "out"
+    code, _, err = run_cli(["index", "--idata", str(tmp_path / "iData.csv"), "--imeta", str(tmp_path / "iMeta.csv"),
+                            "--spec", str(tmp_path / "m.yml"), "--out", str(out)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
+    assert f"cannot write {out}" in err and ".pii-index" not in err and "disk" in err
+    assert not out.exists()

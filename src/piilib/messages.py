@@ -695,6 +695,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "không tìm thấy dòng tiêu đề trong {where} (đã xem {rows} dòng đầu)",
         EN: "no header row was found in {where} (looked at the first {rows} rows)",
     },
+    "io.no_province_column": {
+        VI: "dòng này có mã chỉ số làm tiêu đề cột nhưng không có cột tên tỉnh, thành phố bên trái",
+        EN: "this row has indicator codes as column headers but no column of province names to their left",
+    },
+    "io.no_province_column.expected": {
+        VI: "một cột tiêu đề \"Tỉnh, thành phố\" ghi tên tỉnh, thành phố của mỗi dòng, bên trái các cột chỉ số",
+        EN: "a column headed \"Tỉnh, thành phố\" with each row's province name, left of the indicator columns",
+    },
     "io.no_header.any_sheet": {VI: "trang tính nào", EN: "any sheet"},
     "io.no_header.file": {VI: "tệp", EN: "the file"},
     "io.no_permission": {

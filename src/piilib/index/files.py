@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 
 from piilib.messages import Said
-from piilib.safe_write import atomic_write_text, write_csv
+from piilib.safe_write import OutputWriteError, atomic_write_text, write_csv
 
 from .meta_checks import IndexInputError, check_idata, check_imeta
 from .pipeline import IndexResult, build_index
@@ -96,8 +96,18 @@ def run_index_files(idata_path, imeta_path, spec_path, out_dir) -> IndexResult:
 def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs: dict | None = None) -> list[Path]:
     """Write stage_<Stage>.csv for every stage, treat_details.csv (if treated),
     results.csv (if the method aggregated up to the index: it ranks units by it) and
-    method_log.yml (a method.yml that replays the run) to `out_dir`."""
+    method_log.yml (a method.yml that replays the run) to `out_dir`. An OSError names
+    `out_dir` (`OutputWriteError`), never the temporary folder the user did not choose."""
     out_dir = Path(out_dir)
+    try:
+        return _write_outputs(result, out_dir, name, inputs)
+    except OutputWriteError:
+        raise
+    except OSError as error:
+        raise OutputWriteError(error.errno, error.strerror, str(out_dir)) from None
+
+
+def _write_outputs(result: IndexResult, out_dir: Path, name: str | None, inputs: dict | None) -> list[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pii-index-", dir=out_dir.parent))
     try:

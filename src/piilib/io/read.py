@@ -176,7 +176,10 @@ def read_raw(path, edition: int | None = None) -> RawFile:
         if layout:
             found_header = True
             raw.layouts.append(layout)
-    if not found_header:
+    codes_without_province = None if found_header else _codes_without_province(sheets, raw.name)
+    if codes_without_province is not None:
+        raw.problems.append(codes_without_province)
+    elif not found_header:
         where = text("io.no_header.any_sheet" if len(sheets) > 1 or sheets[0].name else "io.no_header.file")
         raw.problems.append(Problem(P.NO_HEADER, raw.name,
                                     text("io.no_header", where=where, rows=HEADER_SEARCH_ROWS), text("io.layout")))
@@ -477,6 +480,22 @@ def _report_codes_not_text(sheet: _Sheet, header: Row, table: list[Row], provinc
         raw.problems.append(Cell(sheet.name, header[0], column, None, value).problem(
             P.UNKNOWN_INDICATOR, raw.name, text("io.code_not_text", kind=kind), text("io.code_not_text.expected"),
         ))
+
+
+def _codes_without_province(sheets: list[_Sheet], file: str) -> Problem | None:
+    """When no table was found: the first row with indicator codes (a wide header) whose
+    province column is missing, as a problem naming that row; None when there is none."""
+    for sheet in sheets:
+        for number, row in sheet.rows:
+            if number > HEADER_SEARCH_ROWS:
+                break
+            codes = sorted(column for column, value in row.items()
+                           if isinstance(value, str) and INDICATOR_CODE.match(_code_text(value)))
+            if len(codes) >= 2:
+                cell = Cell(sheet.name, number, codes[0], None, None)
+                return cell.problem(P.NO_HEADER, file, text("io.no_province_column"),
+                                    text("io.no_province_column.expected"), show_value=False)
+    return None
 
 
 def _long_columns(names: dict[int, str]) -> dict[str, int] | None:
