@@ -254,3 +254,69 @@ def test_an_index_output_folder_that_cannot_be_made_is_named_not_its_temporary_f
     assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
     assert f"cannot write {out}" in err and ".pii-index" not in err and "disk" in err
     assert not out.exists()
+
+
+# --- a --data folder laid out like data/demo ----------------------------------------------------
+
+def _demo_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from piilib.bundle import DEMO_DIR
+
+    folder = tmp_path / "data"
+    shutil.copytree(DEMO_DIR, folder)
+    return folder
+
+
+def _edit_csv(path: Path, edit) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(frame).to_csv(path, index=False)
+
+
+@pytest.mark.parametrize("column, keep, said", [
+    ("unit", "ha-noi", "edition 2024: 1 of the 63 provinces have no row at all (ha-noi)"),
+    ("indicator", "1.1.1", "edition 2024: 1 of the 52 indicators have no row at all (1.1.1)"),
+])
+def test_a_province_or_indicator_deleted_from_a_data_folder_is_an_error(tmp_path, capsys, column, keep, said):
+    """Scores without a province would rank the others as if the table were complete."""
+    folder = _demo_copy(tmp_path)
+    _edit_csv(folder / "values.csv", lambda f: f[~((f[column] == keep) & (f["edition"] == "2024"))])
+    code, out, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == "" and said in err
+
+
+@pytest.mark.parametrize("file, column, cell, expected", [
+    ("values.csv", "value", "#N/A", "or an empty cell for a missing value"),
+    ("values.csv", "value", "NaN", "or an empty cell for a missing value"),
+    ("history.csv", "value", "n/a", "or an empty cell for a missing value"),
+    ("values.csv", "provenance", "", "expected one of official, published, illustrative"),
+    ("values.csv", "provenance", "offical", "expected one of official, published, illustrative"),
+])
+def test_a_data_folder_cell_that_only_looks_missing_is_named(tmp_path, capsys, file, column, cell, expected):
+    """Only an empty value cell is missing data: an Excel error or a typed word is reported, and
+    every value must say where it comes from."""
+    folder = _demo_copy(tmp_path)
+
+    def put(frame):
+        frame.loc[4, column] = cell
+        return frame
+
+    _edit_csv(folder / file, put)
+    code, _, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
+    assert f"{file}, line 6, column '{column}'" in err and expected in err
+
+
+def test_a_covariate_below_zero_is_named_not_a_warning_and_an_english_line(tmp_path, capsys):
+    folder = _demo_copy(tmp_path)
+
+    def negative(frame):
+        frame.loc[frame["covariate"] == "population", "value"] = "-5"
+        return frame
+
+    _edit_csv(folder / "covariates.csv", negative)
+    code, _, err = run_cli(["targets", "--edition", "2024", "--province", "Cần Thơ", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "RuntimeWarning" not in err
+    assert "covariates.csv, line" in err and "expected a number above 0 (population cannot be zero or negative)" in err

@@ -520,12 +520,55 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
         kind = _file_kind(header)
         if kind == OTHER_KIND:
             return kind, None, []
-        frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+        # Only an empty cell is missing: "#N/A", "NaN", "n/a" (pandas' default missing marks) are
+        # Excel errors or typed words, reported by cell rather than read as no data.
+        frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"},
+                            keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         detail = " ".join(str(error).split())[:160]
         return OTHER_KIND, None, [Said("csv.not_csv", name=name, detail=detail, save_as=text("csv.save_as"))]
-    problems = _number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
+    problems = (_number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
+                + _provenance_problems(frame, name))
+    if kind == COVARIATES_KIND and not problems:
+        problems = _covariate_value_problems(frame, name)
     return kind, (None if problems else frame), problems
+
+
+# Covariates are counts and levels (never below zero); these are also taken in logs (peers).
+POSITIVE_COVARIATES = frozenset({"population", "grdp", "grdp_per_capita"})
+
+
+def _covariate_value_problems(frame: pd.DataFrame, name: str) -> list[str]:
+    """Covariate values below zero, or not above zero where the covariate is taken in logs."""
+    values = pd.to_numeric(frame[schema.VALUE], errors="coerce")
+    positive = frame[schema.COVARIATE].isin(POSITIVE_COVARIATES)
+    bad = (values < 0) | (positive & (values <= 0))
+    lines = list(frame.index[bad.fillna(False)])
+    problems = []
+    for index in lines[:SHOWN_BAD_CELLS]:
+        expected = text("csv.expected_positive" if positive[index] else "csv.expected_non_negative",
+                        covariate=frame.at[index, schema.COVARIATE])
+        problems.append(Said("csv.bad_cell", name=name, line=index + 2, column=schema.VALUE,
+                             found=_found(frame.at[index, schema.VALUE]), expected=expected))
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("csv.more_below_zero", name=name, count=f"{len(lines) - SHOWN_BAD_CELLS:,}",
+                             column=schema.VALUE, first=f"{lines[SHOWN_BAD_CELLS] + 2:,}", last=f"{lines[-1] + 2:,}"))
+    return problems
+
+
+def _provenance_problems(frame: pd.DataFrame, name: str) -> list[str]:
+    """Rows whose provenance is not one of `schema.PROVENANCES` (empty, a typo): every value must
+    say where it comes from, or the report could call an illustrative number official."""
+    if schema.PROVENANCE not in frame.columns:
+        return []
+    lines = list(frame.index[~frame[schema.PROVENANCE].isin(schema.PROVENANCES)])
+    expected = text("csv.expected_provenance", choices=", ".join(schema.PROVENANCES))
+    problems = [Said("csv.bad_cell", name=name, line=index + 2, column=schema.PROVENANCE,
+                     found=_found(frame.at[index, schema.PROVENANCE]), expected=expected)
+                for index in lines[:SHOWN_BAD_CELLS]]
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("data.more_unknown_provenance", count=len(lines) - SHOWN_BAD_CELLS))
+    return problems
 
 
 def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:

@@ -1152,6 +1152,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{name}: … và {count} ô khác của cột '{column}' không phải số (dòng {first}–{last})",
         EN: "{name}: … and {count} more cells of column '{column}' that are not numbers (lines {first}–{last})",
     },
+    "csv.more_below_zero": {
+        VI: "{name}: … và {count} ô khác của cột '{column}' bằng 0 hoặc âm ở nơi cần số dương (dòng {first}–{last})",
+        EN: "{name}: … and {count} more cells of column '{column}' at or below zero where a positive number is "
+            "needed (lines {first}–{last})",
+    },
+    "csv.expected_positive": {VI: "một số lớn hơn 0 ({covariate} không thể bằng 0 hay âm)",
+                              EN: "a number above 0 ({covariate} cannot be zero or negative)"},
+    "csv.expected_non_negative": {VI: "một số không âm ({covariate} không thể âm)",
+                                  EN: "a number not below 0 ({covariate} cannot be negative)"},
+    "csv.expected_provenance": {VI: "một trong {choices} (nguồn gốc của giá trị)",
+                                EN: "one of {choices} (where the value comes from)"},
     "csv.empty_cell": {VI: "(trống)", EN: "(empty)"},
     "csv.expected_unit.edition": {
         VI: "mã một trong {count} tỉnh, thành phố của kỳ {edition} (ví dụ can-tho){hint}",
@@ -1386,6 +1397,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "cấu trúc có: {available}",
         EN: "peer formula {formula} uses covariate(s) {missing} not in the data; covariates available: {available}",
     },
+    "peers.incomplete_covariates": {
+        VI: "'{unit}' thiếu biến cấu trúc (dân số, GRDP bình quân, đô thị hóa, ...) của năm số liệu, hoặc có giá "
+            "trị không dùng được; bổ sung hoặc sửa trong tệp covariates",
+        EN: "'{unit}' lacks structural covariates (population, GRDP per capita, urbanisation, ...) for the data "
+            "year, or has values that cannot be used; add or fix them in the covariates file",
+    },
     "peers.none": {VI: "không có", EN: "none"},
     # --- Jupyter Book and LaTeX, and the rules the book must keep (piilib.report.book) ---------
     "book.same_file.chapter": {
@@ -1462,6 +1479,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "kỳ {edition}: chỉ số '{code}' không có trong khung chỉ số",
         EN: "edition {edition}: indicator '{code}' is not in the framework",
     },
+    "values.missing_units": {
+        VI: "kỳ {edition}: {count} trong {total} tỉnh, thành phố không có dòng nào ({units}); cần mọi tỉnh, thành "
+            "phố (ô giá trị để trống nếu thiếu số liệu)",
+        EN: "edition {edition}: {count} of the {total} provinces have no row at all ({units}); expected every "
+            "province (an empty value cell where data are missing)",
+    },
+    "values.missing_indicators": {
+        VI: "kỳ {edition}: {count} trong {total} chỉ số không có dòng nào ({codes}); cần mọi chỉ số của khung "
+            "(ô giá trị để trống nếu thiếu số liệu)",
+        EN: "edition {edition}: {count} of the {total} indicators have no row at all ({codes}); expected every "
+            "indicator of the framework (an empty value cell where data are missing)",
+    },
+    "values.and_more": {VI: " và {count} khác", EN: " and {count} more"},
     "values.duplicate": {
         VI: "kỳ {edition}: tỉnh '{unit}' có nhiều hơn một giá trị cho chỉ số '{code}'; mỗi tỉnh, mỗi chỉ số chỉ "
             "một giá trị",

@@ -403,7 +403,7 @@ class PeerModel:
         """The province's expected value and interval from the whole procedure refitted
         without it, beside R², its leverage and Cook's distance in the full fit."""
         if unit not in self.exog.index:
-            raise ValueError(f"unit {unit!r} has no complete row of covariates for the peer formula")
+            raise ValueError(Said("peers.incomplete_covariates", unit=unit))
         others = self._response.drop(unit, errors="ignore")
         n_params = self.exog.shape[1]
         if len(others) <= n_params + 1:
@@ -566,7 +566,7 @@ def nearest_peers(unit: str, covariates: pd.DataFrame, k: int = 5) -> pd.Series:
     """
     wide = covariates_wide(covariates).dropna()
     if unit not in wide.index:
-        raise ValueError(f"unit {unit!r} has no complete row of covariates")
+        raise ValueError(Said("peers.incomplete_covariates", unit=unit))
     spread = wide.std(ddof=0).replace(0.0, 1.0)  # a constant covariate carries no distance
     standardised = (wide - wide.mean()) / spread
     distance = np.sqrt(((standardised - standardised.loc[unit]) ** 2).sum(axis=1)).drop(unit)
