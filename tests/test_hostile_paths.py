@@ -320,3 +320,25 @@ def test_a_covariate_below_zero_is_named_not_a_warning_and_an_english_line(tmp_p
     code, _, err = run_cli(["targets", "--edition", "2024", "--province", "Cần Thơ", "--data", str(folder)], capsys)
     assert code == cli.EXIT_BAD_INPUT and "RuntimeWarning" not in err
     assert "covariates.csv, line" in err and "expected a number above 0 (population cannot be zero or negative)" in err
+
+
+def test_files_of_the_official_folder_that_are_not_read_are_named(filled, tmp_path, monkeypatch, capsys):
+    """An edition saved as .xls, or a link whose target is gone, would leave the edition
+    illustrative without a word."""
+    import shutil
+
+    from piilib.bundle import OFFICIAL_DIR_ENV
+
+    folder = tmp_path / "official"
+    folder.mkdir()
+    shutil.copy(filled, folder / "pii-2026.xls")
+    os.symlink(tmp_path / "gone.xlsx", folder / "pii-2027.xlsx")
+    (folder / "README.md").write_text("notes")
+    (folder / "~$pii-2026.xlsx").write_bytes(b"lock")
+    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
+    code, out, err = run_cli(["scores", "--edition", "2025"], capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == ""
+    lines = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 2
+    assert "official folder file pii-2026.xls: this is the old Excel format (.xls)" in lines[0]
+    assert "official folder file pii-2027.xlsx:" in lines[1] and "leads to no file" in lines[1]

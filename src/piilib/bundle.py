@@ -759,17 +759,38 @@ def data_path_problems(data: str | Path | None, option: str = "--data") -> list[
     return problems
 
 
+# Files of the official folder that staff meant as data but that are not read: a spreadsheet in
+# another format, or a link that leads nowhere. Said, not skipped in silence (the edition would
+# quietly stay illustrative). Other files (notes, PDFs) are left alone.
+SPREADSHEET_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".txt", ".tsv")
+
+
+def _skipped_official_files(folder: Path) -> list[str]:
+    problems = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith((".", "~$")):
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.append(Said("data.official_file", file=path.name, problems=text("io.broken_link", path=path)))
+        elif path.is_file() and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            reason = text("io.xls") if path.suffix.lower() == ".xls" else text("io.file_type", suffix=path.suffix)
+            problems.append(Said("data.official_file", file=path.name,
+                                 problems=text("data.official_not_read", reason=reason)))
+    return problems
+
+
 def _official_folder_problems() -> list[str]:
-    """Every file of the official folder that cannot be used (empty when fine or absent)."""
+    """Every file of the official folder that cannot be used or is not read (empty when fine
+    or absent)."""
+    problems = _skipped_official_files(official_dir())
     files = official_files()
-    if not files:
-        return []
-    try:
-        _folder_values(files)
-    except DataFileError as error:
-        return [text("data.official_folder", problem=problem, folder=official_dir(), variable=OFFICIAL_DIR_ENV)
-                for problem in error.problems]
-    return []
+    if files:
+        try:
+            _folder_values(files)
+        except DataFileError as error:
+            problems += error.problems
+    return [text("data.official_folder", problem=problem, folder=official_dir(), variable=OFFICIAL_DIR_ENV)
+            for problem in problems]
 
 
 def _data_problems(data: str | Path, option: str) -> list[str]:

@@ -1220,6 +1220,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                      EN: "... and {count} more rows with an unknown provenance"},
     "data.official_file": {VI: "tệp {file} trong thư mục số liệu chính thức: {problems}",
                            EN: "official folder file {file}: {problems}"},
+    "data.official_not_read": {
+        VI: "{reason}; tệp này không được đọc: chỉ tệp .xlsx và .csv của thư mục được đọc (mở tệp rồi lưu lại dạng "
+            "Excel Workbook .xlsx, hoặc chuyển tệp ra khỏi thư mục)",
+        EN: "{reason}; the file is not read: only the .xlsx and .csv files of the folder are (open it and save "
+            "it as Excel Workbook .xlsx, or move it out of the folder)",
+    },
     "data.official_same_edition": {
         VI: "thư mục số liệu chính thức: {first} và {second} cùng chứa kỳ {edition}; mỗi kỳ chỉ giữ một tệp",
         EN: "official folder: {first} and {second} both hold edition {edition}; keep one file per edition",
