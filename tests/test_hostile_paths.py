@@ -342,3 +342,16 @@ def test_files_of_the_official_folder_that_are_not_read_are_named(filled, tmp_pa
     assert len(lines) == 2
     assert "official folder file pii-2026.xls: this is the old Excel format (.xls)" in lines[0]
     assert "official folder file pii-2027.xlsx:" in lines[1] and "leads to no file" in lines[1]
+
+
+@pytest.mark.parametrize("file", ["values.csv", "history.csv", "covariates.csv"])
+def test_a_row_repeated_in_a_data_folder_file_is_named_with_its_first_line(tmp_path, capsys, file):
+    """Two values for one key: which one a trend or an index would use is not for the program to guess."""
+    import pandas as pd
+
+    folder = _demo_copy(tmp_path)
+    _edit_csv(folder / file, lambda f: pd.concat([f, f.iloc[[3]].assign(value="1")], ignore_index=True))
+    rows = len(pd.read_csv(folder / file))
+    code, _, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT
+    assert f"{file}, line {rows + 1}: (" in err and "is already in line 5" in err

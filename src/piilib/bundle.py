@@ -528,10 +528,40 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
         detail = " ".join(str(error).split())[:160]
         return OTHER_KIND, None, [Said("csv.not_csv", name=name, detail=detail, save_as=text("csv.save_as"))]
     problems = (_number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
-                + _provenance_problems(frame, name))
+                + _provenance_problems(frame, name) + _duplicate_problems(frame, kind, name))
     if kind == COVARIATES_KIND and not problems:
         problems = _covariate_value_problems(frame, name)
     return kind, (None if problems else frame), problems
+
+
+# The columns that identify a row, per kind of file: a second row with the same key is a copy
+# pasted twice or a value typed again (which one to use is not for the program to guess).
+_KEY_COLUMNS = {
+    VALUES_KIND: [schema.EDITION, schema.UNIT, schema.INDICATOR],
+    HISTORY_KIND: [schema.YEAR, schema.UNIT, schema.INDICATOR],
+    COVARIATES_KIND: [schema.YEAR, schema.UNIT, schema.COVARIATE],
+}
+
+
+def _duplicate_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:
+    """Rows whose key (`_KEY_COLUMNS`) an earlier row of the file already has."""
+    columns = _KEY_COLUMNS[kind]
+    keys = frame[columns].astype(str)
+    repeated = keys.duplicated(keep="first")
+    if not repeated.any():
+        return []
+    first_line = {}
+    for index, key in zip(keys.index, map(tuple, keys.to_numpy())):
+        first_line.setdefault(key, index + 2)
+    lines = list(frame.index[repeated])
+    problems = []
+    for index in lines[:SHOWN_BAD_CELLS]:
+        key = tuple(keys.loc[index])
+        problems.append(Said("csv.duplicate", name=name, line=index + 2, key=", ".join(key),
+                             columns=", ".join(columns), first=first_line[key]))
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("csv.more_duplicates", name=name, count=f"{len(lines) - SHOWN_BAD_CELLS:,}"))
+    return problems
 
 
 # Covariates are counts and levels (never below zero); these are also taken in logs (peers).

@@ -1157,6 +1157,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{name}: … and {count} more cells of column '{column}' at or below zero where a positive number is "
             "needed (lines {first}–{last})",
     },
+    "csv.duplicate": {
+        VI: "{name}, dòng {line}: ({columns}) = ({key}) đã có ở dòng {first}; mỗi bộ ({columns}) chỉ một dòng (xóa "
+            "dòng lặp hoặc sửa lại giá trị)",
+        EN: "{name}, line {line}: ({columns}) = ({key}) is already in line {first}; expected one row per "
+            "({columns}) (delete the repeated row or correct it)",
+    },
+    "csv.more_duplicates": {VI: "{name}: … và {count} dòng lặp khác", EN: "{name}: … and {count} more repeated rows"},
     "csv.expected_positive": {VI: "một số lớn hơn 0 ({covariate} không thể bằng 0 hay âm)",
                               EN: "a number above 0 ({covariate} cannot be zero or negative)"},
     "csv.expected_non_negative": {VI: "một số không âm ({covariate} không thể âm)",
