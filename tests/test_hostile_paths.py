@@ -123,7 +123,7 @@ def test_an_unreadable_workbook_read_twice_is_said_once(tmp_path, capsys):
     """An official file without an edition is read again with the one asked for: the second
     failure is reported alone, not wrapped around the first."""
     path = tmp_path / "pii-2026.xlsx"
-    path.write_text("<html><body><table><tr><td>1</td></tr></table></body></html>")
+    path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)  # a zip package cut short
     code, _, err = run_cli(["scores", "--edition", "2026", "--data", str(path)], capsys)
     assert code == cli.EXIT_BAD_INPUT
     assert err.count("is not really an Excel file") == 1 and "OfficialFileError" not in err
@@ -355,3 +355,32 @@ def test_a_row_repeated_in_a_data_folder_file_is_named_with_its_first_line(tmp_p
     code, _, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
     assert code == cli.EXIT_BAD_INPUT
     assert f"{file}, line {rows + 1}: (" in err and "is already in line 5" in err
+
+
+def _ods(path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        package.writestr("content.xml", "<office:document-content/>")
+
+
+@pytest.mark.parametrize("name, make, said", [
+    ("pii-2026.xlsx", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),
+     "protected with a password (encrypted), or is an old .xls file renamed to .xlsx"),
+    ("pii-2026.xlsx", lambda p: p.write_text("\ufeff<html><table><tr><td>1</td></tr></table></html>"),
+     "is a web page (HTML) or XML named .xlsx"),
+    ("pii-2026.xlsx", lambda p: p.write_text("Kỳ;Tỉnh;Mã chỉ số;Giá trị\n2026;Cần Thơ;1.1.1;5\n"),
+     "is text (e.g. CSV) named .xlsx"),
+    ("pii-2026.xlsx", _ods, "LibreOffice (OpenDocument, .ods) spreadsheet named .xlsx"),
+    ("pii-2026.ods", _ods, "Save As with file type Excel 2007-365 (.xlsx)"),
+])
+def test_a_file_that_is_not_an_excel_workbook_says_what_it_is(tmp_path, capsys, name, make, said):
+    path = tmp_path / name
+    make(path)
+    before = digest(path)
+    code, out, err = run_cli(["validate", str(path)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == "" and "Traceback" not in err
+    [line] = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert line.startswith(f"error: {name}: ") and said in line
+    assert digest(path) == before

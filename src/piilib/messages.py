@@ -750,6 +750,40 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "một tệp .xlsx mở được trong Excel; mở tệp rồi Save As Excel Workbook (.xlsx)",
         EN: "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
     },
+    "io.encrypted": {
+        VI: "tệp được đặt mật khẩu (mã hóa), hoặc là tệp Excel cũ (.xls) đổi tên thành {suffix}, nên không đọc được",
+        EN: "the workbook is protected with a password (encrypted), or is an old .xls file renamed to {suffix}, "
+            "so it cannot be read",
+    },
+    "io.encrypted.expected": {
+        VI: "một tệp .xlsx không đặt mật khẩu: trong Excel chọn File → Info → Protect Workbook → Encrypt with "
+            "Password, xóa mật khẩu, rồi Save As Excel Workbook (.xlsx)",
+        EN: "an .xlsx file without a password: in Excel use File → Info → Protect Workbook → Encrypt with "
+            "Password, clear the password, then Save As Excel Workbook (.xlsx)",
+    },
+    "io.html_named_xlsx": {
+        VI: "tệp là một trang web (HTML) hoặc XML mang đuôi {suffix} (như một số hệ thống trực tuyến xuất ra), "
+            "không phải sổ tính Excel",
+        EN: "the file is a web page (HTML) or XML named {suffix} (as some online systems export), not an Excel "
+            "workbook",
+    },
+    "io.text_named_xlsx": {
+        VI: "tệp là văn bản (ví dụ CSV) mang đuôi {suffix}, không phải sổ tính Excel",
+        EN: "the file is text (e.g. CSV) named {suffix}, not an Excel workbook",
+    },
+    "io.text_named_xlsx.expected": {
+        VI: "đổi đuôi tệp thành .csv, hoặc mở tệp trong Excel rồi Save As Excel Workbook (.xlsx)",
+        EN: "the file renamed to .csv, or opened in Excel and saved as Excel Workbook (.xlsx)",
+    },
+    "io.ods": {
+        VI: "tệp là bảng tính LibreOffice (OpenDocument, .ods){named}, lệnh này không đọc được",
+        EN: "the file is a LibreOffice (OpenDocument, .ods) spreadsheet{named}, which this command does not read",
+    },
+    "io.ods.named": {VI: " mang đuôi {suffix}", EN: " named {suffix}"},
+    "io.ods.expected": {
+        VI: "một tệp .xlsx: trong LibreOffice chọn File → Save As, kiểu tệp Excel 2007-365 (.xlsx)",
+        EN: "an .xlsx file: in LibreOffice use File → Save As with file type Excel 2007-365 (.xlsx)",
+    },
     "io.csv_split": {VI: "không tách được văn bản CSV thành các ô ({reason})",
                      EN: "the CSV text cannot be split into cells ({reason})"},
     "io.csv_saved": {VI: "một tệp CSV được lưu bằng Excel hoặc LibreOffice",

@@ -213,6 +213,8 @@ def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
         return _load_workbook(path)
     if suffix in CSV_SUFFIXES:
         return [_Sheet(None, _load_csv(path))]
+    if suffix == ".ods":
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.ods", named=""), text("io.ods.expected")))
     if suffix == ".xls":
         raise _FileUnusable(Problem(
             P.UNREADABLE, path.name, text("io.xls"), text("io.xls.expected"),
@@ -223,9 +225,36 @@ def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     ))
 
 
+# An .xlsx file is a zip package; these are what staff's files named .xlsx turn out to be otherwise.
+ZIP_SIGNATURE = b"PK"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected workbook, or an .xls renamed
+
+
+def _not_a_package(path: Path) -> Problem | None:
+    """What a file named .xlsx is when it is not a zip package (None when it is one)."""
+    with open(path, "rb") as handle:
+        head = handle.read(2048)
+    if head.startswith(ZIP_SIGNATURE):
+        if b"mimetypeapplication/vnd.oasis.opendocument" in head:  # the first entry of every OpenDocument file
+            return Problem(P.CORRUPT_WORKBOOK, path.name, text("io.ods", named=text("io.ods.named", suffix=path.suffix)),
+                           text("io.ods.expected"))
+        return None
+    if head.startswith(OLE_SIGNATURE):
+        what, expected = "io.encrypted", "io.encrypted.expected"
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        what, expected = "io.html_named_xlsx", "io.damaged.expected"
+    elif b"\x00" not in head:
+        what, expected = "io.text_named_xlsx", "io.text_named_xlsx.expected"
+    else:
+        return None  # something else: openpyxl's reason is the one to give
+    return Problem(P.CORRUPT_WORKBOOK, path.name, text(what, suffix=path.suffix), text(expected))
+
+
 def _load_workbook(path: Path) -> list[_Sheet]:
     if path.stat().st_size == 0:
         return [_Sheet(None, [])]
+    if (problem := _not_a_package(path)) is not None:
+        raise _FileUnusable(problem)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
