@@ -384,3 +384,23 @@ def test_a_file_that_is_not_an_excel_workbook_says_what_it_is(tmp_path, capsys, 
     [line] = [line for line in err.splitlines() if line.startswith("error: ")]
     assert line.startswith(f"error: {name}: ") and said in line
     assert digest(path) == before
+
+
+@pytest.mark.parametrize("name, refused", [("pii-2025.xlsx", True), ("pii-2026 (sửa 2027-03).xlsx", False)])
+def test_an_official_file_whose_name_and_content_disagree_is_refused(filled, tmp_path, monkeypatch, capsys,
+                                                                    name, refused):
+    """pii-2025.xlsx holding the 2026 workbook: which edition staff meant is not for the program to guess."""
+    import shutil
+
+    from piilib.bundle import OFFICIAL_DIR_ENV
+
+    folder = tmp_path / "official"
+    folder.mkdir()
+    shutil.copy(filled, folder / name)
+    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
+    code, _, err = run_cli(["scores", "--edition", "2026", "--format", "csv"], capsys)
+    if refused:
+        assert code == cli.EXIT_BAD_INPUT
+        assert f"the name {name} says edition 2025 but the file states edition 2026" in err
+    else:  # several years in the name: the name says nothing certain
+        assert code == 0, err

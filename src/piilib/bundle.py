@@ -125,6 +125,15 @@ def edition_from_name(path: str | Path) -> int | None:
     return int(found[-1]) if found else None
 
 
+def _only_year_in_name(path: Path) -> int | None:
+    """The year a file name gives when it gives exactly one (`pii-2026.xlsx`); None otherwise
+    (no year, or several, as in `pii-2026 (sửa 2027-03).xlsx`)."""
+    import re
+
+    found = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem))
+    return int(found.pop()) if len(found) == 1 else None
+
+
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64" if c == schema.VALUE else "object") for c in columns})
 
@@ -729,7 +738,13 @@ def _folder_values(folder_files: list[Path]) -> tuple[pd.DataFrame, list[dict]]:
             problems.append(Said("data.official_file", file=_shown_name(file),
                                  problems="; ".join(str(error).splitlines()[:5])))
             continue
-        for edition in sorted(set(values[schema.EDITION].astype(int))):
+        stated = sorted(set(values[schema.EDITION].astype(int)))
+        named = _only_year_in_name(file)
+        if named is not None and stated != [named]:
+            problems.append(Said("data.official_name_edition", file=file.name, named=named,
+                                 stated=", ".join(map(str, stated))))
+            continue
+        for edition in stated:
             if edition in seen:
                 problems.append(Said("data.official_same_edition", first=seen[edition], second=file.name,
                                      edition=edition))

@@ -1267,6 +1267,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{reason}; the file is not read: only the .xlsx and .csv files of the folder are (open it and save "
             "it as Excel Workbook .xlsx, or move it out of the folder)",
     },
+    "data.official_name_edition": {
+        VI: "thư mục số liệu chính thức: tên tệp {file} ghi kỳ {named} nhưng nội dung tệp ghi kỳ {stated}; đổi tên "
+            "tệp hoặc sửa ô \"Kỳ PII\" cho khớp",
+        EN: "official folder: the name {file} says edition {named} but the file states edition {stated}; rename "
+            "the file or correct its \"Kỳ PII\" cell",
+    },
     "data.official_same_edition": {
         VI: "thư mục số liệu chính thức: {first} và {second} cùng chứa kỳ {edition}; mỗi kỳ chỉ giữ một tệp",
         EN: "official folder: {first} and {second} both hold edition {edition}; keep one file per edition",
