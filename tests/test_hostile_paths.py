@@ -404,3 +404,8 @@ def test_an_official_file_whose_name_and_content_disagree_is_refused(filled, tmp
         assert f"the name {name} says edition 2025 but the file states edition 2026" in err
     else:  # several years in the name: the name says nothing certain
         assert code == 0, err
+
+
+def test_an_empty_path_to_validate_is_said_to_be_empty(capsys):
+    code, _, err = run_cli(["validate", " "], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "PATH is empty" in err and "folder" not in err

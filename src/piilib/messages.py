@@ -247,6 +247,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "data holding the previous edition, to warn of implausible jumps (a directory like data/demo or "
             "a values file; default: the bundled data, data/demo)",
     },
+    "validate.empty_path": {VI: "PATH để trống; cần đường dẫn của một tệp .csv hoặc .xlsx",
+                            EN: "PATH is empty; expected the path of a .csv or .xlsx file"},
     "validate.problems": {VI: "Có {count} lỗi trong {file}; không có gì bị thay đổi.",
                           EN: "{count} problem(s) found in {file}; nothing was changed."},
     "validate.warnings": {

@@ -25,6 +25,10 @@ def run(args) -> int:
     from piilib.io.problems import capped_messages
     from piilib.io.validate import validate_file
 
+    from piilib.cli import InputError
+
+    if not str(args.path).strip():  # Path("") is the working folder: say what was given instead
+        raise InputError(text("validate.empty_path"))
     if args.previous is not None:  # named on purpose: unusable data is an error, not a silent "no comparison"
         from piilib.bundle import data_path_problems
         from piilib.cli import InputError
