@@ -22,7 +22,10 @@ variable PII_OFFICIAL_DIR). Every file in it that `pii validate` accepts (.xlsx 
 edition per file; README and hidden or Excel lock files `~$…` are skipped) is read with
 provenance "official". The edition is the one the file states (its edition column or the
 "Kỳ PII" title cell of the template); a file that states none is read as the edition its name
-gives (`pii-2026.xlsx`, any 4-digit year 2000–2099 in the name). When the default data
+gives (`pii-2026.xlsx`, any 4-digit year 2000–2099 in the name); a file whose name gives one
+year and whose content states another edition is refused, and a spreadsheet of another format
+(.xls, .ods, ...) or a link that leads nowhere is named by the commands' checks, never skipped in
+silence. When the default data
 (data/demo) or an official file is used, the editions are layered, a later layer replacing an
 edition of an earlier one whole: data/demo < the official folder < the official file of
 --data. So `--data pii-2026.xlsx` keeps 2023–2025 (official where the folder has them,
@@ -40,7 +43,11 @@ those rows of a file are on the map on which fewer of their units are unknown, a
 (every unit a key of both maps) on the 34-province map if no year has more units than it, else
 on the 63-province map (column `map`). Every row's unit must be a key of a province of its
 map: a typo, a unit of the other map or an empty cell is a problem naming the file, line and
-the closest keys (`DataFileError`), whichever edition is asked for. An edition from
+the closest keys (`DataFileError`), whichever edition is asked for. So is a number column cell
+that is not a number (only an empty cell is missing data: "#N/A", "NaN", "n/a" are named, not
+read as blanks), a provenance not in `schema.PROVENANCES`, a row repeating the key of an earlier
+one (edition or year, unit, indicator or covariate), and a covariate below zero (population and
+GRDP, taken in logs, above zero). An edition from
 `schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces: its earlier editions and
 its history are re-expressed on that map with `piilib.harmonise` (quantities of the data year
 from the covariates, or the unit table), so that trajectories and trends compare the same
