@@ -409,3 +409,19 @@ def test_an_official_file_whose_name_and_content_disagree_is_refused(filled, tmp
 def test_an_empty_path_to_validate_is_said_to_be_empty(capsys):
     code, _, err = run_cli(["validate", " "], capsys)
     assert code == cli.EXIT_BAD_INPUT and "PATH is empty" in err and "folder" not in err
+
+
+def test_merged_value_cells_are_named_not_read_as_blank(filled, tmp_path):
+    """Excel shows a merged cell's value across the range but stores it in the first cell only."""
+    first = T.FIRST_DATA_ROW + 2
+    letter = column_letter(T.FIRST_CODE_COLUMN - 1)  # the letter helper takes a 0-based column
+    ref = f"{letter}{first}:{letter}{first + 1}"
+
+    def merge(sheet):
+        sheet.merge_cells(ref)
+        sheet.merge_cells("A1:F1")  # the title: not a value cell
+
+    path = edited(filled, tmp_path / "merged.xlsx", merge)
+    [problem] = validate_file(path).problems
+    assert problem.kind == P.MERGED_CELLS and (problem.row, problem.column) == (first, T.FIRST_CODE_COLUMN - 1)
+    assert f"cells {ref} are merged" in problem.message()

@@ -752,6 +752,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "một tệp .xlsx mở được trong Excel; mở tệp rồi Save As Excel Workbook (.xlsx)",
         EN: "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
     },
+    "io.merged": {
+        VI: "các ô {cells} được gộp (Merge): giá trị hiện trên cả vùng nhưng chỉ được lưu ở ô đầu, các ô còn lại "
+            "sẽ bị đọc là ô trống",
+        EN: "cells {cells} are merged: the value shows across them but is stored in the first cell only, so the "
+            "others would be read as blank",
+    },
+    "io.merged.expected": {
+        VI: "mỗi giá trị một ô: chọn vùng ô, bỏ gộp (Home → Merge & Center) rồi gõ giá trị của từng tỉnh",
+        EN: "one value per cell: select the cells, unmerge them (Home → Merge & Center), then type each "
+            "province's value",
+    },
     "io.encrypted": {
         VI: "tệp được đặt mật khẩu (mã hóa), hoặc là tệp Excel cũ (.xls) đổi tên thành {suffix}, nên không đọc được",
         EN: "the workbook is protected with a password (encrypted), or is an old .xls file renamed to {suffix}, "

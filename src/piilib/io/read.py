@@ -147,6 +147,7 @@ class _Sheet:
 
     name: str | None
     rows: list[Row]
+    merged: tuple[str, ...] = ()  # merged ranges ("C8:C9") of a workbook sheet
 
 
 class _FileUnusable(Exception):
@@ -258,7 +259,7 @@ def _load_workbook(path: Path) -> list[_Sheet]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            return [_Sheet(sheet.title, list(_worksheet_rows(workbook, sheet))) for sheet in workbook.worksheets]
+            return [_Sheet(sheet.title, *_worksheet_rows(workbook, sheet)) for sheet in workbook.worksheets]
         finally:
             workbook.close()
     except PermissionError:
@@ -328,12 +329,14 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
-def _worksheet_rows(workbook, sheet):
-    """(1-based row number, {0-based column: value}) of every row holding a non-blank cell.
+def _worksheet_rows(workbook, sheet) -> tuple[list[Row], tuple[str, ...]]:
+    """(1-based row number, {0-based column: value}) of every row holding a non-blank cell, and
+    the sheet's merged ranges ("C8:C9"; the parser reads them after the cells).
 
     Only the cells stored in the file are visited: a lone cell in row 1,048,576 costs one row,
     not a million (the sheet's dimension is not used to size anything)."""
     source = sheet._get_source()
+    rows = []
     try:
         parser = _CellParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                              date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
@@ -344,9 +347,28 @@ def _worksheet_rows(workbook, sheet):
                 if not _is_blank(value):
                     values[cell["column"] - 1] = value
             if values:
-                yield number, values
+                rows.append((number, values))
     finally:
         source.close()
+    merged = getattr(parser, "merged_cells", None)
+    return rows, tuple(str(cell.ref) for cell in (merged.mergeCell if merged else ()))
+
+
+def _report_merged_values(sheet: _Sheet, header_row: int, value_columns, raw: RawFile) -> None:
+    """Merged cells over value cells: Excel shows the value across them all but stores it in
+    the first cell only, so the others would read as blank (missing data) without a word."""
+    from openpyxl.utils.cell import range_boundaries
+
+    columns = set(value_columns)
+    for ref in sheet.merged:
+        first_column, first_row, last_column, last_row = range_boundaries(ref)
+        spans = range(first_column - 1, last_column)
+        if last_row <= header_row or not columns.intersection(spans) or (first_row, first_column) == (
+                last_row, last_column):
+            continue
+        top = Cell(sheet.name, max(first_row, header_row + 1), first_column - 1, None, None)
+        raw.problems.append(top.problem(P.MERGED_CELLS, raw.name, text("io.merged", cells=ref),
+                                        text("io.merged.expected"), show_value=False))
 
 
 def _excel_value(workbook, cell: dict):
@@ -477,12 +499,14 @@ def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
             continue
         table, stray = _table_and_stray_rows(sheet.rows, position)
         if long_columns:
+            _report_merged_values(sheet, number, [long_columns["value"]], raw)
             _read_long(sheet, position, table, long_columns, raw, edition)
             _report_stray(sheet, stray, raw)
             return LONG
         if codes and province_column is None and len(codes) >= 2:
             province_column = _guess_province_column(table, codes)
         if codes and province_column is not None:
+            _report_merged_values(sheet, number, codes, raw)
             _read_wide(sheet, position, table, province_column, codes, raw, edition)
             _report_stray(sheet, stray, raw)
             return WIDE
