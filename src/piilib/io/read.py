@@ -18,7 +18,11 @@ visited and only non-blank ones kept, so a stray "." in row 1,048,576 costs one 
 sheet-sized grid. A non-blank cell more than `STRAY_GAP_ROWS` blank rows below the table is
 reported as a stray cell (problem kind "stray-cell") and not read. Cells showing an Excel error
 are read as `ExcelError`, formula cells saved without a result as `FormulaWithoutValue`, so
-that the checks report them by cell instead of taking them for blanks. The XML inside the
+that the checks report them by cell instead of taking them for blanks. Merged cells over value
+cells are reported too (Excel stores a merged value in the first cell only), and so is a header
+cell Excel turned into a date or a number where an indicator code was typed; full-width digits
+in a code are read as the code. A file named .xlsx that is not a zip package is said to be what
+it is (password-protected, a web page, text, a LibreOffice .ods). The XML inside the
 package is parsed with defusedxml (openpyxl uses it when installed): entity declarations (an
 "XML bomb") are refused, never expanded. A damaged package (bad compressed stream, truncated
 zip, malformed XML) or a file this account may not read is one problem naming the file.
