@@ -425,3 +425,15 @@ def test_merged_value_cells_are_named_not_read_as_blank(filled, tmp_path):
     [problem] = validate_file(path).problems
     assert problem.kind == P.MERGED_CELLS and (problem.row, problem.column) == (first, T.FIRST_CODE_COLUMN - 1)
     assert f"cells {ref} are merged" in problem.message()
+
+
+def test_a_folder_of_workbooks_given_as_data_says_how_to_use_them(filled, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "so-lieu"
+    folder.mkdir()
+    shutil.copy(filled, folder / "pii-2026.xlsx")
+    code, _, err = run_cli(["scores", "--edition", "2026", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT
+    assert f"give one file as --data (e.g. --data {folder / 'pii-2026.xlsx'})" in err
+    assert f"export PII_OFFICIAL_DIR={folder}" in err

@@ -1249,9 +1249,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "data.no_values_file": {
         VI: "thư mục {path}: không có tệp giá trị (một tệp CSV có các cột {columns}, như data/demo/values.csv); "
-            "cần một thư mục như data/demo",
+            "cần một thư mục như data/demo{hint}",
         EN: "directory {path}: no values file (a CSV with columns {columns}, like data/demo/values.csv); expected "
-            "a directory laid out like data/demo",
+            "a directory laid out like data/demo{hint}",
+    },
+    "data.no_values_file.workbooks": {
+        VI: ". Thư mục này chứa sổ tính ({files}): đưa một tệp vào --data (ví dụ --data {first}), hoặc dùng nó "
+            "làm thư mục số liệu chính thức: export {variable}={path} và bỏ --data",
+        EN: ". This folder holds workbooks ({files}): give one file as --data (e.g. --data {first}), or use it "
+            "as the official folder: export {variable}={path} and leave --data out",
     },
     "data.no_edition": {
         VI: "{path} không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
