@@ -151,3 +151,19 @@ def test_an_excel_workbook_or_a_semicolon_csv_given_to_index(tmp_path, capsys, e
     assert cli.main(argv) == cli.EXIT_BAD_INPUT
     err = capsys.readouterr().err
     assert "iData.xlsx: is an Excel workbook, not a CSV file; in Excel use File → Save As → CSV UTF-8" in err
+
+
+def test_a_column_named_twice_is_named_not_renamed(tmp_path, english):
+    """pandas reads a second "LPI" as "LPI.1": the index would use the first without a word."""
+    idata, imeta = _asem()
+    paths = _write(tmp_path, idata, imeta, GOOD_METHOD)
+    lines = paths[0].read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    header[header.index("LPI") + 1] = "LPI"
+    paths[0].write_text("\n".join([",".join(header)] + lines[1:]) + "\n", encoding="utf-8")
+    with pytest.raises(IndexInputError) as raised:
+        read_index_inputs(*paths)
+    [problem] = raised.value.problems
+    position = header.index("LPI") + 1
+    assert problem.message_id == "index.repeated_column"
+    assert f"column 'LPI' appears more than once in the header row (columns {position}, {position + 1})" in problem

@@ -325,6 +325,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{path}: tài khoản này không có quyền đọc tệp; xin quyền đọc hoặc chép tệp vào thư mục của mình",
         EN: "{path}: this account may not read the file; ask for read permission or copy it to your own folder",
     },
+    "index.repeated_column": {
+        VI: "{path}: cột '{column}' xuất hiện nhiều lần ở dòng tiêu đề (cột thứ {positions}); mỗi tên cột chỉ một lần",
+        EN: "{path}: column '{column}' appears more than once in the header row (columns {positions}); expected "
+            "each column name once",
+    },
     "index.not_csv": {VI: "{path}: không phải tệp CSV đọc được ({reason}); cần một tệp CSV có dòng tiêu đề",
                       EN: "{path}: is not a readable CSV file ({reason}); expected a CSV file with a header row"},
     "index.empty_csv": {VI: "{path}: tệp trống; cần một tệp CSV có dòng tiêu đề",

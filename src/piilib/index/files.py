@@ -34,8 +34,14 @@ def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
         return None
     try:
         frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
+        separator = ","
         if len(frame.columns) == 1 and ";" in str(frame.columns[0]):  # saved by Excel with a Vietnamese locale
-            frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig", sep=";")
+            separator = ";"
+            frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig", sep=separator)
+        repeated = _repeated_columns(path, separator)
+        if repeated:  # pandas would rename the second "LPI" to "LPI.1" and use the first without a word
+            problems += repeated
+            return None
         return frame
     except FileNotFoundError:
         problems.append(Said("index.file_not_found", path=path))
@@ -53,6 +59,19 @@ def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
         reason = " ".join(str(error).split())
         problems.append(Said("index.not_csv", path=path, reason=reason))
     return None
+
+
+def _repeated_columns(path: Path, separator: str) -> list[str]:
+    """A problem per column name the header row holds more than once."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = [name.strip() for name in next(csv.reader(handle, delimiter=separator), [])]
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(header, start=1):
+        positions.setdefault(name, []).append(number)
+    return [Said("index.repeated_column", path=path, column=name, positions=", ".join(map(str, where)))
+            for name, where in positions.items() if len(where) > 1]
 
 
 def read_index_inputs(idata_path, imeta_path, spec_path) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], str | None]:
