@@ -437,3 +437,12 @@ def test_a_folder_of_workbooks_given_as_data_says_how_to_use_them(filled, tmp_pa
     assert code == cli.EXIT_BAD_INPUT
     assert f"give one file as --data (e.g. --data {folder / 'pii-2026.xlsx'})" in err
     assert f"export PII_OFFICIAL_DIR={folder}" in err
+
+
+def test_a_data_folder_file_with_a_column_named_twice_is_named(tmp_path, capsys):
+    folder = _demo_copy(tmp_path)
+    lines = (folder / "values.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "values.csv").write_text("\n".join([lines[0] + ",value"] + [line + ",0" for line in lines[1:]]) + "\n",
+                                       encoding="utf-8")
+    code, _, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
+    assert code == cli.EXIT_BAD_INPUT and "values.csv: the header row names a column more than once (value)" in err

@@ -518,6 +518,7 @@ _NUMBER_COLUMNS = {
 
 def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, list[str]]:
     """(kind, frame or None when not used or unusable, problems) of one CSV file of the data."""
+    import csv
     import io
 
     try:
@@ -539,6 +540,10 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
         kind = _file_kind(header)
         if kind == OTHER_KIND:
             return kind, None, []
+        named = next(csv.reader(io.StringIO(content)), [])
+        repeated = sorted({column for column in named if named.count(column) > 1})
+        if repeated:  # pandas reads a second "value" as "value.1" and would use the first without a word
+            return kind, None, [Said("csv.repeated_column", name=name, columns=", ".join(repeated))]
         # Only an empty cell is missing: "#N/A", "NaN", "n/a" (pandas' default missing marks) are
         # Excel errors or typed words, reported by cell rather than read as no data.
         frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"},

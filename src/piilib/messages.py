@@ -1209,6 +1209,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{name}: … and {count} more cells of column '{column}' at or below zero where a positive number is "
             "needed (lines {first}–{last})",
     },
+    "csv.repeated_column": {
+        VI: "{name}: dòng tiêu đề có cột trùng tên ({columns}); mỗi tên cột chỉ một lần",
+        EN: "{name}: the header row names a column more than once ({columns}); expected each column name once",
+    },
     "csv.duplicate": {
         VI: "{name}, dòng {line}: ({columns}) = ({key}) đã có ở dòng {first}; mỗi bộ ({columns}) chỉ một dòng (xóa "
             "dòng lặp hoặc sửa lại giá trị)",
