@@ -446,3 +446,31 @@ def test_a_data_folder_file_with_a_column_named_twice_is_named(tmp_path, capsys)
                                        encoding="utf-8")
     code, _, err = run_cli(["scores", "--edition", "2024", "--data", str(folder)], capsys)
     assert code == cli.EXIT_BAD_INPUT and "values.csv: the header row names a column more than once (value)" in err
+
+
+@pytest.mark.parametrize("argv_of", [
+    lambda folder: ["targets", "--edition", "2026", "--province", "Cần Thơ", "--format", "xlsx",
+                    "--out", str(folder / "pii-2026.xlsx")],
+    lambda folder: ["template", "--edition", "2027", "--out", str(folder / "pii-2026.xlsx"), "--force"],
+    lambda folder: ["template", "--edition", "2027", "--out", str(folder / "pii-2027.xlsx")],
+    lambda folder: ["index", "--idata", str(Path(__file__).parent / "fixtures" / "coinr-asem" / "iData.csv"),
+                    "--imeta", str(Path(__file__).parent / "fixtures" / "coinr-asem" / "iMeta.csv"),
+                    "--spec", str(folder.parent / "m.yml"), "--out", str(folder / "index")],
+], ids=["targets over an official file", "template --force over one", "a new file there", "index into it"])
+def test_no_command_writes_into_the_official_folder(filled, tmp_path, monkeypatch, capsys, argv_of):
+    """Every file of the official folder is read as official data (PII_OFFICIAL_DIR may put it
+    anywhere): an output there would replace one or be read as one."""
+    import shutil
+
+    from piilib.bundle import OFFICIAL_DIR_ENV
+
+    folder = tmp_path / "official"
+    folder.mkdir()
+    shutil.copy(filled, folder / "pii-2026.xlsx")
+    (tmp_path / "m.yml").write_text("steps:\n  - step: normalise\n  - step: aggregate\n")
+    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
+    before = {p.name: digest(p) for p in folder.iterdir()}
+    code, _, err = run_cli(argv_of(folder), capsys)
+    assert code == cli.EXIT_BAD_INPUT and "Traceback" not in err
+    assert str(folder) in err and ("inside the official folder" in err or "inside the input folder" in err)
+    assert {p.name: digest(p) for p in folder.iterdir()} == before

@@ -76,7 +76,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.messages import Said, text
-from piilib.paths import DATA_DIR, REPO_ROOT
+from piilib.paths import DATA_DIR, OFFICIAL_DIR_ENV, REPO_ROOT, official_dir
 from piilib.units import closest_keys, crosswalk, era, unit_key, unit_keys, unit_quantities
 
 DEMO_DIR = DATA_DIR / "demo"
@@ -103,14 +103,7 @@ FILES_COLUMNS = ["file", "kind", "rows", *schema.PROVENANCES, "supplement"]
 EARLIER_KIND = "earlier editions"
 PARTS = (VALUES_KIND, EARLIER_KIND, HISTORY_KIND, COVARIATES_KIND)
 
-OFFICIAL_DIR_ENV = "PII_OFFICIAL_DIR"
 OFFICIAL_SUFFIXES = (".xlsx", ".csv")
-
-
-def official_dir() -> Path:
-    """The folder of official files every command reads: $PII_OFFICIAL_DIR, else data/official."""
-    configured = os.environ.get(OFFICIAL_DIR_ENV)
-    return Path(configured) if configured else DATA_DIR / "official"
 
 
 def official_files(folder: str | Path | None = None) -> list[Path]:

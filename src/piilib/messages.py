@@ -1035,6 +1035,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{label} {out}: tệp này thuộc thư mục dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
         EN: "{label} {out}: this file is part of the input folder {source}; inputs are never overwritten, choose another output file",
     },
+    "out.in_official_folder": {
+        VI: "{label} {out} nằm trong thư mục số liệu chính thức {folder}: mọi tệp trong đó được đọc như số liệu "
+            "chính thức, nên lệnh không ghi vào đó; chọn nơi khác (chép tệp vào thư mục khi đã kiểm tra xong)",
+        EN: "{label} {out} is inside the official folder {folder}: every file there is read as official data, "
+            "so commands never write into it; choose another place (copy a file in once it is checked)",
+    },
     "out.is_input": {
         VI: "{label} {out} là tệp dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
         EN: "{label} {out} is the input file {source}; inputs are never overwritten, choose another output file",
