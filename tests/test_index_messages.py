@@ -167,3 +167,23 @@ def test_a_column_named_twice_is_named_not_renamed(tmp_path, english):
     position = header.index("LPI") + 1
     assert problem.message_id == "index.repeated_column"
     assert f"column 'LPI' appears more than once in the header row (columns {position}, {position + 1})" in problem
+
+
+def test_idata_without_units_or_a_screen_that_keeps_none_is_a_message_not_a_traceback(tmp_path, capsys, english):
+    idata, imeta = _asem()
+    paths = _write(tmp_path, idata.iloc[:0], imeta, GOOD_METHOD)
+    with pytest.raises(IndexInputError) as raised:
+        read_index_inputs(*paths)
+    assert [p.message_id for p in raised.value.problems] == ["index.data.no_units"]
+
+    sparse = idata.copy()
+    sparse[sparse.columns[11:20]] = None  # every unit misses some indicators
+    with pytest.raises(IndexInputError) as raised:
+        build_index(sparse, imeta, [{"step": "screen", "min_availability": 1.0}, {"step": "normalise"},
+                                    {"step": "aggregate"}])
+    assert [p.message_id for p in raised.value.problems] == ["index.step.screen_empty"]
+    argv = ["index", "--idata", str(paths[0]), "--imeta", str(paths[1]), "--spec", str(paths[2]),
+            "--out", str(tmp_path / "out")]
+    assert cli.main(argv) == cli.EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "no unit rows under the header row" in err

@@ -408,6 +408,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "index.data.no_ucode": {VI: "{file}: không có cột '{column}'; cần một cột '{column}' ghi mã riêng của mỗi đơn vị",
                             EN: "{file}: no '{column}' column; expected one column '{column}' with a unique code "
                                 "per unit"},
+    "index.data.no_units": {VI: "{file}: không có dòng đơn vị nào dưới dòng tiêu đề; cần mỗi đơn vị một dòng",
+                            EN: "{file}: no unit rows under the header row; expected one row per unit"},
     "index.data.empty_ucode": {VI: "{where}: uCode trống; mỗi đơn vị cần một mã",
                                EN: "{where}: uCode is empty; every unit needs a code"},
     "index.data.ucode_again": {
@@ -502,6 +504,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "trống (như COINr) và bước tổng hợp bỏ qua chúng",
         EN: "normalise: all units have the same value for {codes}; {method} is undefined, so their scores are "
             "missing (as in COINr) and aggregation ignores them",
+    },
+    "index.step.screen_empty": {
+        VI: "bước screen: không đơn vị nào có đủ tỷ lệ chỉ số có số liệu min_availability = {share}; giảm "
+            "min_availability hoặc bổ sung số liệu",
+        EN: "step screen: no unit has the share of indicators with data that min_availability = {share} asks; "
+            "lower min_availability or add data",
     },
     "index.step.weight_code": {
         VI: "bước aggregate, weights: '{code}' không phải mã chỉ số hay mã nhóm của chỉ số này",

@@ -203,6 +203,8 @@ def check_idata(
     problems: list[str] = []
     if UCODE not in idata.columns:
         return [Said("index.data.no_ucode", file=idata_name, column=UCODE)]
+    if idata.empty:
+        return [Said("index.data.no_units", file=idata_name)]
     seen: dict[str, int] = {}
     for pos, code in enumerate(idata[UCODE].tolist()):
         line = _line(pos)

@@ -134,6 +134,8 @@ def build_index(
             values = st.impute_values(values, step["method"], labels)
         elif name == "screen":
             keep = st.availability_values(values) >= step["min_availability"]
+            if not keep.any():
+                raise IndexInputError([Said("index.step.screen_empty", share=step["min_availability"])])
             removed += list(units[~keep])
             rows, units, values = rows[keep], units[keep], values[keep]
         elif name == "treat":
