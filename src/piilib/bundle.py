@@ -449,7 +449,8 @@ def _load(path_text: str, origin: str, signature: tuple, edition: int | None,
         return _layered(_load(path_text, origin, signature, edition), [Path(f) for f in folder_files])
     frames, files = _read_csv_files(path)
     if origin == DIRECTORY and not frames[VALUES_KIND]:
-        workbooks = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+        workbooks = sorted(p.name for p in path.iterdir()
+                           if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
         hint = text("data.no_values_file.workbooks", files=", ".join(workbooks[:3]), first=path / workbooks[0],
                     variable=OFFICIAL_DIR_ENV, path=path) if workbooks else ""
         raise ValueError(Said("data.no_values_file", path=path, columns=", ".join(schema.LONG_COLUMNS), hint=hint))

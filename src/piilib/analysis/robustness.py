@@ -519,7 +519,8 @@ def _imputed_stage(idata, imeta, before_varied: list[dict], impute: dict | None,
         try:
             stage = list(build_index(idata, imeta, steps).stages.values())[-1]
         except IndexInputError as error:
-            raise ValueError("\n".join(Said("robustness.imputation_failed", label=imputation_label(impute), problem=line)
+            label = imputation_label(impute)
+            raise ValueError("\n".join(Said("robustness.imputation_failed", label=label, problem=line)
                                        for line in error.problems)) from None
     kept = stage[UNIT_CODE].astype(str).to_numpy()
     if not np.array_equal(kept, units):

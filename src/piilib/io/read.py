@@ -241,8 +241,8 @@ def _not_a_package(path: Path) -> Problem | None:
         head = handle.read(2048)
     if head.startswith(ZIP_SIGNATURE):
         if b"mimetypeapplication/vnd.oasis.opendocument" in head:  # the first entry of every OpenDocument file
-            return Problem(P.CORRUPT_WORKBOOK, path.name, text("io.ods", named=text("io.ods.named", suffix=path.suffix)),
-                           text("io.ods.expected"))
+            named = text("io.ods.named", suffix=path.suffix)
+            return Problem(P.CORRUPT_WORKBOOK, path.name, text("io.ods", named=named), text("io.ods.expected"))
         return None
     if head.startswith(OLE_SIGNATURE):
         what, expected = "io.encrypted", "io.encrypted.expected"
