@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-from contextlib import redirect_stdout
 
 import numpy as np
 import pandas as pd
@@ -31,25 +30,12 @@ from piilib.io import write_template
 from piilib.pii import compute_pii
 from piilib.units import load_units
 
+from helpers import demo_values, run
+
 NEW_EDITION = 2026
 SOURCE_EDITION = 2025  # the demo values the new edition's workbook is filled with
 
 pytestmark = pytest.mark.skipif(not (DEMO_DIR / "values.csv").is_file(), reason="bundled data not generated")
-
-
-def _run(argv):
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        code = main(argv)
-    return code, buffer.getvalue()
-
-
-def _demo_values(edition: int) -> pd.DataFrame:
-    values = pd.read_csv(DEMO_DIR / "values.csv", dtype={schema.INDICATOR: str})
-    values = values[values[schema.EDITION] == edition].reset_index(drop=True)
-    # Harmonised demo values carry rounding residue below zero (e.g. -4e-06 on a share),
-    # which the official importer rightly refuses: staff would type 0.
-    return values.assign(**{schema.VALUE: values[schema.VALUE].clip(lower=0)})
 
 
 # --- directories and files -------------------------------------------------------------------
@@ -101,7 +87,7 @@ def test_illustrative_data_are_said_to_be_so(tmp_path):
 
 
 def test_a_tidy_csv_file_keeps_its_provenance_and_has_no_history(tmp_path):
-    rows = _demo_values(2024).assign(provenance=schema.PUBLISHED)
+    rows = demo_values(2024).assign(provenance=schema.PUBLISHED)
     rows.to_csv(tmp_path / "published.csv", index=False)
     bundle = load_bundle(tmp_path / "published.csv")
     assert bundle.origin == TIDY_FILE and bundle.history.empty
@@ -111,7 +97,7 @@ def test_a_tidy_csv_file_keeps_its_provenance_and_has_no_history(tmp_path):
 
 def test_an_official_csv_gets_the_illustrative_history_and_says_so(tmp_path):
     path = tmp_path / "official.csv"
-    _demo_values(2024)[[schema.EDITION, schema.UNIT, schema.INDICATOR, schema.VALUE]].to_csv(path, index=False)
+    demo_values(2024)[[schema.EDITION, schema.UNIT, schema.INDICATOR, schema.VALUE]].to_csv(path, index=False)
     bundle = load_bundle(path)
     assert bundle.origin == OFFICIAL_FILE and bundle.supplement == DEMO_DIR
     assert set(bundle.values_of(2024)[schema.PROVENANCE]) == {schema.OFFICIAL}
@@ -127,9 +113,9 @@ def test_an_official_csv_gets_the_illustrative_history_and_says_so(tmp_path):
 
 def test_directory_and_official_file_give_the_same_scores(tmp_path):
     """`pii scores --data` takes a directory as well as a file; the scores are the engine's."""
-    official = _demo_values(2024).assign(provenance=schema.OFFICIAL)
+    official = demo_values(2024).assign(provenance=schema.OFFICIAL)
     official.to_csv(tmp_path / "values.csv", index=False)
-    code, out = _run(["scores", "--edition", "2024", "--data", str(tmp_path), "--format", "csv"])
+    code, out = run(["scores", "--edition", "2024", "--data", str(tmp_path), "--format", "csv"])
     assert code == 0
     table = pd.read_csv(io.StringIO(out), dtype={"element": str})
     pii = table[table["element"] == "PII"].set_index(schema.UNIT)["score"]
@@ -153,7 +139,7 @@ def test_targets_2025_project_on_the_harmonised_history(capsys):
 
 
 def test_outlook_2025_runs_on_the_34_units(capsys):
-    code, out = _run(["outlook", "--edition", "2025", "--province", "Cần Thơ", "--draws", "200", "--no-targets"])
+    code, out = run(["outlook", "--edition", "2025", "--province", "Cần Thơ", "--draws", "200", "--no-targets"])
     assert code == 0
     scores = compute_pii(load_bundle(DEMO_DIR).values_of(2025), 2025)
     rank = int(scores.ranks.at["can-tho", "PII"])
@@ -167,18 +153,18 @@ def workbook(tmp_path_factory, fill_entry_workbook):
     """The 2026 entry workbook filled in with the 2025 demo values."""
     path = tmp_path_factory.mktemp("official") / "pii-2026.xlsx"
     write_template(NEW_EDITION, path)
-    values = _demo_values(SOURCE_EDITION).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
+    values = demo_values(SOURCE_EDITION).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
     fill_entry_workbook(path, NEW_EDITION, values)
     return path
 
 
 def test_scores_of_a_new_edition_from_the_workbook(workbook):
-    code, out = _run(["scores", "--edition", str(NEW_EDITION), "--data", str(workbook), "--format", "csv"])
+    code, out = run(["scores", "--edition", str(NEW_EDITION), "--data", str(workbook), "--format", "csv"])
     assert code == 0
     table = pd.read_csv(io.StringIO(out), dtype={"element": str})
     assert (table[schema.PROVENANCE] == schema.OFFICIAL).all() and table["n_units"].eq(34).all()
     pii = table[table["element"] == "PII"].set_index(schema.UNIT)["score"]
-    expected = compute_pii(_demo_values(SOURCE_EDITION), SOURCE_EDITION).scores["PII"]  # same framework, same map
+    expected = compute_pii(demo_values(SOURCE_EDITION), SOURCE_EDITION).scores["PII"]  # same framework, same map
     np.testing.assert_allclose(pii.sort_index(), expected.sort_index(), rtol=1e-5)  # CSV: %.6g
 
 

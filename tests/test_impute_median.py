@@ -73,7 +73,7 @@ def test_group_median_needs_groups_and_inputs_are_not_modified():
     assert np.isnan(values[1, 0])
 
 
-def test_method_yml_accepts_median_and_requires_a_group_for_group_median():
+def test_method_yml_accepts_median_and_requires_a_group_for_group_median(english):
     steps, problems = complete_steps([{"step": "impute", "method": "median"}])
     assert not problems and steps[0]["method"] == "median"
     _, problems = complete_steps([{"step": "impute", "method": "group_median"}])

@@ -287,7 +287,7 @@ def test_default_steps_treat_normalise_aggregate():
     assert result.ranks["T"].tolist() == [4.0, 3.0, 2.0, 1.0]
 
 
-def test_constant_indicator_drops_out_of_its_aggregate_with_a_warning():
+def test_constant_indicator_drops_out_of_its_aggregate_with_a_warning(english):
     idata = wide(units=list("pqr"), a=[1.0, 2.0, 3.0], b=[7.0, 7.0, 7.0], c=[3.0, 2.0, 1.0])
     result = build_index(idata, meta3())
     assert result.scores["b"].isna().all()
@@ -295,7 +295,7 @@ def test_constant_indicator_drops_out_of_its_aggregate_with_a_warning():
     assert any("same value" in note and "b" in note for note in result.warnings)
 
 
-def test_all_missing_indicator_is_ignored_with_a_warning():
+def test_all_missing_indicator_is_ignored_with_a_warning(english):
     idata = wide(units=list("pqr"), a=[1.0, 2.0, 3.0], b=[np.nan] * 3, c=[3.0, 2.0, 1.0])
     result = build_index(idata, meta3())
     assert result.treatment.set_index("iCode").loc["b", "treatment"] == "not checkable"

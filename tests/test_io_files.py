@@ -377,7 +377,8 @@ def case_truncated_workbook(tmp_path):
 def case_csv_renamed_xlsx(tmp_path):
     path = tmp_path / "renamed.xlsx"
     write_csv(path, long_grid(true_values(EDITION), EDITION))
-    return path, [], {P.CORRUPT_WORKBOOK}, ["renamed.xlsx: the workbook is damaged or is not really an Excel file"]
+    return path, [], {P.CORRUPT_WORKBOOK}, ['renamed.xlsx: the file is text (e.g. CSV) named .xlsx, not an Excel '
+                                            'workbook', "the file renamed to .csv"]
 
 
 def case_no_header_row(tmp_path):

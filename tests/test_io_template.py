@@ -130,7 +130,8 @@ def test_template_command_writes_and_refuses_to_overwrite(tmp_path, monkeypatch,
 @pytest.mark.parametrize(
     ("argv", "phrase"),
     [
-        (["template", "--edition", "2019", "--out", "x.xlsx"], "no framework for edition 2019"),
+        (["template", "--edition", "2019", "--out", "x.xlsx"],
+         "--edition 2019: no framework for this edition; expected 2023 or later"),
         (["template", "--edition", "2024", "--out", "x.csv"], "must be saved as an .xlsx file"),
     ],
 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import shutil
-from contextlib import redirect_stdout
 
 import pandas as pd
 import pytest
@@ -29,25 +28,14 @@ from piilib.pii import compute_pii
 from piilib.report import book
 from piilib.report.notice import NOTICE_TEXT, PART_NAMES_VI, notice_for, notice_text
 
+from helpers import demo_values, run
+
 # These tests assert the English text of the messages (Vietnamese is the default).
 pytestmark = pytest.mark.usefixtures("english")
 
 NEW = 2026
 FILLED_FROM = 2025  # the demo values typed into the 2026 template (within the framework's ranges)
 HELD = [2023, 2024, 2025]  # the editions of data/demo
-
-
-def run(argv) -> tuple[int, str]:
-    buffer = io.StringIO()
-    with redirect_stdout(buffer):
-        code = main(argv)
-    return code, buffer.getvalue()
-
-
-def demo_values(edition: int) -> pd.DataFrame:
-    values = pd.read_csv(DEMO_DIR / "values.csv", dtype={schema.INDICATOR: str})
-    values = values[values[schema.EDITION] == edition].reset_index(drop=True)
-    return values.assign(**{schema.VALUE: values[schema.VALUE].clip(lower=0)})  # rounding residue below 0
 
 
 @pytest.fixture(scope="module")

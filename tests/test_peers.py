@@ -348,7 +348,7 @@ def test_log1p_written_in_the_formula_is_the_transform_and_the_shown_formula_ref
         fit_peer_model(frame["value"], covariates, formula="np.log1p(value) ~ urbanisation", transform="none")
 
 
-def test_unsupported_response_is_refused_naming_the_choices():
+def test_unsupported_response_is_refused_naming_the_choices(english):
     frame = formula_provinces()
     with pytest.raises(ValueError, match="left-hand side must be 'value'"):
         fit_peer_model(frame["value"], frame.drop(columns="value"), formula="np.sqrt(value) ~ urbanisation")

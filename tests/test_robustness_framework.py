@@ -169,7 +169,7 @@ def test_imputation_without_gaps_has_zero_sensitivity():
     assert table.at["aggregation", "total"] > 0
 
 
-def test_an_imputation_that_changes_the_screened_units_is_refused():
+def test_an_imputation_that_changes_the_screened_units_is_refused(english):
     idata, imeta = tree_index(seed=5, gaps=True)
     idata.loc[[1, 6], "G"] = None  # these units have no group: group imputation leaves their gaps
     steps = [{"step": "impute", "method": "mean"}, {"step": "screen", "min_availability": 1.0}, *STEPS]

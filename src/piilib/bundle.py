@@ -22,7 +22,10 @@ variable PII_OFFICIAL_DIR). Every file in it that `pii validate` accepts (.xlsx 
 edition per file; README and hidden or Excel lock files `~$…` are skipped) is read with
 provenance "official". The edition is the one the file states (its edition column or the
 "Kỳ PII" title cell of the template); a file that states none is read as the edition its name
-gives (`pii-2026.xlsx`, any 4-digit year 2000–2099 in the name). When the default data
+gives (`pii-2026.xlsx`, any 4-digit year 2000–2099 in the name); a file whose name gives one
+year and whose content states another edition is refused, and a spreadsheet of another format
+(.xls, .ods, ...) or a link that leads nowhere is named by the commands' checks, never skipped in
+silence. When the default data
 (data/demo) or an official file is used, the editions are layered, a later layer replacing an
 edition of an earlier one whole: data/demo < the official folder < the official file of
 --data. So `--data pii-2026.xlsx` keeps 2023–2025 (official where the folder has them,
@@ -40,7 +43,11 @@ those rows of a file are on the map on which fewer of their units are unknown, a
 (every unit a key of both maps) on the 34-province map if no year has more units than it, else
 on the 63-province map (column `map`). Every row's unit must be a key of a province of its
 map: a typo, a unit of the other map or an empty cell is a problem naming the file, line and
-the closest keys (`DataFileError`), whichever edition is asked for. An edition from
+the closest keys (`DataFileError`), whichever edition is asked for. So is a number column cell
+that is not a number (only an empty cell is missing data: "#N/A", "NaN", "n/a" are named, not
+read as blanks), a provenance not in `schema.PROVENANCES`, a row repeating the key of an earlier
+one (edition or year, unit, indicator or covariate), and a covariate below zero (population and
+GRDP, taken in logs, above zero). An edition from
 `schema.FIRST_MERGED_EDITION` on is computed on the 34 provinces: its earlier editions and
 its history are re-expressed on that map with `piilib.harmonise` (quantities of the data year
 from the covariates, or the unit table), so that trajectories and trends compare the same
@@ -69,7 +76,7 @@ import pandas as pd
 
 from piilib import schema
 from piilib.messages import Said, text
-from piilib.paths import DATA_DIR, REPO_ROOT
+from piilib.paths import DATA_DIR, OFFICIAL_DIR_ENV, REPO_ROOT, official_dir
 from piilib.units import closest_keys, crosswalk, era, unit_key, unit_keys, unit_quantities
 
 DEMO_DIR = DATA_DIR / "demo"
@@ -96,14 +103,7 @@ FILES_COLUMNS = ["file", "kind", "rows", *schema.PROVENANCES, "supplement"]
 EARLIER_KIND = "earlier editions"
 PARTS = (VALUES_KIND, EARLIER_KIND, HISTORY_KIND, COVARIATES_KIND)
 
-OFFICIAL_DIR_ENV = "PII_OFFICIAL_DIR"
 OFFICIAL_SUFFIXES = (".xlsx", ".csv")
-
-
-def official_dir() -> Path:
-    """The folder of official files every command reads: $PII_OFFICIAL_DIR, else data/official."""
-    configured = os.environ.get(OFFICIAL_DIR_ENV)
-    return Path(configured) if configured else DATA_DIR / "official"
 
 
 def official_files(folder: str | Path | None = None) -> list[Path]:
@@ -123,6 +123,15 @@ def edition_from_name(path: str | Path) -> int | None:
 
     found = re.findall(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem)
     return int(found[-1]) if found else None
+
+
+def _only_year_in_name(path: Path) -> int | None:
+    """The year a file name gives when it gives exactly one (`pii-2026.xlsx`); None otherwise
+    (no year, or several, as in `pii-2026 (sửa 2027-03).xlsx`)."""
+    import re
+
+    found = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", Path(path).stem))
+    return int(found.pop()) if len(found) == 1 else None
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -223,7 +232,8 @@ class DataBundle:
         """The values of one edition (long frame); ValueError naming the editions found."""
         rows = self.values[self.values[schema.EDITION].astype(int) == int(edition)]
         if rows.empty:
-            raise ValueError(Said("data.no_edition", path=self.path, edition=edition, editions=self.editions()))
+            raise ValueError(Said("data.no_edition", path=self.path, edition=edition,
+                                  editions=", ".join(map(str, self.editions())) or "-"))
         return rows.reset_index(drop=True)
 
     def values_on_map(self, edition: int, map_edition: int) -> tuple[pd.DataFrame, bool]:
@@ -439,7 +449,11 @@ def _load(path_text: str, origin: str, signature: tuple, edition: int | None,
         return _layered(_load(path_text, origin, signature, edition), [Path(f) for f in folder_files])
     frames, files = _read_csv_files(path)
     if origin == DIRECTORY and not frames[VALUES_KIND]:
-        raise ValueError(Said("data.no_values_file", path=path, columns=", ".join(schema.LONG_COLUMNS)))
+        workbooks = sorted(p.name for p in path.iterdir()
+                           if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$"))
+        hint = text("data.no_values_file.workbooks", files=", ".join(workbooks[:3]), first=path / workbooks[0],
+                    variable=OFFICIAL_DIR_ENV, path=path) if workbooks else ""
+        raise ValueError(Said("data.no_values_file", path=path, columns=", ".join(schema.LONG_COLUMNS), hint=hint))
     return DataBundle(
         path=path, origin=origin,
         values=_combined(frames[VALUES_KIND], schema.LONG_COLUMNS),
@@ -498,6 +512,7 @@ _NUMBER_COLUMNS = {
 
 def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, list[str]]:
     """(kind, frame or None when not used or unusable, problems) of one CSV file of the data."""
+    import csv
     import io
 
     try:
@@ -519,12 +534,89 @@ def _read_data_csv(file: Path, name: str) -> tuple[str, pd.DataFrame | None, lis
         kind = _file_kind(header)
         if kind == OTHER_KIND:
             return kind, None, []
-        frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"})
+        named = next(csv.reader(io.StringIO(content)), [])
+        repeated = sorted({column for column in named if named.count(column) > 1})
+        if repeated:  # pandas reads a second "value" as "value.1" and would use the first without a word
+            return kind, None, [Said("csv.repeated_column", name=name, columns=", ".join(repeated))]
+        # Only an empty cell is missing: "#N/A", "NaN", "n/a" (pandas' default missing marks) are
+        # Excel errors or typed words, reported by cell rather than read as no data.
+        frame = pd.read_csv(io.StringIO(content), dtype={schema.INDICATOR: "str", schema.UNIT: "str"},
+                            keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         detail = " ".join(str(error).split())[:160]
         return OTHER_KIND, None, [Said("csv.not_csv", name=name, detail=detail, save_as=text("csv.save_as"))]
-    problems = _number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
+    problems = (_number_column_problems(frame, kind, name) + _unit_problems(frame, kind, name)
+                + _provenance_problems(frame, name) + _duplicate_problems(frame, kind, name))
+    if kind == COVARIATES_KIND and not problems:
+        problems = _covariate_value_problems(frame, name)
     return kind, (None if problems else frame), problems
+
+
+# The columns that identify a row, per kind of file: a second row with the same key is a copy
+# pasted twice or a value typed again (which one to use is not for the program to guess).
+_KEY_COLUMNS = {
+    VALUES_KIND: [schema.EDITION, schema.UNIT, schema.INDICATOR],
+    HISTORY_KIND: [schema.YEAR, schema.UNIT, schema.INDICATOR],
+    COVARIATES_KIND: [schema.YEAR, schema.UNIT, schema.COVARIATE],
+}
+
+
+def _duplicate_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:
+    """Rows whose key (`_KEY_COLUMNS`) an earlier row of the file already has."""
+    columns = _KEY_COLUMNS[kind]
+    keys = frame[columns].astype(str)
+    repeated = keys.duplicated(keep="first")
+    if not repeated.any():
+        return []
+    first_line = {}
+    for index, key in zip(keys.index, map(tuple, keys.to_numpy())):
+        first_line.setdefault(key, index + 2)
+    lines = list(frame.index[repeated])
+    problems = []
+    for index in lines[:SHOWN_BAD_CELLS]:
+        key = tuple(keys.loc[index])
+        problems.append(Said("csv.duplicate", name=name, line=index + 2, key=", ".join(key),
+                             columns=", ".join(columns), first=first_line[key]))
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("csv.more_duplicates", name=name, count=f"{len(lines) - SHOWN_BAD_CELLS:,}"))
+    return problems
+
+
+# Covariates are counts and levels (never below zero); these are also taken in logs (peers).
+POSITIVE_COVARIATES = frozenset({"population", "grdp", "grdp_per_capita"})
+
+
+def _covariate_value_problems(frame: pd.DataFrame, name: str) -> list[str]:
+    """Covariate values below zero, or not above zero where the covariate is taken in logs."""
+    values = pd.to_numeric(frame[schema.VALUE], errors="coerce")
+    positive = frame[schema.COVARIATE].isin(POSITIVE_COVARIATES)
+    bad = (values < 0) | (positive & (values <= 0))
+    lines = list(frame.index[bad.fillna(False)])
+    problems = []
+    for index in lines[:SHOWN_BAD_CELLS]:
+        expected = text("csv.expected_positive" if positive[index] else "csv.expected_non_negative",
+                        covariate=frame.at[index, schema.COVARIATE])
+        problems.append(Said("csv.bad_cell", name=name, line=index + 2, column=schema.VALUE,
+                             found=_found(frame.at[index, schema.VALUE]), expected=expected))
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("csv.more_below_zero", name=name, count=f"{len(lines) - SHOWN_BAD_CELLS:,}",
+                             column=schema.VALUE, first=f"{lines[SHOWN_BAD_CELLS] + 2:,}", last=f"{lines[-1] + 2:,}"))
+    return problems
+
+
+def _provenance_problems(frame: pd.DataFrame, name: str) -> list[str]:
+    """Rows whose provenance is not one of `schema.PROVENANCES` (empty, a typo): every value must
+    say where it comes from, or the report could call an illustrative number official."""
+    if schema.PROVENANCE not in frame.columns:
+        return []
+    lines = list(frame.index[~frame[schema.PROVENANCE].isin(schema.PROVENANCES)])
+    expected = text("csv.expected_provenance", choices=", ".join(schema.PROVENANCES))
+    problems = [Said("csv.bad_cell", name=name, line=index + 2, column=schema.PROVENANCE,
+                     found=_found(frame.at[index, schema.PROVENANCE]), expected=expected)
+                for index in lines[:SHOWN_BAD_CELLS]]
+    if len(lines) > SHOWN_BAD_CELLS:
+        problems.append(Said("data.more_unknown_provenance", count=len(lines) - SHOWN_BAD_CELLS))
+    return problems
 
 
 def _number_column_problems(frame: pd.DataFrame, kind: str, name: str) -> list[str]:
@@ -627,7 +719,9 @@ def _read_official(path: Path, edition: int | None) -> pd.DataFrame:
     except OfficialFileError:
         if edition is None:
             raise
-        return read_values(path, edition)  # a file that does not state its edition
+    # A file that does not state its edition. Read again outside the handler: a second failure
+    # must not carry the first as its context (the workbook reader names a root cause).
+    return read_values(path, edition)
 
 
 def _shown_name(path: Path) -> str:
@@ -653,7 +747,13 @@ def _folder_values(folder_files: list[Path]) -> tuple[pd.DataFrame, list[dict]]:
             problems.append(Said("data.official_file", file=_shown_name(file),
                                  problems="; ".join(str(error).splitlines()[:5])))
             continue
-        for edition in sorted(set(values[schema.EDITION].astype(int))):
+        stated = sorted(set(values[schema.EDITION].astype(int)))
+        named = _only_year_in_name(file)
+        if named is not None and stated != [named]:
+            problems.append(Said("data.official_name_edition", file=file.name, named=named,
+                                 stated=", ".join(map(str, stated))))
+            continue
+        for edition in stated:
             if edition in seen:
                 problems.append(Said("data.official_same_edition", first=seen[edition], second=file.name,
                                      edition=edition))
@@ -713,17 +813,38 @@ def data_path_problems(data: str | Path | None, option: str = "--data") -> list[
     return problems
 
 
+# Files of the official folder that staff meant as data but that are not read: a spreadsheet in
+# another format, or a link that leads nowhere. Said, not skipped in silence (the edition would
+# quietly stay illustrative). Other files (notes, PDFs) are left alone.
+SPREADSHEET_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods", ".numbers", ".txt", ".tsv")
+
+
+def _skipped_official_files(folder: Path) -> list[str]:
+    problems = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith((".", "~$")):
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.append(Said("data.official_file", file=path.name, problems=text("io.broken_link", path=path)))
+        elif path.is_file() and path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            reason = text("io.xls") if path.suffix.lower() == ".xls" else text("io.file_type", suffix=path.suffix)
+            problems.append(Said("data.official_file", file=path.name,
+                                 problems=text("data.official_not_read", reason=reason)))
+    return problems
+
+
 def _official_folder_problems() -> list[str]:
-    """Every file of the official folder that cannot be used (empty when fine or absent)."""
+    """Every file of the official folder that cannot be used or is not read (empty when fine
+    or absent)."""
+    problems = _skipped_official_files(official_dir())
     files = official_files()
-    if not files:
-        return []
-    try:
-        _folder_values(files)
-    except DataFileError as error:
-        return [text("data.official_folder", problem=problem, folder=official_dir(), variable=OFFICIAL_DIR_ENV)
-                for problem in error.problems]
-    return []
+    if files:
+        try:
+            _folder_values(files)
+        except DataFileError as error:
+            problems += error.problems
+    return [text("data.official_folder", problem=problem, folder=official_dir(), variable=OFFICIAL_DIR_ENV)
+            for problem in problems]
 
 
 def _data_problems(data: str | Path, option: str) -> list[str]:
@@ -735,7 +856,7 @@ def _data_problems(data: str | Path, option: str) -> list[str]:
     if exists is None or (exists and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0))):
         return [text("data.no_permission", option=option, data=data)]
     if not exists:
-        return [text("data.not_found", option=option, data=data)]
+        return [text("data.broken_link" if path.is_symlink() else "data.not_found", option=option, data=data)]
     if path.is_dir() or is_tidy_file(path):
         try:
             _read_csv_files(path)
@@ -752,4 +873,4 @@ def edition_problems(edition: int) -> list[str]:
     if framework_path(edition).is_file():
         return []
     editions = available_editions()
-    return [text("data.no_framework", edition=edition, first=editions[0], editions=editions)]
+    return [text("data.no_framework", edition=edition, first=editions[0], editions=", ".join(map(str, editions)))]

@@ -161,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n" + text("cli.interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MemoryError:  # e.g. a count of draws this computer cannot hold: one plain line
+        from piilib.messages import text
+
+        print(text("cli.out_of_memory"), file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 def _main(argv: list[str] | None) -> int:

@@ -97,7 +97,8 @@ def load_framework(edition: int, path: str | Path | None = None) -> pd.DataFrame
     """
     path = Path(path) if path is not None else framework_path(edition)
     if not path.is_file():
-        raise FrameworkError([Said("framework.none", path=path, edition=edition, editions=available_editions())])
+        editions = ", ".join(map(str, available_editions()))
+        raise FrameworkError([Said("framework.none", path=path, edition=edition, editions=editions)])
     # Read and checked once per file version in a process (the targets, the map and the
     # outlook all ask); each caller gets its own copy.
     stat = path.stat()

@@ -82,6 +82,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "lỗi: đã dừng (Ctrl+C); chạy lại lệnh để hoàn tất.",
         EN: "error: interrupted (Ctrl+C); run the command again to finish it.",
     },
+    "cli.out_of_memory": {
+        VI: "lỗi: máy không đủ bộ nhớ cho phép tính này; giảm số lần mô phỏng (--draws, --replications, "
+            "--bootstrap) hoặc đóng bớt chương trình khác rồi chạy lại.",
+        EN: "error: not enough memory for this computation; use fewer draws (--draws, --replications, "
+            "--bootstrap) or close other programs, then run the command again.",
+    },
     # The one-line help of each command (`pii --help` lists them without importing the commands).
     "help.index": {VI: "dựng một chỉ số (bố cục của COINr) từng bước và ghi mọi giai đoạn",
                    EN: "build an index (COINr layout) step by step and write every stage"},
@@ -122,6 +128,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                  EN: "random seed, for reproducible figures (default {default})"},
     "arg.at_least": {VI: "{option} {value}: cần một số nguyên >= {minimum}",
                      EN: "{option} {value}: expected a whole number >= {minimum}"},
+    "arg.between": {VI: "{option} {value}: cần một số nguyên từ {minimum} đến {maximum}{why}",
+                    EN: "{option} {value}: expected a whole number from {minimum} to {maximum}{why}"},
+    "arg.why.provinces": {VI: " (số tỉnh, thành phố của kỳ {edition})",
+                          EN: " (the number of provinces of edition {edition})"},
+    "arg.why.memory": {VI: " (số lớn hơn cần quá nhiều bộ nhớ và thời gian)",
+                       EN: " (a larger number needs too much memory and time)"},
     # --- pii build --------------------------------------------------------------------------
     "build.description": {
         VI: "Chạy mọi chương (notebook) của kỳ (chương không đổi lấy từ bộ nhớ đệm), dựng HTML và PDF "
@@ -235,6 +247,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "data holding the previous edition, to warn of implausible jumps (a directory like data/demo or "
             "a values file; default: the bundled data, data/demo)",
     },
+    "validate.empty_path": {VI: "PATH để trống; cần đường dẫn của một tệp .csv hoặc .xlsx",
+                            EN: "PATH is empty; expected the path of a .csv or .xlsx file"},
     "validate.problems": {VI: "Có {count} lỗi trong {file}; không có gì bị thay đổi.",
                           EN: "{count} problem(s) found in {file}; nothing was changed."},
     "validate.warnings": {
@@ -297,6 +311,222 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "index.wrote_stages": {VI: "Đã ghi {stages} giai đoạn ({names}) và nhật ký phương pháp vào {out}",
                            EN: "Wrote {stages} stages ({names}) and method log to {out}"},
+    # Problems with the inputs of `pii index` (piilib.index: files, iMeta, iData, method.yml).
+    "index.none": {VI: "không có", EN: "none"},
+    "index.file_not_found": {VI: "{path}: không tìm thấy tệp", EN: "{path}: file not found"},
+    "index.cannot_read": {
+        VI: "{path}: không đọc được ({reason}); kiểm tra đường dẫn và quyền đọc tệp cùng thư mục của nó",
+        EN: "{path}: cannot be read ({reason}); check the path and that this account may read the file and "
+            "its folder",
+    },
+    "index.folder": {VI: "{path}: đây là một thư mục, không phải tệp; cần đường dẫn của một tệp CSV",
+                     EN: "{path}: this is a folder, not a file; expected the path of a CSV file"},
+    "index.no_permission": {
+        VI: "{path}: tài khoản này không có quyền đọc tệp; xin quyền đọc hoặc chép tệp vào thư mục của mình",
+        EN: "{path}: this account may not read the file; ask for read permission or copy it to your own folder",
+    },
+    "index.repeated_column": {
+        VI: "{path}: cột '{column}' xuất hiện nhiều lần ở dòng tiêu đề (cột thứ {positions}); mỗi tên cột chỉ một lần",
+        EN: "{path}: column '{column}' appears more than once in the header row (columns {positions}); expected "
+            "each column name once",
+    },
+    "index.not_csv": {VI: "{path}: không phải tệp CSV đọc được ({reason}); cần một tệp CSV có dòng tiêu đề",
+                      EN: "{path}: is not a readable CSV file ({reason}); expected a CSV file with a header row"},
+    "index.empty_csv": {VI: "{path}: tệp trống; cần một tệp CSV có dòng tiêu đề",
+                        EN: "{path}: the file is empty; expected a CSV file with a header row"},
+    "index.csv_not_utf8": {
+        VI: "{path}: tệp không phải văn bản UTF-8 (Latin-1 hay bảng mã Windows?); lưu lại dạng CSV UTF-8",
+        EN: "{path}: is not UTF-8 text (Latin-1 or a Windows encoding?); save it as CSV UTF-8",
+    },
+    "index.excel_not_csv": {
+        VI: "{path}: đây là sổ tính Excel, không phải CSV; trong Excel chọn File → Save As → CSV UTF-8",
+        EN: "{path}: is an Excel workbook, not a CSV file; in Excel use File → Save As → CSV UTF-8",
+    },
+    "index.meta.where": {VI: "{file} dòng {line}", EN: "{file} line {line}"},
+    "index.meta.where_code": {VI: "{file} dòng {line} (iCode '{code}')", EN: "{file} line {line} (iCode '{code}')"},
+    "index.meta.missing_columns": {
+        VI: "{file}: thiếu cột bắt buộc {missing}; cần các cột {required} (thêm iName, Unit, Denominator nếu có)",
+        EN: "{file}: required column(s) {missing} missing; expected columns {required} (plus optional iName, "
+            "Unit, Denominator)",
+    },
+    "index.meta.no_nodes": {VI: "{file}: không dòng nào có Type là 'Indicator' hay 'Aggregate'; không có gì để dựng",
+                            EN: "{file}: no row has Type 'Indicator' or 'Aggregate'; nothing to build"},
+    "index.meta.empty_code": {VI: "{where}: iCode trống; mỗi chỉ số và mỗi nhóm cần một mã",
+                              EN: "{where}: iCode is empty; every indicator and aggregate needs a code"},
+    "index.meta.code_again": {
+        VI: "{where}: iCode '{code}' bị dùng lại (lần đầu ở dòng {first}); mỗi mã chỉ dùng một lần",
+        EN: "{where}: iCode '{code}' is used again (first on line {first}); codes must be unique",
+    },
+    "index.meta.level": {VI: "{where}: Level là '{value}'; cần một số nguyên >= 1",
+                         EN: "{where}: Level is '{value}'; expected a whole number >= 1"},
+    "index.meta.indicator_level": {VI: "{where}: một Indicator có Level {level}; chỉ số ở Level 1",
+                                   EN: "{where}: an Indicator has Level {level}; indicators are Level 1"},
+    "index.meta.aggregate_level": {VI: "{where}: một Aggregate có Level {level}; nhóm ở Level 2 trở lên",
+                                   EN: "{where}: an Aggregate has Level {level}; aggregates are Level 2 or higher"},
+    "index.meta.weight": {VI: "{where}: Weight là '{value}'; cần một số hữu hạn >= 0",
+                          EN: "{where}: Weight is '{value}'; expected a finite number >= 0"},
+    "index.meta.direction_indicator": {
+        VI: "{where}: Direction là '{value}'; cần 1 (cao hơn là tốt hơn) hoặc -1 (thấp hơn là tốt hơn)",
+        EN: "{where}: Direction is '{value}'; expected 1 (higher is better) or -1 (lower is better)",
+    },
+    "index.meta.direction_aggregate": {VI: "{where}: Direction là '{value}'; cần 1, -1 hoặc để trống",
+                                       EN: "{where}: Direction is '{value}'; expected 1, -1 or empty"},
+    "index.meta.zero_weights": {
+        VI: "{where}: mọi thành phần con đều có Weight 0 ({children}); cần ít nhất một thành phần có Weight > 0",
+        EN: "{where}: every child has Weight 0 ({children}); expected at least one with a Weight > 0",
+    },
+    "index.meta.unknown_parent": {
+        VI: "{where}: Parent '{parent}' không phải iCode của dòng Indicator hay Aggregate nào",
+        EN: "{where}: Parent '{parent}' is not an iCode of any Indicator or Aggregate row",
+    },
+    "index.meta.parent_level": {
+        VI: "{where}: Level {level} nhưng Parent '{parent}' có Level {parent_level}; nhóm cha phải cao hơn đúng "
+            "một bậc ({expected})",
+        EN: "{where}: Level {level} but its Parent '{parent}' has Level {parent_level}; a parent must be exactly "
+            "one level up ({expected})",
+    },
+    "index.meta.cycle": {
+        VI: "{file}: các liên kết Parent tạo thành vòng ({path}); cây phải kết thúc ở một nhóm trên cùng",
+        EN: "{file}: the Parent links form a cycle ({path}); the tree must end at one top aggregate",
+    },
+    "index.meta.root_listed": {VI: "'{code}' (dòng {line})", EN: "'{code}' (line {line})"},
+    "index.meta.roots": {
+        VI: "{file}: {count} dòng để trống Parent ({listed}); cần đúng một dòng, chỉ số chung trên cùng",
+        EN: "{file}: {count} rows have an empty Parent ({listed}); expected exactly one, the index at the top",
+    },
+    "index.meta.root_level": {
+        VI: "{where}: không có Parent nhưng ở Level {level}, dưới bậc cao nhất {highest}; chỉ nhóm trên cùng "
+            "không có Parent",
+        EN: "{where}: has no Parent but is at Level {level}, below the highest level {highest}; only the top "
+            "aggregate has no Parent",
+    },
+    "index.meta.no_children": {VI: "{where}: nhóm không có thành phần con (không dòng nào ghi nó là Parent)",
+                               EN: "{where}: aggregate has no children (no row names it as Parent)"},
+    "index.data.where": {VI: "{file} dòng {line}", EN: "{file} line {line}"},
+    "index.data.where_unit": {VI: "{file} dòng {line} (uCode '{unit}'), cột '{column}'",
+                              EN: "{file} line {line} (uCode '{unit}'), column '{column}'"},
+    "index.data.no_ucode": {VI: "{file}: không có cột '{column}'; cần một cột '{column}' ghi mã riêng của mỗi đơn vị",
+                            EN: "{file}: no '{column}' column; expected one column '{column}' with a unique code "
+                                "per unit"},
+    "index.data.no_units": {VI: "{file}: không có dòng đơn vị nào dưới dòng tiêu đề; cần mỗi đơn vị một dòng",
+                            EN: "{file}: no unit rows under the header row; expected one row per unit"},
+    "index.data.empty_ucode": {VI: "{where}: uCode trống; mỗi đơn vị cần một mã",
+                               EN: "{where}: uCode is empty; every unit needs a code"},
+    "index.data.ucode_again": {
+        VI: "{where}: uCode '{code}' xuất hiện lại (lần đầu ở dòng {first}); mỗi mã đơn vị chỉ dùng một lần",
+        EN: "{where}: uCode '{code}' appears again (first on line {first}); unit codes must be unique",
+    },
+    "index.data.no_column": {VI: "{meta}: chỉ số '{code}' không có cột trong {data}; cần một cột tên '{code}'",
+                             EN: "{meta}: indicator '{code}' has no column in {data}; expected a column named "
+                                 "'{code}'"},
+    "index.data.denominator": {VI: "{where}: Denominator '{denominator}' không phải một cột của {data}",
+                               EN: "{where}: Denominator '{denominator}' is not a column of {data}"},
+    "index.data.method_column": {VI: "{file}: thiếu cột '{column}' mà phương pháp cần",
+                                 EN: "{file}: column '{column}' needed by the method is missing"},
+    "index.data.infinite": {VI: "{where}: giá trị '{value}' là vô cực; cần một số hữu hạn",
+                            EN: "{where}: value '{value}' is infinite; expected a finite number"},
+    "index.data.not_number": {
+        VI: "{where}: giá trị '{value}' không phải số; cần một số, hoặc để trống ô thiếu số liệu",
+        EN: "{where}: value '{value}' is not a number; expected a number, or an empty cell for a missing value",
+    },
+    "index.spec.where": {VI: "{source}, bước {number}", EN: "{source}, step {number}"},
+    "index.spec.where_line": {VI: "{source} dòng {line}, bước {number}", EN: "{source} line {line}, step {number}"},
+    "index.spec.method": {VI: "{where}: phương pháp '{method}' không thuộc {choices}",
+                          EN: "{where}: method '{method}' is not one of {choices}"},
+    "index.spec.needs_group": {VI: "{where}: phương pháp {method} cần 'group', cột của iData ghi nhóm của mỗi đơn vị",
+                               EN: "{where}: method {method} needs 'group', the iData column holding each "
+                                   "unit's group"},
+    "index.spec.min_availability": {VI: "{where}: min_availability là '{value}'; cần một số từ 0 đến 1",
+                                    EN: "{where}: min_availability is '{value}'; expected a number from 0 to 1"},
+    "index.spec.finite": {VI: "{where}: {name} là '{value}'; cần một số hữu hạn",
+                          EN: "{where}: {name} is '{value}'; expected a finite number"},
+    "index.spec.max_winsorised": {VI: "{where}: max_winsorised là '{value}'; cần một số nguyên >= 0",
+                                  EN: "{where}: max_winsorised is '{value}'; expected a whole number >= 0"},
+    "index.spec.lower_upper": {VI: "{where}: lower ({lower}) phải nhỏ hơn upper ({upper})",
+                               EN: "{where}: lower ({lower}) must be below upper ({upper})"},
+    "index.spec.sd": {VI: "{where}: sd là {value}; cần một số > 0", EN: "{where}: sd is {value}; expected a number > 0"},
+    "index.spec.weights_mapping": {VI: "{where}: weights phải là một bảng iCode -> trọng số",
+                                   EN: "{where}: weights must be a mapping iCode -> weight"},
+    "index.spec.weight": {VI: "{where}, weights: trọng số của '{code}' là '{value}'; cần một số hữu hạn >= 0",
+                          EN: "{where}, weights: weight of '{code}' is '{value}'; expected a finite number >= 0"},
+    "index.spec.not_list": {VI: "{source}: cần một danh sách các bước, không trống",
+                            EN: "{source}: expected a non-empty list of steps"},
+    "index.spec.step_mapping": {VI: "{where}: cần một bảng có khóa 'step' (một trong {choices})",
+                                EN: "{where}: expected a mapping with a 'step' key (one of {choices})"},
+    "index.spec.unknown_step": {VI: "{where}: không có bước '{name}'; cần một trong {choices}",
+                                EN: "{where}: unknown step '{name}'; expected one of {choices}"},
+    "index.spec.step_again": {VI: "{where}: bước '{name}' xuất hiện nhiều lần; mỗi bước chỉ chạy một lần",
+                              EN: "{where}: step '{name}' appears more than once; each step may run once"},
+    "index.spec.unknown_parameters": {VI: "{where}: tham số không nhận ra {unknown}; được dùng: {allowed}",
+                                      EN: "{where}: unknown parameter(s) {unknown}; allowed: {allowed}"},
+    "index.spec.aggregate_last": {VI: "{source}: 'aggregate' phải là bước cuối",
+                                  EN: "{source}: 'aggregate' must be the last step"},
+    "index.spec.too_large": {
+        VI: "{name}: lớn hơn {limit} byte, quá nhiều so với một tệp phương pháp; cần một tệp YAML ngắn (xem "
+            "mẫu method.yml trong README)",
+        EN: "{name}: is larger than {limit} bytes, far more than a method needs; expected a short YAML file "
+            "(see the method.yml schema in the README)",
+    },
+    "index.spec.not_utf8": {
+        VI: "{name}, dòng {line}: không phải văn bản UTF-8 (byte 0x{byte}; bảng mã Latin-1 hay Windows?); lưu "
+            "lại với bảng mã UTF-8",
+        EN: "{name}, line {line}: is not UTF-8 text (byte 0x{byte}; Latin-1 or Windows encoding?); save it "
+            "with UTF-8 encoding",
+    },
+    "index.spec.no_steps": {VI: "{name}: cần một bảng có danh sách 'steps' (xem mẫu method.yml trong README)",
+                            EN: "{name}: expected a mapping with a 'steps' list (see the method.yml schema in the "
+                                "README)"},
+    "index.spec.unknown_keys": {VI: "{name}: khóa cấp trên cùng không nhận ra {unknown}; được dùng: name, steps",
+                                EN: "{name}: unknown top-level key(s) {unknown}; allowed: name, steps"},
+    "index.spec.at": {VI: ", dòng {line}, cột {column}", EN: ", line {line}, column {column}"},
+    "index.spec.not_yaml": {VI: "{name}{where}: không phải YAML hợp lệ ({reason}); cần một tệp phương pháp như "
+                                "README hướng dẫn",
+                            EN: "{name}{where}: is not valid YAML ({reason}); expected a method file as the README "
+                                "shows"},
+    "index.spec.aliases": {VI: "không được dùng bí danh (*tên) trong tệp phương pháp; ghi rõ từng giá trị",
+                           EN: "aliases (*name) are not allowed in a method file; write each value out"},
+    "index.note.not_checkable": {
+        VI: "treat: không tính được độ lệch/độ nhọn (ít hơn 4 giá trị, hoặc mọi giá trị bằng nhau) cho {codes}; "
+            "giữ nguyên, không xử lý",
+        EN: "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) for {codes}; "
+            "left untreated",
+    },
+    "index.note.flat_after_winsorising": {
+        VI: "treat: winsorise {codes} sẽ làm mọi giá trị bằng nhau (không xác định được độ lệch/độ nhọn); giữ "
+            "nguyên, như COINr",
+        EN: "treat: winsorising {codes} would make all values equal (skew/kurtosis undefined); left untreated, "
+            "as COINr does",
+    },
+    "index.note.no_values": {VI: "normalise: {codes} không có giá trị nào; điểm của chúng để trống",
+                             EN: "normalise: no values at all for {codes}; their scores are missing"},
+    "index.note.constant": {
+        VI: "normalise: mọi đơn vị có cùng giá trị ở {codes}; {method} không xác định, nên điểm của chúng để "
+            "trống (như COINr) và bước tổng hợp bỏ qua chúng",
+        EN: "normalise: all units have the same value for {codes}; {method} is undefined, so their scores are "
+            "missing (as in COINr) and aggregation ignores them",
+    },
+    "index.step.screen_empty": {
+        VI: "bước screen: không đơn vị nào có đủ tỷ lệ chỉ số có số liệu min_availability = {share}; giảm "
+            "min_availability hoặc bổ sung số liệu",
+        EN: "step screen: no unit has the share of indicators with data that min_availability = {share} asks; "
+            "lower min_availability or add data",
+    },
+    "index.step.weight_code": {
+        VI: "bước aggregate, weights: '{code}' không phải mã chỉ số hay mã nhóm của chỉ số này",
+        EN: "step aggregate, weights: '{code}' is not an indicator or aggregate code of this index",
+    },
+    "index.step.zero_weights": {
+        VI: "bước aggregate, weights: mọi thành phần con của '{parent}' có trọng số 0 ({children}); cần ít nhất "
+            "một thành phần có trọng số > 0",
+        EN: "step aggregate, weights: every child of '{parent}' weighs 0 ({children}); expected at least one "
+            "with a weight > 0",
+    },
+    "index.step.geometric": {
+        VI: "bước aggregate (phương pháp {method}): trung bình nhân cần giá trị > 0 nhưng có giá trị bằng 0 hoặc "
+            "âm; chuẩn hóa về một khoảng bắt đầu trên 0 (ví dụ lower: 1) hoặc dùng trung bình cộng",
+        EN: "step aggregate (method {method}): the geometric mean needs values > 0, but some are zero or "
+            "negative; normalise to a range that starts above 0 (e.g. lower: 1) or use the arithmetic mean",
+    },
     # --- pii targets ------------------------------------------------------------------------
     "targets.description": {
         VI: "Với mỗi chỉ số của kế hoạch của tỉnh: giá trị thô cần có để giữ hạng, lên một hạng, đạt trung vị "
@@ -421,6 +651,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "số lần lấy mẫu lại bootstrap cho khoảng của chỉ số độ nhạy (mặc định {default})",
         EN: "bootstrap replicates for the sensitivity intervals (default {default})",
     },
+    "robustness.imputation_failed": {VI: "phương án ước tính số liệu thiếu {label}: {problem}",
+                                     EN: "imputation alternative {label}: {problem}"},
+    "robustness.imputation_units": {
+        VI: "phương án ước tính số liệu thiếu {label} làm đổi các đơn vị được giữ lại ở bước sàng lọc ({units}); "
+            "không so sánh được thứ hạng trên những tập đơn vị khác nhau",
+        EN: "imputation alternative {label} changes the units the screen step keeps ({units}); ranks over other "
+            "units cannot be compared",
+    },
+    "robustness.too_few_varying": {
+        VI: "phân tích độ nhạy cần ít nhất hai giả định thay đổi; hiện chỉ có: {found} (bỏ --leave-out none / "
+            "--move none, hoặc thêm --imputation)",
+        EN: "a sensitivity analysis needs at least two varying assumptions; found: {found} (drop --leave-out "
+            "none / --move none, or add --imputation)",
+    },
+    "robustness.unknown_unit": {VI: "'{unit}' không thuộc các đơn vị của chỉ số này",
+                                EN: "'{unit}' is not among the units of the index"},
     "robustness.bad_imputation": {
         VI: "--imputation {value}: cần từ hai phương pháp khác nhau trở lên, cách nhau bằng dấu phẩy, trong "
             "số {choices}",
@@ -464,6 +710,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "không tìm thấy dòng tiêu đề trong {where} (đã xem {rows} dòng đầu)",
         EN: "no header row was found in {where} (looked at the first {rows} rows)",
     },
+    "io.no_province_column": {
+        VI: "dòng này có mã chỉ số làm tiêu đề cột nhưng không có cột tên tỉnh, thành phố bên trái",
+        EN: "this row has indicator codes as column headers but no column of province names to their left",
+    },
+    "io.no_province_column.expected": {
+        VI: "một cột tiêu đề \"Tỉnh, thành phố\" ghi tên tỉnh, thành phố của mỗi dòng, bên trái các cột chỉ số",
+        EN: "a column headed \"Tỉnh, thành phố\" with each row's province name, left of the indicator columns",
+    },
     "io.no_header.any_sheet": {VI: "trang tính nào", EN: "any sheet"},
     "io.no_header.file": {VI: "tệp", EN: "the file"},
     "io.no_permission": {
@@ -478,6 +732,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.cannot_read.expected": {VI: "một tệp trên ổ đĩa máy này mà tài khoản này đọc được",
                                 EN: "a file on a local disk that this account can read"},
     "io.missing_file": {VI: "tệp không tồn tại ({path})", EN: "the file does not exist ({path})"},
+    "io.broken_link": {VI: "{path} là một liên kết (symlink) không dẫn tới tệp nào (tệp đích đã mất, hoặc "
+                          "các liên kết trỏ vòng vào nhau)",
+                       EN: "{path} is a link (symlink) that leads to no file (its target is gone, or the "
+                           "links point at each other in a loop)"},
     "io.missing_file.expected": {VI: "đường dẫn của một tệp .csv hoặc .xlsx đã có",
                                  EN: "the path of an existing .csv or .xlsx file"},
     "io.folder": {VI: "đây là một thư mục, không phải tệp", EN: "this is a folder, not a file"},
@@ -506,6 +764,51 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.damaged.expected": {
         VI: "một tệp .xlsx mở được trong Excel; mở tệp rồi Save As Excel Workbook (.xlsx)",
         EN: "an .xlsx file that opens in Excel; open it, then Save As Excel Workbook (.xlsx)",
+    },
+    "io.merged": {
+        VI: "các ô {cells} được gộp (Merge): giá trị hiện trên cả vùng nhưng chỉ được lưu ở ô đầu, các ô còn lại "
+            "sẽ bị đọc là ô trống",
+        EN: "cells {cells} are merged: the value shows across them but is stored in the first cell only, so the "
+            "others would be read as blank",
+    },
+    "io.merged.expected": {
+        VI: "mỗi giá trị một ô: chọn vùng ô, bỏ gộp (Home → Merge & Center) rồi gõ giá trị của từng tỉnh",
+        EN: "one value per cell: select the cells, unmerge them (Home → Merge & Center), then type each "
+            "province's value",
+    },
+    "io.encrypted": {
+        VI: "tệp được đặt mật khẩu (mã hóa), hoặc là tệp Excel cũ (.xls) đổi tên thành {suffix}, nên không đọc được",
+        EN: "the workbook is protected with a password (encrypted), or is an old .xls file renamed to {suffix}, "
+            "so it cannot be read",
+    },
+    "io.encrypted.expected": {
+        VI: "một tệp .xlsx không đặt mật khẩu: trong Excel chọn File → Info → Protect Workbook → Encrypt with "
+            "Password, xóa mật khẩu, rồi Save As Excel Workbook (.xlsx)",
+        EN: "an .xlsx file without a password: in Excel use File → Info → Protect Workbook → Encrypt with "
+            "Password, clear the password, then Save As Excel Workbook (.xlsx)",
+    },
+    "io.html_named_xlsx": {
+        VI: "tệp là một trang web (HTML) hoặc XML mang đuôi {suffix} (như một số hệ thống trực tuyến xuất ra), "
+            "không phải sổ tính Excel",
+        EN: "the file is a web page (HTML) or XML named {suffix} (as some online systems export), not an Excel "
+            "workbook",
+    },
+    "io.text_named_xlsx": {
+        VI: "tệp là văn bản (ví dụ CSV) mang đuôi {suffix}, không phải sổ tính Excel",
+        EN: "the file is text (e.g. CSV) named {suffix}, not an Excel workbook",
+    },
+    "io.text_named_xlsx.expected": {
+        VI: "đổi đuôi tệp thành .csv, hoặc mở tệp trong Excel rồi Save As Excel Workbook (.xlsx)",
+        EN: "the file renamed to .csv, or opened in Excel and saved as Excel Workbook (.xlsx)",
+    },
+    "io.ods": {
+        VI: "tệp là bảng tính LibreOffice (OpenDocument, .ods){named}, lệnh này không đọc được",
+        EN: "the file is a LibreOffice (OpenDocument, .ods) spreadsheet{named}, which this command does not read",
+    },
+    "io.ods.named": {VI: " mang đuôi {suffix}", EN: " named {suffix}"},
+    "io.ods.expected": {
+        VI: "một tệp .xlsx: trong LibreOffice chọn File → Save As, kiểu tệp Excel 2007-365 (.xlsx)",
+        EN: "an .xlsx file: in LibreOffice use File → Save As with file type Excel 2007-365 (.xlsx)",
     },
     "io.csv_split": {VI: "không tách được văn bản CSV thành các ô ({reason})",
                      EN: "the CSV text cannot be split into cells ({reason})"},
@@ -569,6 +872,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "io.no_indicator_code.expected": {VI: "một mã chỉ số như 1.1.1", EN: "an indicator code such as 1.1.1"},
     "io.unknown_indicator": {VI: "chỉ số không có trong kỳ {edition}{hint}",
                              EN: "unknown indicator for edition {edition}{hint}"},
+    "io.code_not_text": {
+        VI: "tiêu đề cột là {kind}, không phải mã chỉ số (Excel đã đổi mã gõ vào thành {kind}); các giá trị "
+            "của cột này chưa được đọc",
+        EN: "the column header is {kind}, not an indicator code (Excel turned the code typed there into "
+            "{kind}); the values of this column were not read",
+    },
+    "io.code_not_text.date": {VI: "một ngày tháng", EN: "a date"},
+    "io.code_not_text.number": {VI: "một số", EN: "a number"},
+    "io.code_not_text.expected": {
+        VI: "mã chỉ số dạng văn bản, ví dụ 1.1.1: định dạng ô là Văn bản (Text) rồi gõ lại mã",
+        EN: "the indicator code as text, e.g. 1.1.1: format the cell as Text, then type the code again",
+    },
     "io.unknown_indicator.hint": {VI: " (gần nhất: {codes})", EN: " (closest: {codes})"},
     "io.unknown_indicator.expected": {VI: "một trong {count} mã chỉ số của kỳ {edition} ({first} … {last})",
                                       EN: "one of the {count} indicator codes of edition {edition} "
@@ -701,6 +1016,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{option} {data}: cannot be read (no permission to read it or a folder on its path); copy the data "
             "to a folder of your own or ask for read permission",
     },
+    "data.broken_link": {
+        VI: "{option} {data}: đây là một liên kết (symlink) không dẫn tới tệp nào (tệp đích đã mất, hoặc các "
+            "liên kết trỏ vòng vào nhau); cần một thư mục dữ liệu như data/demo hoặc một tệp số liệu chính thức",
+        EN: "{option} {data}: this is a link (symlink) that leads to no file (its target is gone, or the links "
+            "point at each other in a loop); expected a data directory like data/demo or an official values file",
+    },
     "data.not_found": {
         VI: "{option} {data}: không tìm thấy tệp (không có tệp hay thư mục này); cần một thư mục dữ liệu như "
             "data/demo hoặc một tệp số liệu chính thức (CSV hoặc .xlsx)",
@@ -721,6 +1042,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "out.input_in_folder": {
         VI: "{label} {out}: tệp này thuộc thư mục dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
         EN: "{label} {out}: this file is part of the input folder {source}; inputs are never overwritten, choose another output file",
+    },
+    "out.in_official_folder": {
+        VI: "{label} {out} nằm trong thư mục số liệu chính thức {folder}: mọi tệp trong đó được đọc như số liệu "
+            "chính thức, nên lệnh không ghi vào đó; chọn nơi khác (chép tệp vào thư mục khi đã kiểm tra xong)",
+        EN: "{label} {out} is inside the official folder {folder}: every file there is read as official data, "
+            "so commands never write into it; choose another place (copy a file in once it is checked)",
     },
     "out.is_input": {
         VI: "{label} {out} là tệp dữ liệu vào {source}; dữ liệu vào không bao giờ bị ghi đè, hãy chọn tệp kết quả khác",
@@ -891,6 +1218,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{name}: … và {count} ô khác của cột '{column}' không phải số (dòng {first}–{last})",
         EN: "{name}: … and {count} more cells of column '{column}' that are not numbers (lines {first}–{last})",
     },
+    "csv.more_below_zero": {
+        VI: "{name}: … và {count} ô khác của cột '{column}' bằng 0 hoặc âm ở nơi cần số dương (dòng {first}–{last})",
+        EN: "{name}: … and {count} more cells of column '{column}' at or below zero where a positive number is "
+            "needed (lines {first}–{last})",
+    },
+    "csv.repeated_column": {
+        VI: "{name}: dòng tiêu đề có cột trùng tên ({columns}); mỗi tên cột chỉ một lần",
+        EN: "{name}: the header row names a column more than once ({columns}); expected each column name once",
+    },
+    "csv.duplicate": {
+        VI: "{name}, dòng {line}: ({columns}) = ({key}) đã có ở dòng {first}; mỗi bộ ({columns}) chỉ một dòng (xóa "
+            "dòng lặp hoặc sửa lại giá trị)",
+        EN: "{name}, line {line}: ({columns}) = ({key}) is already in line {first}; expected one row per "
+            "({columns}) (delete the repeated row or correct it)",
+    },
+    "csv.more_duplicates": {VI: "{name}: … và {count} dòng lặp khác", EN: "{name}: … and {count} more repeated rows"},
+    "csv.expected_positive": {VI: "một số lớn hơn 0 ({covariate} không thể bằng 0 hay âm)",
+                              EN: "a number above 0 ({covariate} cannot be zero or negative)"},
+    "csv.expected_non_negative": {VI: "một số không âm ({covariate} không thể âm)",
+                                  EN: "a number not below 0 ({covariate} cannot be negative)"},
+    "csv.expected_provenance": {VI: "một trong {choices} (nguồn gốc của giá trị)",
+                                EN: "one of {choices} (where the value comes from)"},
     "csv.empty_cell": {VI: "(trống)", EN: "(empty)"},
     "csv.expected_unit.edition": {
         VI: "mã một trong {count} tỉnh, thành phố của kỳ {edition} (ví dụ can-tho){hint}",
@@ -923,9 +1272,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "data.no_values_file": {
         VI: "thư mục {path}: không có tệp giá trị (một tệp CSV có các cột {columns}, như data/demo/values.csv); "
-            "cần một thư mục như data/demo",
+            "cần một thư mục như data/demo{hint}",
         EN: "directory {path}: no values file (a CSV with columns {columns}, like data/demo/values.csv); expected "
-            "a directory laid out like data/demo",
+            "a directory laid out like data/demo{hint}",
+    },
+    "data.no_values_file.workbooks": {
+        VI: ". Thư mục này chứa sổ tính ({files}): đưa một tệp vào --data (ví dụ --data {first}), hoặc dùng nó "
+            "làm thư mục số liệu chính thức: export {variable}={path} và bỏ --data",
+        EN: ". This folder holds workbooks ({files}): give one file as --data (e.g. --data {first}), or use it "
+            "as the official folder: export {variable}={path} and leave --data out",
     },
     "data.no_edition": {
         VI: "{path} không có giá trị nào của kỳ {edition}; các kỳ có trong dữ liệu: {editions}",
@@ -948,6 +1303,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                      EN: "... and {count} more rows with an unknown provenance"},
     "data.official_file": {VI: "tệp {file} trong thư mục số liệu chính thức: {problems}",
                            EN: "official folder file {file}: {problems}"},
+    "data.official_not_read": {
+        VI: "{reason}; tệp này không được đọc: chỉ tệp .xlsx và .csv của thư mục được đọc (mở tệp rồi lưu lại dạng "
+            "Excel Workbook .xlsx, hoặc chuyển tệp ra khỏi thư mục)",
+        EN: "{reason}; the file is not read: only the .xlsx and .csv files of the folder are (open it and save "
+            "it as Excel Workbook .xlsx, or move it out of the folder)",
+    },
+    "data.official_name_edition": {
+        VI: "thư mục số liệu chính thức: tên tệp {file} ghi kỳ {named} nhưng nội dung tệp ghi kỳ {stated}; đổi tên "
+            "tệp hoặc sửa ô \"Kỳ PII\" cho khớp",
+        EN: "official folder: the name {file} says edition {named} but the file states edition {stated}; rename "
+            "the file or correct its \"Kỳ PII\" cell",
+    },
     "data.official_same_edition": {
         VI: "thư mục số liệu chính thức: {first} và {second} cùng chứa kỳ {edition}; mỗi kỳ chỉ giữ một tệp",
         EN: "official folder: {first} and {second} both hold edition {edition}; keep one file per edition",
@@ -1108,10 +1475,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "công thức tỉnh tương đồng {formula} không có dấu '~'; cần dạng như 'value ~ np.log(population)'",
         EN: "peer formula {formula} has no '~'; expected e.g. 'value ~ np.log(population)'",
     },
+    "peers.left_side": {
+        VI: "công thức tỉnh tương đồng {formula}: vế trái phải là '{response}' (hoặc {others}), không phải {found}; "
+            "ví dụ 'value ~ np.log(population)'",
+        EN: "peer formula {formula}: the left-hand side must be '{response}' (or {others}), not {found}; "
+            "e.g. 'value ~ np.log(population)'",
+    },
+    "peers.unreadable": {
+        VI: "không đọc được công thức tỉnh tương đồng {formula} ({reason}); cần dạng như "
+            "'value ~ np.log(population) + urbanisation'",
+        EN: "peer formula {formula} cannot be read ({reason}); expected e.g. "
+            "'value ~ np.log(population) + urbanisation'",
+    },
     "peers.unknown_covariates": {
         VI: "công thức tỉnh tương đồng {formula} dùng biến cấu trúc {missing} không có trong dữ liệu; các biến "
             "cấu trúc có: {available}",
         EN: "peer formula {formula} uses covariate(s) {missing} not in the data; covariates available: {available}",
+    },
+    "peers.incomplete_covariates": {
+        VI: "'{unit}' thiếu biến cấu trúc (dân số, GRDP bình quân, đô thị hóa, ...) của năm số liệu, hoặc có giá "
+            "trị không dùng được; bổ sung hoặc sửa trong tệp covariates",
+        EN: "'{unit}' lacks structural covariates (population, GRDP per capita, urbanisation, ...) for the data "
+            "year, or has values that cannot be used; add or fix them in the covariates file",
     },
     "peers.none": {VI: "không có", EN: "none"},
     # --- Jupyter Book and LaTeX, and the rules the book must keep (piilib.report.book) ---------
@@ -1189,6 +1574,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "kỳ {edition}: chỉ số '{code}' không có trong khung chỉ số",
         EN: "edition {edition}: indicator '{code}' is not in the framework",
     },
+    "values.missing_units": {
+        VI: "kỳ {edition}: {count} trong {total} tỉnh, thành phố không có dòng nào ({units}); cần mọi tỉnh, thành "
+            "phố (ô giá trị để trống nếu thiếu số liệu)",
+        EN: "edition {edition}: {count} of the {total} provinces have no row at all ({units}); expected every "
+            "province (an empty value cell where data are missing)",
+    },
+    "values.missing_indicators": {
+        VI: "kỳ {edition}: {count} trong {total} chỉ số không có dòng nào ({codes}); cần mọi chỉ số của khung "
+            "(ô giá trị để trống nếu thiếu số liệu)",
+        EN: "edition {edition}: {count} of the {total} indicators have no row at all ({codes}); expected every "
+            "indicator of the framework (an empty value cell where data are missing)",
+    },
+    "values.and_more": {VI: " và {count} khác", EN: " and {count} more"},
     "values.duplicate": {
         VI: "kỳ {edition}: tỉnh '{unit}' có nhiều hơn một giá trị cho chỉ số '{code}'; mỗi tỉnh, mỗi chỉ số chỉ "
             "một giá trị",

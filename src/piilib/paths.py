@@ -10,11 +10,20 @@ build directory): relative paths in its parameters are read from the repository 
 `_build/interactive/` at the repository root, never beside the notebooks.
 """
 
+import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 INTERACTIVE_OUTPUT_DIR = REPO_ROOT / "_build" / "interactive"
+OFFICIAL_DIR_ENV = "PII_OFFICIAL_DIR"
+
+
+def official_dir() -> Path:
+    """The folder of official files every command reads: $PII_OFFICIAL_DIR, else data/official
+    (`piilib.bundle` reads it; `piilib.safe_write` never writes into it)."""
+    configured = os.environ.get(OFFICIAL_DIR_ENV)
+    return Path(configured) if configured else DATA_DIR / "official"
 
 
 def project_path(path: str | Path) -> Path:

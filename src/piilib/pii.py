@@ -14,7 +14,7 @@ import pandas as pd
 from piilib import schema
 from piilib.framework import load_framework, to_imeta
 from piilib.index import IndexResult, build_index
-from piilib.messages import Said
+from piilib.messages import Said, text
 from piilib.units import load_units
 
 # The PII's method is the engine's default (treat, min-max 0-100, arithmetic means).
@@ -39,7 +39,7 @@ def edition_values(values_long: pd.DataFrame, edition: int) -> pd.DataFrame:
     rows = values_long[values_long[schema.EDITION].astype(int) == int(edition)]
     if rows.empty:
         found = sorted(values_long[schema.EDITION].dropna().astype(int).unique().tolist())
-        raise ValueError(Said("data.edition_absent", edition=edition, editions=found))
+        raise ValueError(Said("data.edition_absent", edition=edition, editions=", ".join(map(str, found))))
     return rows
 
 
@@ -65,6 +65,14 @@ def to_idata(values_long: pd.DataFrame, edition: int, framework: pd.DataFrame) -
     })
 
 
+SHOWN_MISSING = 8  # names listed before the rest are counted
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:SHOWN_MISSING])
+    return shown if len(names) <= SHOWN_MISSING else shown + text("values.and_more", count=len(names) - SHOWN_MISSING)
+
+
 def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]:
     problems = []
     known_units = set(load_units(edition)["unit"])
@@ -72,6 +80,16 @@ def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]
         problems.append(Said("values.unknown_unit", edition=edition, unit=unit))
     for code in sorted(set(rows[schema.INDICATOR].astype(str)) - set(codes)):
         problems.append(Said("values.unknown_indicator", edition=edition, code=code))
+    # A province or an indicator with no row at all is a deleted block, not missing data (an empty
+    # value is a row with no value): computing without it would rank the others as if complete.
+    missing_units = sorted(known_units - set(rows[schema.UNIT]))
+    if missing_units:
+        problems.append(Said("values.missing_units", edition=edition, count=len(missing_units),
+                             total=len(known_units), units=_listed(missing_units)))
+    missing_codes = [code for code in codes if code not in set(rows[schema.INDICATOR].astype(str))]
+    if missing_codes:
+        problems.append(Said("values.missing_indicators", edition=edition, count=len(missing_codes),
+                             total=len(codes), codes=_listed(missing_codes)))
     duplicated = rows[rows.duplicated([schema.UNIT, schema.INDICATOR], keep=False)]
     for (unit, code), _ in duplicated.groupby([schema.UNIT, schema.INDICATOR], sort=True):
         problems.append(Said("values.duplicate", edition=edition, unit=unit, code=code))

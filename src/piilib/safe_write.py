@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from piilib.messages import text
-from piilib.paths import DATA_DIR
+from piilib.paths import DATA_DIR, official_dir
 
 # A spreadsheet treats a cell starting with one of these as a formula (or part of one).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -72,9 +72,12 @@ def output_file_problems(path, inputs: Iterable = (), label: str = "--out") -> l
 
     inputs: the files and folders the command reads; the output must not be one of them nor
     an existing file inside an input folder. The project's data folder (framework, units,
-    plan, reference, demo data) is always an input."""
+    plan, reference, demo data) and the official folder (`official_dir`, wherever
+    PII_OFFICIAL_DIR puts it) are always inputs."""
     out = Path(path)
-    for source in [*_inputs(inputs), DATA_DIR]:
+    if _inside(out, official_dir()):  # every file there is read as official data, a new one too
+        return [text("out.in_official_folder", label=label, out=out, folder=official_dir())]
+    for source in [*_inputs(inputs), DATA_DIR, official_dir()]:
         if source.is_dir():
             if out.exists() and not out.is_dir() and _inside(out, source):
                 return [text("out.input_in_folder", label=label, out=out, source=source)]
@@ -105,11 +108,12 @@ def _folder_problems(folder: Path, out: Path, label: str) -> list[str]:
 def output_dir_problems(path, inputs: Iterable = (), label: str = "--out", replaced: bool = False) -> list[str]:
     """Why `path` cannot take an output folder (created when missing), in plain words.
 
-    The folder must not be an input, hold an input, or lie inside an input folder. With
+    The folder must not be an input, hold an input, or lie inside an input folder; the official
+    folder (`official_dir`) is always an input (every command reads each file in it). With
     `replaced` (the command replaces the whole folder), it must also not be the working
     directory or one of its parents."""
     out = Path(path)
-    for source in _inputs(inputs):
+    for source in [*_inputs(inputs), official_dir()]:
         if _inside(source, out):
             return [text("out.holds_input", label=label, out=out, source=source)]
         if source.is_dir() and _inside(out, source):

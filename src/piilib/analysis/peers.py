@@ -190,7 +190,13 @@ def default_formula(columns: Iterable[str]) -> str:
     return f"{RESPONSE} ~ " + " + ".join(columns)
 
 
-class MissingCovariates(ValueError):
+class PeerFormulaError(ValueError):
+    """A peer formula that cannot be used as written (no '~', another left-hand side, patsy cannot
+    read or evaluate it). Always an error for the caller: a table that skipped peer evidence
+    because of a typo in --peer-formula would look like one without covariates."""
+
+
+class MissingCovariates(PeerFormulaError):
     """A peer formula names covariates the data lack: an error, never a silent switch to others.
     `formula`, `missing` and `available` are the facts; the message says them to people."""
 
@@ -212,8 +218,11 @@ def formula_covariates(formula: str) -> list[str]:
 def _formula_covariates(formula: str) -> tuple[str, ...]:
     """`formula_covariates`, parsed once per formula (every indicator of a target table asks)."""
     if "~" not in formula:
-        raise ValueError(Said("peers.no_tilde", formula=repr(formula)))
-    description = patsy.ModelDesc.from_formula(formula)
+        raise PeerFormulaError(Said("peers.no_tilde", formula=repr(formula)))
+    try:
+        description = patsy.ModelDesc.from_formula(formula)
+    except patsy.PatsyError as error:
+        raise PeerFormulaError(Said("peers.unreadable", formula=repr(formula), reason=_patsy_reason(error))) from None
     names: list[str] = []
     for term in description.rhs_termlist:
         for factor in term.factors:
@@ -221,6 +230,11 @@ def _formula_covariates(formula: str) -> tuple[str, ...]:
                 if isinstance(node, ast.Name) and node.id not in FORMULA_BUILTINS and node.id not in names:
                     names.append(node.id)
     return tuple(names)
+
+
+def _patsy_reason(error: Exception) -> str:
+    """patsy's first line (its next lines draw a caret under the formula)."""
+    return (str(error).splitlines() or [type(error).__name__])[0].strip()
 
 
 def _right_hand_side(formula: str) -> str:
@@ -255,8 +269,12 @@ def _design_matrix(formula: str, wide: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise MissingCovariates(formula, missing, [str(c) for c in wide.columns])
     with np.errstate(divide="ignore", invalid="ignore"):
-        design = patsy.dmatrix(_right_hand_side(formula), wide, return_type="dataframe",
-                               NA_action=patsy.NAAction(NA_types=[]))
+        try:
+            design = patsy.dmatrix(_right_hand_side(formula), wide, return_type="dataframe",
+                                   NA_action=patsy.NAAction(NA_types=[]))
+        except patsy.PatsyError as error:  # e.g. a function numpy does not have
+            raise PeerFormulaError(Said("peers.unreadable", formula=repr(formula),
+                                        reason=_patsy_reason(error))) from None
     design.index = wide.index
     finite = np.isfinite(design.to_numpy(dtype=float)).all(axis=1)
     return design[finite]
@@ -385,7 +403,7 @@ class PeerModel:
         """The province's expected value and interval from the whole procedure refitted
         without it, beside R², its leverage and Cook's distance in the full fit."""
         if unit not in self.exog.index:
-            raise ValueError(f"unit {unit!r} has no complete row of covariates for the peer formula")
+            raise ValueError(Said("peers.incomplete_covariates", unit=unit))
         others = self._response.drop(unit, errors="ignore")
         n_params = self.exog.shape[1]
         if len(others) <= n_params + 1:
@@ -436,7 +454,9 @@ def fit_peer_model(
     values = _values_by_unit(values)
     wide = covariates_wide(covariates)
     formula = default_formula(wide.columns) if formula is None else str(formula)
-    left = formula.split("~", 1)[0].replace(" ", "") if "~" in formula else ""
+    if "~" not in formula:
+        raise PeerFormulaError(Said("peers.no_tilde", formula=repr(formula)))
+    left = formula.split("~", 1)[0].replace(" ", "")
     if left in TRANSFORMED_RESPONSES:
         # The transform written in the formula (e.g. the `formula` a fitted model shows).
         if transform not in ("auto", TRANSFORMED_RESPONSES[left]):
@@ -445,8 +465,8 @@ def fit_peer_model(
         transform = TRANSFORMED_RESPONSES[left]
         formula = f"{RESPONSE} ~ {_right_hand_side(formula)}"
     elif left != RESPONSE:
-        raise ValueError(f"peer formula {formula!r}: the left-hand side must be {RESPONSE!r} (the transform is "
-                         f"chosen by `transform`) or one of {sorted(TRANSFORMED_RESPONSES)}; found {left!r}")
+        raise PeerFormulaError(Said("peers.left_side", formula=repr(formula), response=RESPONSE,
+                                    others=", ".join(sorted(TRANSFORMED_RESPONSES)), found=repr(left)))
     unknown = sorted(set(values.index) - set(wide.index))
     if unknown:
         raise ValueError(f"indicator values for unit(s) {unknown} have no row in the covariates")
@@ -546,7 +566,7 @@ def nearest_peers(unit: str, covariates: pd.DataFrame, k: int = 5) -> pd.Series:
     """
     wide = covariates_wide(covariates).dropna()
     if unit not in wide.index:
-        raise ValueError(f"unit {unit!r} has no complete row of covariates")
+        raise ValueError(Said("peers.incomplete_covariates", unit=unit))
     spread = wide.std(ddof=0).replace(0.0, 1.0)  # a constant covariate carries no distance
     standardised = (wide - wide.mean()) / spread
     distance = np.sqrt(((standardised - standardised.loc[unit]) ** 2).sum(axis=1)).drop(unit)

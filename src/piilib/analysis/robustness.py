@@ -73,6 +73,7 @@ from piilib.index import (
 )
 from piilib.index.spec import STAGE_OF_STEP, complete_steps
 from piilib.index.steps import treat_values
+from piilib.messages import Said, text
 
 UNIT_CODE = "uCode"
 UNIT_NAME = "uName"
@@ -518,12 +519,13 @@ def _imputed_stage(idata, imeta, before_varied: list[dict], impute: dict | None,
         try:
             stage = list(build_index(idata, imeta, steps).stages.values())[-1]
         except IndexInputError as error:
-            raise ValueError(f"imputation alternative {imputation_label(impute)}: {error}") from None
+            label = imputation_label(impute)
+            raise ValueError("\n".join(Said("robustness.imputation_failed", label=label, problem=line)
+                                       for line in error.problems)) from None
     kept = stage[UNIT_CODE].astype(str).to_numpy()
     if not np.array_equal(kept, units):
         changed = sorted(set(kept) ^ set(units))
-        raise ValueError(f"imputation alternative {imputation_label(impute)} changes the units the screen step "
-                         f"keeps ({', '.join(changed)}); ranks over other units cannot be compared")
+        raise ValueError(Said("robustness.imputation_units", label=imputation_label(impute), units=", ".join(changed)))
     return stage[codes].to_numpy(dtype=float, na_value=np.nan)
 
 
@@ -744,9 +746,9 @@ def sensitivity_indices(
     context, nominal = _context(idata, imeta, steps, assumptions, target)
     d = len(context.varying)
     if d < 2:
-        raise ValueError(f"a sensitivity analysis needs at least two varying assumptions; found {context.varying}")
+        raise ValueError(Said("robustness.too_few_varying", found=", ".join(context.varying) or text("index.none")))
     if unit is not None and unit not in set(context.units):
-        raise ValueError(f"unit {unit!r} is not among the units of the index")
+        raise ValueError(Said("robustness.unknown_unit", unit=unit))
     rng = np.random.default_rng(seed)
     pool = context.weight_pool(assumptions.n_weight_sets or n, rng)
     sample = saltelli_sample(n, d, rng)

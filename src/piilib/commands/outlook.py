@@ -32,22 +32,33 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def top_problems(top: int, edition: int) -> list[str]:
+    """--top: from 1 to the number of provinces of the next edition's map (a larger top holds
+    every province: a probability of 100 % that says nothing)."""
+    from piilib.bundle import edition_problems
+    from piilib.commands.common import count_problems
+    from piilib.units import load_units
+
+    if edition_problems(edition):
+        return count_problems("--top", top, 1, top)  # the edition's own problem is said once
+    provinces = len(load_units(edition + 1))
+    return count_problems("--top", top, 1, provinces, text("arg.why.provinces", edition=edition + 1))
+
+
 def run(args) -> int:
     from piilib.analysis.outlook import (bundle_inputs, cheapest_path, correlation_sweep, outlook,
                                          recommended_target_values)
     from piilib.analysis.targets import bundle_targets
     from piilib.bundle import load_bundle
-    from piilib.commands.common import checked_request
+    from piilib.commands.common import checked_request, draws_problems
     from piilib.plan import load_plan
     from piilib.units import load_units
 
     problems = []
     if args.correlation is not None and not 0 <= args.correlation < 0.95:
         problems.append(text("outlook.bad_correlation", value=args.correlation))
-    if args.draws < 1:
-        problems.append(text("arg.at_least", option="--draws", value=args.draws, minimum=1))
-    if args.top < 1:
-        problems.append(text("arg.at_least", option="--top", value=args.top, minimum=1))
+    problems += draws_problems("--draws", args.draws)
+    problems += top_problems(args.top, args.edition)
     province = checked_request(args.edition, args.data, args.province, problems)
     # The targets scenario is the province's own plan's (none without a plan: the trend only).
     plan = load_plan(province=province)

@@ -63,14 +63,11 @@ def run(args) -> int:
         pii_uncertainty,
     )
     from piilib.bundle import load_bundle
-    from piilib.commands.common import checked_request
+    from piilib.commands.common import MAX_REPLICATIONS, checked_request, draws_problems
     from piilib.framework import load_framework, to_imeta
 
-    problems = []
-    if args.replications < 3:
-        problems.append(text("arg.at_least", option="--replications", value=args.replications, minimum=3))
-    if args.bootstrap < 1:
-        problems.append(text("arg.at_least", option="--bootstrap", value=args.bootstrap, minimum=1))
+    problems = draws_problems("--replications", args.replications, minimum=3, maximum=MAX_REPLICATIONS)
+    problems += draws_problems("--bootstrap", args.bootstrap, maximum=MAX_REPLICATIONS)
     imputations = imputation_alternatives(args.imputation, problems)
     province = checked_request(args.edition, args.data, args.province, problems)
     try:

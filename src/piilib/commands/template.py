@@ -18,7 +18,9 @@ def run(args) -> int:
     from piilib.io.template import write_template  # here, not at the top: keeps `pii --help` fast
     from piilib.safe_write import output_file_problems
 
-    problems = output_file_problems(args.out)
+    from piilib.bundle import edition_problems
+
+    problems = edition_problems(args.edition) + output_file_problems(args.out)
     if problems:
         raise InputError(problems)
     try:

@@ -25,6 +25,10 @@ def run(args) -> int:
     from piilib.io.problems import capped_messages
     from piilib.io.validate import validate_file
 
+    from piilib.cli import InputError
+
+    if not str(args.path).strip():  # Path("") is the working folder: say what was given instead
+        raise InputError(text("validate.empty_path"))
     if args.previous is not None:  # named on purpose: unusable data is an error, not a silent "no comparison"
         from piilib.bundle import data_path_problems
         from piilib.cli import InputError
@@ -32,6 +36,8 @@ def run(args) -> int:
         if problems := data_path_problems(args.previous, "--previous"):
             raise InputError(problems)
     previous = _PreviousValues(args.previous)
+    if args.previous is not None:  # an official file is only read here: its problems are errors too
+        previous.bundle(strict=True)
     result = validate_file(args.path, args.edition, previous=previous)
     if result.problems:
         for line in capped_messages(result.problems):
@@ -54,13 +60,19 @@ class _PreviousValues:
         self.data = data
         self._bundle = None
 
-    def bundle(self):
+    def bundle(self, strict: bool = False):
+        """The previous data (False when unusable). strict: raise InputError naming what is
+        wrong with them instead (data named with --previous)."""
         from piilib.bundle import load_bundle
+        from piilib.cli import InputError
 
         if self._bundle is None:
             try:
                 self._bundle = load_bundle(self.data)
-            except (OSError, ValueError):  # no usable previous data: nothing to compare with
+            except (OSError, ValueError) as error:  # no usable previous data: nothing to compare with
+                if strict:
+                    lines = str(error).splitlines() or [str(error)]
+                    raise InputError([f"--previous {self.data}: {line}" for line in lines]) from None
                 self._bundle = False
         return self._bundle
 

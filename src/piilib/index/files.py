@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from piilib.safe_write import atomic_write_text, write_csv
+from piilib.messages import Said
+from piilib.safe_write import OutputWriteError, atomic_write_text, write_csv
 
 from .meta_checks import IndexInputError, check_idata, check_imeta
 from .pipeline import IndexResult, build_index
@@ -23,17 +24,54 @@ RESULTS_FILE = "results.csv"
 METHOD_LOG_FILE = "method_log.yml"
 
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def _read_csv(path: Path, problems: list[str]) -> pd.DataFrame | None:
     """Read a CSV as text (numbers are parsed later, so bad cells can be named)."""
+    if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+        problems.append(Said("index.excel_not_csv", path=path))
+        return None
     try:
-        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+        frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig")
+        separator = ","
+        if len(frame.columns) == 1 and ";" in str(frame.columns[0]):  # saved by Excel with a Vietnamese locale
+            separator = ";"
+            frame = pd.read_csv(path, dtype=str, skipinitialspace=True, encoding="utf-8-sig", sep=separator)
+        repeated = _repeated_columns(path, separator)
+        if repeated:  # pandas would rename the second "LPI" to "LPI.1" and use the first without a word
+            problems += repeated
+            return None
+        return frame
     except FileNotFoundError:
-        problems.append(f"{path}: file not found")
-    except (OSError, UnicodeDecodeError) as error:
-        problems.append(f"{path}: cannot be read ({error})")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        problems.append(f"{path}: is not a readable CSV file ({error})")
+        problems.append(Said("index.file_not_found", path=path))
+    except UnicodeDecodeError:
+        problems.append(Said("index.csv_not_utf8", path=path))
+    except IsADirectoryError:
+        problems.append(Said("index.folder", path=path))
+    except PermissionError:
+        problems.append(Said("index.no_permission", path=path))
+    except OSError as error:  # a drive gone, an I/O error
+        problems.append(Said("index.cannot_read", path=path, reason=error.strerror or type(error).__name__))
+    except pd.errors.EmptyDataError:
+        problems.append(Said("index.empty_csv", path=path))
+    except pd.errors.ParserError as error:
+        reason = " ".join(str(error).split())
+        problems.append(Said("index.not_csv", path=path, reason=reason))
     return None
+
+
+def _repeated_columns(path: Path, separator: str) -> list[str]:
+    """A problem per column name the header row holds more than once."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = [name.strip() for name in next(csv.reader(handle, delimiter=separator), [])]
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(header, start=1):
+        positions.setdefault(name, []).append(number)
+    return [Said("index.repeated_column", path=path, column=name, positions=", ".join(map(str, where)))
+            for name, where in positions.items() if len(where) > 1]
 
 
 def read_index_inputs(idata_path, imeta_path, spec_path) -> tuple[pd.DataFrame, pd.DataFrame, list[dict], str | None]:
@@ -77,8 +115,18 @@ def run_index_files(idata_path, imeta_path, spec_path, out_dir) -> IndexResult:
 def write_outputs(result: IndexResult, out_dir, name: str | None = None, inputs: dict | None = None) -> list[Path]:
     """Write stage_<Stage>.csv for every stage, treat_details.csv (if treated),
     results.csv (if the method aggregated up to the index: it ranks units by it) and
-    method_log.yml (a method.yml that replays the run) to `out_dir`."""
+    method_log.yml (a method.yml that replays the run) to `out_dir`. An OSError names
+    `out_dir` (`OutputWriteError`), never the temporary folder the user did not choose."""
     out_dir = Path(out_dir)
+    try:
+        return _write_outputs(result, out_dir, name, inputs)
+    except OutputWriteError:
+        raise
+    except OSError as error:
+        raise OutputWriteError(error.errno, error.strerror, str(out_dir)) from None
+
+
+def _write_outputs(result: IndexResult, out_dir: Path, name: str | None, inputs: dict | None) -> list[Path]:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".pii-index-", dir=out_dir.parent))
     try:

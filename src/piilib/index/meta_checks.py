@@ -12,6 +12,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from piilib.messages import Said, text
+
 from .steps import UCODE
 
 IMETA_REQUIRED = ["Level", "iCode", "Direction", "Weight", "Parent", "Type"]
@@ -53,10 +55,8 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
     """Problems in iMeta on its own: columns, codes, levels, weights, directions, tree."""
     missing = [c for c in IMETA_REQUIRED if c not in imeta.columns]
     if missing:
-        return [
-            f"{imeta_name}: required column(s) {', '.join(missing)} missing; "
-            f"expected columns {', '.join(IMETA_REQUIRED)} (plus optional iName, Unit, Denominator)"
-        ]
+        return [Said("index.meta.missing_columns", file=imeta_name, missing=", ".join(missing),
+                     required=", ".join(IMETA_REQUIRED))]
     problems: list[str] = []
     wanted = IMETA_REQUIRED
     columns = {name: imeta[name].tolist() for name in wanted}
@@ -67,7 +67,7 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
         if kind in NODE_TYPES:
             node_rows.append(pos)
     if not node_rows:
-        return [f"{imeta_name}: no row has Type 'Indicator' or 'Aggregate'; nothing to build"]
+        return [Said("index.meta.no_nodes", file=imeta_name)]
 
     level_of: dict[str, int] = {}
     line_of: dict[str, int] = {}
@@ -77,37 +77,37 @@ def check_imeta(imeta: pd.DataFrame, imeta_name: str = "iMeta") -> list[str]:
         row = rows[pos]
         line = _line(pos)
         code = "" if _blank(row["iCode"]) else str(row["iCode"]).strip()
-        where = f"{imeta_name} line {line}" + (f" (iCode '{code}')" if code else "")
+        where = _where(imeta_name, line, code)
         if not code:
-            problems.append(f"{where}: iCode is empty; every indicator and aggregate needs a code")
+            problems.append(Said("index.meta.empty_code", where=where))
             continue
         if code in line_of:
-            problems.append(f"{where}: iCode '{code}' is used again (first on line {line_of[code]}); codes must be unique")
+            problems.append(Said("index.meta.code_again", where=where, code=code, first=line_of[code]))
             continue
         line_of[code] = line
         kind = str(row["Type"]).strip()
 
         level = _number(row["Level"])
         if level is None or level != int(level) or level < 1:
-            problems.append(f"{where}: Level is '{row['Level']}'; expected a whole number >= 1")
+            problems.append(Said("index.meta.level", where=where, value=_shown(row["Level"])))
         else:
             level_of[code] = int(level)
             if kind == "Indicator" and level != 1:
-                problems.append(f"{where}: an Indicator has Level {int(level)}; indicators are Level 1")
+                problems.append(Said("index.meta.indicator_level", where=where, level=int(level)))
             if kind == "Aggregate" and level < 2:
-                problems.append(f"{where}: an Aggregate has Level {int(level)}; aggregates are Level 2 or higher")
+                problems.append(Said("index.meta.aggregate_level", where=where, level=int(level)))
 
         weight = _number(row["Weight"])
         if weight is None or not math.isfinite(weight) or weight < 0:
-            problems.append(f"{where}: Weight is '{_shown(row['Weight'])}'; expected a finite number >= 0")
+            problems.append(Said("index.meta.weight", where=where, value=_shown(row["Weight"])))
         else:
             weight_of[code] = weight  # 0 is allowed: the element counts for nothing (as in COINr)
 
         direction = _number(row["Direction"])
         if kind == "Indicator" and direction not in (1.0, -1.0):
-            problems.append(f"{where}: Direction is '{_shown(row['Direction'])}'; expected 1 (higher is better) or -1 (lower is better)")
+            problems.append(Said("index.meta.direction_indicator", where=where, value=_shown(row["Direction"])))
         elif kind == "Aggregate" and not _blank(row["Direction"]) and direction not in (1.0, -1.0):
-            problems.append(f"{where}: Direction is '{_shown(row['Direction'])}'; expected 1, -1 or empty")
+            problems.append(Said("index.meta.direction_aggregate", where=where, value=_shown(row["Direction"])))
 
         parent_of[code] = "" if _blank(row["Parent"]) else str(row["Parent"]).strip()
 
@@ -125,10 +125,8 @@ def _check_unweighted_parents(weight_of, line_of, parent_of, imeta_name) -> list
     problems = []
     for parent, children in children_of.items():
         if all(weight_of.get(child) == 0 for child in children):
-            problems.append(
-                f"{imeta_name} line {line_of[parent]} (iCode '{parent}'): every child has Weight 0 "
-                f"({', '.join(children)}); expected at least one with a Weight > 0"
-            )
+            problems.append(Said("index.meta.zero_weights", where=_where(imeta_name, line_of[parent], parent),
+                                 children=", ".join(children)))
     return problems
 
 
@@ -136,22 +134,26 @@ def _shown(value) -> str:
     return "" if _blank(value) else str(value).strip()
 
 
+def _where(file: str, line: int, code: str = "") -> str:
+    """Where a row is: "iMeta.csv line 4 (iCode 'x')" (its code when it has one)."""
+    return text("index.meta.where_code", file=file, line=line, code=code) if code else \
+        text("index.meta.where", file=file, line=line)
+
+
 def _check_tree(level_of, line_of, parent_of, imeta_name) -> list[str]:
     problems = []
     aggregates_with_children = set()
     for code, parent in parent_of.items():
-        where = f"{imeta_name} line {line_of[code]} (iCode '{code}')"
+        where = _where(imeta_name, line_of[code], code)
         if not parent:
             continue
         if parent not in line_of:
-            problems.append(f"{where}: Parent '{parent}' is not an iCode of any Indicator or Aggregate row")
+            problems.append(Said("index.meta.unknown_parent", where=where, parent=parent))
             continue
         aggregates_with_children.add(parent)
         if code in level_of and parent in level_of and level_of[parent] != level_of[code] + 1:
-            problems.append(
-                f"{where}: Level {level_of[code]} but its Parent '{parent}' has Level {level_of[parent]}; "
-                f"a parent must be exactly one level up ({level_of[code] + 1})"
-            )
+            problems.append(Said("index.meta.parent_level", where=where, level=level_of[code], parent=parent,
+                                 parent_level=level_of[parent], expected=level_of[code] + 1))
 
     reported_cycles = set()
     for start in parent_of:
@@ -166,20 +168,19 @@ def _check_tree(level_of, line_of, parent_of, imeta_name) -> list[str]:
             if key not in reported_cycles:
                 reported_cycles.add(key)
                 path = " -> ".join(cycle + [code])
-                problems.append(f"{imeta_name}: the Parent links form a cycle ({path}); the tree must end at one top aggregate")
+                problems.append(Said("index.meta.cycle", file=imeta_name, path=path))
 
     roots = [c for c, p in parent_of.items() if not p]
     if len(roots) != 1:
-        listed = ", ".join(f"'{c}' (line {line_of[c]})" for c in roots) or "none"
-        problems.append(f"{imeta_name}: {len(roots)} rows have an empty Parent ({listed}); expected exactly one, the index at the top")
+        listed = ", ".join(text("index.meta.root_listed", code=c, line=line_of[c]) for c in roots) \
+            or text("index.none")
+        problems.append(Said("index.meta.roots", file=imeta_name, count=len(roots), listed=listed))
     elif level_of and roots[0] in level_of and level_of[roots[0]] != max(level_of.values()):
-        problems.append(
-            f"{imeta_name} line {line_of[roots[0]]} (iCode '{roots[0]}'): has no Parent but is at Level "
-            f"{level_of[roots[0]]}, below the highest level {max(level_of.values())}; only the top aggregate has no Parent"
-        )
+        problems.append(Said("index.meta.root_level", where=_where(imeta_name, line_of[roots[0]], roots[0]),
+                             level=level_of[roots[0]], highest=max(level_of.values())))
     for code, level in level_of.items():
         if level >= 2 and code not in aggregates_with_children:
-            problems.append(f"{imeta_name} line {line_of[code]} (iCode '{code}'): aggregate has no children (no row names it as Parent)")
+            problems.append(Said("index.meta.no_children", where=_where(imeta_name, line_of[code], code)))
     return problems
 
 
@@ -201,16 +202,19 @@ def check_idata(
     """
     problems: list[str] = []
     if UCODE not in idata.columns:
-        return [f"{idata_name}: no '{UCODE}' column; expected one column '{UCODE}' with a unique code per unit"]
+        return [Said("index.data.no_ucode", file=idata_name, column=UCODE)]
+    if idata.empty:
+        return [Said("index.data.no_units", file=idata_name)]
     seen: dict[str, int] = {}
     for pos, code in enumerate(idata[UCODE].tolist()):
         line = _line(pos)
+        where = text("index.data.where", file=idata_name, line=line)
         if _blank(code):
-            problems.append(f"{idata_name} line {line}: uCode is empty; every unit needs a code")
+            problems.append(Said("index.data.empty_ucode", where=where))
             continue
         code = str(code).strip()
         if code in seen:
-            problems.append(f"{idata_name} line {line}: uCode '{code}' appears again (first on line {seen[code]}); unit codes must be unique")
+            problems.append(Said("index.data.ucode_again", where=where, code=code, first=seen[code]))
         else:
             seen[code] = line
 
@@ -220,7 +224,7 @@ def check_idata(
     numeric_columns = []
     for code in indicators:
         if code not in idata.columns:
-            problems.append(f"{imeta_name}: indicator '{code}' has no column in {idata_name}; expected a column named '{code}'")
+            problems.append(Said("index.data.no_column", meta=imeta_name, code=code, data=idata_name))
         else:
             numeric_columns.append(code)
     if "Denominator" in imeta.columns:
@@ -230,14 +234,13 @@ def check_idata(
                 continue
             den = str(den).strip()
             if den not in idata.columns:
-                problems.append(
-                    f"{imeta_name} line {_line(pos)} (iCode '{code}'): Denominator '{den}' is not a column of {idata_name}"
-                )
+                problems.append(Said("index.data.denominator", where=_where(imeta_name, _line(pos), str(code)),
+                                     denominator=den, data=idata_name))
             elif den not in numeric_columns:
                 numeric_columns.append(den)
     for column in required_columns or []:
         if column not in idata.columns:
-            problems.append(f"{idata_name}: column '{column}' needed by the method is missing")
+            problems.append(Said("index.data.method_column", file=idata_name, column=column))
 
     problems += _non_numeric_cells(idata, numeric_columns, idata_name)
     return problems
@@ -260,13 +263,9 @@ def _non_numeric_cells(idata: pd.DataFrame, columns: list[str], idata_name: str)
     messages = []
     units = idata[UCODE].to_numpy()
     for pos, col in zip(*np.nonzero(bad | np.isinf(parsed))):
-        problem = "is infinite; expected a finite number" if np.isinf(parsed[pos, col]) else (
-            "is not a number; expected a number, or an empty cell for a missing value"
-        )
-        messages.append(
-            f"{idata_name} line {_line(pos)} (uCode '{units[pos]}'), column '{columns[col]}': "
-            f"value '{raw[pos, col]}' {problem}"
-        )
+        where = text("index.data.where_unit", file=idata_name, line=_line(pos), unit=units[pos], column=columns[col])
+        message_id = "index.data.infinite" if np.isinf(parsed[pos, col]) else "index.data.not_number"
+        messages.append(Said(message_id, where=where, value=raw[pos, col]))
     return messages
 
 

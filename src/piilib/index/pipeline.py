@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from piilib.messages import Said
+
 from . import steps as st
 from .meta_checks import IndexInputError, validate_inputs
 from .spec import STAGE_OF_STEP, complete_steps
@@ -132,6 +134,8 @@ def build_index(
             values = st.impute_values(values, step["method"], labels)
         elif name == "screen":
             keep = st.availability_values(values) >= step["min_availability"]
+            if not keep.any():
+                raise IndexInputError([Said("index.step.screen_empty", share=step["min_availability"])])
             removed += list(units[~keep])
             rows, units, values = rows[keep], units[keep], values[keep]
         elif name == "treat":
@@ -148,19 +152,17 @@ def build_index(
         elif name == "aggregate":
             try:
                 weights = structure.weight_vector(step["weights"])
-            except KeyError as error:
-                raise IndexInputError([f"step aggregate, weights: {error.args[0]}"]) from None
+            except KeyError:
+                unknown = next(str(code) for code in step["weights"] if code not in structure.codes)
+                raise IndexInputError([Said("index.step.weight_code", code=unknown)]) from None
             unweighted = structure.unweighted_parents(weights)
             if unweighted:
-                raise IndexInputError([
-                    f"step aggregate, weights: every child of '{parent}' weighs 0 ({', '.join(children)}); "
-                    "expected at least one with a weight > 0"
-                    for parent, children in unweighted
-                ])
+                raise IndexInputError([Said("index.step.zero_weights", parent=parent, children=", ".join(children))
+                                       for parent, children in unweighted])
             try:
                 values = structure.aggregate(values, weights, step["method"])
-            except AggregationError as error:
-                raise IndexInputError([f"step aggregate (method {step['method']}): {error}"]) from None
+            except AggregationError:  # the one it raises: the geometric mean of a value <= 0
+                raise IndexInputError([Said("index.step.geometric", method=step["method"])]) from None
             columns = list(structure.codes)
         stages[STAGE_OF_STEP[name]] = st.make_frame(units, columns, values)
 
@@ -183,16 +185,10 @@ def _treatment_notes(details: dict, indicators: list[str]) -> list[str]:
     notes = []
     codes = [code for code, checkable in zip(indicators, details["checkable"]) if not checkable]
     if codes:
-        notes.append(
-            "treat: skew/kurtosis cannot be computed (fewer than 4 values, or all values equal) "
-            f"for {', '.join(codes)}; left untreated"
-        )
+        notes.append(Said("index.note.not_checkable", codes=", ".join(codes)))
     codes = [code for code, flat in zip(indicators, details["constant_after_winsorising"]) if flat]
     if codes:
-        notes.append(
-            f"treat: winsorising {', '.join(codes)} would make all values equal (skew/kurtosis undefined); "
-            "left untreated, as COINr does"
-        )
+        notes.append(Said("index.note.flat_after_winsorising", codes=", ".join(codes)))
     return notes
 
 
@@ -201,13 +197,10 @@ def _normalise_notes(values: np.ndarray, indicators: list[str], method: str) -> 
     present = ~np.isnan(values)
     empty = [c for c, n in zip(indicators, present.sum(axis=0)) if n == 0]
     if empty:
-        notes.append(f"normalise: no values at all for {', '.join(empty)}; their scores are missing")
+        notes.append(Said("index.note.no_values", codes=", ".join(empty)))
     constant = [c for c, flat in zip(indicators, constant_columns(values, axis=0)) if flat]
     if constant:
-        notes.append(
-            f"normalise: all units have the same value for {', '.join(constant)}; {method} is undefined, "
-            "so their scores are missing (as in COINr) and aggregation ignores them"
-        )
+        notes.append(Said("index.note.constant", codes=", ".join(constant), method=method))
     return notes
 
 

@@ -38,6 +38,8 @@ import numbers
 
 import yaml
 
+from piilib.messages import Said, text
+
 from .steps import GROUPED_IMPUTE_METHODS, IMPUTE_METHODS
 from .structure import AGGREGATION_METHODS, MINMAX, NORMALISATION_METHODS
 
@@ -83,43 +85,43 @@ def _check_parameters(step: str, params: dict, where: str) -> list[str]:
     problems = []
     if step == "impute":
         if params["method"] not in IMPUTE_METHODS:
-            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(IMPUTE_METHODS)}")
+            problems.append(Said("index.spec.method", where=where, method=params["method"],
+                                 choices=", ".join(IMPUTE_METHODS)))
         if params["method"] in GROUPED_IMPUTE_METHODS and not params["group"]:
-            problems.append(f"{where}: method {params['method']} needs 'group', "
-                            "the iData column holding each unit's group")
+            problems.append(Said("index.spec.needs_group", where=where, method=params["method"]))
     elif step == "screen":
         value = params["min_availability"]
         if not _is_number(value) or not 0 <= value <= 1:
-            problems.append(f"{where}: min_availability is '{_shown(value)}'; expected a number from 0 to 1")
+            problems.append(Said("index.spec.min_availability", where=where, value=_shown(value)))
     elif step == "treat":
         for name in ("skew_threshold", "kurtosis_threshold"):
             if not _is_number(params[name]):
-                problems.append(f"{where}: {name} is '{_shown(params[name])}'; expected a finite number")
+                problems.append(Said("index.spec.finite", where=where, name=name, value=_shown(params[name])))
         value = params["max_winsorised"]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            problems.append(f"{where}: max_winsorised is '{value}'; expected a whole number >= 0")
+            problems.append(Said("index.spec.max_winsorised", where=where, value=_shown(value)))
     elif step == "normalise":
         if params["method"] not in NORMALISATION_METHODS:
-            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(NORMALISATION_METHODS)}")
+            problems.append(Said("index.spec.method", where=where, method=params["method"],
+                                 choices=", ".join(NORMALISATION_METHODS)))
         for name in ("lower", "upper", "mean", "sd"):
             if not _is_number(params[name]):
-                problems.append(f"{where}: {name} is '{_shown(params[name])}'; expected a finite number")
+                problems.append(Said("index.spec.finite", where=where, name=name, value=_shown(params[name])))
         if _is_number(params["lower"]) and _is_number(params["upper"]) and params["lower"] >= params["upper"]:
-            problems.append(f"{where}: lower ({params['lower']}) must be below upper ({params['upper']})")
+            problems.append(Said("index.spec.lower_upper", where=where, lower=params["lower"], upper=params["upper"]))
         if _is_number(params["sd"]) and params["sd"] <= 0:
-            problems.append(f"{where}: sd is {params['sd']}; expected a number > 0")
+            problems.append(Said("index.spec.sd", where=where, value=params["sd"]))
     elif step == "aggregate":
         if params["method"] not in AGGREGATION_METHODS:
-            problems.append(f"{where}: method '{params['method']}' is not one of {', '.join(AGGREGATION_METHODS)}")
+            problems.append(Said("index.spec.method", where=where, method=params["method"],
+                                 choices=", ".join(AGGREGATION_METHODS)))
         weights = params["weights"]
         if not isinstance(weights, dict):
-            problems.append(f"{where}: weights must be a mapping iCode -> weight")
+            problems.append(Said("index.spec.weights_mapping", where=where))
         else:
             for code, weight in weights.items():
                 if not _is_number(weight) or weight < 0:
-                    problems.append(
-                        f"{where}, weights: weight of '{code}' is '{_shown(weight)}'; expected a finite number >= 0"
-                    )
+                    problems.append(Said("index.spec.weight", where=where, code=code, value=_shown(weight)))
     return problems
 
 
@@ -135,29 +137,31 @@ def complete_steps(
     if steps is None:
         return copy.deepcopy(DEFAULT_STEPS), []
     if not isinstance(steps, list) or not steps:
-        return [], [f"{source}: expected a non-empty list of steps"]
+        return [], [Said("index.spec.not_list", source=source)]
     problems: list[str] = []
     completed: list[dict] = []
     seen: set[str] = set()
     for number, entry in enumerate(steps, start=1):
         line = step_lines[number - 1] if step_lines and number <= len(step_lines) else None
-        source_at = f"{source} line {line}" if line else source
-        where = f"{source_at}, step {number}"
+        where = (text("index.spec.where_line", source=source, line=line, number=number) if line
+                 else text("index.spec.where", source=source, number=number))
+        steps_named = ", ".join(STAGE_OF_STEP)
         if not isinstance(entry, dict) or "step" not in entry:
-            problems.append(f"{where}: expected a mapping with a 'step' key (one of {', '.join(STAGE_OF_STEP)})")
+            problems.append(Said("index.spec.step_mapping", where=where, choices=steps_named))
             continue
         name = entry["step"]
         if name not in STAGE_OF_STEP:
-            problems.append(f"{where}: unknown step '{name}'; expected one of {', '.join(STAGE_OF_STEP)}")
+            problems.append(Said("index.spec.unknown_step", where=where, name=name, choices=steps_named))
             continue
-        where = f"{source_at}, step {number} ({name})"
+        where = f"{where} ({name})"
         if name in seen:
-            problems.append(f"{where}: step '{name}' appears more than once; each step may run once")
+            problems.append(Said("index.spec.step_again", where=where, name=name))
         seen.add(name)
-        unknown = sorted(set(entry) - {"step"} - set(STEP_DEFAULTS[name]))
+        unknown = sorted(map(str, set(entry) - {"step"} - set(STEP_DEFAULTS[name])))
         if unknown:
-            allowed = ", ".join(STEP_DEFAULTS[name]) or "none"
-            problems.append(f"{where}: unknown parameter(s) {', '.join(unknown)}; allowed: {allowed}")
+            allowed = ", ".join(STEP_DEFAULTS[name]) or text("index.none")
+            problems.append(Said("index.spec.unknown_parameters", where=where, unknown=", ".join(unknown),
+                                 allowed=allowed))
         params = copy.deepcopy(STEP_DEFAULTS[name])
         params.update({k: copy.deepcopy(v) for k, v in entry.items() if k != "step"})
         if name == "aggregate" and params["weights"] is None:
@@ -165,7 +169,7 @@ def complete_steps(
         problems += _check_parameters(name, params, where)
         completed.append({"step": name, **params})
     if "aggregate" in seen and completed and completed[-1]["step"] != "aggregate":
-        problems.append(f"{source}: 'aggregate' must be the last step")
+        problems.append(Said("index.spec.aggregate_last", source=source))
     return completed, problems
 
 
@@ -179,8 +183,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in a method file; write each value out", mark)
+            raise yaml.composer.ComposerError(None, None, text("index.spec.aliases"), mark)
         return super().compose_node(parent, index)
 
 
@@ -191,19 +194,22 @@ def read_method(path) -> tuple[list[dict], list[str]]:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_METHOD_BYTES + 1)
+    except IsADirectoryError:
+        return [], [Said("index.folder", path=name)]
+    except PermissionError:
+        return [], [Said("index.no_permission", path=name)]
+    except FileNotFoundError:
+        return [], [Said("index.file_not_found", path=name)]
     except OSError as error:
-        return [], [f"{name}: cannot be read ({error.strerror or error}); check the path and that this account "
-                    "may read the file and its folder"]
+        return [], [Said("index.cannot_read", path=name, reason=error.strerror or type(error).__name__)]
     if len(data) > MAX_METHOD_BYTES:
-        return [], [f"{name}: is larger than {MAX_METHOD_BYTES:,} bytes, far more than a method needs; "
-                    "expected a short YAML file (see the method.yml schema in the README)"]
+        return [], [Said("index.spec.too_large", name=name, limit=MAX_METHOD_BYTES)]
     try:
-        text = data.decode("utf-8-sig")
+        decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        return [], [f"{name}, line {line}: is not UTF-8 text (byte 0x{data[error.start]:02x}; Latin-1 or "
-                    "Windows encoding?); save it with UTF-8 encoding"]
-    loader = _NoAliasLoader(text)
+        return [], [Said("index.spec.not_utf8", name=name, line=line, byte=f"{data[error.start]:02x}")]
+    loader = _NoAliasLoader(decoded)
     try:  # one parse gives both the document and the line of each step, for messages
         node = loader.get_single_node()
         document = loader.construct_document(node) if node is not None else None
@@ -212,20 +218,20 @@ def read_method(path) -> tuple[list[dict], list[str]]:
     finally:
         loader.dispose()
     if not isinstance(document, dict) or "steps" not in document:
-        return [], [f"{name}: expected a mapping with a 'steps' list (see the method.yml schema in the README)"]
-    unknown = sorted(set(document) - {"name", "steps"})
+        return [], [Said("index.spec.no_steps", name=name)]
+    unknown = sorted(map(str, set(document) - {"name", "steps"}))
     steps, problems = complete_steps(document["steps"], name, _step_lines(node))
     if unknown:
-        problems.insert(0, f"{name}: unknown top-level key(s) {', '.join(unknown)}; allowed: name, steps")
+        problems.insert(0, Said("index.spec.unknown_keys", name=name, unknown=", ".join(unknown)))
     return steps, problems
 
 
 def _yaml_problem(name: str, error: yaml.YAMLError) -> str:
     """One line: where the YAML parser stopped and why."""
     mark = getattr(error, "problem_mark", None)
-    where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    where = text("index.spec.at", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
     reason = " ".join(str(getattr(error, "problem", None) or error).split())
-    return f"{name}{where}: is not valid YAML ({reason}); expected a method file as the README shows"
+    return Said("index.spec.not_yaml", name=name, where=where, reason=reason)
 
 
 def _step_lines(node) -> list[int]:

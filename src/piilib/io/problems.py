@@ -26,6 +26,7 @@ OUT_OF_RANGE = "out-of-range"  # outside the range the framework's unit states, 
 AMBIGUOUS_NUMBER = "ambiguous-number"  # "1.234": thousands or decimals, nothing in the file tells
 EXCEL_ERROR = "excel-error"  # #N/A, #DIV/0!, … in a value cell
 FORMULA_WITHOUT_VALUE = "formula-without-value"  # a formula saved without its result
+MERGED_CELLS = "merged-cells"  # merged cells over values: only the first holds the value
 STRAY_CELL = "stray-cell"  # a non-blank cell far below the table
 IMPLAUSIBLE_JUMP = "implausible-jump"  # a warning: a large change from the previous edition
 

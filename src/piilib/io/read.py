@@ -18,7 +18,11 @@ visited and only non-blank ones kept, so a stray "." in row 1,048,576 costs one 
 sheet-sized grid. A non-blank cell more than `STRAY_GAP_ROWS` blank rows below the table is
 reported as a stray cell (problem kind "stray-cell") and not read. Cells showing an Excel error
 are read as `ExcelError`, formula cells saved without a result as `FormulaWithoutValue`, so
-that the checks report them by cell instead of taking them for blanks. The XML inside the
+that the checks report them by cell instead of taking them for blanks. Merged cells over value
+cells are reported too (Excel stores a merged value in the first cell only), and so is a header
+cell Excel turned into a date or a number where an indicator code was typed; full-width digits
+in a code are read as the code. A file named .xlsx that is not a zip package is said to be what
+it is (password-protected, a web page, text, a LibreOffice .ods). The XML inside the
 package is parsed with defusedxml (openpyxl uses it when installed): entity declarations (an
 "XML bomb") are refused, never expanded. A damaged package (bad compressed stream, truncated
 zip, malformed XML) or a file this account may not read is one problem naming the file.
@@ -29,6 +33,7 @@ zip, malformed XML) or a file this account may not read is one problem naming th
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 import unicodedata
@@ -92,8 +97,12 @@ def cell_text(value) -> str:
     """A cell as the user reads it (integers without ".0")."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return repr(value)  # 1e+300, not its 301 digits
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
     return str(value)
 
 
@@ -142,6 +151,7 @@ class _Sheet:
 
     name: str | None
     rows: list[Row]
+    merged: tuple[str, ...] = ()  # merged ranges ("C8:C9") of a workbook sheet
 
 
 class _FileUnusable(Exception):
@@ -171,7 +181,10 @@ def read_raw(path, edition: int | None = None) -> RawFile:
         if layout:
             found_header = True
             raw.layouts.append(layout)
-    if not found_header:
+    codes_without_province = None if found_header else _codes_without_province(sheets, raw.name)
+    if codes_without_province is not None:
+        raw.problems.append(codes_without_province)
+    elif not found_header:
         where = text("io.no_header.any_sheet" if len(sheets) > 1 or sheets[0].name else "io.no_header.file")
         raw.problems.append(Problem(P.NO_HEADER, raw.name,
                                     text("io.no_header", where=where, rows=HEADER_SEARCH_ROWS), text("io.layout")))
@@ -195,7 +208,8 @@ def _load_sheets(path: Path) -> list[_Sheet]:
 
 def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     if not path.exists():
-        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.missing_file", path=path),
+        missing = "io.broken_link" if path.is_symlink() else "io.missing_file"  # a loop, or a target gone
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text(missing, path=path),
                                     text("io.missing_file.expected")))
     if not path.is_file():
         raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.folder"), text("io.csv_or_xlsx_path")))
@@ -204,6 +218,8 @@ def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
         return _load_workbook(path)
     if suffix in CSV_SUFFIXES:
         return [_Sheet(None, _load_csv(path))]
+    if suffix == ".ods":
+        raise _FileUnusable(Problem(P.UNREADABLE, path.name, text("io.ods", named=""), text("io.ods.expected")))
     if suffix == ".xls":
         raise _FileUnusable(Problem(
             P.UNREADABLE, path.name, text("io.xls"), text("io.xls.expected"),
@@ -214,13 +230,40 @@ def _load_sheets_unchecked(path: Path) -> list[_Sheet]:
     ))
 
 
+# An .xlsx file is a zip package; these are what staff's files named .xlsx turn out to be otherwise.
+ZIP_SIGNATURE = b"PK"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected workbook, or an .xls renamed
+
+
+def _not_a_package(path: Path) -> Problem | None:
+    """What a file named .xlsx is when it is not a zip package (None when it is one)."""
+    with open(path, "rb") as handle:
+        head = handle.read(2048)
+    if head.startswith(ZIP_SIGNATURE):
+        if b"mimetypeapplication/vnd.oasis.opendocument" in head:  # the first entry of every OpenDocument file
+            named = text("io.ods.named", suffix=path.suffix)
+            return Problem(P.CORRUPT_WORKBOOK, path.name, text("io.ods", named=named), text("io.ods.expected"))
+        return None
+    if head.startswith(OLE_SIGNATURE):
+        what, expected = "io.encrypted", "io.encrypted.expected"
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        what, expected = "io.html_named_xlsx", "io.damaged.expected"
+    elif b"\x00" not in head:
+        what, expected = "io.text_named_xlsx", "io.text_named_xlsx.expected"
+    else:
+        return None  # something else: openpyxl's reason is the one to give
+    return Problem(P.CORRUPT_WORKBOOK, path.name, text(what, suffix=path.suffix), text(expected))
+
+
 def _load_workbook(path: Path) -> list[_Sheet]:
     if path.stat().st_size == 0:
         return [_Sheet(None, [])]
+    if (problem := _not_a_package(path)) is not None:
+        raise _FileUnusable(problem)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            return [_Sheet(sheet.title, list(_worksheet_rows(workbook, sheet))) for sheet in workbook.worksheets]
+            return [_Sheet(sheet.title, *_worksheet_rows(workbook, sheet)) for sheet in workbook.worksheets]
         finally:
             workbook.close()
     except PermissionError:
@@ -290,12 +333,14 @@ class _CellParser(WorkSheetParser):
         return cell
 
 
-def _worksheet_rows(workbook, sheet):
-    """(1-based row number, {0-based column: value}) of every row holding a non-blank cell.
+def _worksheet_rows(workbook, sheet) -> tuple[list[Row], tuple[str, ...]]:
+    """(1-based row number, {0-based column: value}) of every row holding a non-blank cell, and
+    the sheet's merged ranges ("C8:C9"; the parser reads them after the cells).
 
     Only the cells stored in the file are visited: a lone cell in row 1,048,576 costs one row,
     not a million (the sheet's dimension is not used to size anything)."""
     source = sheet._get_source()
+    rows = []
     try:
         parser = _CellParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
                              date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
@@ -306,9 +351,28 @@ def _worksheet_rows(workbook, sheet):
                 if not _is_blank(value):
                     values[cell["column"] - 1] = value
             if values:
-                yield number, values
+                rows.append((number, values))
     finally:
         source.close()
+    merged = getattr(parser, "merged_cells", None)
+    return rows, tuple(str(cell.ref) for cell in (merged.mergeCell if merged else ()))
+
+
+def _report_merged_values(sheet: _Sheet, header_row: int, value_columns, raw: RawFile) -> None:
+    """Merged cells over value cells: Excel shows the value across them all but stores it in
+    the first cell only, so the others would read as blank (missing data) without a word."""
+    from openpyxl.utils.cell import range_boundaries
+
+    columns = set(value_columns)
+    for ref in sheet.merged:
+        first_column, first_row, last_column, last_row = range_boundaries(ref)
+        spans = range(first_column - 1, last_column)
+        if last_row <= header_row or not columns.intersection(spans) or (first_row, first_column) == (
+                last_row, last_column):
+            continue
+        top = Cell(sheet.name, max(first_row, header_row + 1), first_column - 1, None, None)
+        raw.problems.append(top.problem(P.MERGED_CELLS, raw.name, text("io.merged", cells=ref),
+                                        text("io.merged.expected"), show_value=False))
 
 
 def _excel_value(workbook, cell: dict):
@@ -433,21 +497,61 @@ def _read_sheet(sheet: _Sheet, raw: RawFile, edition: int | None) -> str | None:
         names = {column: normalise(value) for column, value in row.items()}
         long_columns = _long_columns(names)
         codes = {column: match.group(1) for column, value in row.items()
-                 if isinstance(value, str) and (match := INDICATOR_CODE.match(value))}
+                 if isinstance(value, str) and (match := INDICATOR_CODE.match(_code_text(value)))}
         province_column = next((c for c, name in names.items() if name in PROVINCE_ALIASES), None)
         if not (long_columns or codes):
             continue
         table, stray = _table_and_stray_rows(sheet.rows, position)
         if long_columns:
+            _report_merged_values(sheet, number, [long_columns["value"]], raw)
             _read_long(sheet, position, table, long_columns, raw, edition)
             _report_stray(sheet, stray, raw)
             return LONG
         if codes and province_column is None and len(codes) >= 2:
             province_column = _guess_province_column(table, codes)
         if codes and province_column is not None:
+            _report_merged_values(sheet, number, codes, raw)
             _read_wide(sheet, position, table, province_column, codes, raw, edition)
             _report_stray(sheet, stray, raw)
             return WIDE
+    return None
+
+
+def _code_text(value: str) -> str:
+    """A header cell as a code: full-width digits and dots (an East Asian keyboard) as ASCII."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def _report_codes_not_text(sheet: _Sheet, header: Row, table: list[Row], province_column: int,
+                           codes: dict[int, str], raw: RawFile) -> None:
+    """A header cell right of the province column that Excel turned into a date or a number
+    ("1.1.1" typed into a General cell) over a column of numbers: its values would be skipped
+    without a word, so it is a problem naming the cell."""
+    for column, value in sorted(header[1].items()):
+        if column in codes or column <= province_column or isinstance(value, str):
+            continue
+        if not any(_looks_numeric(_at(row, column)) for row in table):
+            continue
+        kind = text("io.code_not_text.date" if isinstance(value, (datetime.date, datetime.time))
+                    else "io.code_not_text.number")
+        raw.problems.append(Cell(sheet.name, header[0], column, None, value).problem(
+            P.UNKNOWN_INDICATOR, raw.name, text("io.code_not_text", kind=kind), text("io.code_not_text.expected"),
+        ))
+
+
+def _codes_without_province(sheets: list[_Sheet], file: str) -> Problem | None:
+    """When no table was found: the first row with indicator codes (a wide header) whose
+    province column is missing, as a problem naming that row; None when there is none."""
+    for sheet in sheets:
+        for number, row in sheet.rows:
+            if number > HEADER_SEARCH_ROWS:
+                break
+            codes = sorted(column for column, value in row.items()
+                           if isinstance(value, str) and INDICATOR_CODE.match(_code_text(value)))
+            if len(codes) >= 2:
+                cell = Cell(sheet.name, number, codes[0], None, None)
+                return cell.problem(P.NO_HEADER, file, text("io.no_province_column"),
+                                    text("io.no_province_column.expected"), show_value=False)
     return None
 
 
@@ -529,6 +633,7 @@ def _read_long(sheet: _Sheet, header_position: int, table: list[Row], columns: d
 def _read_wide(sheet: _Sheet, header_position: int, table: list[Row], province_column: int,
                codes: dict[int, str], raw: RawFile, requested: int | None) -> None:
     header = sheet.rows[header_position]
+    _report_codes_not_text(sheet, header, table, province_column, codes, raw)
     edition = _title_edition(sheet, header_position, raw, requested)
     province_header = cell_text(_at(header, province_column)) or None
     code_cells = {

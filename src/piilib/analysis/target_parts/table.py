@@ -10,7 +10,7 @@ import pandas as pd
 from piilib import schema
 from piilib.analysis.bounds import indicator_bounds
 from piilib.analysis.peers import (
-    CENTRALLY_RUN, NEAREST, MissingCovariates, PeerBenchmark, covariates_wide, fit_peer_model, peer_groups,
+    CENTRALLY_RUN, NEAREST, PeerBenchmark, PeerFormulaError, covariates_wide, fit_peer_model, peer_groups,
 )
 from piilib.analysis.ranking_map import RankingMap, UnitMap, bundle_unit_map, map_quantities, ranking_map
 from piilib.analysis.trend import DEFAULT_COVERAGE, INSUFFICIENT, Predictive, project_all
@@ -115,7 +115,7 @@ def _peer_benchmark(values: pd.Series, covariates: pd.DataFrame | None, province
         model = fit_peer_model(values, covariates, direction=direction, coverage=coverage, formula=formula,
                                bounds=bounds, studentized=False)  # only the benchmark is used
         return model.benchmark(province)
-    except MissingCovariates:
+    except PeerFormulaError:  # a formula that cannot be used is the caller's error, not "no evidence"
         raise
     except ValueError:
         return None  # too few provinces, the province without covariates: no peer evidence
