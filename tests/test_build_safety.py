@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,50 @@ def test_no_pdf_keeps_the_previous_pdf_and_says_so(tmp_path, fake_book):
     assert second.kept_pdf.read_bytes() == pdf_before
     assert (second.out_dir / "html" / "index.html").read_text(encoding="utf-8") == "<p>build 2</p>"
     assert "previous PDF" in second.summary() and f"{second.kept_pdf_time:%Y-%m-%d}" in second.summary()
+
+
+# A parent running two chapters whose kernels sleep; it prints READY when the workers start.
+SLEEPING_BUILD = r"""
+import sys
+import time
+from pathlib import Path
+import nbformat
+from piilib.cli import main as _unused  # the CLI's imports, as a build has them
+from piilib.report.chapters import Chapter
+from piilib.report.execute import execute_chapters
+
+work = Path(sys.argv[1])
+template = work / "sleep.ipynb"
+notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import time\ntime.sleep(60)")])
+notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nbformat.write(notebook, template)
+runs = [(Chapter(key, template), template, {}, key) for key in ("one", "two", "three")]
+print("READY", flush=True)
+try:
+    execute_chapters(runs, work / "cache", jobs=2, before=None)
+except KeyboardInterrupt:
+    print("INTERRUPTED", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_chapter_workers_at_once_without_tracebacks(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", SLEEPING_BUILD, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert parent.stdout.readline().strip() == "READY"
+    # Until the kernels run their cell (a running directory per chapter), then Ctrl+C.
+    deadline = time.monotonic() + 60
+    while len(list((tmp_path / "cache" / "chapters").glob(".running-*"))) < 2:
+        assert time.monotonic() < deadline, "the chapter workers never started"
+        time.sleep(0.2)
+    time.sleep(3)  # the kernels are in their sleep
+    interrupted = time.monotonic()
+    os.killpg(parent.pid, signal.SIGINT)  # what the terminal sends to the whole process group
+    out, err = parent.communicate(timeout=30)
+    assert parent.returncode == 130 and out.strip() == "INTERRUPTED"
+    assert time.monotonic() - interrupted < 15, "the build waited for the running chapters"
+    assert "Traceback" not in err and "Task exception" not in err, err
+    assert not (tmp_path / "cache" / "chapters").exists() or not [
+        p for p in (tmp_path / "cache" / "chapters").iterdir() if not p.name.startswith(".running-")
+    ], "an interrupted chapter entered the cache"

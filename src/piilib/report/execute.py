@@ -26,6 +26,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -371,7 +372,8 @@ def execute_chapters(
     context = multiprocessing.get_context("spawn")
     failures: dict[int, ChapterFailed] = {}
     order = {chapter.key: index for index, (chapter, *_rest) in enumerate(runs)}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_parent)
+    try:
         preparing = pool.submit(_timed_call, before) if before else None
         futures: dict[Future, Chapter] = {
             pool.submit(_execute_timed, chapter, template, parameters, cache_dir, key,
@@ -397,9 +399,31 @@ def execute_chapters(
                     on_done(chapter, True)
         if preparing is not None:
             _, timings[BEFORE_TIMING] = preparing.result()
+    except KeyboardInterrupt:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True)  # at once after _stop_workers
     if failures:
         raise failures[min(failures)]
     return done
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Build workers ignore Ctrl+C: the build stops them itself (`_stop_workers`) rather than
+    have each one print the traceback of its interrupted kernel client."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel the chapters not started and end the workers now (Ctrl+C). A chapter enters the
+    cache only when complete (a rename), so nothing half-written is kept; a worker's kernel
+    exits when it sees its parent gone."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in multiprocessing.active_children():
+        worker.terminate()
+    for worker in multiprocessing.active_children():
+        worker.join(timeout=5)
 
 
 def _keep_failed(output: Path, cache_dir: Path, chapter: Chapter) -> Path | None:
