@@ -131,3 +131,25 @@ def test_column_weights_follow_the_longest_cell_within_bounds():
     rows = [["Mã", "Tên chỉ số", "x" * 100], ["6.2.4", "Đơn đăng ký chỉ dẫn địa lý", ""]]
     assert column_weights(rows) == [MIN_COLUMN_CHARS, len("Đơn đăng ký chỉ dẫn địa lý"),
                                     MAX_COLUMN_CHARS]
+
+
+def test_a_wide_tables_columns_hold_their_longest_words():
+    """The thresholds table of an indicator chapter (8 columns): tabulary's minimum width
+    squeezed every column to the same width, and "0,00959ᴹᴴ" or "(+0,00004" ran into the next
+    column. Each column now gets at least its longest word, the rest goes to wrapping text."""
+    from piilib.report.sphinx_pii import LINE_CHARS, WORD_PADDING, column_weights
+
+    rows = [["Ngưỡng", "Cần đạt (đơn/xã)", "Thay đổi cần có", "Xác suất đạt", "Hạng chỉ số (vùng)",
+             "PII tăng", "Hạng PII (vùng)", "Có căn cứ"],
+            ["Lên 1 bậc xếp hạng", "0,00428 (đạt theo xu hướng)MH",
+             "+1 đơn đăng ký chỉ dẫn địa lý (+0,00004 đơn/xã)MH", "79%MH", "56 (vùng 10)MH", "0,00MH",
+             "7 (vùng 1)MH", "có"],
+            ["Dẫn đầu vùng Đồng bằng sông Cửu Long", "0,01754MH",
+             "+3 đơn đăng ký chỉ dẫn địa lý (+0,01330 đơn/xã)MH", "dưới 1%MH", "11 (vùng 1)MH",
+             "+0,88MH", "6 (vùng 1)MH", "không"]]
+    weights = column_weights(rows)
+    for column, weight in enumerate(weights):
+        longest_word = max(len(word) for row in rows for word in row[column].split())
+        assert weight / sum(weights) * LINE_CHARS >= longest_word + WORD_PADDING - 0.05, column
+    # the wrapping text columns get more than the short ones
+    assert weights[2] > weights[5] and weights[0] > weights[6]

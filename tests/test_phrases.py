@@ -150,7 +150,7 @@ def test_precise_numbers_by_hand():
 def test_changes_take_the_precision_of_what_they_change():
     shares = [0.16471, 0.10225, 0.0249]  # an indicator in % with median 0.10
     assert precise_change(0.00281, shares) == "+0,003"       # not "+0,00281"
-    assert precise_change(-0.0215, [3.7075, 5.4877, 1.7048]) == "-0,02"
+    assert precise_change(-0.0215, [3.7075, 5.4877, 1.7048]) == "−0,02"
     assert precise_change(-0.0215, [3.7, 5.5, 1.7]) == "0"  # data with one decimal: no change shown
     assert precise_change(1e-9, [0.0093, 0.0042]) == "0"      # not "0,000000"
     assert precise_change(2, [4, 10]) == "+2"
@@ -161,7 +161,7 @@ def test_estimates_keep_their_own_significant_digits():
 
     assert significant(0.01234) == "0,0123"
     assert significant(2.5) == "2,50"
-    assert significant(-1.234e-8) == "-1,23 × 10⁻⁸"   # not "0,000000"
+    assert significant(-1.234e-8) == "−1,23 × 10⁻⁸"   # not "0,000000"
     assert significant(9.9996e-8) == "1,00 × 10⁻⁷"
     assert significant(0.0) == "0"
 

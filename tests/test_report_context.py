@@ -56,7 +56,7 @@ def test_numbers_are_written_the_vietnamese_way():
     assert text.number(float("nan")) == "–"
     assert text.integer(8718000) == "8.718.000"
     assert text.signed(0.31) == "+0,31"
-    assert text.signed(-1.5) == "-1,50"
+    assert text.signed(-1.5) == "−1,50"  # U+2212, as in every table and sentence
     assert text.signed(0.001) == "0,00"
     assert text.percent(0.853) == "85%"
     assert text.percent(0.8534, 1) == "85,3%"

@@ -44,7 +44,7 @@ def integer(value) -> str:
 
 
 def signed(value, decimals: int = 2) -> str:
-    """A change with its sign: 0.31 -> "+0,31", -1.5 -> "-1,50", 0 -> "0,00"."""
+    """A change with its sign: 0.31 -> "+0,31", -1.5 -> "−1,50" (U+2212), 0 -> "0,00"."""
     if _missing(value):
         return MISSING
     rounded = round(float(value), decimals)
@@ -244,7 +244,7 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def significant(value, digits: int = SIGNIFICANT_DIGITS) -> str:
     """A model estimate (a coefficient, a standard error) with `digits` significant digits of
     its own: 0.01234 -> "0,0123", 2.5 -> "2,50", a very small or large one in powers of ten
-    (1.234e-8 -> "1,23 × 10⁻⁸", never "0,000000"); 0 -> "0"; missing -> "–"."""
+    (1.234e-8 -> "1,23 × 10⁻⁸", never "0,000000"; a negative with U+2212); 0 -> "0"; missing -> "–"."""
     if _missing(value):
         return MISSING
     value = float(value)
