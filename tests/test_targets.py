@@ -379,6 +379,9 @@ def test_increments_in_words():
     assert text == "+3 đơn đăng ký chỉ dẫn địa lý (+0,021 đơn/xã)"
     assert increment_text(-0.35, "%", 4) == "−0,35 điểm phần trăm"
     assert increment_text(0, "%", 2) == "giữ nguyên (đã đạt)"
+    # Below the shown precision: no "+0 điểm phần trăm" or "(+0 đơn/xã)".
+    assert increment_text(0.003, "%", 2) == "gần như giữ nguyên"
+    assert increment_text(0.00004, "đơn/xã", 3, 1, "đơn") == "+1 đơn"
 
 
 # --------------------------------------------------------------------------- the PII tables
