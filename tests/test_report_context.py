@@ -329,7 +329,14 @@ def test_methodology_counts_official_and_provisional_codes(bundle, current):
     assert provisional.attrs["total"] == len(framework)
     assert "values.csv" in set(methodology.data_files(bundle)["file"])
     assert methodology.provenance_summary(current)["values"].sum() == len(current.values)
-    assert list(methodology.method_log(current)["step"]) == [entry["step"] for entry in current.result.log]
+    log = methodology.method_log(current)
+    assert list(log["step"]) == [entry["step"] for entry in current.result.log]
+    # Every parameter and method has a label for the reader; min–max shows no mean and sd.
+    parameters = {k: v for entry in log["parameters"] for k, v in entry.items()}
+    assert set(parameters) <= set(methodology.PARAMETER_LABELS)
+    assert parameters["method"] in methodology.METHOD_LABELS
+    normalise = log.loc[log["step"] == "normalise", "parameters"].iloc[0]
+    assert normalise["method"] == "minmax" and not {"mean", "sd"} & set(normalise)
     assert methodology.data_label(bundle) == "data/demo"
     assert methodology.harmonised_editions(bundle, EDITION) == []
     assert methodology.merge_rules(EDITION)["n"].sum() == len(framework)
