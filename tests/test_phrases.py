@@ -175,3 +175,11 @@ def test_a_count_unit_reads_as_the_counted_thing():
 
     assert with_unit("10", "số lĩnh vực có văn bản (0–13)") == "10 lĩnh vực có văn bản (0–13)"
     assert with_unit("4,49", "%") == "4,49%"
+
+
+def test_a_quoted_clause_starts_its_table_cell_with_a_capital():
+    from piilib.report.text import sentence_case
+
+    assert sentence_case("duy trì trong top 10 địa phương") == "Duy trì trong top 10 địa phương"
+    assert sentence_case("là địa phương dẫn đầu") == "Là địa phương dẫn đầu"
+    assert sentence_case("Đã viết hoa (PII)") == "Đã viết hoa (PII)" and sentence_case("") == ""

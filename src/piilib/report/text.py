@@ -171,6 +171,13 @@ def interval_width_sentence(widest, wide: float = 0.3) -> str:
     return "Các khoảng tin cậy hẹp: thứ tự ảnh hưởng giữa các lựa chọn khá chắc chắn."
 
 
+def sentence_case(text) -> str:
+    """`text` with its first letter a capital, for a table cell that quotes a clause of a list
+    ("duy trì trong top 10 …" -> "Duy trì trong top 10 …"); the rest as written."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 def shorten(text, limit: int = 40) -> str:
     """`text` cut to `limit` characters with an ellipsis ("Tỷ lệ doanh nghiệp…")."""
     text = str(text)
