@@ -183,3 +183,16 @@ def test_a_quoted_clause_starts_its_table_cell_with_a_capital():
     assert sentence_case("duy trì trong top 10 địa phương") == "Duy trì trong top 10 địa phương"
     assert sentence_case("là địa phương dẫn đầu") == "Là địa phương dẫn đầu"
     assert sentence_case("Đã viết hoa (PII)") == "Đã viết hoa (PII)" and sentence_case("") == ""
+
+
+def test_an_indicator_name_carries_its_unit_once():
+    from piilib.report.text import name_with_unit
+
+    assert name_with_unit("Vay tài chính vi mô/GRDP (%)", "%") == "Vay tài chính vi mô/GRDP (%)"
+    assert name_with_unit("Số tổ chức KH&CN/10.000 dân", "tổ chức/10.000 dân") == \
+        "Số tổ chức KH&CN/10.000 dân [tổ chức/10.000 dân]"
+    # a different unit in the name, or one cut off by the limit, still gets the bracket
+    assert name_with_unit("Vốn sản xuất (tỷ đồng)", "tỷ đồng/doanh nghiệp") == \
+        "Vốn sản xuất (tỷ đồng) [tỷ đồng/doanh nghiệp]"
+    assert name_with_unit("Đóng góp vào GDP cả nước của tỉnh (%)", "%", 20).endswith("… [%]")
+    assert name_with_unit("Chỉ số", "") == "Chỉ số"

@@ -178,6 +178,17 @@ def sentence_case(text) -> str:
     return text[:1].upper() + text[1:]
 
 
+def name_with_unit(name, unit, limit: int = 60) -> str:
+    """An indicator's name cut to `limit` characters with its unit in brackets ("Số tổ chức
+    KH&CN/10.000 dân [tổ chức/10.000 dân]"); a name that ends with its unit already
+    ("Vay tài chính vi mô/GRDP (%)") keeps it once, not "(%) [%]"."""
+    name, unit = str(name).strip(), str(unit or "").strip()
+    shown = shorten(name, limit)
+    if not unit or (shown == name and name.endswith(f"({unit})")):
+        return shown
+    return f"{shown} [{unit}]"
+
+
 def shorten(text, limit: int = 40) -> str:
     """`text` cut to `limit` characters with an ellipsis ("Tỷ lệ doanh nghiệp…")."""
     text = str(text)
