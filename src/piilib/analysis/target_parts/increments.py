@@ -50,11 +50,10 @@ def increment_count(increment: float, unit_label: str, denominator: float) -> in
 
 
 def _signed(value: float, decimals: int | None = None) -> str:
+    # All `decimals` kept ("+0,01330" beside "+0,01386"): callers pass the precision the
+    # indicator's values are written with, where a trailing zero is a digit like any other.
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    text = format_number(abs(value), decimals)
-    if "," in text:  # "1,330" -> "1,33": trailing zeros after the decimal comma say nothing
-        text = text.rstrip("0").rstrip(",")
-    return sign + text
+    return sign + format_number(abs(value), decimals)
 
 
 def increment_text(increment: float, unit_label: str, decimals: int, count: int | None = None,
