@@ -138,9 +138,10 @@ LATEX_LONGTABLE_ROWS = 30
 # Column weights of a breakable table: its longest cell's characters, within these bounds
 # (a column of codes stays narrow, a column of long names does not take the whole width).
 MIN_COLUMN_CHARS, MAX_COLUMN_CHARS = 5, 40
-# Characters of a table's font (\small DejaVu Serif, about 6 pt each) across the text width
-# (6.27 in): a table whose longest cells add up to more must wrap them.
-LINE_CHARS = 75
+# Characters of a table's font across the text width (6.27 in): \small DejaVu Serif (about
+# 6 pt a character) in a table that stays whole, \footnotesize in a longtable (_config.yml).
+# A table whose longest cells add up to more must wrap them.
+LINE_CHARS, LONGTABLE_LINE_CHARS = 75, 85
 # What a column needs beside its longest word: the cell padding (\tabcolsep on both sides).
 WORD_PADDING = 2
 
@@ -154,16 +155,20 @@ def longest_cells(rows: list[list[str]]) -> list[int]:
 def column_weights(rows: list[list[str]], line_chars: int = LINE_CHARS) -> list[int]:
     """Relative widths of a table's columns from its cells' text (rows of equal length).
 
-    When the longest cells fit on one line: their lengths, within bounds. Otherwise every
-    column first gets its longest word (a word does not wrap: in a narrower column it runs
-    into the next one), and what is left of the line goes to the columns whose cells wrap, in
-    proportion to how much longer than that word their longest cell is."""
+    Their longest cells' lengths, within bounds, when that gives every column room for its
+    longest word (a word does not wrap: in a narrower column it runs into the next one).
+    Otherwise every column first gets its longest word, and what is left of the line goes to
+    the columns whose cells wrap, in proportion to how much longer than that word their
+    longest cell is."""
     columns = range(len(rows[0]))
     cells = longest_cells(rows)
-    if sum(cells) <= line_chars:
+    # (A word longer than a column may be is cut by LaTeX anyway: it counts as that long.)
+    words = [min(max(max((len(word) for row in rows for word in row[c].split()), default=0) + WORD_PADDING,
+                     MIN_COLUMN_CHARS), MAX_COLUMN_CHARS) for c in columns]
+    # The proportional widths (the table spans the line) hold the words, give or take half the
+    # padding (the slack of LaTeX's spacing).
+    if all(cell / sum(cells) * line_chars >= word - WORD_PADDING / 2 for cell, word in zip(cells, words)):
         return cells
-    words = [max(max((len(word) for row in rows for word in row[c].split()), default=0) + WORD_PADDING,
-                 MIN_COLUMN_CHARS) for c in columns]
     spare = line_chars - sum(words)
     wrapping = [max(cell - word, 0) for cell, word in zip(cells, words)]
     if spare <= 0 or not sum(wrapping):
@@ -193,7 +198,8 @@ def _breakable_tables(app, doctree, docname):
         unmerged = bool(colspecs) and all(len(row) == len(colspecs) for row in rows)
         breakable = len(body_rows) > BREAKABLE_ROWS
         if unmerged and (breakable or sum(longest_cells(rows)) > LINE_CHARS):
-            for colspec, weight in zip(colspecs, column_weights(rows)):
+            line_chars = LONGTABLE_LINE_CHARS if breakable else LINE_CHARS
+            for colspec, weight in zip(colspecs, column_weights(rows, line_chars)):
                 colspec["colwidth"] = weight
             table["classes"] += ["longtable", "colwidths-given"] if breakable else ["colwidths-given"]
         # longtable counts every table, captioned or not; HTML (and tabulary) count only
