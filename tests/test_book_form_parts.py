@@ -153,3 +153,20 @@ def test_a_wide_tables_columns_hold_their_longest_words():
         assert weight / sum(weights) * LINE_CHARS >= longest_word + WORD_PADDING - 0.05, column
     # the wrapping text columns get more than the short ones
     assert weights[2] > weights[5] and weights[0] > weights[6]
+
+
+def test_a_column_of_long_text_gets_the_room_of_a_wide_table():
+    """The plan's goals (sentences of 200 characters) beside short cells: the goals' column
+    is the widest, not squeezed to the width of a 50-character phrase."""
+    from piilib.report.sphinx_pii import column_weights
+
+    goal = ("Thực hiện hiệu quả, thực chất cơ cấu lại nền kinh tế gắn với đổi mới mô hình tăng trưởng; "
+            "thúc đẩy phát triển mạnh mẽ khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số")
+    rows = [["Mục tiêu", "Kỳ 2024", "Đánh giá", "Kỳ 2025: mục tiêu trên bản đồ 34 đơn vị", "Xác suất: theo xu hướng",
+             "Xác suất: nếu đạt mục tiêu khuyến nghị"],
+            [goal, "–", "Định tính", "–", "–", "–"],
+            ["Tiếp tục duy trì thứ hạng", "7/63MH", "Mốc so sánh", "Không thấp hơn thứ 14/34 (kỳ 2024 trên bản đồ này)",
+             "71%MH", "89%MH"]]
+    weights = column_weights(rows)
+    assert weights[0] == max(weights) and weights[0] > 2 * weights[3]
+

@@ -159,7 +159,7 @@ def column_weights(rows: list[list[str]], line_chars: int = LINE_CHARS) -> list[
     longest word (a word does not wrap: in a narrower column it runs into the next one).
     Otherwise every column first gets its longest word, and what is left of the line goes to
     the columns whose cells wrap, in proportion to how much longer than that word their
-    longest cell is."""
+    longest cell is (its whole length)."""
     columns = range(len(rows[0]))
     cells = longest_cells(rows)
     # (A word longer than a column may be is cut by LaTeX anyway: it counts as that long.)
@@ -170,7 +170,10 @@ def column_weights(rows: list[list[str]], line_chars: int = LINE_CHARS) -> list[
     if all(cell / sum(cells) * line_chars >= word - WORD_PADDING / 2 for cell, word in zip(cells, words)):
         return cells
     spare = line_chars - sum(words)
-    wrapping = [max(cell - word, 0) for cell, word in zip(cells, words)]
+    # Here the whole length counts: a column of 200-character goals needs more than one of
+    # 50-character phrases, though both are longer than MAX_COLUMN_CHARS.
+    lengths = [max((len(row[c]) for row in rows), default=0) for c in columns]
+    wrapping = [max(length - word, 0) for length, word in zip(lengths, words)]
     if spare <= 0 or not sum(wrapping):
         return words
     # In tenths of a character: Sphinx takes whole numbers as widths.
