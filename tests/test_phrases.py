@@ -196,3 +196,10 @@ def test_an_indicator_name_carries_its_unit_once():
         "Vốn sản xuất (tỷ đồng) [tỷ đồng/doanh nghiệp]"
     assert name_with_unit("Đóng góp vào GDP cả nước của tỉnh (%)", "%", 20).endswith("… [%]")
     assert name_with_unit("Chỉ số", "") == "Chỉ số"
+
+
+def test_a_sentence_continues_a_clause_with_a_small_letter():
+    from piilib.report.text import interval_width_sentence, lower_first
+
+    assert lower_first(interval_width_sentence(0.5)).startswith("các khoảng tin cậy rộng")
+    assert lower_first("") == ""

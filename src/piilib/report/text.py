@@ -178,6 +178,13 @@ def sentence_case(text) -> str:
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text) -> str:
+    """`text` with its first letter small, for a sentence that continues a clause
+    ("Các khoảng tin cậy hẹp…" after "Với chỉ số tổng, "); the rest as written."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
 def name_with_unit(name, unit, limit: int = 60) -> str:
     """An indicator's name cut to `limit` characters with its unit in brackets ("Số tổ chức
     KH&CN/10.000 dân [tổ chức/10.000 dân]"); a name that ends with its unit already
