@@ -40,3 +40,11 @@ def test_ranks_on_the_former_map_are_named_in_the_agencies_chapter(project_book)
         pytest.skip("every target of this plan is ranked on the next edition's map")
     assert "không gộp được sang bản đồ" in summary
     assert text.count("không gộp được sang bản đồ") >= 2  # the introduction and under the table
+
+
+def test_the_html_frame_around_the_chapters_speaks_vietnamese(project_book):
+    """The theme's own words (page navigation, back to top, the search box) were English."""
+    html = (Path(project_book.out_dir) / "html" / "summary.html").read_text(encoding="utf-8")
+    for english in ("previous page", "next page", "Back to top", "Search this book", "Link to this heading"):
+        assert english not in html, english
+    assert "trang sau" in html and "Tìm trong báo cáo" in html

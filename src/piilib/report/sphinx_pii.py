@@ -240,8 +240,21 @@ def _reuse_latex_renderer() -> None:
     LaTeXTranslator.render = render
 
 
+# Jupyter Book's default search placeholder is English ("Search this book...").
+SEARCH_BAR_TEXT = "Tìm trong báo cáo…"
+
+
+def _vietnamese_search_bar(app, config):
+    """The search box's placeholder in Vietnamese, unless the book sets its own."""
+    options = dict(config.html_theme_options or {})
+    if options.get("search_bar_text") in (None, "Search this book..."):
+        options["search_bar_text"] = SEARCH_BAR_TEXT
+    config.html_theme_options = options
+
+
 def setup(app):
     _reuse_latex_renderer()
+    app.connect("config-inited", _vietnamese_search_bar)
     app.add_config_value("pii_downloads", [], "html")
     app.add_search_language(SearchVietnamese)
     app.connect("doctree-resolved", _fill_missing_alt)
