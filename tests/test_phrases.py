@@ -203,3 +203,11 @@ def test_a_sentence_continues_a_clause_with_a_small_letter():
 
     assert lower_first(interval_width_sentence(0.5)).startswith("các khoảng tin cậy rộng")
     assert lower_first("") == ""
+
+
+def test_a_comparison_in_parentheses_can_leave_out_its_qualifier():
+    from piilib.report.text import comparison_phrase
+
+    assert comparison_phrase(29.6, 29.2, 1, 1, "điểm") == "cao hơn 0,4 điểm (tốt hơn)"
+    assert comparison_phrase(29.6, 29.2, 1, 1, "điểm", qualify=False) == "cao hơn 0,4 điểm"
+    assert comparison_phrase(3.0, 3.5, -1, 1, qualify=False) == "thấp hơn 0,5"

@@ -314,10 +314,13 @@ def direction_phrase(direction: int) -> str:
     return "giá trị càng cao càng tốt" if int(direction) == 1 else "giá trị càng thấp càng tốt (chỉ số nghịch)"
 
 
-def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, unit: str = "") -> str:
+def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, unit: str = "",
+                      qualify: bool = True) -> str:
     """Where `value` stands against `reference`, in the indicator's sense of better:
     "cao hơn 2,5 điểm (tốt hơn)" / "thấp hơn 2,5 điểm (kém hơn)"; "bằng" when equal at the
-    shown precision. The qualifier says which side is better for a lower-is-better indicator."""
+    shown precision. The qualifier says which side is better for a lower-is-better indicator;
+    qualify=False leaves it out where higher is always better and the phrase already stands
+    in parentheses (a pillar's score: "(thứ 30/63, cao hơn 0,4 điểm so với trung vị)")."""
     if _missing(value) or _missing(reference):
         return "chưa so sánh được"
     difference = float(value) - float(reference)
@@ -326,7 +329,7 @@ def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, u
     side = "cao hơn" if difference > 0 else "thấp hơn"
     better = difference * int(direction) > 0
     amount = f"{number(abs(difference), decimals)} {unit}".strip()
-    return f"{side} {amount} ({'tốt hơn' if better else 'kém hơn'})"
+    return f"{side} {amount} ({'tốt hơn' if better else 'kém hơn'})" if qualify else f"{side} {amount}"
 
 
 def with_unit(value_text: str, unit: str) -> str:
