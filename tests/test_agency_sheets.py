@@ -88,3 +88,19 @@ def test_every_sheet_says_where_its_numbers_come_from(tmp_path):
     assert line.count(NAMES_VI[schema.ILLUSTRATIVE]) == 2
     official = provenance_line(pd.DataFrame({schema.PROVENANCE: [schema.OFFICIAL]}))
     assert NAMES_VI[schema.OFFICIAL] in official and NAMES_VI["computed"] in official
+
+
+def test_the_workbooks_changes_are_written_at_the_books_precision():
+    """The change column of the workbook (and the chapter's table) has the decimals the
+    indicator's chapter writes its values with, not the data's: "+0,00215", not "+0,002146"."""
+    import re
+
+    from piilib.report.editions import edition_result, load_edition_bundle
+
+    bundle = load_edition_bundle("data/demo", 2024)
+    table = agencies.plan_targets(bundle, 2024, "can-tho")
+    places = agencies.value_places(edition_result(bundle, 2024), table["indicator"].unique())
+    finer = [(code, text) for code, text in zip(table["indicator"], table["increment_text"])
+             for decimals in re.findall(r"[+−][\d.]+(?:,(\d+))?", str(text)) if len(decimals) > places[code]]
+    assert not finer
+    assert any("," in str(text) for text in table["increment_text"])  # the check saw decimals

@@ -128,6 +128,45 @@ def test_chapters_of_one_repeated_template_are_listed_without_sections():
 def test_column_weights_follow_the_longest_cell_within_bounds():
     from piilib.report.sphinx_pii import MAX_COLUMN_CHARS, MIN_COLUMN_CHARS, column_weights
 
-    rows = [["Mã", "Tên chỉ số", "x" * 100], ["6.2.4", "Đơn đăng ký chỉ dẫn địa lý", ""]]
+    rows = [["Mã", "Tên chỉ số", "x" * 100], ["1", "Đơn đăng ký chỉ dẫn địa lý", ""]]
     assert column_weights(rows) == [MIN_COLUMN_CHARS, len("Đơn đăng ký chỉ dẫn địa lý"),
                                     MAX_COLUMN_CHARS]
+
+
+def test_a_wide_tables_columns_hold_their_longest_words():
+    """The thresholds table of an indicator chapter (8 columns): tabulary's minimum width
+    squeezed every column to the same width, and "0,00959ᴹᴴ" or "(+0,00004" ran into the next
+    column. Each column now gets at least its longest word, the rest goes to wrapping text."""
+    from piilib.report.sphinx_pii import LINE_CHARS, WORD_PADDING, column_weights
+
+    rows = [["Ngưỡng", "Cần đạt (đơn/xã)", "Thay đổi cần có", "Xác suất đạt", "Hạng chỉ số (vùng)",
+             "PII tăng", "Hạng PII (vùng)", "Có căn cứ"],
+            ["Lên 1 bậc xếp hạng", "0,00428 (đạt theo xu hướng)MH",
+             "+1 đơn đăng ký chỉ dẫn địa lý (+0,00004 đơn/xã)MH", "79%MH", "56 (vùng 10)MH", "0,00MH",
+             "7 (vùng 1)MH", "có"],
+            ["Dẫn đầu vùng Đồng bằng sông Cửu Long", "0,01754MH",
+             "+3 đơn đăng ký chỉ dẫn địa lý (+0,01330 đơn/xã)MH", "dưới 1%MH", "11 (vùng 1)MH",
+             "+0,88MH", "6 (vùng 1)MH", "không"]]
+    weights = column_weights(rows)
+    for column, weight in enumerate(weights):
+        longest_word = max(len(word) for row in rows for word in row[column].split())
+        assert weight / sum(weights) * LINE_CHARS >= longest_word + WORD_PADDING - 0.05, column
+    # the wrapping text columns get more than the short ones
+    assert weights[2] > weights[5] and weights[0] > weights[6]
+
+
+def test_a_column_of_long_text_gets_the_room_of_a_wide_table():
+    """The plan's goals (sentences of 200 characters) beside short cells: the goals' column
+    is the widest, not squeezed to the width of a 50-character phrase."""
+    from piilib.report.sphinx_pii import column_weights
+
+    goal = ("Thực hiện hiệu quả, thực chất cơ cấu lại nền kinh tế gắn với đổi mới mô hình tăng trưởng; "
+            "thúc đẩy phát triển mạnh mẽ khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số")
+    rows = [["Mục tiêu", "Kỳ 2024", "Đánh giá", "Kỳ 2025: mục tiêu trên bản đồ 34 đơn vị", "Xác suất: theo xu hướng",
+             "Xác suất: nếu đạt mục tiêu khuyến nghị"],
+            [goal, "–", "Định tính", "–", "–", "–"],
+            ["Tiếp tục duy trì thứ hạng", "7/63MH", "Mốc so sánh", "Không thấp hơn thứ 14/34 (kỳ 2024 trên bản đồ này)",
+             "71%MH", "89%MH"]]
+    weights = column_weights(rows)
+    assert weights[0] == max(weights) and weights[0] > 2 * weights[3]
+

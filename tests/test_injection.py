@@ -105,7 +105,7 @@ def test_table_cells_headers_and_caption_are_literal():
     table = markdown_table(frame, caption=f"Bảng của {HOSTILE_NAME}")
     page = render(table)
     assert "caption" in page.tags
-    assert_literal(table, HOSTILE_NAME, f"Bảng của {HOSTILE_NAME}", "= 1 | 2", "-1,5",
+    assert_literal(table, HOSTILE_NAME, f"Bảng của {HOSTILE_NAME}", "= 1 | 2", "−1,5",
                    bold_count=1)  # the marked bold code only
 
 

@@ -150,7 +150,7 @@ def test_precise_numbers_by_hand():
 def test_changes_take_the_precision_of_what_they_change():
     shares = [0.16471, 0.10225, 0.0249]  # an indicator in % with median 0.10
     assert precise_change(0.00281, shares) == "+0,003"       # not "+0,00281"
-    assert precise_change(-0.0215, [3.7075, 5.4877, 1.7048]) == "-0,02"
+    assert precise_change(-0.0215, [3.7075, 5.4877, 1.7048]) == "−0,02"
     assert precise_change(-0.0215, [3.7, 5.5, 1.7]) == "0"  # data with one decimal: no change shown
     assert precise_change(1e-9, [0.0093, 0.0042]) == "0"      # not "0,000000"
     assert precise_change(2, [4, 10]) == "+2"
@@ -161,7 +161,7 @@ def test_estimates_keep_their_own_significant_digits():
 
     assert significant(0.01234) == "0,0123"
     assert significant(2.5) == "2,50"
-    assert significant(-1.234e-8) == "-1,23 × 10⁻⁸"   # not "0,000000"
+    assert significant(-1.234e-8) == "−1,23 × 10⁻⁸"   # not "0,000000"
     assert significant(9.9996e-8) == "1,00 × 10⁻⁷"
     assert significant(0.0) == "0"
 
@@ -175,3 +175,39 @@ def test_a_count_unit_reads_as_the_counted_thing():
 
     assert with_unit("10", "số lĩnh vực có văn bản (0–13)") == "10 lĩnh vực có văn bản (0–13)"
     assert with_unit("4,49", "%") == "4,49%"
+
+
+def test_a_quoted_clause_starts_its_table_cell_with_a_capital():
+    from piilib.report.text import sentence_case
+
+    assert sentence_case("duy trì trong top 10 địa phương") == "Duy trì trong top 10 địa phương"
+    assert sentence_case("là địa phương dẫn đầu") == "Là địa phương dẫn đầu"
+    assert sentence_case("Đã viết hoa (PII)") == "Đã viết hoa (PII)" and sentence_case("") == ""
+
+
+def test_an_indicator_name_carries_its_unit_once():
+    from piilib.report.text import name_with_unit
+
+    assert name_with_unit("Vay tài chính vi mô/GRDP (%)", "%") == "Vay tài chính vi mô/GRDP (%)"
+    assert name_with_unit("Số tổ chức KH&CN/10.000 dân", "tổ chức/10.000 dân") == \
+        "Số tổ chức KH&CN/10.000 dân [tổ chức/10.000 dân]"
+    # a different unit in the name, or one cut off by the limit, still gets the bracket
+    assert name_with_unit("Vốn sản xuất (tỷ đồng)", "tỷ đồng/doanh nghiệp") == \
+        "Vốn sản xuất (tỷ đồng) [tỷ đồng/doanh nghiệp]"
+    assert name_with_unit("Đóng góp vào GDP cả nước của tỉnh (%)", "%", 20).endswith("… [%]")
+    assert name_with_unit("Chỉ số", "") == "Chỉ số"
+
+
+def test_a_sentence_continues_a_clause_with_a_small_letter():
+    from piilib.report.text import interval_width_sentence, lower_first
+
+    assert lower_first(interval_width_sentence(0.5)).startswith("các khoảng tin cậy rộng")
+    assert lower_first("") == ""
+
+
+def test_a_comparison_in_parentheses_can_leave_out_its_qualifier():
+    from piilib.report.text import comparison_phrase
+
+    assert comparison_phrase(29.6, 29.2, 1, 1, "điểm") == "cao hơn 0,4 điểm (tốt hơn)"
+    assert comparison_phrase(29.6, 29.2, 1, 1, "điểm", qualify=False) == "cao hơn 0,4 điểm"
+    assert comparison_phrase(3.0, 3.5, -1, 1, qualify=False) == "thấp hơn 0,5"

@@ -168,3 +168,17 @@ def test_pillar_distribution_puts_the_province_at_its_score_and_the_region_in_bl
     png = figure._repr_png_()
     assert png == plots.pillar_distribution_chart(scores, "a", "r", province_label="A",
                                                   region_label="Vùng r")._repr_png_()  # no random jitter
+
+
+def test_a_long_lever_chart_is_drawn_at_most_as_tall_as_the_pdf_prints_unshrunk():
+    """The PDF caps a figure's height (0.42 of the text height, _config.yml): a taller one was
+    printed shrunk, its labels at 5 pt. Charts with one row per indicator stop at MAX_HEIGHT."""
+    import pandas as pd
+
+    levers = pd.DataFrame({"label": [f"{i}.1.1 Chỉ số {i}" for i in range(15)],
+                           "median_gain": [0.1 * i for i in range(15)],
+                           "region_best_gain": [0.2 * i for i in range(15)],
+                           "indicator": [f"{i}.1.1" for i in range(15)]})
+    figure = plots.lever_chart(levers)
+    assert figure.get_size_inches()[1] <= plots.MAX_HEIGHT
+    assert plots.MAX_HEIGHT <= 0.42 * (11.69 - 2)  # A4 less Sphinx's 1 in margins, times the cap

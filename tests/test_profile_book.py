@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from piilib.pii import scores_for_edition
-from piilib.report.text import number, rank_fraction
+from piilib.report.text import number, precision, rank_fraction
 from piilib.units import load_units
 
 pytestmark = pytest.mark.slow
@@ -72,6 +72,7 @@ def test_every_indicator_shows_the_engines_value_score_and_rank_with_its_mark(pr
     own = engine_scores(project_book)
     indicators = own[own["kind"] == "indicator"]
     assert len(indicators) == 52
+    every_unit = scores_for_edition(EDITION, next(Path(project_book.out_dir).parent.glob("data")))
     for _, indicator in indicators.iterrows():
         assert len(rows.get(indicator["element"], [])) == 1, f"indicator {indicator['element']}: not once in the page"
         row = rows[indicator["element"]][0]
@@ -79,6 +80,10 @@ def test_every_indicator_shows_the_engines_value_score_and_rank_with_its_mark(pr
         assert row[3] == f"{number(indicator['score'], 1)}MH", (indicator["element"], row)
         assert row[4] == f"{rank_fraction(indicator['rank'], indicator['n_units'])}MH", (indicator["element"], row)
         assert row[2].endswith("MH") and row[2] != "–MH"
+        # The value at the precision rule of its indicator's values (as every chapter writes it:
+        # "0,00424", not "0,0042" here and "0,00424" in the summary).
+        values = every_unit.loc[every_unit["element"] == indicator["element"], "raw_value"]
+        assert row[2] == f"{number(indicator['raw_value'], precision(values))}MH", (indicator["element"], row)
     # Pillars and sub-pillars carry the engine's score and rank too (the history tables).
     for _, aggregate in own[own["kind"].isin(["pillar", "sub_pillar"])].iterrows():
         shown = f"{number(aggregate['score'], 1)} ({rank_fraction(aggregate['rank'], aggregate['n_units'])})MH"

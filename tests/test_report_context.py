@@ -56,7 +56,7 @@ def test_numbers_are_written_the_vietnamese_way():
     assert text.number(float("nan")) == "–"
     assert text.integer(8718000) == "8.718.000"
     assert text.signed(0.31) == "+0,31"
-    assert text.signed(-1.5) == "-1,50"
+    assert text.signed(-1.5) == "−1,50"  # U+2212, as in every table and sentence
     assert text.signed(0.001) == "0,00"
     assert text.percent(0.853) == "85%"
     assert text.percent(0.8534, 1) == "85,3%"
@@ -329,7 +329,14 @@ def test_methodology_counts_official_and_provisional_codes(bundle, current):
     assert provisional.attrs["total"] == len(framework)
     assert "values.csv" in set(methodology.data_files(bundle)["file"])
     assert methodology.provenance_summary(current)["values"].sum() == len(current.values)
-    assert list(methodology.method_log(current)["step"]) == [entry["step"] for entry in current.result.log]
+    log = methodology.method_log(current)
+    assert list(log["step"]) == [entry["step"] for entry in current.result.log]
+    # Every parameter and method has a label for the reader; min–max shows no mean and sd.
+    parameters = {k: v for entry in log["parameters"] for k, v in entry.items()}
+    assert set(parameters) <= set(methodology.PARAMETER_LABELS)
+    assert parameters["method"] in methodology.METHOD_LABELS
+    normalise = log.loc[log["step"] == "normalise", "parameters"].iloc[0]
+    assert normalise["method"] == "minmax" and not {"mean", "sd"} & set(normalise)
     assert methodology.data_label(bundle) == "data/demo"
     assert methodology.harmonised_editions(bundle, EDITION) == []
     assert methodology.merge_rules(EDITION)["n"].sum() == len(framework)

@@ -377,8 +377,13 @@ def test_increments_in_words():
     assert increment_count(-0.5, "đơn/10.000 dân", 20_000) == -1
     text = increment_text(0.021, "đơn/xã", 3, 3, "đơn đăng ký chỉ dẫn địa lý")
     assert text == "+3 đơn đăng ký chỉ dẫn địa lý (+0,021 đơn/xã)"
-    assert increment_text(-0.35, "%", 4) == "−0,35 điểm phần trăm"
+    assert increment_text(-0.35, "%", 2) == "−0,35 điểm phần trăm"
+    # A column of changes at one precision keeps its trailing zeros: "+0,01330" beside "+0,01386".
+    assert increment_text(0.0133, "đơn/xã", 5) == "+0,01330 đơn/xã"
     assert increment_text(0, "%", 2) == "giữ nguyên (đã đạt)"
+    # Below the shown precision: no "+0 điểm phần trăm" or "(+0 đơn/xã)".
+    assert increment_text(0.003, "%", 2) == "gần như giữ nguyên"
+    assert increment_text(0.00004, "đơn/xã", 3, 1, "đơn") == "+1 đơn"
 
 
 # --------------------------------------------------------------------------- the PII tables

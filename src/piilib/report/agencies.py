@@ -17,6 +17,7 @@ from piilib.analysis import targets as targets_module
 from piilib.bundle import DataBundle
 from piilib.plan import load_plan
 from piilib.report.goals import plan_targets
+from piilib.report.editions import value_places  # noqa: F401 - the chapters' decimals, one place
 from piilib.report.text import integer
 
 WORKBOOK_NAME = "chi-tieu-cac-co-quan-{edition}-{province}.xlsx"
@@ -46,17 +47,6 @@ def cooperating_agencies(key: str, province: str | None = None) -> list[str]:
     plan = load_plan() if province is None else load_plan(province=province)
     return list(dict.fromkeys(plan.agency_name(k) for codes in plan.indicators_led_by(key)["cooperating_keys"]
                               for k in codes))
-
-
-def value_places(current, codes) -> dict[str, int]:
-    """Decimals to write each indicator of `codes` with, by the report's precision rule
-    (`piilib.report.text.precision` of the indicator's values across provinces in the
-    edition result `current`): the decimals its indicator chapter writes it with."""
-    from piilib.report.text import precision
-
-    scores = current.scores
-    return {str(code): precision(scores.loc[scores["element"].astype(str) == str(code), "raw_value"])
-            for code in codes}
 
 
 def own_value_provenance(current, province: str, codes) -> dict[str, str | None]:

@@ -179,3 +179,15 @@ def region_rank(scores: pd.DataFrame, province: str, code: str, region: str) -> 
                          "the provinces of that region (is the plan another province's?)")
     better = (rows["score"] > float(rows.loc[rows[schema.UNIT] == province, "score"].iloc[0])).sum()
     return int(better) + 1, len(rows)
+
+
+def value_places(current: EditionResult, codes) -> dict[str, int]:
+    """Decimals to write each indicator of `codes` with, by the report's precision rule
+    (`piilib.report.text.precision` of the indicator's values across provinces in the
+    edition result `current`): the decimals its indicator chapter writes it with, so that a
+    value reads the same in the profile, the summary, the overview and the agencies' tables."""
+    from piilib.report.text import precision
+
+    scores = current.scores
+    return {str(code): precision(scores.loc[scores["element"].astype(str) == str(code), "raw_value"])
+            for code in codes}

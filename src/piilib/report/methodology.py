@@ -13,6 +13,8 @@ from piilib import schema
 from piilib.bundle import COVARIATES_KIND, HISTORY_KIND, OFFICIAL_FILE, OTHER_KIND, VALUES_KIND, DataBundle
 from piilib.framework import indicators as framework_indicators
 from piilib.framework import load_framework
+from piilib.index.steps import IMPUTE_GROUP_MEAN, IMPUTE_GROUP_MEDIAN, IMPUTE_MEAN, IMPUTE_MEDIAN
+from piilib.index.structure import ARITHMETIC, GEOMETRIC, MINMAX, ZSCORE
 from piilib.paths import REPO_ROOT
 from piilib.report.editions import EditionResult, merged_edition, same_map
 
@@ -109,12 +111,44 @@ def outlier_treatment(current: EditionResult) -> pd.DataFrame:
     return frame
 
 
+# The method log's parameter names and method values in the reader's words.
+PARAMETER_LABELS = {
+    "skew_threshold": "ngưỡng độ lệch",
+    "kurtosis_threshold": "ngưỡng độ nhọn",
+    "max_winsorised": "số giá trị bị chặn tối đa mỗi chỉ số",
+    "method": "phương pháp",
+    "lower": "cận dưới",
+    "upper": "cận trên",
+    "mean": "trung bình",
+    "sd": "độ lệch chuẩn",
+    "group": "nhóm",
+    "min_availability": "tỷ lệ có số liệu tối thiểu",
+    "weights": "trọng số",
+}
+METHOD_LABELS = {
+    MINMAX: "min–max",
+    ZSCORE: "z-score",
+    ARITHMETIC: "trung bình cộng",
+    GEOMETRIC: "trung bình nhân",
+    IMPUTE_MEAN: "trung bình",
+    IMPUTE_MEDIAN: "trung vị",
+    IMPUTE_GROUP_MEAN: "trung bình của nhóm",
+    IMPUTE_GROUP_MEDIAN: "trung vị của nhóm",
+}
+# Parameters a normalisation method does not read (min–max has no mean and sd).
+_UNUSED_BY_NORMALISATION = {MINMAX: ("mean", "sd"), ZSCORE: ("lower", "upper")}
+
+
 def method_log(current: EditionResult) -> pd.DataFrame:
-    """The engine's method log: step and its parameters (name -> value, empty ones left out)."""
+    """The engine's method log: step and its parameters (name -> value), without empty ones or
+    the ones its method does not use (a min–max normalisation's mean and sd)."""
+    def used(entry: dict) -> dict:
+        unused = _UNUSED_BY_NORMALISATION.get(entry.get("method"), ()) if entry["step"] == "normalise" else ()
+        return {k: v for k, v in entry.items() if k != "step" and k not in unused and v not in ({}, None)}
+
     return pd.DataFrame({
         "step": [entry["step"] for entry in current.result.log],
-        "parameters": [{k: v for k, v in entry.items() if k != "step" and v not in ({}, None)}
-                       for entry in current.result.log],
+        "parameters": [used(entry) for entry in current.result.log],
     })
 
 

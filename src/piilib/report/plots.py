@@ -30,6 +30,10 @@ from piilib.report.markup import escape_markdown
 
 # A4 text block (about 16 cm wide) in inches; heights keep a figure and its caption on a page.
 PAGE_WIDTH = 6.3
+# The PDF shrinks a figure taller than 0.42 of the text height (about 4.1 in; _config.yml,
+# \spx@image@maxheight), labels and all: a taller chart (levers of 15 indicators was 5.8 in,
+# its labels printed at 5 pt) is drawn at this height instead, its rows closer together.
+MAX_HEIGHT = 4.0
 DPI = 150
 FONT = "DejaVu Sans"
 
@@ -96,7 +100,7 @@ class VietnameseFormatter(ScalarFormatter):
 
 
 def _figure(height: float, ncols: int = 1, width: float = PAGE_WIDTH, **subplot_kw):
-    figure = ReportFigure(figsize=(width, height), dpi=DPI, layout="constrained")
+    figure = ReportFigure(figsize=(width, min(height, MAX_HEIGHT)), dpi=DPI, layout="constrained")
     axes = figure.subplots(1, ncols, **subplot_kw)
     for single in np.atleast_1d(axes):
         single.xaxis.set_major_formatter(VietnameseFormatter())

@@ -138,18 +138,54 @@ LATEX_LONGTABLE_ROWS = 30
 # Column weights of a breakable table: its longest cell's characters, within these bounds
 # (a column of codes stays narrow, a column of long names does not take the whole width).
 MIN_COLUMN_CHARS, MAX_COLUMN_CHARS = 5, 40
+# Characters of a table's font across the text width (6.27 in): \small DejaVu Serif (about
+# 6 pt a character) in a table that stays whole, \footnotesize in a longtable (_config.yml).
+# A table whose longest cells add up to more must wrap them.
+LINE_CHARS, LONGTABLE_LINE_CHARS = 75, 85
+# What a column needs beside its longest word: the cell padding (\tabcolsep on both sides).
+WORD_PADDING = 2
 
 
-def column_weights(rows: list[list[str]]) -> list[int]:
-    """Relative widths of a table's columns from its cells' text (rows of equal length)."""
-    widths = [max((len(row[column]) for row in rows), default=0) for column in range(len(rows[0]))]
-    return [min(max(width, MIN_COLUMN_CHARS), MAX_COLUMN_CHARS) for width in widths]
+def longest_cells(rows: list[list[str]]) -> list[int]:
+    """Per column, the characters of its longest cell, within MIN/MAX_COLUMN_CHARS."""
+    return [min(max(max((len(row[c]) for row in rows), default=0), MIN_COLUMN_CHARS), MAX_COLUMN_CHARS)
+            for c in range(len(rows[0]))]
+
+
+def column_weights(rows: list[list[str]], line_chars: int = LINE_CHARS) -> list[int]:
+    """Relative widths of a table's columns from its cells' text (rows of equal length).
+
+    Their longest cells' lengths, within bounds, when that gives every column room for its
+    longest word (a word does not wrap: in a narrower column it runs into the next one).
+    Otherwise every column first gets its longest word, and what is left of the line goes to
+    the columns whose cells wrap, in proportion to how much longer than that word their
+    longest cell is (its whole length)."""
+    columns = range(len(rows[0]))
+    cells = longest_cells(rows)
+    # (A word longer than a column may be is cut by LaTeX anyway: it counts as that long.)
+    words = [min(max(max((len(word) for row in rows for word in row[c].split()), default=0) + WORD_PADDING,
+                     MIN_COLUMN_CHARS), MAX_COLUMN_CHARS) for c in columns]
+    # The proportional widths (the table spans the line) hold the words, give or take half the
+    # padding (the slack of LaTeX's spacing).
+    if all(cell / sum(cells) * line_chars >= word - WORD_PADDING / 2 for cell, word in zip(cells, words)):
+        return cells
+    spare = line_chars - sum(words)
+    # Here the whole length counts: a column of 200-character goals needs more than one of
+    # 50-character phrases, though both are longer than MAX_COLUMN_CHARS.
+    lengths = [max((len(row[c]) for row in rows), default=0) for c in columns]
+    wrapping = [max(length - word, 0) for length, word in zip(lengths, words)]
+    if spare <= 0 or not sum(wrapping):
+        return words
+    # In tenths of a character: Sphinx takes whole numbers as widths.
+    return [round(10 * (word + spare * extra / sum(wrapping))) for word, extra in zip(words, wrapping)]
 
 
 def _breakable_tables(app, doctree, docname):
     """In the PDF, a table of more than BREAKABLE_ROWS rows becomes a longtable whose columns
     wrap (widths from their contents), instead of an unbreakable block that moves whole to the
-    next page."""
+    next page; a shorter table too wide for one line per row gets its widths from its contents
+    as well (tabulary, with its minimum column width, squeezed the columns of a wide table below
+    their longest words)."""
     if app.builder.format != "latex":
         return
     for table in doctree.findall(nodes.table):
@@ -159,14 +195,16 @@ def _breakable_tables(app, doctree, docname):
         group = groups[0]
         bodies = [child for child in group.children if isinstance(child, nodes.tbody)]
         body_rows = [row for body in bodies for row in body.children if isinstance(row, nodes.row)]
-        if len(body_rows) > BREAKABLE_ROWS:
-            colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
-            rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
-                    for row in group.findall(nodes.row)]
-            if colspecs and all(len(row) == len(colspecs) for row in rows):  # no merged cells
-                for colspec, weight in zip(colspecs, column_weights(rows)):
-                    colspec["colwidth"] = weight
-                table["classes"] += ["longtable", "colwidths-given"]
+        colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+        rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
+                for row in group.findall(nodes.row)]
+        unmerged = bool(colspecs) and all(len(row) == len(colspecs) for row in rows)
+        breakable = len(body_rows) > BREAKABLE_ROWS
+        if unmerged and (breakable or sum(longest_cells(rows)) > LINE_CHARS):
+            line_chars = LONGTABLE_LINE_CHARS if breakable else LINE_CHARS
+            for colspec, weight in zip(colspecs, column_weights(rows, line_chars)):
+                colspec["colwidth"] = weight
+            table["classes"] += ["longtable", "colwidths-given"] if breakable else ["colwidths-given"]
         # longtable counts every table, captioned or not; HTML (and tabulary) count only
         # captioned ones: give the number back, so "Bảng 1.7" is the same table in both.
         all_rows = list(group.findall(nodes.row))
@@ -202,8 +240,21 @@ def _reuse_latex_renderer() -> None:
     LaTeXTranslator.render = render
 
 
+# Jupyter Book's default search placeholder is English ("Search this book...").
+SEARCH_BAR_TEXT = "Tìm trong báo cáo…"
+
+
+def _vietnamese_search_bar(app, config):
+    """The search box's placeholder in Vietnamese, unless the book sets its own."""
+    options = dict(config.html_theme_options or {})
+    if options.get("search_bar_text") in (None, "Search this book..."):
+        options["search_bar_text"] = SEARCH_BAR_TEXT
+    config.html_theme_options = options
+
+
 def setup(app):
     _reuse_latex_renderer()
+    app.connect("config-inited", _vietnamese_search_bar)
     app.add_config_value("pii_downloads", [], "html")
     app.add_search_language(SearchVietnamese)
     app.connect("doctree-resolved", _fill_missing_alt)

@@ -16,11 +16,16 @@ from piilib.report.provenance import mark
 MISSING_TEXT = "–"  # how a missing value is shown (an en dash)
 
 
+MINUS = "\u2212"  # the minus sign of the report: a hyphen reads as a dash and breaks lines in the PDF
+
+
 def format_number(value: float, decimals: int | None = None) -> str:
-    """A number the Vietnamese way: "." between thousands, "," before decimals
-    (8718000 -> "8.718.000", 3359.8 with 2 decimals -> "3.359,80")."""
+    """A number the Vietnamese way: "." between thousands, "," before decimals, a minus sign
+    (U+2212) before a negative (8718000 -> "8.718.000", 3359.8 with 2 decimals -> "3.359,80",
+    -1.5 with 1 decimal -> "−1,5")."""
     text = f"{value:,.{decimals}f}" if decimals is not None else f"{value:,}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return MINUS + text[1:] if text.startswith("-") else text
 
 
 def _cell(value, decimals: int | None) -> str:

@@ -44,7 +44,7 @@ def integer(value) -> str:
 
 
 def signed(value, decimals: int = 2) -> str:
-    """A change with its sign: 0.31 -> "+0,31", -1.5 -> "-1,50", 0 -> "0,00"."""
+    """A change with its sign: 0.31 -> "+0,31", -1.5 -> "−1,50" (U+2212), 0 -> "0,00"."""
     if _missing(value):
         return MISSING
     rounded = round(float(value), decimals)
@@ -171,6 +171,31 @@ def interval_width_sentence(widest, wide: float = 0.3) -> str:
     return "Các khoảng tin cậy hẹp: thứ tự ảnh hưởng giữa các lựa chọn khá chắc chắn."
 
 
+def sentence_case(text) -> str:
+    """`text` with its first letter a capital, for a table cell that quotes a clause of a list
+    ("duy trì trong top 10 …" -> "Duy trì trong top 10 …"); the rest as written."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
+def lower_first(text) -> str:
+    """`text` with its first letter small, for a sentence that continues a clause
+    ("Các khoảng tin cậy hẹp…" after "Với chỉ số tổng, "); the rest as written."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
+def name_with_unit(name, unit, limit: int = 60) -> str:
+    """An indicator's name cut to `limit` characters with its unit in brackets ("Số tổ chức
+    KH&CN/10.000 dân [tổ chức/10.000 dân]"); a name that ends with its unit already
+    ("Vay tài chính vi mô/GRDP (%)") keeps it once, not "(%) [%]"."""
+    name, unit = str(name).strip(), str(unit or "").strip()
+    shown = shorten(name, limit)
+    if not unit or (shown == name and name.endswith(f"({unit})")):
+        return shown
+    return f"{shown} [{unit}]"
+
+
 def shorten(text, limit: int = 40) -> str:
     """`text` cut to `limit` characters with an ellipsis ("Tỷ lệ doanh nghiệp…")."""
     text = str(text)
@@ -244,7 +269,7 @@ _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def significant(value, digits: int = SIGNIFICANT_DIGITS) -> str:
     """A model estimate (a coefficient, a standard error) with `digits` significant digits of
     its own: 0.01234 -> "0,0123", 2.5 -> "2,50", a very small or large one in powers of ten
-    (1.234e-8 -> "1,23 × 10⁻⁸", never "0,000000"); 0 -> "0"; missing -> "–"."""
+    (1.234e-8 -> "1,23 × 10⁻⁸", never "0,000000"; a negative with U+2212); 0 -> "0"; missing -> "–"."""
     if _missing(value):
         return MISSING
     value = float(value)
@@ -289,10 +314,13 @@ def direction_phrase(direction: int) -> str:
     return "giá trị càng cao càng tốt" if int(direction) == 1 else "giá trị càng thấp càng tốt (chỉ số nghịch)"
 
 
-def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, unit: str = "") -> str:
+def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, unit: str = "",
+                      qualify: bool = True) -> str:
     """Where `value` stands against `reference`, in the indicator's sense of better:
     "cao hơn 2,5 điểm (tốt hơn)" / "thấp hơn 2,5 điểm (kém hơn)"; "bằng" when equal at the
-    shown precision. The qualifier says which side is better for a lower-is-better indicator."""
+    shown precision. The qualifier says which side is better for a lower-is-better indicator;
+    qualify=False leaves it out where higher is always better and the phrase already stands
+    in parentheses (a pillar's score: "(thứ 30/63, cao hơn 0,4 điểm so với trung vị)")."""
     if _missing(value) or _missing(reference):
         return "chưa so sánh được"
     difference = float(value) - float(reference)
@@ -301,7 +329,7 @@ def comparison_phrase(value, reference, direction: int = 1, decimals: int = 1, u
     side = "cao hơn" if difference > 0 else "thấp hơn"
     better = difference * int(direction) > 0
     amount = f"{number(abs(difference), decimals)} {unit}".strip()
-    return f"{side} {amount} ({'tốt hơn' if better else 'kém hơn'})"
+    return f"{side} {amount} ({'tốt hơn' if better else 'kém hơn'})" if qualify else f"{side} {amount}"
 
 
 def with_unit(value_text: str, unit: str) -> str:

@@ -50,16 +50,16 @@ def increment_count(increment: float, unit_label: str, denominator: float) -> in
 
 
 def _signed(value: float, decimals: int | None = None) -> str:
+    # All `decimals` kept ("+0,01330" beside "+0,01386"): callers pass the precision the
+    # indicator's values are written with, where a trailing zero is a digit like any other.
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    text = format_number(abs(value), decimals)
-    if "," in text:  # "1,330" -> "1,33": trailing zeros after the decimal comma say nothing
-        text = text.rstrip("0").rstrip(",")
-    return sign + text
+    return sign + format_number(abs(value), decimals)
 
 
 def increment_text(increment: float, unit_label: str, decimals: int, count: int | None = None,
                    noun: str | None = None) -> str:
-    """The increment in Vietnamese: '+3 đơn đăng ký chỉ dẫn địa lý (+0,0231 đơn/xã)'."""
+    """The increment in Vietnamese at `decimals`: '+3 đơn đăng ký chỉ dẫn địa lý (+0,0231 đơn/xã)';
+    one below that precision is "gần như giữ nguyên" (or the count alone), never '+0 đơn/xã'."""
     if not np.isfinite(increment):
         return ""
     if increment == 0:
@@ -67,7 +67,8 @@ def increment_text(increment: float, unit_label: str, decimals: int, count: int 
     unit = re.sub(r"\s*\(.*?\)", "", str(unit_label)).strip()
     if unit == "%":
         unit = "điểm phần trăm"
+    shown = round(float(increment), decimals) != 0
     in_unit = f"{_signed(increment, decimals)} {unit}".strip()
     if count is not None and noun:
-        return f"{_signed(count)} {noun} ({in_unit})"
-    return in_unit
+        return f"{_signed(count)} {noun} ({in_unit})" if shown else f"{_signed(count)} {noun}"
+    return in_unit if shown else "gần như giữ nguyên"

@@ -36,6 +36,7 @@ from piilib.analysis.target_parts.increments import count_noun, count_unit, incr
 from piilib.analysis.target_parts.indicator import Basis, indicator_targets
 from piilib.analysis.target_parts.recompute import Recomputer
 from piilib.analysis.target_parts.thresholds import _without
+from piilib.report.text import precision
 
 
 # --------------------------------------------------------------------------- the PII table
@@ -331,6 +332,9 @@ def target_table(
                                  evidence, top, decimals=0 if whole[code] else None, projection=projection,
                                  map_label=base_map, outcomes=outcomes)
         noun_unit = count_unit(info["unit_vi"])
+        # The change in words at the report's precision for the indicator's values (as its
+        # chapter writes them), never finer than the data: "+0,00215", not "+0,002146".
+        shown_decimals = min(int(rows["decimals"].iloc[0]), precision(raw[code]))
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
         noun = count_noun(info["name_vi"], noun_unit[0]) if noun_unit else None
@@ -346,7 +350,7 @@ def target_table(
                              for t, b, n in zip(rows["threshold"], rows["basis"], rows["rank_map_units"])],
             increment_count=pd.array(counts, dtype="Int64"),
             count_noun=noun if noun_unit and np.isfinite(denominator) else None,
-            increment_text=[increment_text(d, info["unit_vi"], int(rows["decimals"].iloc[0]), c,
+            increment_text=[increment_text(d, info["unit_vi"], shown_decimals, c,
                                            noun if np.isfinite(denominator) else None)
                             for d, c in zip(rows["increment"], counts)],
             **{schema.PROVENANCE: provenance},
