@@ -72,3 +72,29 @@ def test_unknown_command_is_an_error_listing_the_commands(language, said, reques
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert said in err and "'validate'" in err
+
+
+def pii_process(argv: list[str], **kwargs) -> subprocess.CompletedProcess:
+    """`pii argv` as the installed command runs it: `piilib.cli.run` in a fresh interpreter."""
+    script = f"import sys; sys.path.insert(0, {str(SRC)!r}); sys.argv[1:] = {argv!r}\nfrom piilib.cli import run\nrun()"
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, **kwargs)
+
+
+def test_the_command_exits_at_once_with_mains_code_and_all_its_output(capsys):
+    # What `main` prints in this process is what the command prints, to the last line, and
+    # the exit code is main's: run() skips the interpreter's teardown, not the output.
+    argv = ["scores", "--edition", "2024"]
+    assert cli.main(list(argv)) == 0
+    expected = capsys.readouterr().out
+    done = pii_process(argv)
+    assert done.returncode == 0 and done.stdout == expected and len(expected.splitlines()) > 60
+    bad = pii_process(["outlook", "--edition", "2024", "--province", "can-tho", "--draws", "0"])
+    assert bad.returncode == cli.EXIT_BAD_INPUT and "--draws" in bad.stderr and bad.stdout == ""
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    script = (f"import sys; sys.path.insert(0, {str(SRC)!r}); sys.argv[1:] = ['scores', '--edition', '2024']\n"
+              "from piilib.cli import run\nrun()")
+    shell = f"{sys.executable} -c \"{script}\" | head -1"
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True)
+    assert len(done.stdout.splitlines()) == 1 and "Traceback" not in done.stderr and "Error" not in done.stderr

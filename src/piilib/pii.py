@@ -76,17 +76,19 @@ def _listed(names: list[str]) -> str:
 def _check_long(rows: pd.DataFrame, codes: list[str], edition: int) -> list[str]:
     problems = []
     known_units = set(load_units(edition)["unit"])
-    for unit in sorted(set(rows[schema.UNIT]) - known_units):
+    given_units = set(rows[schema.UNIT])
+    given_codes = set(rows[schema.INDICATOR].astype(str))
+    for unit in sorted(given_units - known_units):
         problems.append(Said("values.unknown_unit", edition=edition, unit=unit))
-    for code in sorted(set(rows[schema.INDICATOR].astype(str)) - set(codes)):
+    for code in sorted(given_codes - set(codes)):
         problems.append(Said("values.unknown_indicator", edition=edition, code=code))
     # A province or an indicator with no row at all is a deleted block, not missing data (an empty
     # value is a row with no value): computing without it would rank the others as if complete.
-    missing_units = sorted(known_units - set(rows[schema.UNIT]))
+    missing_units = sorted(known_units - given_units)
     if missing_units:
         problems.append(Said("values.missing_units", edition=edition, count=len(missing_units),
                              total=len(known_units), units=_listed(missing_units)))
-    missing_codes = [code for code in codes if code not in set(rows[schema.INDICATOR].astype(str))]
+    missing_codes = [code for code in codes if code not in given_codes]
     if missing_codes:
         problems.append(Said("values.missing_indicators", edition=edition, count=len(missing_codes),
                              total=len(codes), codes=_listed(missing_codes)))
