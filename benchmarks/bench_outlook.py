@@ -34,7 +34,6 @@ What made the difference (results unchanged unless said):
   machine) every process compiled src/ again, ~0.1 s;
 - `pii` ends its process at once when the command is done (`piilib.cli.run`, output
   flushed): Python's teardown of pandas, SciPy and statsmodels took 0.2-0.4 s per command;
-- the check that every province and indicator has rows built one set per indicator (~0.07 s);
 - the Monte Carlo's chunks on threads, each with its own random stream spawned from the seed
   (the draws changed once; a seed now gives the same result on any number of cores). On a
   quiet machine this halves the Monte Carlo's wall-clock time; when the other core is busy
