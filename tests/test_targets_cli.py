@@ -58,7 +58,7 @@ def test_xlsx_workbook_for_can_tho_2024(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--edition", "2024", "--province", "Can Thoo"], "Closest matches: Cần Thơ"),
     (["--edition", "2025", "--province", "Hậu Giang"], "merged into Cần Thơ"),
-    (["--edition", "1999", "--province", "Cần Thơ"], "no framework for this edition"),
+    (["--edition", "1999", "--province", "Cần Thơ"], "outside the editions the program can serve"),
     (["--edition", "2024", "--province", "Cần Thơ", "--data", "no/such/file.csv"], "no such file"),
     (["--edition", "2024", "--province", "Cần Thơ", "--format", "xlsx", "--out", "t.csv"], "an .xlsx file"),
     (["--edition", "2024", "--province", "Cần Thơ", "--peer-formula", "value ~ np.log(grdp_per_capita) + urban_share"],

@@ -865,12 +865,28 @@ def _data_problems(data: str | Path, option: str) -> list[str]:
     return []
 
 
-def edition_problems(edition: int) -> list[str]:
-    """The plain-language problem with an --edition that has no framework: neither its own
-    file nor an earlier edition's to carry over (empty when fine)."""
-    from piilib.framework import available_editions, framework_path
+def newest_known_edition(data: str | Path | None = None) -> int:
+    """The newest edition the program knows of: the newest framework file, or a newer edition
+    that an official folder file or the --data file names (`pii-2026.xlsx`): the edition just
+    collected, whose successor is the one staff prepare next."""
+    from piilib.framework import available_editions
 
-    if framework_path(edition).is_file():
-        return []
+    named = [edition_from_name(path) for path in official_files()]
+    if data is not None and Path(data).suffix.lower() in OFFICIAL_SUFFIXES:
+        named.append(edition_from_name(data))
+    return max([*available_editions(), *(e for e in named if e is not None)])
+
+
+def edition_problems(edition: int, data: str | Path | None = None) -> list[str]:
+    """The plain-language problem with an --edition outside what the program can serve (empty
+    when fine): from the first edition that has a framework file to the edition after the
+    newest one known (`newest_known_edition`): that one, with no framework file of its own yet,
+    carries over the newest framework. Every command's --edition is checked here."""
+    from piilib.framework import available_editions
+
     editions = available_editions()
-    return [text("data.no_framework", edition=edition, first=editions[0], editions=", ".join(map(str, editions)))]
+    last = newest_known_edition(data) + 1
+    if editions[0] <= edition <= last:
+        return []
+    return [text("data.edition_out_of_range", edition=edition, first=editions[0], last=last,
+                 editions=", ".join(map(str, editions)), framework=editions[-1])]

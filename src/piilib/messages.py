@@ -1032,11 +1032,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "{problem} (thư mục {folder}; đặt {variable} để dùng thư mục khác)",
         EN: "{problem} (folder {folder}; set {variable} to use another folder)",
     },
-    "data.no_framework": {
-        VI: "--edition {edition}: không có khung chỉ số cho kỳ này; cần kỳ {first} trở về sau (các kỳ có tệp "
-            "khung riêng: {editions}; kỳ sau hơn dùng khung mới nhất)",
-        EN: "--edition {edition}: no framework for this edition; expected {first} or later (editions with "
-            "their own framework file: {editions}; a later edition uses the newest)",
+    "data.edition_out_of_range": {
+        VI: "--edition {edition}: kỳ này nằm ngoài các kỳ chương trình làm được; cần một kỳ từ {first} đến {last}, kỳ {last} là kỳ tiếp theo "
+            "sau kỳ mới nhất đã có khung chỉ số hoặc dữ liệu (các kỳ có tệp khung chỉ số riêng: {editions}; "
+            "kỳ sau hơn dùng khung của kỳ {framework})",
+        EN: "--edition {edition}: outside the editions the program can serve; expected an edition from {first} to {last}, {last} being "
+            "the edition after the newest one with a framework or data (editions with their own framework file: "
+            "{editions}; a later edition uses the {framework} framework)",
     },
     # --- output paths and refused files (piilib.safe_write) --------------------------------
     "out.input_in_folder": {

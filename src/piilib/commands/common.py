@@ -34,9 +34,10 @@ def checked_request(edition: int, data, province: str | None = None,
     """Check the edition, the --data path and the province name (any spelling) together with
     the command's own `other_problems`; raise InputError listing all of them. Returns the
     province key (None when no province was given)."""
-    problems = edition_problems(edition) + data_path_problems(data) + list(other_problems)
+    edition_said = edition_problems(edition, data)
+    problems = edition_said + data_path_problems(data) + list(other_problems)
     province_key = None
-    if province is not None and not edition_problems(edition):
+    if province is not None and not edition_said:
         try:
             province_key = resolve_unit(province, edition)
         except UnitNameError as error:

@@ -32,14 +32,14 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def top_problems(top: int, edition: int) -> list[str]:
+def top_problems(top: int, edition: int, data=None) -> list[str]:
     """--top: from 1 to the number of provinces of the next edition's map (a larger top holds
     every province: a probability of 100 % that says nothing)."""
     from piilib.bundle import edition_problems
     from piilib.commands.common import count_problems
     from piilib.units import load_units
 
-    if edition_problems(edition):
+    if edition_problems(edition, data):
         return count_problems("--top", top, 1, top)  # the edition's own problem is said once
     provinces = len(load_units(edition + 1))
     return count_problems("--top", top, 1, provinces, text("arg.why.provinces", edition=edition + 1))
@@ -58,7 +58,7 @@ def run(args) -> int:
     if args.correlation is not None and not 0 <= args.correlation < 0.95:
         problems.append(text("outlook.bad_correlation", value=args.correlation))
     problems += draws_problems("--draws", args.draws)
-    problems += top_problems(args.top, args.edition)
+    problems += top_problems(args.top, args.edition, args.data)
     province = checked_request(args.edition, args.data, args.province, problems)
     # The targets scenario is the province's own plan's (none without a plan: the trend only).
     plan = load_plan(province=province)

@@ -29,6 +29,11 @@ def run(args) -> int:
 
     if not str(args.path).strip():  # Path("") is the working folder: say what was given instead
         raise InputError(text("validate.empty_path"))
+    if args.edition is not None:  # the same editions as every other command's --edition
+        from piilib.bundle import edition_problems
+
+        if problems := edition_problems(args.edition, args.path):
+            raise InputError(problems)
     if args.previous is not None:  # named on purpose: unusable data is an error, not a silent "no comparison"
         from piilib.bundle import data_path_problems
         from piilib.cli import InputError
