@@ -5,6 +5,8 @@ is one plain message, in Vietnamese and in English, naming what is wrong; the in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from piilib import cli
@@ -83,3 +85,111 @@ def test_the_edition_after_the_newest_collected_one_is_accepted(no_official_file
     code, _, err = run_cli(["template", "--edition", next_one, "--out", str(out / "b.xlsx")], capsys)
     assert code == 0, err
     assert (out / "b.xlsx").is_file()
+
+
+# --- percentages typed as fractions ----------------------------------------------------------
+
+def test_a_column_of_fractions_is_told_apart_from_a_small_percentage():
+    from piilib.io.validate import percent_typed_as_fraction as typed
+
+    fractions, percents, small = [0.45, 0.3, 0.6], [45.0, 30.0, 60.0], [0.4, 0.3, 0.5]
+    assert typed(fractions, reference=percents) == "previous"
+    assert typed(fractions, reference=small) is None  # a genuinely small percentage, as before
+    assert typed([0.5, 0.6, 0.7], reference=[1.2, 1.1, 1.3]) is None  # times 100 would fit worse
+    assert typed([0.45, 1.5, 0.6], reference=percents) is None  # not every value within [0, 1]
+    assert typed([0.0, 0.0, 0.0], reference=percents) is None  # zeros say nothing of the typing
+    assert typed(fractions[:2], reference=percents) is None  # too few values to say
+    assert typed(fractions, typical_low=30.0) == "typical"  # no previous values: the framework's range
+    assert typed(fractions, typical_low=0.01) is None
+    assert typed(fractions, reference=percents[:2], typical_low=0.01) is None  # too few previous values
+
+
+EDITION = 2026
+
+
+def _percent_codes(edition: int) -> tuple[str, list[str]]:
+    """A "%" indicator whose previous values and typical range are all above 1, and the "%"
+    indicators whose previous values are all within [0, 1] (genuinely small percentages)."""
+    from helpers import demo_values
+    from piilib.framework import indicators
+    from piilib.io.validate import is_percent_unit
+
+    table = indicators(edition)
+    percent = table[table["unit_en"].map(is_percent_unit)].set_index("code")
+    before = demo_values(edition - 1).groupby("indicator")["value"]
+    large = [c for c in percent.index if before.get_group(c).min() > 1 and percent.at[c, "assumed_typical_low"] >= 1]
+    small = [c for c in percent.index if before.get_group(c).between(0, 1).all()]
+    assert large and small
+    return large[0], small
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory, fill_entry_workbook) -> Path:
+    """The 2026 template filled with the 2025 demo values: no jump from the previous edition."""
+    from helpers import demo_values
+    from piilib import schema
+    from piilib.io import template as T
+
+    path = tmp_path_factory.mktemp("filled") / "pii-2026.xlsx"
+    T.write_template(EDITION, path)
+    fill_entry_workbook(path, EDITION, demo_values(EDITION - 1).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE])
+    return path
+
+
+def _as_fractions(filled: Path, out: Path, code: str) -> tuple[Path, str]:
+    """A copy of `filled` with the column of `code` divided by 100 (45 typed as 45 % in a cell
+    formatted as %, which Excel stores as 0.45); returns the copy and the column's letter."""
+    import openpyxl
+
+    from piilib.io import template as T
+
+    book = openpyxl.load_workbook(filled)
+    sheet = book[T.DATA_SHEET]
+    [column] = [c for c in range(T.FIRST_CODE_COLUMN, sheet.max_column + 1)
+                if str(sheet.cell(T.HEADER_ROW, c).value) == code]
+    for row in range(T.FIRST_DATA_ROW, sheet.max_row + 1):
+        cell = sheet.cell(row, column)
+        if isinstance(cell.value, float):
+            cell.value /= 100
+    book.save(out)
+    return out, openpyxl.utils.get_column_letter(column)
+
+
+@pytest.mark.usefixtures("english", "no_official_files")
+def test_a_percentage_column_typed_as_fractions_is_one_warning_naming_it(filled, tmp_path, capsys):
+    from piilib.io import template as T
+
+    code, small = _percent_codes(EDITION)
+    path, letter = _as_fractions(filled, tmp_path / "pii-2026.xlsx", code)
+    before = digest(path)
+    status, out, err = run_cli(["validate", str(path), "--edition", str(EDITION)], capsys)
+    assert status == 0 and "Traceback" not in err
+    warnings = [line for line in out.splitlines() if line.startswith("warning: ")]
+    [warning] = warnings  # one for the column, not one jump per province
+    assert f'sheet "{T.DATA_SHEET}", column {letter} ("{code}")' in warning
+    assert f"indicator {code} (" in warning and "the values look like fractions" in warning
+    assert f"in edition {EDITION - 1} 100% of its values were above 1" in warning
+    assert not any(f"indicator {c} " in out for c in small)  # genuinely small percentages: no warning
+    assert digest(path) == before
+
+
+@pytest.mark.usefixtures("vietnamese")
+def test_the_fraction_warning_without_previous_values_uses_the_framework_range(filled, tmp_path):
+    from piilib.framework import indicators
+    from piilib.io import problems as P
+    from piilib.io import validate_file
+
+    code, small = _percent_codes(EDITION)
+    path, _ = _as_fractions(filled, tmp_path / "pii-2026.xlsx", code)
+    [warning] = validate_file(path, EDITION, previous={}).warnings
+    assert warning.kind == P.PERCENT_AS_FRACTION and warning.row is None
+    low = indicators(EDITION).set_index("code").at[code, "assumed_typical_low"]
+    assert f"khung chỉ số ghi giá trị thường gặp từ {f'{low:.3g}'.replace('.', ',')}" in warning.message()
+    assert "giá trị có vẻ là tỷ lệ 0," in warning.message()  # the Vietnamese decimal comma
+    assert validate_file(filled, EDITION, previous={}).warnings == []  # the small ones stay silent
+
+
+def digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

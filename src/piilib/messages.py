@@ -935,6 +935,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         VI: "một giá trị đã đối chiếu với văn bản nguồn (nếu đúng thì không cần làm gì: đây là cảnh báo)",
         EN: "a value checked against its source document (if it is right, nothing to do: this is a warning)",
     },
+    "io.fraction": {
+        VI: "chỉ số {code} ({name}) tính bằng % nhưng cả {count} giá trị của cột đều nằm trong khoảng 0–1, trong "
+            "khi {basis}: giá trị có vẻ là tỷ lệ {fraction} thay vì {percent} %",
+        EN: "indicator {code} ({name}) is in % but all {count} values of the column are between 0 and 1, while "
+            "{basis}: the values look like fractions, {fraction} instead of {percent} %",
+    },
+    "io.fraction.previous": {
+        VI: "ở kỳ {previous} {above} giá trị lớn hơn 1 (trung vị {median})",
+        EN: "in edition {previous} {above} of its values were above 1 (median {median})",
+    },
+    "io.fraction.typical": {
+        VI: "khung chỉ số ghi giá trị thường gặp từ {low} đến {high}",
+        EN: "the framework gives its typical values as {low} to {high}",
+    },
+    "io.fraction.expected": {
+        VI: "giá trị tính bằng phần trăm ({fraction} nhập là {percent}; trong Excel: nhân cột với 100 và để ô ở định "
+            "dạng số thường, không phải %); nếu chỉ số thật sự nhỏ hơn 1 % thì không cần làm gì: đây là cảnh báo",
+        EN: "values in per cent ({fraction} entered as {percent}; in Excel: multiply the column by 100 and "
+            "give its cells a plain number format, not %); if the indicator really is below 1 %, nothing to do: this is a warning",
+    },
     "io.header_only": {VI: "tệp có dòng tiêu đề nhưng không có giá trị nào bên dưới",
                        EN: "the file has a header row but no values under it"},
     "io.header_only.expected": {VI: "một giá trị cho mỗi tỉnh và chỉ số", EN: "one value per province and indicator"},

@@ -29,6 +29,8 @@ FORMULA_WITHOUT_VALUE = "formula-without-value"  # a formula saved without its r
 MERGED_CELLS = "merged-cells"  # merged cells over values: only the first holds the value
 STRAY_CELL = "stray-cell"  # a non-blank cell far below the table
 IMPLAUSIBLE_JUMP = "implausible-jump"  # a warning: a large change from the previous edition
+PERCENT_AS_FRACTION = "percent-as-fraction"  # a warning: a "%" column typed as fractions (0.45 for 45 %)
+WARNING_KINDS = (IMPLAUSIBLE_JUMP, PERCENT_AS_FRACTION)
 
 
 def column_letter(index: int) -> str:
@@ -116,7 +118,7 @@ def _more_line(rest: list[Problem]) -> str:
     if rows:
         where += (text("io.more.rows", first=f"{min(rows):,}", last=f"{max(rows):,}") if max(rows) > min(rows)
                   else text("io.more.row", row=f"{rows[0]:,}"))
-    noun = text("io.more.warnings" if rest[0].kind == IMPLAUSIBLE_JUMP else "io.more.problems")
+    noun = text("io.more.warnings" if rest[0].kind in WARNING_KINDS else "io.more.problems")
     return text("io.more", file=rest[0].file, count=f"{len(rest):,}", noun=noun, kind=rest[0].kind, where=where)
 
 

@@ -27,6 +27,14 @@ the previous edition (Tukey's far-out fence, as a distance), or when it is `JUMP
 the previous value or more, or that much smaller (both non-zero, same sign) -- a decimal
 mark lost or a unit changed. See `implausible_jumps`.
 
+Percentages typed as fractions (a warning, one per indicator column: Excel's most common slip,
+0.45 for 45 %): an indicator whose framework unit is "%" with every value of the column within
+[0, 1], while its reference values are mostly above 1 -- the previous edition's values (more than
+half above 1, and their median at least `FRACTION_SCALE_GAP` times the column's, so that the
+values times 100 fit them better than the values as typed) or, without them, the framework's
+typical range (its low end at least 1). A genuinely small percentage (reference values below 1)
+is not flagged. See `percent_typed_as_fraction`; its per-cell jump warnings are replaced by it.
+
 Excel error values (#N/A, #DIV/0!, …) and formulas saved without a result are reported by
 cell; they are never read as blanks.
 """
@@ -70,6 +78,11 @@ NO_DENOMINATOR = "none"
 ABSURD_MAGNITUDE = 1e12
 JUMP_IQR_MULTIPLE = 3.0
 JUMP_FACTOR = 10.0
+# The fewest values of a column that say something about how the column was typed.
+FRACTION_MIN_VALUES = 3
+# Reference median / column median from which the column reads better times 100 than as typed
+# (10 is the middle of 1 and 100 on a log scale).
+FRACTION_SCALE_GAP = 10.0
 
 
 def cannot_be_negative(indicator: pd.Series) -> bool:
@@ -171,6 +184,25 @@ def implausible_jumps(current: pd.DataFrame, previous: pd.DataFrame,
     return pairs.loc[by_spread | by_factor, columns].reset_index(drop=True)
 
 
+def is_percent_unit(unit_en) -> bool:
+    """A share or rate in per cent ("%", "% (previous year = 100)"); not percentage points."""
+    return str(unit_en).strip().startswith("%")
+
+
+def percent_typed_as_fraction(values, reference=None, typical_low: float = float("nan")) -> str | None:
+    """Why the values of one "%" indicator column look typed as fractions (0.45 for 45 %), or
+    None (rule in the module docstring): "previous" when the previous edition's values say so,
+    "typical" when, without them, the framework's typical range does."""
+    values = pd.Series(values, dtype="float64").dropna()
+    if len(values) < FRACTION_MIN_VALUES or not values.between(0, 1).all() or not (values > 0).any():
+        return None
+    reference = pd.Series([] if reference is None else reference, dtype="float64").dropna()
+    if len(reference) >= FRACTION_MIN_VALUES:
+        mostly_above = (reference > 1).mean() > 0.5
+        return "previous" if mostly_above and reference.median() >= FRACTION_SCALE_GAP * values.median() else None
+    return "typical" if typical_low >= 1 else None
+
+
 @dataclass(frozen=True)
 class ValidationResult:
     """The outcome of checking one file: the values that passed, and every problem found."""
@@ -224,7 +256,7 @@ def validate_file(path, edition: int | None = None, previous=None) -> Validation
     records = checker.check_entries(raw.entries)
     if not raw.problems:
         checker.check_completeness(records)
-    warnings = [] if raw.problems or checker.problems else checker.jump_warnings(records, previous)
+    warnings = [] if raw.problems or checker.problems else checker.value_warnings(records, previous)
     frame = pd.DataFrame(
         [(ed, unit, code, value, schema.OFFICIAL, raw.name) for ed, unit, code, value in records],
         columns=schema.LONG_COLUMNS,
@@ -450,32 +482,68 @@ class _Checker:
 
     # -- warnings --------------------------------------------------------------------------
 
-    def jump_warnings(self, records, previous) -> list[Problem]:
-        warnings = []
-        if previous is None:
-            return warnings
-        previous_of = previous if callable(previous) else previous.get
+    def value_warnings(self, records, previous) -> list[Problem]:
+        """The fraction warnings (one per column), then the jump warnings of the other values."""
+        previous_of = (lambda edition: None) if previous is None else (
+            previous if callable(previous) else previous.get)
         by_edition: dict[int, list] = defaultdict(list)
         for record in records:
             by_edition[record[0]].append(record)
+        warnings = []
         for edition, rows in sorted(by_edition.items()):
             before = previous_of(edition)
-            if before is None or before.empty:
-                continue
+            before = None if before is None or before.empty else before
             current = pd.DataFrame([r[1:] for r in rows], columns=[schema.UNIT, schema.INDICATOR, schema.VALUE])
-            for jump in implausible_jumps(current, before).itertuples(index=False):
-                unit, code, value, earlier, iqr, rule = jump
-                cell = self.value_cells[(edition, unit, code)]
-                reason = (text("io.jump.factor", factor=f"{value / earlier if earlier else float('inf'):.3g}")
-                          if rule == "factor" else
-                          text("io.jump.spread", change=f"{abs(value - earlier):.4g}",
-                               multiple=f"{JUMP_IQR_MULTIPLE:g}", iqr=f"{iqr:.4g}"))
-                warnings.append(cell.problem(
-                    P.IMPLAUSIBLE_JUMP, self.file,
-                    text("io.jump", code=code, earlier=f"{earlier:.6g}", previous=edition - 1,
-                         value=f"{value:.6g}", reason=reason),
-                    text("io.jump.expected"),
-                ))
+            fractions = self._fraction_warnings(edition, current, before)
+            warnings += fractions.values()
+            if before is not None:
+                warnings += self._jump_warnings(edition, current[~current[schema.INDICATOR].isin(fractions)], before)
+        return warnings
+
+    def _fraction_warnings(self, edition: int, current: pd.DataFrame, before) -> dict[str, Problem]:
+        info = self.editions[edition]
+        found = {}
+        for code, column in current.groupby(schema.INDICATOR, sort=False)[schema.VALUE]:
+            indicator = info.indicators.set_index("code").loc[code]
+            if not is_percent_unit(indicator.get("unit_en", "")):
+                continue
+            reference = (None if before is None else
+                         before.loc[before[schema.INDICATOR].astype(str) == code, schema.VALUE])
+            basis = percent_typed_as_fraction(column, reference, float(indicator.get("assumed_typical_low", np.nan)))
+            if basis is None:
+                continue
+            middle = float(column.median())
+            if basis == "previous":
+                said_basis = text("io.fraction.previous", previous=edition - 1,
+                                  above=f"{(reference > 1).mean():.0%}", median=_decimal(reference.median()))
+            else:
+                said_basis = text("io.fraction.typical", low=_decimal(indicator["assumed_typical_low"]),
+                                  high=_decimal(indicator["assumed_typical_high"]))
+            cell = next(self.value_cells[(edition, unit, code)] for unit in current.loc[column.index, schema.UNIT])
+            found[code] = Problem(
+                P.PERCENT_AS_FRACTION, self.file,
+                text("io.fraction", code=code, name=_indicator_name(indicator), count=len(column.dropna()),
+                     basis=said_basis, fraction=_decimal(middle), percent=_decimal(100 * middle)),
+                text("io.fraction.expected", fraction=_decimal(middle), percent=_decimal(100 * middle)),
+                sheet=cell.sheet, column=cell.column, header=cell.header,
+            )
+        return found
+
+    def _jump_warnings(self, edition: int, current: pd.DataFrame, before: pd.DataFrame) -> list[Problem]:
+        warnings = []
+        for jump in implausible_jumps(current, before).itertuples(index=False):
+            unit, code, value, earlier, iqr, rule = jump
+            cell = self.value_cells[(edition, unit, code)]
+            reason = (text("io.jump.factor", factor=f"{value / earlier if earlier else float('inf'):.3g}")
+                      if rule == "factor" else
+                      text("io.jump.spread", change=f"{abs(value - earlier):.4g}",
+                           multiple=f"{JUMP_IQR_MULTIPLE:g}", iqr=f"{iqr:.4g}"))
+            warnings.append(cell.problem(
+                P.IMPLAUSIBLE_JUMP, self.file,
+                text("io.jump", code=code, earlier=f"{earlier:.6g}", previous=edition - 1,
+                     value=f"{value:.6g}", reason=reason),
+                text("io.jump.expected"),
+            ))
         return warnings
 
     # -- completeness ----------------------------------------------------------------------
@@ -520,6 +588,21 @@ def _range_text(lower: float, upper: float) -> str:
     if math.isinf(lower):
         return text("io.range.at_most", upper=f"{upper:g}")
     return text("io.range.between", lower=f"{lower:g}", upper=f"{upper:g}")
+
+
+def _decimal(value) -> str:
+    """A number as people read it in the message's language: 0,45 in Vietnamese, 0.45 in English."""
+    from piilib.messages import VI, language
+
+    said = f"{float(value):.3g}"
+    return said.replace(".", ",") if language() == VI else said
+
+
+def _indicator_name(indicator: pd.Series) -> str:
+    from piilib.messages import EN, language
+
+    name = indicator.get("name_en" if language() == EN else "name_vi", "")
+    return name if isinstance(name, str) and name else str(indicator.get("name_vi", ""))
 
 
 def _is_blank(value) -> bool:
