@@ -131,7 +131,7 @@ def test_template_command_writes_and_refuses_to_overwrite(tmp_path, monkeypatch,
     ("argv", "phrase"),
     [
         (["template", "--edition", "2019", "--out", "x.xlsx"],
-         "--edition 2019: no framework for this edition; expected 2023 or later"),
+         "--edition 2019: outside the editions the program can serve; expected an edition from 2023"),
         (["template", "--edition", "2024", "--out", "x.csv"], "must be saved as an .xlsx file"),
     ],
 )
