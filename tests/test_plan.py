@@ -166,7 +166,8 @@ def test_loader_reports_missing_sections_and_unreadable_files(tmp_path):
     assert broken(tmp_path, lambda raw: raw.pop("deadline")) == ["file plan.yaml: section 'deadline' is missing"]
     path = tmp_path / "bad.yaml"
     path.write_text("goals: [unclosed", encoding="utf-8")
-    with pytest.raises(PlanError, match="cannot be read"):
+    where = r"line \d+, column \d+ \(in the part that starts at line 1, column 8\)"  # the bracket opened
+    with pytest.raises(PlanError, match=rf"file bad.yaml, {where}: is not valid YAML"):
         load_plan(path)
 
 

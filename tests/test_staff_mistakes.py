@@ -193,3 +193,45 @@ def digest(path: Path) -> str:
     import hashlib
 
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- YAML files --------------------------------------------------------------------------------
+
+UNCLOSED_QUOTE = 'document:\n  title: "Kế hoạch 88\n  city_unit: can-tho\n'  # the quote opened on line 2
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("vi", 'tệp plan.yaml, dòng 4, cột 1 (phần đang đọc bắt đầu ở dòng 2, cột 10): không phải YAML hợp lệ '
+           '(PyYAML báo: "found unexpected end of stream"); cần một kế hoạch theo mẫu plan88.yaml'),
+    ("en", 'file plan.yaml, line 4, column 1 (in the part that starts at line 2, column 10): is not valid YAML '
+           '(PyYAML says: "found unexpected end of stream"); expected a plan in the layout of plan88.yaml'),
+])
+def test_a_broken_plan_file_says_line_and_column_in_the_catalogue_words(tmp_path, monkeypatch, lang, said):
+    from piilib.plan import PlanError, load_plan
+
+    monkeypatch.setenv("PII_LANG", lang)
+    path = tmp_path / "plan.yaml"
+    path.write_text(UNCLOSED_QUOTE, encoding="utf-8")
+    with pytest.raises(PlanError) as caught:
+        load_plan(path)
+    [problem] = caught.value.problems
+    assert problem.startswith(said) and "\n" not in problem
+    assert "<unicode string>" not in problem and "while scanning" not in problem
+    assert path.read_text(encoding="utf-8") == UNCLOSED_QUOTE
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("vi", 'm.yml, dòng 3, cột 4 (phần đang đọc bắt đầu ở dòng 2, cột 3): không phải YAML hợp lệ (PyYAML báo: "'),
+    ("en", 'm.yml, line 3, column 4 (in the part that starts at line 2, column 3): is not valid YAML (PyYAML says: "'),
+])
+def test_a_broken_method_file_of_pii_index_says_line_and_column(tmp_path, monkeypatch, capsys, lang, said):
+    fixtures = Path(__file__).parent / "fixtures" / "coinr-asem"
+    method = tmp_path / "m.yml"
+    method.write_text("steps:\n  - step: normalise\n   - step: aggregate\n", encoding="utf-8")  # one space off
+    monkeypatch.setenv("PII_LANG", lang)
+    code, out, err = run_cli(["index", "--idata", str(fixtures / "iData.csv"), "--imeta", str(fixtures / "iMeta.csv"),
+                              "--spec", str(method), "--out", str(tmp_path / "index")], capsys)
+    assert code == cli.EXIT_BAD_INPUT and out == "" and "Traceback" not in err
+    [line] = [line for line in err.splitlines() if "YAML" in line]
+    assert said in line and "<unicode string>" not in line
+    assert not (tmp_path / "index").exists()

@@ -478,11 +478,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                 "README)"},
     "index.spec.unknown_keys": {VI: "{name}: khóa cấp trên cùng không nhận ra {unknown}; được dùng: name, steps",
                                 EN: "{name}: unknown top-level key(s) {unknown}; allowed: name, steps"},
-    "index.spec.at": {VI: ", dòng {line}, cột {column}", EN: ", line {line}, column {column}"},
-    "index.spec.not_yaml": {VI: "{name}{where}: không phải YAML hợp lệ ({reason}); cần một tệp phương pháp như "
-                                "README hướng dẫn",
-                            EN: "{name}{where}: is not valid YAML ({reason}); expected a method file as the README "
-                                "shows"},
+    "index.spec.not_yaml": {VI: "{name}{where}: không phải YAML hợp lệ ({detail}); cần một tệp phương pháp như "
+                                "README hướng dẫn (thụt lề bằng dấu cách, mỗi khóa có dấu hai chấm, dấu ngoặc đã đóng)",
+                            EN: "{name}{where}: is not valid YAML ({detail}); expected a method file as the README "
+                                "shows (indented with spaces, a colon after each key, brackets and quotes closed)"},
     "index.spec.aliases": {VI: "không được dùng bí danh (*tên) trong tệp phương pháp; ghi rõ từng giá trị",
                            EN: "aliases (*name) are not allowed in a method file; write each value out"},
     "index.note.not_checkable": {
@@ -1429,6 +1428,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # --- plan files, data/plan/*.yaml (piilib.plan) --------------------------------------------
     "plan.unreadable": {VI: "tệp {file}: không đọc được dưới dạng kế hoạch YAML UTF-8 ({reason})",
                         EN: "file {file}: cannot be read as a UTF-8 YAML plan ({reason})"},
+    "plan.not_yaml": {
+        VI: "tệp {file}{where}: không phải YAML hợp lệ ({detail}); cần một kế hoạch theo mẫu plan88.yaml "
+            "(thụt lề bằng dấu cách, mỗi khóa có dấu hai chấm, dấu ngoặc kép và ngoặc đã đóng)",
+        EN: "file {file}{where}: is not valid YAML ({detail}); expected a plan in the layout of plan88.yaml "
+            "(indented with spaces, a colon after each key, quotes and brackets closed)",
+    },
+    # --- YAML files: where the parser stopped (piilib.yaml_errors) ------------------------------
+    "yaml.at": {VI: ", dòng {line}, cột {column}", EN: ", line {line}, column {column}"},
+    "yaml.started_at": {VI: " (phần đang đọc bắt đầu ở dòng {line}, cột {column})",
+                        EN: " (in the part that starts at line {line}, column {column})"},
+    "yaml.detail": {VI: 'PyYAML báo: "{reason}"', EN: 'PyYAML says: "{reason}"'},
     "plan.missing_section": {VI: "tệp {file}: thiếu mục '{section}'", EN: "file {file}: section '{section}' is missing"},
     "plan.control_notes_shape": {
         VI: "tệp {file}, control_notes: cần một danh sách, mỗi mục có indicator, agency_key, extent và reason_vi",

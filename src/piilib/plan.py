@@ -136,7 +136,12 @@ def load_plan(path: str | Path | None = None, *, province: str | None = None) ->
     path = Path(path) if path is not None else DEFAULT_PLAN
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except yaml.YAMLError as error:
+        from piilib.yaml_errors import yaml_detail, yaml_where
+
+        raise PlanError([Said("plan.not_yaml", file=path.name, where=yaml_where(error),
+                              detail=yaml_detail(error))]) from error
+    except (OSError, UnicodeDecodeError) as error:
         raise PlanError([Said("plan.unreadable", file=path.name, reason=error)]) from error
     required = ("document", "goals", "groups", "agencies", "indicators", "solutions", "footnotes", "deadline")
     missing = [key for key in required if not isinstance(raw, dict) or key not in raw]

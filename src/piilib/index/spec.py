@@ -183,7 +183,7 @@ class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark
-            raise yaml.composer.ComposerError(None, None, text("index.spec.aliases"), mark)
+            raise _AliasRefused(None, None, text("index.spec.aliases"), mark)
         return super().compose_node(parent, index)
 
 
@@ -226,12 +226,16 @@ def read_method(path) -> tuple[list[dict], list[str]]:
     return steps, problems
 
 
+class _AliasRefused(yaml.composer.ComposerError):
+    """An alias in a method file: refused in the catalogue's own words, not PyYAML's."""
+
+
 def _yaml_problem(name: str, error: yaml.YAMLError) -> str:
-    """One line: where the YAML parser stopped and why."""
-    mark = getattr(error, "problem_mark", None)
-    where = text("index.spec.at", line=mark.line + 1, column=mark.column + 1) if mark is not None else ""
-    reason = " ".join(str(getattr(error, "problem", None) or error).split())
-    return Said("index.spec.not_yaml", name=name, where=where, reason=reason)
+    """One line: where the YAML parser stopped (line, column) and, quoted, why."""
+    from piilib.yaml_errors import yaml_detail, yaml_where
+
+    detail = error.problem if isinstance(error, _AliasRefused) else yaml_detail(error)
+    return Said("index.spec.not_yaml", name=name, where=yaml_where(error), detail=detail)
 
 
 def _step_lines(node) -> list[int]:
