@@ -252,10 +252,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "validate.problems": {VI: "Có {count} lỗi trong {file}; không có gì bị thay đổi.",
                           EN: "{count} problem(s) found in {file}; nothing was changed."},
     "validate.warnings": {
-        VI: "{count} cảnh báo: các giá trị thay đổi nhiều so với kỳ trước trong {previous}; hãy đối chiếu "
-            "với nguồn.",
-        EN: "{count} warning(s): values that moved a lot since the previous edition of {previous}; check "
-            "them against their source.",
+        VI: "{count} cảnh báo ở trên (so với kỳ trước: {previous}): hãy đối chiếu các giá trị được nêu với "
+            "nguồn.",
+        EN: "{count} warning(s) above (compared with the previous edition: {previous}): check the values they "
+            "name against their source.",
     },
     "validate.illustrative": {VI: " (giá trị minh họa)", EN: " (illustrative values)"},
     # --- pii scores -------------------------------------------------------------------------
