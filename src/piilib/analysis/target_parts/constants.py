@@ -68,9 +68,9 @@ ROW_OUTCOME_COLUMNS = MAP_COLUMNS + ["indicator_rank", "indicator_region_rank"] 
     "p_reach_trend", "p_reach_evidence"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
-     "cooperating", "unit_label", "direction", "decimals", "lower_bound", "upper_bound", "current_value",
+     "cooperating", "unit_label", "direction", "decimals", "places", "lower_bound", "upper_bound", "current_value",
      "current_rank", "n_units", "current_score", "current_pii", "current_pii_rank", "current_pii_region_rank"]
-    + THRESHOLD_COLUMNS + ["threshold_label", "increment_count", "count_noun", "increment_text"]
+    + THRESHOLD_COLUMNS + ["threshold_label", "shown_change", "increment_count", "count_noun", "increment_text"]
     + OUTCOME_COLUMNS + ["p_reach_trend", "p_reach_evidence", "tier", "tier_label", "within_evidence",
                          "recommended", "rule"] + EVIDENCE_COLUMNS + [schema.PROVENANCE]
 )
