@@ -52,8 +52,11 @@ UNIT_CODE = "uCode"
 DEGENERATE_SCALE = 1e-9  # relative: a trend's predictive scale below this is a constant history
 RANK_TOLERANCE = 1e-9  # relative: a merged value equal to a threshold up to rounding error ties with it
 
+# today_rank: the province's rank today (every unit's current value, on the row's map);
+# kept_rank: the rank its current value would have among the others' values of the row's basis
+# (their projected values on the projected basis), the rank of a row already reached.
 MAP_COLUMNS = ["rank_map", "rank_map_units", "rank_map_region_size", "ranked_unit", "today_rank",
-               "today_region_rank", "today_pii_rank", "today_pii_region_rank"]
+               "today_region_rank", "kept_rank", "kept_region_rank", "today_pii_rank", "today_pii_region_rank"]
 THRESHOLD_COLUMNS = ["threshold", "basis", *MAP_COLUMNS, "reference_unit", "threshold_value", "needed_value",
                      "reached", "delivered_by_trend", "target_value", "increment", "indicator_rank",
                      "indicator_region_rank"]
