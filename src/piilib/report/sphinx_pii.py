@@ -214,8 +214,13 @@ def keep_rows_together(body_rows: list) -> None:
     header with a single row, nor a continuation with only its last one."""
     for row in {id(r): r for r in (body_rows[0], body_rows[-2])}.values() if len(body_rows) >= 2 else ():
         entries = [child for child in row.children if isinstance(child, nodes.entry)]
-        if entries:
-            entries[-1].append(nodes.raw("", KEEP_ROW, format="latex"))
+        if not entries:
+            continue
+        # Inside the cell's last paragraph: a paragraph of its own after it made the row a
+        # little taller (the cell's closing strut no longer on its last line).
+        last = entries[-1].children[-1] if entries[-1].children else None
+        target = last if isinstance(last, nodes.paragraph) else entries[-1]
+        target.append(nodes.raw("", KEEP_ROW, format="latex"))
 
 
 def _breakable_tables(app, doctree, docname):
