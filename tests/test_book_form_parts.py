@@ -170,3 +170,40 @@ def test_a_column_of_long_text_gets_the_room_of_a_wide_table():
     weights = column_weights(rows)
     assert weights[0] == max(weights) and weights[0] > 2 * weights[3]
 
+
+
+def test_a_short_table_of_long_wrapped_cells_may_break_but_a_small_one_stays_whole():
+    """Six thresholds with their changes in words fill a page: in the PDF such a table breaks
+    (a longtable) instead of moving whole to the next page and leaving the rest of this one
+    empty; a few short rows, or a header and two rows, stay together."""
+    from piilib.report.sphinx_pii import BREAKABLE_LINES, breakable, estimated_lines
+
+    header = ["Ngưỡng", "Cần đạt", "Thay đổi cần có", "Xác suất đạt", "Hạng chỉ số (vùng)", "PII tăng"]
+    wordy = ["Dẫn đầu vùng Đồng bằng sông Cửu Long", "113,5",
+             "+45 dự án đầu tư đang hoạt động trong các cụm công nghiệp (+101,3 dự án/1.000 DN chế biến, chế tạo)",
+             "dưới 1%", "2 (vùng 1)", "+1,00"]
+    terse = ["Giữ thứ hạng", "12,9", "+0,7", "47%", "57 (vùng 13)", "+0,01"]
+    assert estimated_lines([header] + [wordy] * 6) > BREAKABLE_LINES and breakable([header] + [wordy] * 6, 6)
+    assert estimated_lines([header] + [terse] * 6) <= BREAKABLE_LINES and not breakable([header] + [terse] * 6, 6)
+    assert not breakable([header] + [wordy] * 2, 2)  # a header and two rows: never split
+    assert breakable([header] + [terse] * 9, 9)  # more than BREAKABLE_ROWS rows: always
+
+
+def test_a_breakable_table_keeps_its_first_two_rows_and_its_last_two_together():
+    """The first body row and the one before the last are marked: no page break after them."""
+    from docutils import nodes
+
+    from piilib.report.sphinx_pii import KEEP_ROW, keep_rows_together
+
+    def row(text):
+        return nodes.row("", nodes.entry("", nodes.paragraph(text=text)), nodes.entry("", nodes.paragraph(text="x")))
+
+    rows = [row(str(n)) for n in range(5)]
+    keep_rows_together(rows)
+    marked = [n for n, r in enumerate(rows) if any(raw.astext() == KEEP_ROW for raw in r.findall(nodes.raw))]
+    assert marked == [0, 3]
+    # In the last cell's paragraph, not a paragraph of its own (which made the row taller).
+    assert isinstance(next(rows[0].findall(nodes.raw)).parent, nodes.paragraph)
+    two = [row("a"), row("b")]
+    keep_rows_together(two)  # one row marked once
+    assert len(list(two[0].findall(nodes.raw))) == 1

@@ -48,3 +48,16 @@ def test_the_html_frame_around_the_chapters_speaks_vietnamese(project_book):
     for english in ("previous page", "next page", "Back to top", "Search this book", "Link to this heading"):
         assert english not in html, english
     assert "trang sau" in html and "Tìm trong báo cáo" in html
+
+
+def test_the_thresholds_tables_say_which_ranking_each_rank_is(project_book):
+    """Today's rank (every province's current value) in a caption beside a row's rank among
+    the other provinces' forecasts read as a contradiction (4.1.4: "hạng 9" over rows already
+    reached at rank 8): the caption says today's rank is by today's values, and the projected
+    table's rank column says it ranks among the forecasts."""
+    chapters = {name: text for name, text in pages(project_book).items() if "Các ngưỡng: cần đạt bao nhiêu" in text}
+    assert chapters
+    for name, text in chapters.items():
+        assert "hạng hiện nay (theo giá trị hiện nay): chỉ số" in text, name
+        if "so với giá trị dự báo năm" in text:
+            assert "Hạng chỉ số so với dự báo (vùng)" in text, name

@@ -158,8 +158,11 @@ def test_glued_probability_and_ranks_are_the_target_tables(default_run, chapter)
     assert [row["Xác suất đạt"] for row in shown] == [phrases.probability_phrase(p) for p in projected["p_reach_trend"]]
     assert [row["Hạng PII (vùng)"] for row in shown] == [
         phrases.rank_pair(a, b) for a, b in zip(projected["pii_rank"], projected["pii_region_rank"])]
-    assert [row["Hạng chỉ số (vùng)"] for row in shown] == [
+    # Among the other provinces' forecasts, as the column says (today's rank is in the caption).
+    assert [row["Hạng chỉ số so với dự báo (vùng)"] for row in shown] == [
         phrases.rank_pair(a, b) for a, b in zip(projected["indicator_rank"], projected["indicator_region_rank"])]
+    assert "hạng hiện nay (theo giá trị hiện nay): chỉ số " \
+        f"{phrases.rank_pair(projected['today_rank'].iloc[0], projected['today_region_rank'].iloc[0])}" in caption
     delivered = ["đạt theo xu hướng" in row[next(k for k in row if k.startswith("Cần đạt"))] for row in shown]
     assert delivered == list(projected["delivered_by_trend"].astype(bool))
 

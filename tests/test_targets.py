@@ -754,3 +754,21 @@ def test_targets_and_outlook_rank_the_base_edition_on_one_next_map(edition, demo
         direct = direct[(direct["basis"] == PROJECTED) & (direct["rank_map"] == "34")]
         np.testing.assert_allclose((direct["pii"] - direct["pii_change"]).to_numpy(dtype=float),
                                    result.base_index_on_map, rtol=0, atol=1e-9)
+
+
+def test_a_row_already_reached_ranks_as_todays_value_among_the_bases_values():
+    """Two rankings the chapter tells apart (4.1.4: "hạng hiện nay 9" in the caption, rank 8 on
+    the rows already reached): today's rank ranks every province's current value; a row ranks
+    its value among the others' values of its basis, their forecasts on the projected basis.
+    `kept_rank` is the second for today's value: the rank of every row already reached."""
+    from piilib.report import agencies
+    from piilib.report.editions import load_edition_bundle
+
+    table = agencies.plan_targets(load_edition_bundle("data/demo", 2024), 2024, "can-tho")
+    reached = table[table["reached"].astype(bool)]
+    assert len(reached) and (reached["indicator_rank"] == reached["kept_rank"]).all()
+    assert (reached["indicator_region_rank"] == reached["kept_region_rank"]).all()
+    current = table[table["basis"] == CURRENT]
+    assert (current["kept_rank"] == current["today_rank"]).all()  # the same values: one ranking
+    projected = table[table["basis"] == PROJECTED]
+    assert (projected["kept_rank"] != projected["today_rank"]).any()  # the case the caption explains

@@ -154,6 +154,7 @@ from piilib.analysis.target_parts.constants import (  # noqa: F401
 from piilib.analysis.target_parts.thresholds import (  # noqa: F401
     rank_among,
     round_towards,
+    shown_change,
     thresholds,
     value_decimals,
     _needed_value,

@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from piilib import schema
-from piilib.analysis.targets import PEER, TREND
+from piilib.analysis.targets import PEER, TREND, round_towards
 from piilib.report.notice import NOTICE_TEXT
 from piilib.report.tables import format_number
 from piilib.safe_write import save_workbook
@@ -169,13 +169,21 @@ def _pii_cells(row: pd.Series) -> list:
             _yes_no(row["leaves_pii_rank_unchanged"])]
 
 
+def _rounded(value, row: pd.Series):
+    """A value of the row's indicator as the report writes it (`places` decimals); None when missing."""
+    return None if pd.isna(value) else round(float(value), int(row["places"]))
+
+
+def _to_reach(value, row: pd.Series):
+    """A value to reach as the report writes it: rounded towards improvement, never short of it."""
+    return None if pd.isna(value) else round_towards(float(value), int(row["places"]), int(row["direction"]))
+
+
 def _main_cells(row: pd.Series, groups: dict[str, str]) -> list:
-    decimals = int(row["decimals"])
-    rounded = lambda value: None if pd.isna(value) else round(float(value), decimals)  # noqa: E731
     return [
         row[schema.INDICATOR], row["indicator_name"], groups.get(row["group"], row["group"]), row["unit_label"],
-        DIRECTION_VI.get(int(row["direction"]), ""), rounded(row["current_value"]),
-        _rank(row["current_rank"], row["n_units"]), rounded(row["target_value"]), _text(row["tier_label"]),
+        DIRECTION_VI.get(int(row["direction"]), ""), _rounded(row["current_value"], row),
+        _rank(row["current_rank"], row["n_units"]), _to_reach(row["target_value"], row), _text(row["tier_label"]),
         row["increment_text"], row["threshold_label"], _map_text(row),
         _rank(row["today_rank"], row["rank_map_units"]), *_rank_cells(row)[:2], _probability(row["p_reach_trend"]),
         round(float(row["score"]), 2), round(float(row["pii_change"]), 3),
@@ -184,13 +192,11 @@ def _main_cells(row: pd.Series, groups: dict[str, str]) -> list:
 
 
 def _detail_cells(row: pd.Series, unit_names: dict[str, str]) -> list:
-    decimals = int(row["decimals"])
-    rounded = lambda value: None if pd.isna(value) else round(float(value), decimals)  # noqa: E731
     reference = row["reference_unit"]
     return [
         row[schema.INDICATOR], row["threshold_label"], _text(row["tier_label"]),
         unit_names.get(reference, reference) if isinstance(reference, str) else "",
-        rounded(row["threshold_value"]), rounded(row["needed_value"]), _status(row), row["increment_text"],
+        _rounded(row["threshold_value"], row), _to_reach(row["needed_value"], row), _status(row), row["increment_text"],
         _map_text(row), *_rank_cells(row), round(float(row["score"]), 2), round(float(row["pii_change"]), 3),
         *_pii_cells(row), _yes_no(row["within_evidence"]), "✔ Đề xuất" if row["recommended"] else "",
     ]
@@ -377,7 +383,7 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
     columns = MAIN_COLUMNS[:2] + [SUMMARY_EXTRA] + MAIN_COLUMNS[2:]
     _style_header(summary, HEADER_ROW, columns)
     cells = [(_main_cells(r, groups)[:2] + [r["lead_agency"]] + _main_cells(r, groups)[2:]) for _, r in chosen.iterrows()]
-    _write_rows(summary, FIRST_DATA_ROW, cells, chosen["decimals"].astype(int).tolist(),
+    _write_rows(summary, FIRST_DATA_ROW, cells, chosen["places"].astype(int).tolist(),
                 tuple(c + 1 for c in MAIN_VALUE_COLUMNS))
     summary.freeze_panes = summary.cell(FIRST_DATA_ROW, 3).coordinate
 
@@ -387,14 +393,14 @@ def build_workbook(table: pd.DataFrame, plan=None, unit_names: dict[str, str] | 
         own = chosen[chosen["lead_agency_key"] == key]
         _style_header(sheet, HEADER_ROW, MAIN_COLUMNS)
         end = _write_rows(sheet, FIRST_DATA_ROW, [_main_cells(r, groups) for _, r in own.iterrows()],
-                          own["decimals"].astype(int).tolist(), MAIN_VALUE_COLUMNS)
+                          own["places"].astype(int).tolist(), MAIN_VALUE_COLUMNS)
         sheet.freeze_panes = sheet.cell(FIRST_DATA_ROW, 3).coordinate
         detail = table[table["lead_agency_key"] == key]
         heading_row = end + 1
         sheet.cell(heading_row, 1, "Tất cả các ngưỡng (dòng tô xanh: mục tiêu đề xuất)").font = _BOLD
         _style_header(sheet, heading_row + 1, DETAIL_COLUMNS)
         end = _write_rows(sheet, heading_row + 2, [_detail_cells(r, unit_names) for _, r in detail.iterrows()],
-                          detail["decimals"].astype(int).tolist(), DETAIL_VALUE_COLUMNS,
+                          detail["places"].astype(int).tolist(), DETAIL_VALUE_COLUMNS,
                           highlight=detail["recommended"].astype(bool).tolist())
         row = end + 1
         for line, bold in work_lines(plan, key, edition):

@@ -74,14 +74,15 @@ def change_text(row: pd.Series, places: int) -> str:
     when the change is below the shown precision (never "+0,00281")."""
     if bool(row["reached"]) or pd.isna(row["target_value"]) or pd.isna(row["current_value"]):
         return "giữ nguyên"
-    change = shown_target(row, places) - round(float(row["current_value"]), places)
-    if round(change, places) == 0:  # a rise smaller than the data's precision
+    change = targets_module.shown_change(float(row["current_value"]), float(row["target_value"]), places,
+                                         int(row["direction"]))
+    if change == 0:  # a rise smaller than the data's precision
         return "gần như giữ nguyên"
     count = row["increment_count"]
     noun = row["count_noun"] if isinstance(row["count_noun"], str) and row["count_noun"] else None
     if pd.notna(count) and noun and int(count) != 0:
         return f"{'+' if int(count) > 0 else '−'}{integer(abs(int(count)))} {noun}"
-    return targets_module.increment_text(round(change, places), str(row["unit_label"]), places)
+    return targets_module.increment_text(change, str(row["unit_label"]), places)
 
 
 def deadline_date(edition, province: str | None = None) -> datetime.date | None:

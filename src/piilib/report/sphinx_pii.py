@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import html
+import math
 import os
 import unicodedata
 
@@ -133,6 +134,13 @@ def _fill_missing_alt(app, doctree, docname):
 # PDF tables longer than this (body rows) may break across pages (longtable), so a long table
 # never leaves the rest of a page empty; shorter ones stay whole (tabulary sizes their columns).
 BREAKABLE_ROWS = 8
+# ... and so may a shorter one whose wrapped cells make it taller than this many lines (six
+# thresholds with their changes and ranks in words filled a page): a table that stays whole
+# and does not fit moves to the next page and leaves at most this much of a page empty. A
+# breakable table never breaks after its first row nor before its last (_config.yml).
+BREAKABLE_LINES = 16
+# Fewer body rows than this never break: a header and a row alone are not worth a break.
+MIN_BREAKABLE_ROWS = 3
 # Sphinx's own rule: a table of more rows than this is a longtable.
 LATEX_LONGTABLE_ROWS = 30
 # Column weights of a breakable table: its longest cell's characters, within these bounds
@@ -180,6 +188,41 @@ def column_weights(rows: list[list[str]], line_chars: int = LINE_CHARS) -> list[
     return [round(10 * (word + spare * extra / sum(wrapping))) for word, extra in zip(words, wrapping)]
 
 
+def estimated_lines(rows: list[list[str]], line_chars: int = LINE_CHARS) -> int:
+    """The lines a table's rows (header included) take with the columns `column_weights` gives
+    them: per row its most wrapped cell (a cell's characters over its column's, rounded up;
+    words wrap a little worse, hence the 10% more)."""
+    weights = column_weights(rows, line_chars)
+    widths = [max(weight / sum(weights) * line_chars - WORD_PADDING, 1) for weight in weights]
+    return sum(max((math.ceil(1.1 * len(cell) / width) for cell, width in zip(row, widths)), default=1) or 1
+               for row in rows)
+
+
+def breakable(rows: list[list[str]], body_rows: int) -> bool:
+    """Whether a table may break across pages in the PDF (BREAKABLE_ROWS, BREAKABLE_LINES)."""
+    return body_rows > BREAKABLE_ROWS or (body_rows >= MIN_BREAKABLE_ROWS
+                                          and estimated_lines(rows) > BREAKABLE_LINES)
+
+
+# Marks a row of a breakable table that must stay on the page of the next one (_config.yml's
+# preamble turns it into a \nobreak after the row).
+KEEP_ROW = "\\piikeeprow"
+
+
+def keep_rows_together(body_rows: list) -> None:
+    """No page break after the first body row nor before the last: a page never holds a table's
+    header with a single row, nor a continuation with only its last one."""
+    for row in {id(r): r for r in (body_rows[0], body_rows[-2])}.values() if len(body_rows) >= 2 else ():
+        entries = [child for child in row.children if isinstance(child, nodes.entry)]
+        if not entries:
+            continue
+        # Inside the cell's last paragraph: a paragraph of its own after it made the row a
+        # little taller (the cell's closing strut no longer on its last line).
+        last = entries[-1].children[-1] if entries[-1].children else None
+        target = last if isinstance(last, nodes.paragraph) else entries[-1]
+        target.append(nodes.raw("", KEEP_ROW, format="latex"))
+
+
 def _breakable_tables(app, doctree, docname):
     """In the PDF, a table of more than BREAKABLE_ROWS rows becomes a longtable whose columns
     wrap (widths from their contents), instead of an unbreakable block that moves whole to the
@@ -199,12 +242,14 @@ def _breakable_tables(app, doctree, docname):
         rows = [[entry.astext() for entry in row.children if isinstance(entry, nodes.entry)]
                 for row in group.findall(nodes.row)]
         unmerged = bool(colspecs) and all(len(row) == len(colspecs) for row in rows)
-        breakable = len(body_rows) > BREAKABLE_ROWS
-        if unmerged and (breakable or sum(longest_cells(rows)) > LINE_CHARS):
-            line_chars = LONGTABLE_LINE_CHARS if breakable else LINE_CHARS
+        breaks = unmerged and breakable(rows, len(body_rows))
+        if unmerged and (breaks or sum(longest_cells(rows)) > LINE_CHARS):
+            line_chars = LONGTABLE_LINE_CHARS if breaks else LINE_CHARS
             for colspec, weight in zip(colspecs, column_weights(rows, line_chars)):
                 colspec["colwidth"] = weight
-            table["classes"] += ["longtable", "colwidths-given"] if breakable else ["colwidths-given"]
+            table["classes"] += ["longtable", "colwidths-given"] if breaks else ["colwidths-given"]
+        if breaks:
+            keep_rows_together(body_rows)
         # longtable counts every table, captioned or not; HTML (and tabulary) count only
         # captioned ones: give the number back, so "Bảng 1.7" is the same table in both.
         all_rows = list(group.findall(nodes.row))

@@ -52,8 +52,11 @@ UNIT_CODE = "uCode"
 DEGENERATE_SCALE = 1e-9  # relative: a trend's predictive scale below this is a constant history
 RANK_TOLERANCE = 1e-9  # relative: a merged value equal to a threshold up to rounding error ties with it
 
+# today_rank: the province's rank today (every unit's current value, on the row's map);
+# kept_rank: the rank its current value would have among the others' values of the row's basis
+# (their projected values on the projected basis), the rank of a row already reached.
 MAP_COLUMNS = ["rank_map", "rank_map_units", "rank_map_region_size", "ranked_unit", "today_rank",
-               "today_region_rank", "today_pii_rank", "today_pii_region_rank"]
+               "today_region_rank", "kept_rank", "kept_region_rank", "today_pii_rank", "today_pii_region_rank"]
 THRESHOLD_COLUMNS = ["threshold", "basis", *MAP_COLUMNS, "reference_unit", "threshold_value", "needed_value",
                      "reached", "delivered_by_trend", "target_value", "increment", "indicator_rank",
                      "indicator_region_rank"]
@@ -68,9 +71,9 @@ ROW_OUTCOME_COLUMNS = MAP_COLUMNS + ["indicator_rank", "indicator_region_rank"] 
     "p_reach_trend", "p_reach_evidence"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
-     "cooperating", "unit_label", "direction", "decimals", "lower_bound", "upper_bound", "current_value",
+     "cooperating", "unit_label", "direction", "decimals", "places", "lower_bound", "upper_bound", "current_value",
      "current_rank", "n_units", "current_score", "current_pii", "current_pii_rank", "current_pii_region_rank"]
-    + THRESHOLD_COLUMNS + ["threshold_label", "increment_count", "count_noun", "increment_text"]
+    + THRESHOLD_COLUMNS + ["threshold_label", "shown_change", "increment_count", "count_noun", "increment_text"]
     + OUTCOME_COLUMNS + ["p_reach_trend", "p_reach_evidence", "tier", "tier_label", "within_evidence",
                          "recommended", "rule"] + EVIDENCE_COLUMNS + [schema.PROVENANCE]
 )

@@ -57,12 +57,14 @@ def _signed(value: float, decimals: int | None = None) -> str:
 
 
 def increment_text(increment: float, unit_label: str, decimals: int, count: int | None = None,
-                   noun: str | None = None) -> str:
+                   noun: str | None = None, reached: bool | None = None) -> str:
     """The increment in Vietnamese at `decimals`: '+3 đơn đăng ký chỉ dẫn địa lý (+0,0231 đơn/xã)';
-    one below that precision is "gần như giữ nguyên" (or the count alone), never '+0 đơn/xã'."""
+    one below that precision is "gần như giữ nguyên" (or the count alone), never '+0 đơn/xã'.
+    reached: whether the target is already reached (None: when the increment is exactly 0; a
+    shown change can be 0 for a target not yet reached, which is "gần như giữ nguyên")."""
     if not np.isfinite(increment):
         return ""
-    if increment == 0:
+    if reached if reached is not None else increment == 0:
         return "giữ nguyên (đã đạt)"
     unit = re.sub(r"\s*\(.*?\)", "", str(unit_label)).strip()
     if unit == "%":

@@ -204,10 +204,13 @@ def indicator_targets(
         region = [u for u in basis.region_members if u in basis.others.index]
         today_raw = basis.mapped(own, today=True)
         region_others = basis.others.reindex(region)
+        kept = basis.mapped(own)
         fixed[name] = (region_others, {
             "today_rank": rank_among(basis.today_others, today_raw, direction, RANK_TOLERANCE),
             "today_region_rank": rank_among(basis.today_others.reindex(region), today_raw, direction,
-                                            RANK_TOLERANCE)})
+                                            RANK_TOLERANCE),
+            "kept_rank": rank_among(basis.others, kept, direction, RANK_TOLERANCE),
+            "kept_region_rank": rank_among(region_others, kept, direction, RANK_TOLERANCE)})
     outcome_rows = []
     for row in rows.itertuples():
         basis = bases[row.basis]
@@ -218,7 +221,7 @@ def indicator_targets(
         outcome_rows.append({
             "rank_map": basis.map_label, "rank_map_units": basis.n_units,
             "rank_map_region_size": basis.region_size, "ranked_unit": solver.province,
-            "today_rank": today["today_rank"], "today_region_rank": today["today_region_rank"],
+            **today,
             "today_pii_rank": solver.current["pii_rank"], "today_pii_region_rank": solver.current["pii_region_rank"],
             "indicator_rank": rank_among(basis.others, mapped, direction, RANK_TOLERANCE),
             "indicator_region_rank": rank_among(region_others, mapped, direction, RANK_TOLERANCE),

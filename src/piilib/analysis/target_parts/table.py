@@ -35,7 +35,7 @@ from piilib.analysis.target_parts.evidence import Evidence, trend_loo_rmse
 from piilib.analysis.target_parts.increments import count_noun, count_unit, increment_count, increment_text
 from piilib.analysis.target_parts.indicator import Basis, indicator_targets
 from piilib.analysis.target_parts.recompute import Recomputer
-from piilib.analysis.target_parts.thresholds import _without
+from piilib.analysis.target_parts.thresholds import _without, shown_change
 from piilib.report.text import precision
 
 
@@ -332,9 +332,11 @@ def target_table(
                                  evidence, top, decimals=0 if whole[code] else None, projection=projection,
                                  map_label=base_map, outcomes=outcomes)
         noun_unit = count_unit(info["unit_vi"])
-        # The change in words at the report's precision for the indicator's values (as its
-        # chapter writes them), never finer than the data: "+0,00215", not "+0,002146".
-        shown_decimals = min(int(rows["decimals"].iloc[0]), precision(raw[code]))
+        # The report's precision for the indicator's values (`piilib.report.text.precision`, as
+        # its chapter writes them: "+0,00215", not "+0,002146"), and the change at it as the
+        # difference of the values as shown: the chapters and the workbook write this one number.
+        places = precision(raw[code])
+        changes = [shown_change(c, t, places, direction) for c, t in zip(rows["current_value"], rows["target_value"])]
         denominator = denominators.get(str(info["denominator"]), np.nan)
         counts = [increment_count(d, info["unit_vi"], denominator) for d in rows["increment"]]
         noun = count_noun(info["name_vi"], noun_unit[0]) if noun_unit else None
@@ -348,11 +350,13 @@ def target_table(
             unit_label=info["unit_vi"],
             threshold_label=[_threshold_label(t, b, top, region_name, year + 1, int(n))
                              for t, b, n in zip(rows["threshold"], rows["basis"], rows["rank_map_units"])],
+            places=places,
+            shown_change=changes,
             increment_count=pd.array(counts, dtype="Int64"),
             count_noun=noun if noun_unit and np.isfinite(denominator) else None,
-            increment_text=[increment_text(d, info["unit_vi"], shown_decimals, c,
-                                           noun if np.isfinite(denominator) else None)
-                            for d, c in zip(rows["increment"], counts)],
+            increment_text=[increment_text(d, info["unit_vi"], places, c, noun if np.isfinite(denominator) else None,
+                                           reached=bool(r))
+                            for d, c, r in zip(changes, counts, rows["reached"])],
             **{schema.PROVENANCE: provenance},
         ), index=rows.index)
         rows = pd.concat([rows.drop(columns=[c for c in added.columns if c in rows.columns]), added], axis=1)

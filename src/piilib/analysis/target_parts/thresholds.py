@@ -52,6 +52,16 @@ def round_towards(value: float, decimals: int, direction: int) -> float:
     return round(rounded + direction * 10.0 ** -decimals, decimals)
 
 
+def shown_change(current: float, target: float, places: int, direction: int) -> float:
+    """The change a target asks for as the report writes it: the target at `places` decimals
+    rounded towards improvement (never short of it) less the current value at `places`, so
+    that it is the difference of the two values as shown (3,15 − 3,71 = −0,56, where the
+    unrounded change −0,553 would read −0,55 beside them). NaN when either is missing."""
+    if not (np.isfinite(current) and np.isfinite(target)):
+        return float("nan")
+    return round(round_towards(float(target), places, direction) - round(float(current), places), places)
+
+
 def _without(values: pd.Series, unit: str) -> pd.Series:
     """`values` without `unit` (absent: unchanged); a mask, cheaper than Series.drop."""
     return values[values.index != unit]
