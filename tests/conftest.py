@@ -100,3 +100,13 @@ def project_book(tmp_path_factory):
             edition=2024, province="can-tho", data_path=data, out_dir=root / "out",
             cache_dir=root / "cache", indicators=plan_indicators("can-tho")[:1], progress=False,
         ))
+
+
+@pytest.fixture
+def official_folder(tmp_path, monkeypatch):
+    """An empty official folder of this test's own (PII_OFFICIAL_DIR): the editions known are
+    the framework's alone until the test puts files there."""
+    folder = tmp_path / "official"
+    folder.mkdir()
+    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
+    return folder

@@ -16,7 +16,6 @@ from piilib.bundle import (
     DEMO_DIR,
     EARLIER_KIND,
     HISTORY_KIND,
-    OFFICIAL_DIR_ENV,
     VALUES_KIND,
     data_path_problems,
     edition_from_name,
@@ -46,14 +45,6 @@ def filled(tmp_path_factory, fill_entry_workbook):
     values = demo_values(FILLED_FROM).set_index([schema.UNIT, schema.INDICATOR])[schema.VALUE]
     fill_entry_workbook(path, NEW, values)
     return path
-
-
-@pytest.fixture
-def official_folder(tmp_path, monkeypatch):
-    folder = tmp_path / "official"
-    folder.mkdir()
-    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
-    return folder
 
 
 def test_staff_path_template_fill_validate_folder_then_every_command_sees_every_edition(filled, official_folder):

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from piilib import cli
-from piilib.bundle import OFFICIAL_DIR_ENV
 from piilib.framework import available_editions
 
 
@@ -18,15 +17,6 @@ def run_cli(argv, capsys) -> tuple[int, str, str]:
     code = cli.main(argv)
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-@pytest.fixture
-def no_official_files(tmp_path, monkeypatch):
-    """An empty official folder: the editions known are the framework's alone."""
-    folder = tmp_path / "official"
-    folder.mkdir()
-    monkeypatch.setenv(OFFICIAL_DIR_ENV, str(folder))
-    return folder
 
 
 # --- --edition -------------------------------------------------------------------------------
@@ -42,7 +32,7 @@ EDITION_COMMANDS = {
 }
 
 
-@pytest.mark.usefixtures("english", "no_official_files")
+@pytest.mark.usefixtures("english", "official_folder")
 @pytest.mark.parametrize("command", EDITION_COMMANDS)
 @pytest.mark.parametrize("edition", ["0", "1900", "2200", "next but one"])
 def test_every_command_refuses_an_edition_it_cannot_serve(tmp_path, monkeypatch, capsys, command, edition):
@@ -62,7 +52,7 @@ def test_every_command_refuses_an_edition_it_cannot_serve(tmp_path, monkeypatch,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["official", "pii.xlsx"]
 
 
-@pytest.mark.usefixtures("vietnamese", "no_official_files")
+@pytest.mark.usefixtures("vietnamese", "official_folder")
 def test_the_edition_rule_is_said_in_vietnamese(tmp_path, capsys):
     editions = available_editions()
     code, _, err = run_cli(["template", "--edition", "2200", "--out", str(tmp_path / "pii.xlsx")], capsys)
@@ -72,7 +62,7 @@ def test_the_edition_rule_is_said_in_vietnamese(tmp_path, capsys):
 
 
 @pytest.mark.usefixtures("english")
-def test_the_edition_after_the_newest_collected_one_is_accepted(no_official_files, tmp_path, capsys):
+def test_the_edition_after_the_newest_collected_one_is_accepted(official_folder, tmp_path, capsys):
     """Once the official folder holds the edition just collected (no framework change), the
     template of the one after it can be made: the framework carries over."""
     newest = available_editions()[-1] + 1
@@ -81,7 +71,7 @@ def test_the_edition_after_the_newest_collected_one_is_accepted(no_official_file
     next_one = str(newest + 1)
     code, _, err = run_cli(["template", "--edition", next_one, "--out", str(out / "a.xlsx")], capsys)
     assert code == cli.EXIT_BAD_INPUT and f"--edition {next_one}:" in err
-    (no_official_files / f"pii-{newest}.csv").write_text("edition,unit,indicator,value\n", encoding="utf-8")
+    (official_folder / f"pii-{newest}.csv").write_text("edition,unit,indicator,value\n", encoding="utf-8")
     code, _, err = run_cli(["template", "--edition", next_one, "--out", str(out / "b.xlsx")], capsys)
     assert code == 0, err
     assert (out / "b.xlsx").is_file()
@@ -155,7 +145,7 @@ def _as_fractions(filled: Path, out: Path, code: str) -> tuple[Path, str]:
     return out, openpyxl.utils.get_column_letter(column)
 
 
-@pytest.mark.usefixtures("english", "no_official_files")
+@pytest.mark.usefixtures("english", "official_folder")
 def test_a_percentage_column_typed_as_fractions_is_one_warning_naming_it(filled, tmp_path, capsys):
     from piilib.io import template as T
 
