@@ -15,6 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from piilib.analysis.targets import trend_probability_shown
+
 pytest.importorskip("papermill")
 import papermill  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
@@ -155,7 +157,11 @@ def test_glued_probability_and_ranks_are_the_target_tables(default_run, chapter)
     caption = next(c for c in markdown_tables(default_run) if "so với giá trị dự báo" in c)
     shown = markdown_tables(default_run)[caption]
     assert f"trên {projected['rank_map_units'].iloc[0]} tỉnh, thành phố; vùng" in caption
-    assert [row["Xác suất đạt"] for row in shown] == [phrases.probability_phrase(p) for p in projected["p_reach_trend"]]
+    # A threshold already reached shows the chance the trend keeps it ("giữ"), the others the
+    # chance it reaches them.
+    assert [row["Xác suất đạt"] for row in shown] == [
+        ("giữ: " if held else "") + phrases.probability_phrase(p)
+        for p, held in (trend_probability_shown(row) for _, row in projected.iterrows())]
     assert [row["Hạng PII (vùng)"] for row in shown] == [
         phrases.rank_pair(a, b) for a, b in zip(projected["pii_rank"], projected["pii_region_rank"])]
     # Among the other provinces' forecasts, as the column says (today's rank is in the caption).

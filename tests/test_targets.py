@@ -772,3 +772,31 @@ def test_a_row_already_reached_ranks_as_todays_value_among_the_bases_values():
     assert (current["kept_rank"] == current["today_rank"]).all()  # the same values: one ranking
     projected = table[table["basis"] == PROJECTED]
     assert (projected["kept_rank"] != projected["today_rank"]).any()  # the case the caption explains
+
+
+def test_a_threshold_already_reached_shows_the_chance_the_trend_keeps_it():
+    """A reached threshold's target is today's value, which a flat trend reaches about half the
+    time ("đã đạt", 50 %: a contradiction to a reader); its shown probability is the chance the
+    trend keeps the province at or beyond the threshold, by hand from the same trend."""
+    from piilib.analysis.targets import trend_probability_shown
+    from piilib.report import agencies
+    from piilib.report.editions import load_edition_bundle
+
+    table = agencies.plan_targets(load_edition_bundle("data/demo", 2024), 2024, "can-tho")
+    table = table[table["threshold"].isin(THRESHOLDS) & table["p_reach_trend"].notna()]
+    reached = table[table["reached"].astype(bool) & np.isfinite(table["needed_value"].astype(float))]
+    assert len(reached) > 10
+    for _, row in reached.iterrows():
+        # The needed value is no harder than today's value, so keeping it is at least as likely.
+        assert row["p_hold_trend"] >= row["p_reach_trend"] - 1e-12
+        assert trend_probability_shown(row) == (row["p_hold_trend"], True)
+    # One trend per indicator: an easier threshold is at least as likely to be kept, and one at
+    # or below the indicator's lower bound (a merged map can ask for less than zero) is certain.
+    for _, rows in reached.groupby("indicator"):
+        ordered = rows.assign(ease=-rows["direction"] * rows["needed_value"]).sort_values("ease")
+        assert (np.diff(ordered["p_hold_trend"].to_numpy(dtype=float)) >= -1e-12).all()
+    below = reached[(reached["direction"] > 0) & (reached["needed_value"] <= reached["lower_bound"])]
+    assert len(below) and (below["p_hold_trend"] == 1.0).all()
+    not_reached = table[~table["reached"].astype(bool)]
+    assert all(trend_probability_shown(row) == (row["p_reach_trend"], False) for _, row in not_reached.iterrows())
+    assert not_reached["p_hold_trend"].isna().all()

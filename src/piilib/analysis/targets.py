@@ -62,7 +62,8 @@ constant history (zero residual scale), is "not enough evidence", never certaint
 `ceiling` is the favourable end of the chosen model's 80 % interval. Every row carries
 `p_reach_trend`, the probability that the trend alone reaches the target value (from the
 predictive distribution; NaN without a usable trend), and `p_reach_evidence` under the chosen
-model.
+model. A threshold already reached has today's value as its target; its `p_hold_trend` is the
+probability that the trend keeps the province at or beyond the threshold (NaN on other rows).
 
 Tiers (one row each, `tier`):
 
@@ -167,6 +168,7 @@ from piilib.analysis.target_parts.evidence import (  # noqa: F401
     Evidence,
     reach_probability,
     trend_loo_rmse,
+    trend_probability_shown,
 )
 from piilib.analysis.target_parts.indicator import (  # noqa: F401
     Basis,

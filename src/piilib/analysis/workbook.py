@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from piilib import schema
-from piilib.analysis.targets import PEER, TREND, round_towards
+from piilib.analysis.targets import PEER, TREND, round_towards, trend_probability_shown
 from piilib.report.notice import NOTICE_TEXT
 from piilib.report.tables import format_number
 from piilib.safe_write import save_workbook
@@ -161,7 +161,8 @@ def _evidence_text(row: pd.Series) -> str:
 
 def _rank_cells(row: pd.Series) -> list:
     return [_rank(row["indicator_rank"], row["rank_map_units"]),
-            _rank(row["indicator_region_rank"], row["rank_map_region_size"]), _probability(row["p_reach_trend"])]
+            _rank(row["indicator_region_rank"], row["rank_map_region_size"]),
+            _probability(trend_probability_shown(row)[0])]
 
 
 def _pii_cells(row: pd.Series) -> list:
@@ -281,7 +282,7 @@ def _guide_lines(table: pd.DataFrame, province_name: str, plan_number: str) -> l
         "\"Hạng PII khi đạt\" là kết quả tính lại đó, không phải ước lượng. \"Hạng PII không đổi\" = Có: "
         "riêng mục tiêu này chưa làm thay đổi thứ hạng PII.",
         "Xác suất đạt theo xu hướng: khả năng giá trị năm tới đạt mục tiêu nếu địa phương giữ xu hướng hiện nay "
-        "(phân phối dự báo của xu hướng). Chuỗi số liệu quá ngắn hoặc không thay đổi: \"chưa đủ căn cứ\", "
+        "(phân phối dự báo của xu hướng); với ngưỡng đã đạt: khả năng xu hướng vẫn giữ địa phương ở ngưỡng đó. Chuỗi số liệu quá ngắn hoặc không thay đổi: \"chưa đủ căn cứ\", "
         "không phải chắc chắn. \"Đạt theo xu hướng\": xu hướng hiện nay đã đạt ngưỡng, không cần đặt mục tiêu.",
         "Căn cứ: xu hướng của chính địa phương, hoặc mô hình theo đặc điểm cơ cấu (ước lượng không có chính "
         "địa phương; R² cho biết cơ cấu giải thích được bao nhiêu; R² dưới 0,2 là giải thích ít). Dùng mô hình "

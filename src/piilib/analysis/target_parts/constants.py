@@ -68,12 +68,12 @@ EVIDENCE_COLUMNS = ["trend_kind", "trend_status", "trend_predicted", "trend_lowe
                     "evidence_model", "evidence_oos_rmse", "ceiling"]
 # What one row buys (`indicator_targets`): NaN with outcomes=False.
 ROW_OUTCOME_COLUMNS = MAP_COLUMNS + ["indicator_rank", "indicator_region_rank"] + OUTCOME_COLUMNS + [
-    "p_reach_trend", "p_reach_evidence"]
+    "p_reach_trend", "p_reach_evidence", "p_hold_trend"]
 TARGET_COLUMNS = (
     [schema.EDITION, schema.UNIT, schema.INDICATOR, "indicator_name", "group", "lead_agency_key", "lead_agency",
      "cooperating", "unit_label", "direction", "decimals", "places", "lower_bound", "upper_bound", "current_value",
      "current_rank", "n_units", "current_score", "current_pii", "current_pii_rank", "current_pii_region_rank"]
     + THRESHOLD_COLUMNS + ["threshold_label", "shown_change", "increment_count", "count_noun", "increment_text"]
-    + OUTCOME_COLUMNS + ["p_reach_trend", "p_reach_evidence", "tier", "tier_label", "within_evidence",
+    + OUTCOME_COLUMNS + ["p_reach_trend", "p_reach_evidence", "p_hold_trend", "tier", "tier_label", "within_evidence",
                          "recommended", "rule"] + EVIDENCE_COLUMNS + [schema.PROVENANCE]
 )

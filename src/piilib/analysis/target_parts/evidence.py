@@ -25,6 +25,16 @@ from piilib.analysis.target_parts.constants import (
 # --------------------------------------------------------------------------- evidence
 
 
+def trend_probability_shown(row) -> tuple[float, bool]:
+    """(probability, held) to show for a row of the targets table: for a threshold already
+    reached, the chance that the trend keeps the province at or beyond it (`p_hold_trend`,
+    held=True); otherwise the chance that the trend reaches the row's target (`p_reach_trend`)."""
+    hold = row["p_hold_trend"]
+    if bool(row["reached"]) and hold == hold:  # not NaN
+        return float(hold), True
+    return float(row["p_reach_trend"]), False
+
+
 def reach_probability(predictive: Predictive | None, value: float, direction: int,
                       bounds: tuple[float, float] = (-np.inf, np.inf)) -> float:
     """P(the predicted value is at least `value`; at most, for direction −1), from a

@@ -233,6 +233,10 @@ def indicator_targets(
             "p_reach_trend": evidence.p_reach(row.target_value, direction, TREND),
             "p_reach_evidence": (evidence.p_reach(row.target_value, direction, evidence.evidence_model)
                                  if evidence.usable else np.nan),
+            # A threshold already reached: the chance the trend keeps the province at or beyond it
+            # (its target, today's value, the trend reaches about half the time on a flat trend).
+            "p_hold_trend": (evidence.p_reach(row.needed_value, direction, TREND)
+                             if row.reached and np.isfinite(row.needed_value) else np.nan),
         })
     outcome_frame = pd.DataFrame(outcome_rows, index=rows.index)
     return _with_indicator_columns(rows, outcome_frame, recomputer, indicator, own, others_current, raw, direction,
